@@ -1,0 +1,82 @@
+use std::time::Duration;
+
+/// How a function's cache is bounded: capacity and expiry.
+///
+/// `const`, so `#[cached]` can build it in a `static`:
+///
+/// ```
+/// use std::time::Duration;
+/// use unokit::cache::CacheConfig;
+///
+/// const CONFIG: CacheConfig = CacheConfig::new().capacity(500).ttl(Duration::from_secs(30));
+/// assert_eq!(CONFIG.max_capacity(), 500);
+/// assert_eq!(CONFIG.time_to_live(), Some(Duration::from_secs(30)));
+/// assert_eq!(CONFIG.time_to_idle(), None);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CacheConfig {
+    capacity: u64,
+    ttl: Option<Duration>,
+    tti: Option<Duration>,
+}
+
+impl CacheConfig {
+    /// The capacity when none is given: bounded, so that a forgotten `capacity` is
+    /// not a memory leak.
+    pub const DEFAULT_CAPACITY: u64 = 10_000;
+
+    /// [`DEFAULT_CAPACITY`](Self::DEFAULT_CAPACITY) entries, no expiry.
+    #[must_use]
+    pub const fn new() -> Self {
+        Self {
+            capacity: Self::DEFAULT_CAPACITY,
+            ttl: None,
+            tti: None,
+        }
+    }
+
+    /// At most `entries` entries; beyond that, moka evicts the least useful ones.
+    #[must_use]
+    pub const fn capacity(mut self, entries: u64) -> Self {
+        self.capacity = entries;
+        self
+    }
+
+    /// Entries expire this long after they were stored.
+    #[must_use]
+    pub const fn ttl(mut self, time_to_live: Duration) -> Self {
+        self.ttl = Some(time_to_live);
+        self
+    }
+
+    /// Entries expire after going unread this long.
+    #[must_use]
+    pub const fn tti(mut self, time_to_idle: Duration) -> Self {
+        self.tti = Some(time_to_idle);
+        self
+    }
+
+    /// The maximum number of entries.
+    #[must_use]
+    pub const fn max_capacity(&self) -> u64 {
+        self.capacity
+    }
+
+    /// The time to live, if any.
+    #[must_use]
+    pub const fn time_to_live(&self) -> Option<Duration> {
+        self.ttl
+    }
+
+    /// The time to idle, if any.
+    #[must_use]
+    pub const fn time_to_idle(&self) -> Option<Duration> {
+        self.tti
+    }
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        Self::new()
+    }
+}

@@ -1,0 +1,196 @@
+//! What the sync and the async function caches share: configuration, generation,
+//! counters, the front table, and how a single-flight lookup ends.
+
+use super::config::CacheConfig;
+use super::front;
+use super::mode::Mode;
+use super::slot::Slot;
+use super::stats::{CacheStats, Counters};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
+pub(crate) struct Core {
+    pub(crate) config: CacheConfig,
+    generation: AtomicU64,
+    counters: Counters,
+}
+
+/// Moka's map key: the call's fingerprint, already well mixed.
+pub(crate) type MokaHasher = BuildHasherDefault<PassThrough>;
+
+/// The error a leader hands moka when its result must not be cached, so that moka
+/// stores nothing; the leader keeps the real result for itself.
+pub(crate) struct NotCached;
+
+/// How a single-flight lookup ends for one caller.
+pub(crate) enum Settled<R, B> {
+    Return(R),
+    RunBody(B),
+}
+
+impl Core {
+    pub(crate) const fn new(config: CacheConfig) -> Self {
+        Self {
+            config,
+            generation: AtomicU64::new(0),
+            counters: Counters::new(),
+        }
+    }
+
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation.load(Relaxed)
+    }
+
+    /// Makes every slot stored so far stale, in moka and in every thread's front table.
+    pub(crate) fn next_generation(&self) {
+        self.generation.fetch_add(1, Relaxed);
+    }
+
+    /// Reads of a cache with a time to idle must reach moka, which keeps the idle clock.
+    fn has_front(&self) -> bool {
+        self.config.time_to_idle().is_none()
+    }
+
+    #[inline]
+    pub(crate) fn serve<K, V: Clone>(
+        &self,
+        slot: &Slot<K, V>,
+        is_key: impl FnOnce(&K) -> bool,
+    ) -> Option<V> {
+        (slot.is_live(self.generation(), self.config.time_to_live()) && is_key(&slot.key))
+            .then(|| slot.value.clone())
+    }
+
+    #[inline]
+    pub(crate) fn front_hit<K, V>(
+        &self,
+        owner: usize,
+        fingerprint: u64,
+        is_key: impl FnOnce(&K) -> bool,
+    ) -> Option<V>
+    where
+        K: Send + Sync + 'static,
+        V: Clone + Send + Sync + 'static,
+    {
+        if !self.has_front() {
+            return None;
+        }
+        let value = front::lookup(owner, fingerprint, |slot| self.serve(slot, is_key))?;
+        self.counters.hit();
+        Some(value)
+    }
+
+    /// A hit on a slot found in moka.
+    pub(crate) fn moka_hit<K, V>(
+        &self,
+        owner: usize,
+        fingerprint: u64,
+        slot: &Arc<Slot<K, V>>,
+        is_key: impl FnOnce(&K) -> bool,
+    ) -> Option<V>
+    where
+        K: Send + Sync + 'static,
+        V: Clone + Send + Sync + 'static,
+    {
+        let value = self.serve(slot, is_key)?;
+        self.remember(owner, fingerprint, slot);
+        self.counters.hit();
+        Some(value)
+    }
+
+    pub(crate) fn remember<K, V>(&self, owner: usize, fingerprint: u64, slot: &Arc<Slot<K, V>>)
+    where
+        K: Send + Sync + 'static,
+        V: Send + Sync + 'static,
+    {
+        if self.has_front() {
+            front::fill(owner, fingerprint, slot);
+        }
+    }
+
+    /// Ends a single-flight lookup. `pending` still holds the caller's key and body
+    /// when the caller's init did not run: the value came from another caller, or
+    /// there is none to share and the caller must run its own body.
+    pub(crate) fn settle<K, V, R, M, B>(
+        &self,
+        owner: usize,
+        fingerprint: u64,
+        outcome: Result<Arc<Slot<K, V>>, Arc<NotCached>>,
+        pending: Option<(K, B)>,
+        uncached: Option<R>,
+    ) -> Settled<R, B>
+    where
+        K: PartialEq + Send + Sync + 'static,
+        V: Clone + Send + Sync + 'static,
+        M: Mode<R, Value = V>,
+    {
+        match (outcome, pending) {
+            (Ok(slot), None) => {
+                self.counters.miss();
+                self.remember(owner, fingerprint, &slot);
+                Settled::Return(M::join(slot.value.clone()))
+            }
+            (Ok(slot), Some((key, body))) => {
+                match self.moka_hit(owner, fingerprint, &slot, |stored| *stored == key) {
+                    Some(value) => Settled::Return(M::join(value)),
+                    None => {
+                        self.counters.miss();
+                        Settled::RunBody(body)
+                    }
+                }
+            }
+            (Err(_), None) => {
+                self.counters.miss();
+                Settled::Return(uncached.expect("a leader whose result was not cached keeps it"))
+            }
+            (Err(_), Some((_, body))) => {
+                self.counters.miss();
+                Settled::RunBody(body)
+            }
+        }
+    }
+
+    pub(crate) fn stats(&self, entries: u64) -> CacheStats {
+        self.counters.snapshot(entries)
+    }
+}
+
+/// Moka's hasher for fingerprint keys: the fingerprint is the hash.
+#[derive(Default)]
+pub(crate) struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(byte)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u64(&mut self, fingerprint: u64) {
+        self.0 = fingerprint;
+    }
+}
+
+/// Applies a [`CacheConfig`] to a moka builder; the sync and future builders share
+/// these methods but no trait.
+macro_rules! configure_moka {
+    ($builder:expr, $config:expr) => {{
+        let config: $crate::cache::CacheConfig = $config;
+        let mut builder = $builder.max_capacity(config.max_capacity()).eviction_listener(
+            |_, slot: ::std::sync::Arc<$crate::cache::slot::Slot<K, V>>, _| slot.kill(),
+        );
+        if let Some(ttl) = config.time_to_live() {
+            builder = builder.time_to_live(ttl);
+        }
+        if let Some(tti) = config.time_to_idle() {
+            builder = builder.time_to_idle(tti);
+        }
+        builder.build_with_hasher($crate::cache::core::MokaHasher::default())
+    }};
+}
+pub(crate) use configure_moka;

@@ -1,0 +1,168 @@
+use super::config::CacheConfig;
+use super::core::{Core, MokaHasher, NotCached, Settled, configure_moka};
+use super::front;
+use super::mode::Mode;
+use super::slot::Slot;
+use super::stats::CacheStats;
+use std::future::Future;
+use std::sync::{Arc, OnceLock};
+
+/// The cache behind an `async` `#[cached]` function: moka's `future::Cache`, keyed
+/// by the arguments' fingerprint, with a per-thread front table for hits.
+///
+/// Like [`SyncFnCache`](super::SyncFnCache), but waiting callers await instead of
+/// blocking their thread. [`get`](Self::get) never awaits: it answers from the
+/// calling thread's front table only, and
+/// [`get_or_compute`](Self::get_or_compute) does the rest.
+///
+/// ```
+/// use unokit::cache::{mode::Always, AsyncFnCache, CacheConfig};
+/// use unokit::CacheKey;
+///
+/// static GREETINGS: AsyncFnCache<String, String> = AsyncFnCache::new(CacheConfig::new());
+///
+/// async fn greet(name: &str) -> String {
+///     let fingerprint = name.fingerprint();
+///     if let Some(hit) = GREETINGS.get(fingerprint, |key| key == name) {
+///         return hit;
+///     }
+///     GREETINGS
+///         .get_or_compute(fingerprint, name.to_owned(), Always, || async move { format!("hello {name}") })
+///         .await
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// assert_eq!(greet("ada").await, "hello ada");
+/// assert_eq!(greet("ada").await, "hello ada");
+/// assert_eq!(GREETINGS.stats().misses, 1);
+/// # });
+/// ```
+pub struct AsyncFnCache<K, V> {
+    core: Core,
+    state: OnceLock<State<K, V>>,
+}
+
+struct State<K, V> {
+    owner: usize,
+    moka: moka::future::Cache<u64, Arc<Slot<K, V>>, MokaHasher>,
+}
+
+impl<K, V> AsyncFnCache<K, V>
+where
+    K: PartialEq + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    /// An empty cache; moka's is built on first use.
+    #[must_use]
+    pub const fn new(config: CacheConfig) -> Self {
+        Self {
+            core: Core::new(config),
+            state: OnceLock::new(),
+        }
+    }
+
+    fn state(&self) -> &State<K, V> {
+        self.state.get_or_init(|| State {
+            owner: front::new_owner(),
+            moka: configure_moka!(moka::future::Cache::builder(), self.core.config),
+        })
+    }
+
+    /// The value this thread last saw for the key that `is_key` recognises, if it is
+    /// still valid. Never awaits; `None` means: ask [`get_or_compute`](Self::get_or_compute).
+    #[inline]
+    pub fn get(&self, fingerprint: u64, is_key: impl FnOnce(&K) -> bool) -> Option<V> {
+        self.core.front_hit(self.state().owner, fingerprint, is_key)
+    }
+
+    /// The cached value for `key`, or the result of `body`'s future, stored if `M`
+    /// says so.
+    ///
+    /// Concurrent calls for one key run `body` once; the others wait and share its
+    /// value. When the value is not to be cached (an `Err`, a `None`), the waiting
+    /// callers run their own `body`, since an error cannot in general be cloned.
+    pub async fn get_or_compute<R, M, F>(
+        &self,
+        fingerprint: u64,
+        key: K,
+        _mode: M,
+        body: impl FnOnce() -> F,
+    ) -> R
+    where
+        M: Mode<R, Value = V>,
+        F: Future<Output = R>,
+    {
+        let state = self.state();
+        let generation = self.core.generation();
+        let mut pending = Some((key, body));
+        let mut uncached = None;
+        let outcome = state
+            .moka
+            .try_get_with(fingerprint, async {
+                let (key, body) = pending.take().expect("moka runs init once");
+                match M::split(body().await) {
+                    Ok(value) => Ok(Arc::new(Slot::new(key, value, generation))),
+                    Err(returned) => {
+                        uncached = Some(returned);
+                        Err(NotCached)
+                    }
+                }
+            })
+            .await;
+        match self
+            .core
+            .settle::<K, V, R, M, _>(state.owner, fingerprint, outcome, pending, uncached)
+        {
+            Settled::Return(returned) => returned,
+            Settled::RunBody(body) => body().await,
+        }
+    }
+
+    /// Stores `value` for `key`, replacing what was there.
+    pub async fn insert(&self, fingerprint: u64, key: K, value: V) {
+        let state = self.state();
+        let slot = Arc::new(Slot::new(key, value, self.core.generation()));
+        if let Some(replaced) = state.moka.remove(&fingerprint).await {
+            replaced.kill();
+        }
+        state.moka.insert(fingerprint, Arc::clone(&slot)).await;
+        self.core.remember(state.owner, fingerprint, &slot);
+    }
+
+    /// Removes the entry stored under `fingerprint`.
+    pub async fn invalidate(&self, fingerprint: u64) {
+        if let Some(removed) = self.state().moka.remove(&fingerprint).await {
+            removed.kill();
+        }
+    }
+
+    /// Removes every entry.
+    pub fn invalidate_all(&self) {
+        self.core.next_generation();
+        if let Some(state) = self.state.get() {
+            state.moka.invalidate_all();
+        }
+    }
+
+    /// Hits, misses and entries so far.
+    pub fn stats(&self) -> CacheStats {
+        self.core.stats(self.entry_count())
+    }
+
+    /// The number of entries, as of moka's last maintenance.
+    pub fn entry_count(&self) -> u64 {
+        self.state.get().map_or(0, |state| state.moka.entry_count())
+    }
+
+    /// Runs moka's pending maintenance now: evictions, expirations, counts.
+    pub async fn run_pending_tasks(&self) {
+        if let Some(state) = self.state.get() {
+            state.moka.run_pending_tasks().await;
+        }
+    }
+
+    /// The configuration the cache was built with.
+    pub fn config(&self) -> CacheConfig {
+        self.core.config
+    }
+}

@@ -1,0 +1,72 @@
+//! Which results of a function are worth caching.
+
+/// Splits a function's return value into what the cache stores and what it passes
+/// through uncached.
+///
+/// ```
+/// use unokit::cache::mode::{Mode, OkOnly};
+///
+/// assert_eq!(<OkOnly as Mode<Result<u8, &str>>>::split(Ok(1)), Ok(1));
+/// assert_eq!(<OkOnly as Mode<Result<u8, &str>>>::split(Err("down")), Err(Err("down")));
+/// assert_eq!(<OkOnly as Mode<Result<u8, &str>>>::join(1), Ok(1));
+/// ```
+pub trait Mode<R> {
+    /// What the cache stores.
+    type Value;
+    /// The value to cache, or the return value itself when it must not be cached.
+    ///
+    /// # Errors
+    ///
+    /// Gives `returned` back when it is not to be cached.
+    fn split(returned: R) -> Result<Self::Value, R>;
+    /// The return value for a cached value.
+    fn join(value: Self::Value) -> R;
+}
+
+/// Caches every return value (and, through `#[cached(cache_none)]`, `None` too).
+#[derive(Clone, Copy, Debug)]
+pub struct Always;
+
+/// Caches `Ok` values; an `Err` goes back to its caller uncached.
+#[derive(Clone, Copy, Debug)]
+pub struct OkOnly;
+
+/// Caches `Some` values; a `None` goes back to its caller uncached.
+#[derive(Clone, Copy, Debug)]
+pub struct SomeOnly;
+
+impl<T> Mode<T> for Always {
+    type Value = T;
+
+    fn split(returned: T) -> Result<T, T> {
+        Ok(returned)
+    }
+
+    fn join(value: T) -> T {
+        value
+    }
+}
+
+impl<T, E> Mode<Result<T, E>> for OkOnly {
+    type Value = T;
+
+    fn split(returned: Result<T, E>) -> Result<T, Result<T, E>> {
+        returned.map_err(Err)
+    }
+
+    fn join(value: T) -> Result<T, E> {
+        Ok(value)
+    }
+}
+
+impl<T> Mode<Option<T>> for SomeOnly {
+    type Value = T;
+
+    fn split(returned: Option<T>) -> Result<T, Option<T>> {
+        returned.ok_or(None)
+    }
+
+    fn join(value: T) -> Option<T> {
+        Some(value)
+    }
+}

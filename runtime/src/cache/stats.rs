@@ -1,0 +1,100 @@
+use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
+
+/// A snapshot of a cache's counters.
+///
+/// ```
+/// use unokit::cache::CacheStats;
+///
+/// let stats = CacheStats { hits: 3, misses: 1, entries: 1 };
+/// assert_eq!(stats.hit_rate(), 0.75);
+/// assert_eq!(CacheStats::default().hit_rate(), 0.0);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    /// Calls answered from the cache, including calls that waited for another
+    /// caller computing the same key.
+    pub hits: u64,
+    /// Calls that ran the function's body.
+    pub misses: u64,
+    /// Entries in the cache. Moka counts them as it applies pending writes, so the
+    /// number can lag; `run_pending_tasks` brings it up to date.
+    pub entries: u64,
+}
+
+impl CacheStats {
+    /// `hits / (hits + misses)`, or `0.0` before the first call.
+    #[must_use]
+    #[allow(clippy::cast_precision_loss)]
+    pub fn hit_rate(&self) -> f64 {
+        let calls = self.hits + self.misses;
+        if calls == 0 {
+            0.0
+        } else {
+            self.hits as f64 / calls as f64
+        }
+    }
+}
+
+/// Hit and miss counters, striped by thread so that threads hitting one hot key
+/// do not fight over one cache line.
+pub(crate) struct Counters {
+    stripes: [Stripe; STRIPES],
+}
+
+const STRIPES: usize = 8;
+
+#[repr(align(128))]
+struct Stripe {
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+impl Counters {
+    pub(crate) const fn new() -> Self {
+        Self {
+            stripes: [const {
+                Stripe {
+                    hits: AtomicU64::new(0),
+                    misses: AtomicU64::new(0),
+                }
+            }; STRIPES],
+        }
+    }
+
+    #[inline]
+    pub(crate) fn hit(&self) {
+        self.stripes[stripe()].hits.fetch_add(1, Relaxed);
+    }
+
+    pub(crate) fn miss(&self) {
+        self.stripes[stripe()].misses.fetch_add(1, Relaxed);
+    }
+
+    pub(crate) fn snapshot(&self, entries: u64) -> CacheStats {
+        let (hits, misses) = self.stripes.iter().fold((0, 0), |(hits, misses), stripe| {
+            (hits + stripe.hits.load(Relaxed), misses + stripe.misses.load(Relaxed))
+        });
+        CacheStats {
+            hits,
+            misses,
+            entries,
+        }
+    }
+}
+
+#[inline]
+fn stripe() -> usize {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    thread_local! {
+        static STRIPE: Cell<usize> = const { Cell::new(usize::MAX) };
+    }
+    STRIPE
+        .try_with(|stripe| {
+            if stripe.get() == usize::MAX {
+                stripe.set(NEXT.fetch_add(1, Relaxed) % STRIPES);
+            }
+            stripe.get()
+        })
+        .unwrap_or(0)
+}

@@ -1,0 +1,161 @@
+use super::config::CacheConfig;
+use super::core::{Core, MokaHasher, NotCached, Settled, configure_moka};
+use super::front;
+use super::mode::Mode;
+use super::slot::Slot;
+use super::stats::CacheStats;
+use std::sync::{Arc, OnceLock};
+
+/// The cache behind a sync `#[cached]` function: moka's `sync::Cache`, keyed by the
+/// arguments' fingerprint, with a per-thread front table for hits.
+///
+/// `#[cached]` puts one in a `static` and hands it out through the function's
+/// `*_cache()` companion, where its [`stats`](Self::stats) and
+/// [`run_pending_tasks`](Self::run_pending_tasks) are useful. The other methods are
+/// what the generated code calls; `fingerprint` is the
+/// [`CacheKey::fingerprint`](crate::key::CacheKey::fingerprint) of the key.
+///
+/// ```
+/// use unokit::cache::{mode::Always, CacheConfig, SyncFnCache};
+/// use unokit::CacheKey;
+///
+/// static SQUARES: SyncFnCache<u64, u64> = SyncFnCache::new(CacheConfig::new());
+///
+/// fn square(n: u64) -> u64 {
+///     let fingerprint = n.fingerprint();
+///     if let Some(hit) = SQUARES.get(fingerprint, |key| *key == n) {
+///         return hit;
+///     }
+///     SQUARES.get_or_compute(fingerprint, n, Always, || n * n)
+/// }
+///
+/// assert_eq!(square(12), 144);
+/// assert_eq!(square(12), 144);
+/// let stats = SQUARES.stats();
+/// assert_eq!((stats.hits, stats.misses), (1, 1));
+/// ```
+pub struct SyncFnCache<K, V> {
+    core: Core,
+    state: OnceLock<State<K, V>>,
+}
+
+struct State<K, V> {
+    owner: usize,
+    moka: moka::sync::Cache<u64, Arc<Slot<K, V>>, MokaHasher>,
+}
+
+impl<K, V> SyncFnCache<K, V>
+where
+    K: PartialEq + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    /// An empty cache; moka's is built on first use.
+    #[must_use]
+    pub const fn new(config: CacheConfig) -> Self {
+        Self {
+            core: Core::new(config),
+            state: OnceLock::new(),
+        }
+    }
+
+    fn state(&self) -> &State<K, V> {
+        self.state.get_or_init(|| State {
+            owner: front::new_owner(),
+            moka: configure_moka!(moka::sync::Cache::builder(), self.core.config),
+        })
+    }
+
+    /// The cached value for the key that `is_key` recognises, without waiting.
+    #[inline]
+    pub fn get(&self, fingerprint: u64, is_key: impl Fn(&K) -> bool) -> Option<V> {
+        let state = self.state();
+        if let Some(value) = self.core.front_hit(state.owner, fingerprint, &is_key) {
+            return Some(value);
+        }
+        let slot = state.moka.get(&fingerprint)?;
+        self.core.moka_hit(state.owner, fingerprint, &slot, is_key)
+    }
+
+    /// The cached value for `key`, or `body`'s result, stored if `M` says so.
+    ///
+    /// Concurrent calls for one key run `body` once; the others wait and share its
+    /// value. When the value is not to be cached (an `Err`, a `None`), the waiting
+    /// callers run their own `body`, since an error cannot in general be cloned.
+    pub fn get_or_compute<R, M: Mode<R, Value = V>>(
+        &self,
+        fingerprint: u64,
+        key: K,
+        _mode: M,
+        body: impl FnOnce() -> R,
+    ) -> R {
+        let state = self.state();
+        let generation = self.core.generation();
+        let mut pending = Some((key, body));
+        let mut uncached = None;
+        let outcome = state.moka.try_get_with(fingerprint, || {
+            let (key, body) = pending.take().expect("moka runs init once");
+            match M::split(body()) {
+                Ok(value) => Ok(Arc::new(Slot::new(key, value, generation))),
+                Err(returned) => {
+                    uncached = Some(returned);
+                    Err(NotCached)
+                }
+            }
+        });
+        match self
+            .core
+            .settle::<K, V, R, M, _>(state.owner, fingerprint, outcome, pending, uncached)
+        {
+            Settled::Return(returned) => returned,
+            Settled::RunBody(body) => body(),
+        }
+    }
+
+    /// Stores `value` for `key`, replacing what was there.
+    pub fn insert(&self, fingerprint: u64, key: K, value: V) {
+        let state = self.state();
+        let slot = Arc::new(Slot::new(key, value, self.core.generation()));
+        if let Some(replaced) = state.moka.remove(&fingerprint) {
+            replaced.kill();
+        }
+        state.moka.insert(fingerprint, Arc::clone(&slot));
+        self.core.remember(state.owner, fingerprint, &slot);
+    }
+
+    /// Removes the entry stored under `fingerprint`.
+    pub fn invalidate(&self, fingerprint: u64) {
+        if let Some(removed) = self.state().moka.remove(&fingerprint) {
+            removed.kill();
+        }
+    }
+
+    /// Removes every entry.
+    pub fn invalidate_all(&self) {
+        self.core.next_generation();
+        if let Some(state) = self.state.get() {
+            state.moka.invalidate_all();
+        }
+    }
+
+    /// Hits, misses and entries so far.
+    pub fn stats(&self) -> CacheStats {
+        self.core.stats(self.entry_count())
+    }
+
+    /// The number of entries, as of moka's last maintenance.
+    pub fn entry_count(&self) -> u64 {
+        self.state.get().map_or(0, |state| state.moka.entry_count())
+    }
+
+    /// Runs moka's pending maintenance now: evictions, expirations, counts.
+    pub fn run_pending_tasks(&self) {
+        if let Some(state) = self.state.get() {
+            state.moka.run_pending_tasks();
+        }
+    }
+
+    /// The configuration the cache was built with.
+    pub fn config(&self) -> CacheConfig {
+        self.core.config
+    }
+}

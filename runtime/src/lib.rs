@@ -1,0 +1,8 @@
+//! The runtime of [unokit](https://docs.rs/unokit): backends that unokit's
+//! generated code calls. Use it through the `unokit` crate, which re-exports it.
+#![deny(missing_docs)]
+
+pub mod cache;
+pub mod key;
+
+pub use key::CacheKey;
