@@ -1,1 +1,152 @@
+//! # unokit
+//!
+//! Procedural macros that turn a web service's performance plan into annotations,
+//! generating the code an expert would write by hand.
+//!
+//! - [`#[cached]`](macro@cached) memoizes a function on a [moka] cache, keyed at
+//!   compile time from its arguments.
+//! - [`#[derive(CacheKey)]`](derive@CacheKey) gives your types a compact,
+//!   collision-free key and a stable 64-bit fingerprint.
+//!
+//! List `unokit` alone in `Cargo.toml`: generated code reaches moka and the runtime
+//! through this crate. To read what a macro generated, run `cargo expand`
+//! (`cargo install cargo-expand`) on the module that uses it.
+//!
+//! [moka]: https://docs.rs/moka
+#![deny(missing_docs)]
 
+pub use unokit_runtime::{cache, key};
+
+/// The key of a cache entry: derive it with `#[derive(CacheKey)]`.
+///
+/// See [`key::CacheKey`] for what is implemented and what the fingerprint promises.
+pub use unokit_runtime::CacheKey;
+
+/// Memoizes a function on a moka cache whose key is computed at compile time.
+///
+/// ```
+/// use unokit::cached;
+///
+/// #[cached(capacity = 1_000, ttl = "5m")]
+/// fn slow_square(n: u64) -> u64 {
+///     n * n
+/// }
+///
+/// assert_eq!(slow_square(12), 144); // runs the body
+/// assert_eq!(slow_square(12), 144); // a hit
+/// let stats = slow_square_cache().stats();
+/// assert_eq!((stats.hits, stats.misses), (1, 1));
+/// ```
+///
+/// # The key
+///
+/// The arguments form the key, in order. A borrowed argument (`&str`, `&[T]`,
+/// `&T`) is stored in its owned form (`String`, `Vec<T>`, `T`) but looked up
+/// without building it: a hit compares the stored key with the borrowed
+/// arguments, after finding it by their [`CacheKey::fingerprint`]. Every key
+/// argument must implement [`CacheKey`], `PartialEq`, and `Clone` or `ToOwned`.
+///
+/// - `#[cache(skip)]` on a parameter leaves it out of the key (a database handle,
+///   say). It is still passed to the body.
+/// - `self` is left out of a method's key. `#[cached(key_self)]` puts it in:
+///   `Self` must then implement `CacheKey`, `PartialEq` and `Clone`.
+/// - `#[cached(key = <expr>)]` replaces the key with any expression of the
+///   arguments whose type implements `CacheKey`, `PartialEq`, `Send`, `Sync` and
+///   is `'static`. It is evaluated on every call. Required when a key argument's
+///   type is generic or `impl Trait`.
+///
+/// # Options
+///
+/// | option | meaning |
+/// |---|---|
+/// | `capacity = 10_000` | maximum entries (default [`CacheConfig::DEFAULT_CAPACITY`](cache::CacheConfig::DEFAULT_CAPACITY)); moka evicts the least useful |
+/// | `ttl = "5m"` | entries expire this long after they were stored (`ms`, `s`, `m`, `h`, `d`) |
+/// | `tti = "30s"` | entries expire after going unread this long; every hit then goes through moka |
+/// | `key = <expr>` | a custom key, see above |
+/// | `key_self` | put `&self` into a method's key |
+/// | `cache_none` | cache `None` results too (negative caching) |
+/// | `result`, `option` | treat a return type alias as a `Result` or an `Option` |
+/// | `in_impl` | required on an associated function *without* `self` inside an `impl` block: the macro cannot see the `impl` |
+///
+/// # Results and options
+///
+/// A function returning `Result<T, E>` caches `Ok` values only; one returning
+/// `Option<T>` caches `Some` values only, unless `cache_none` is given. The return
+/// type is recognised by its last path segment (`Result`, `io::Result`,
+/// `anyhow::Result`): write `result` or `option` for an alias with another name.
+///
+/// # Concurrency
+///
+/// Calls that miss on one key are single-flight: one runs the body, the others
+/// wait (blocking for a sync function, awaiting for an `async` one) and get its
+/// value. Calls on different keys never wait for each other. When the value is
+/// not cached (an `Err`, a `None`), the callers that waited run the body
+/// themselves, since an error cannot in general be cloned.
+///
+/// # Companions
+///
+/// Beside `fn name`, with the same visibility (and `async` where the function is):
+///
+/// | companion | does |
+/// |---|---|
+/// | `name_cache()` | the [`SyncFnCache`](cache::SyncFnCache) or [`AsyncFnCache`](cache::AsyncFnCache): `stats()`, `entry_count()`, `run_pending_tasks()` |
+/// | `name_invalidate(key args)` | removes the entry for these arguments (the function's, minus skipped ones) |
+/// | `name_invalidate_all()` | removes every entry |
+/// | `name_prime(key args, value)` | stores `value` for these arguments |
+/// | `name_uncached(args)` | runs the body, bypassing the cache |
+///
+/// ```
+/// use unokit::cached;
+///
+/// struct Db;
+///
+/// #[cached(ttl = "1m")]
+/// async fn profile(#[cache(skip)] db: &Db, user_id: u64, lang: &str) -> Result<String, String> {
+///     Ok(format!("profile {user_id} in {lang}"))
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// profile_prime(7, "en", "primed".to_owned()).await;
+/// assert_eq!(profile(&Db, 7, "en").await.unwrap(), "primed");
+/// profile_invalidate(7, "en").await;
+/// assert_eq!(profile(&Db, 7, "en").await.unwrap(), "profile 7 in en");
+/// # });
+/// ```
+///
+/// # Limits
+///
+/// The cache lives in a `static` inside the companion `name_cache()`, so the
+/// cached value type must be concrete, owned and `'static`, and must not name
+/// `Self` (write the type's name). One cache serves every instance: in a generic
+/// `impl`, or for methods of different values, add `key_self` or a `key` to tell
+/// them apart. `#[cached]` cannot be used in a trait impl, whose items are fixed
+/// by the trait.
+pub use unokit_macros::cached;
+
+/// Derives [`CacheKey`]: fields in declaration order, an enum's variant position
+/// before its fields; `#[cache_key(skip)]` leaves a field out. Type parameters
+/// must implement `CacheKey`.
+///
+/// ```
+/// use unokit::CacheKey;
+///
+/// #[derive(CacheKey)]
+/// enum Lookup {
+///     ById(u64),
+///     ByName { name: String, #[cache_key(skip)] trace: u64 },
+/// }
+///
+/// let a = Lookup::ByName { name: "ada".into(), trace: 1 };
+/// let b = Lookup::ByName { name: "ada".into(), trace: 2 };
+/// assert_eq!(a.fingerprint(), b.fingerprint());
+/// assert_ne!(Lookup::ById(1).key_bytes(), Lookup::ById(2).key_bytes());
+/// ```
+pub use unokit_macros::CacheKey;
+
+/// Paths for generated code. Not public API: anything here may change in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use unokit_runtime::cache::mode::{Always, OkOnly, SomeOnly};
+    pub use unokit_runtime::cache::{AnyKey, AsyncFnCache, CacheConfig, SyncFnCache};
+    pub use unokit_runtime::key::{CacheKey, KeySink};
+}

@@ -1,1 +1,24 @@
+//! Procedural macros of [unokit](https://docs.rs/unokit). Use them through the
+//! `unokit` crate: the code they generate names paths under `::unokit::__private`.
+//!
+//! Each macro lives in its own module, split into `parse` (read the input),
+//! `validate` (check every rule, collecting all errors) and `expand` (generate).
 
+mod cache_key;
+mod cached;
+mod common;
+
+use proc_macro::TokenStream;
+
+/// Memoizes a function on a moka cache with a key computed at compile time.
+/// Documented in the `unokit` crate.
+#[proc_macro_attribute]
+pub fn cached(args: TokenStream, input: TokenStream) -> TokenStream {
+    cached::cached(args.into(), input.into()).into()
+}
+
+/// Derives `CacheKey` field by field. Documented in the `unokit` crate.
+#[proc_macro_derive(CacheKey, attributes(cache_key))]
+pub fn derive_cache_key(input: TokenStream) -> TokenStream {
+    cache_key::derive(input.into()).into()
+}

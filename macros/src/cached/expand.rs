@@ -1,0 +1,408 @@
+//! The generated items: the cached function and its companions.
+
+use super::key_code::KeyCode;
+use super::parse::CachedFn;
+use super::shape::Mode;
+use crate::common::private;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::{Attribute, FnArg, GenericParam, Generics, Ident, Signature};
+
+pub(crate) fn expand(f: &CachedFn) -> TokenStream {
+    let cx = Expansion::new(f);
+    let items = [
+        cx.cached_fn(),
+        cx.uncached_fn(),
+        cx.invalidate_fn(),
+        cx.prime_fn(),
+        cx.invalidate_all_fn(),
+        cx.cache_fn(),
+    ];
+    quote!(#(#items)*)
+}
+
+/// Everything the generated items share.
+struct Expansion<'a> {
+    f: &'a CachedFn,
+    key: KeyCode,
+    names: Names,
+    attrs: Attrs<'a>,
+    dot_await: TokenStream,
+    maybe_async: TokenStream,
+    /// The type the cache stores.
+    value: &'a syn::Type,
+    mode: Mode,
+}
+
+/// The companions' names: the function's name and a suffix.
+struct Names {
+    uncached: Ident,
+    invalidate: Ident,
+    prime: Ident,
+    invalidate_all: Ident,
+    cache: Ident,
+}
+
+/// The user's attributes, sorted by the items they belong on.
+struct Attrs<'a> {
+    /// Docs and markers that describe the function's interface.
+    interface: Vec<&'a Attribute>,
+    /// Attributes about the body: lints, `inline`, instrumentation.
+    body: Vec<&'a Attribute>,
+    /// `cfg`, which every generated item needs.
+    every: Vec<&'a Attribute>,
+}
+
+impl<'a> Expansion<'a> {
+    fn new(f: &'a CachedFn) -> Self {
+        let returns = f.returns().expect("validated: the function returns a cacheable value");
+        let is_async = f.sig.asyncness.is_some();
+        Self {
+            f,
+            key: KeyCode::of(f),
+            names: Names::of(&f.sig.ident),
+            attrs: Attrs::sort(&f.attrs),
+            dot_await: if is_async { quote!(.await) } else { TokenStream::new() },
+            maybe_async: if is_async { quote!(async) } else { TokenStream::new() },
+            value: returns.value,
+            mode: returns.mode,
+        }
+    }
+
+    /// A path to a companion: through `Self` inside an `impl`.
+    fn path(&self, name: &Ident) -> TokenStream {
+        if self.f.in_impl() { quote!(Self::#name) } else { quote!(#name) }
+    }
+
+    fn doc_link(&self, name: &Ident) -> String {
+        if self.f.in_impl() { format!("[`Self::{name}`]") } else { format!("[`{name}`]") }
+    }
+
+    fn cached_fn(&self) -> TokenStream {
+        let private = private();
+        let Self { f, key, attrs, dot_await, .. } = self;
+        let vis = &f.vis;
+        let interface = &attrs.interface;
+        let allow = attrs.body.iter().filter(|attr| attr.path().is_ident("allow"));
+        let every = &attrs.every;
+        let sig = outer_signature(&f.sig, f);
+        let KeyCode { prelude, fingerprint, is_key, owned, .. } = key;
+        let cache = self.path(&self.names.cache);
+        let uncached = self.path(&self.names.uncached);
+        let arguments = call_arguments(f);
+        let (mode, hit) = match self.mode {
+            Mode::Always => (quote!(#private::Always), quote!(__unokit_hit)),
+            Mode::OkOnly => (quote!(#private::OkOnly), quote!(::core::result::Result::Ok(__unokit_hit))),
+            Mode::SomeOnly => (quote!(#private::SomeOnly), quote!(::core::option::Option::Some(__unokit_hit))),
+        };
+        let see_also = self.see_also();
+        quote! {
+            #(#interface)*
+            #see_also
+            #(#allow)*
+            #(#every)*
+            #vis #sig {
+                #prelude
+                let __unokit_cache = #cache();
+                let __unokit_fingerprint = #fingerprint;
+                if let ::core::option::Option::Some(__unokit_hit) =
+                    __unokit_cache.get(__unokit_fingerprint, #is_key)
+                {
+                    return #hit;
+                }
+                __unokit_cache
+                    .get_or_compute(__unokit_fingerprint, #owned, #mode, move || #uncached(#arguments))
+                    #dot_await
+            }
+        }
+    }
+
+    /// A paragraph under the user's own docs naming the companions, when there are docs.
+    fn see_also(&self) -> TokenStream {
+        if !self.attrs.interface.iter().any(|attr| attr.path().is_ident("doc")) {
+            return TokenStream::new();
+        }
+        let Names { uncached, invalidate, prime, invalidate_all, cache } = &self.names;
+        let text = format!(
+            " Cached with `#[unokit::cached]`: see {} for statistics, {}, {}, {} and {}.",
+            self.doc_link(cache),
+            self.doc_link(invalidate),
+            self.doc_link(invalidate_all),
+            self.doc_link(prime),
+            self.doc_link(uncached),
+        );
+        quote!(#[doc = ""] #[doc = #text])
+    }
+
+    fn uncached_fn(&self) -> TokenStream {
+        let Self { f, attrs, .. } = self;
+        let vis = &f.vis;
+        let body = &attrs.body;
+        let every = &attrs.every;
+        let mut sig = f.sig.clone();
+        sig.ident = self.names.uncached.clone();
+        let block = &f.block;
+        let doc = format!(" Runs {}'s body, bypassing its cache: nothing is read or stored.", self.doc_link(&f.sig.ident));
+        let errors = self.errors_doc();
+        quote! {
+            #[doc = #doc]
+            #errors
+            #(#body)*
+            #(#every)*
+            #vis #sig #block
+        }
+    }
+
+    fn errors_doc(&self) -> TokenStream {
+        if self.mode != Mode::OkOnly {
+            return TokenStream::new();
+        }
+        let text = format!(" As {}'s.", self.doc_link(&self.f.sig.ident));
+        quote!(#[doc = ""] #[doc = " # Errors"] #[doc = ""] #[doc = #text])
+    }
+
+    fn invalidate_fn(&self) -> TokenStream {
+        let Self { f, key, attrs, maybe_async, dot_await, .. } = self;
+        let vis = &f.vis;
+        let every = &attrs.every;
+        let name = &self.names.invalidate;
+        let inputs = key_inputs(f);
+        let generics = generics_for(f, &inputs);
+        let where_clause = &generics.where_clause;
+        let KeyCode { prelude, fingerprint, .. } = key;
+        let cache = self.path(&self.names.cache);
+        let doc = format!(" Removes the cached result of {} for these arguments.", self.doc_link(&f.sig.ident));
+        quote! {
+            #[doc = #doc]
+            #[allow(clippy::needless_pass_by_value)]
+            #(#every)*
+            #vis #maybe_async fn #name #generics (#(#inputs),*) #where_clause {
+                #prelude
+                #cache().invalidate(#fingerprint)#dot_await;
+            }
+        }
+    }
+
+    fn prime_fn(&self) -> TokenStream {
+        let Self { f, key, attrs, maybe_async, dot_await, value, .. } = self;
+        let vis = &f.vis;
+        let every = &attrs.every;
+        let name = &self.names.prime;
+        let inputs = key_inputs(f);
+        let generics = generics_for(f, &inputs);
+        let where_clause = &generics.where_clause;
+        let value_name = unused_name(f, "value");
+        let KeyCode { prelude, fingerprint, owned, .. } = key;
+        let cache = self.path(&self.names.cache);
+        let doc = format!(
+            " Stores `{value_name}` as the cached result of {} for these arguments, replacing any.",
+            self.doc_link(&f.sig.ident)
+        );
+        quote! {
+            #[doc = #doc]
+            #[allow(clippy::needless_pass_by_value)]
+            #(#every)*
+            #vis #maybe_async fn #name #generics (#(#inputs,)* #value_name: #value) #where_clause {
+                #prelude
+                let __unokit_fingerprint = #fingerprint;
+                #cache().insert(__unokit_fingerprint, #owned, #value_name)#dot_await;
+            }
+        }
+    }
+
+    fn invalidate_all_fn(&self) -> TokenStream {
+        let vis = &self.f.vis;
+        let every = &self.attrs.every;
+        let name = &self.names.invalidate_all;
+        let cache = self.path(&self.names.cache);
+        let doc = format!(" Removes every cached result of {}.", self.doc_link(&self.f.sig.ident));
+        quote! {
+            #[doc = #doc]
+            #(#every)*
+            #vis fn #name() {
+                #cache().invalidate_all();
+            }
+        }
+    }
+
+    fn cache_fn(&self) -> TokenStream {
+        let private = private();
+        let vis = &self.f.vis;
+        let every = &self.attrs.every;
+        let name = &self.names.cache;
+        let key_type = &self.key.key_type;
+        let value = self.value;
+        let backend = if self.f.sig.asyncness.is_some() {
+            quote!(#private::AsyncFnCache)
+        } else {
+            quote!(#private::SyncFnCache)
+        };
+        let config = self.config();
+        let doc = format!(
+            " The cache of {}: hits, misses and entries through `stats()`, and moka's maintenance.",
+            self.doc_link(&self.f.sig.ident)
+        );
+        quote! {
+            #[doc = #doc]
+            #[must_use]
+            #(#every)*
+            #vis fn #name() -> &'static #backend<#key_type, #value> {
+                static CACHE: #backend<#key_type, #value> = #backend::new(#config);
+                &CACHE
+            }
+        }
+    }
+
+    fn config(&self) -> TokenStream {
+        let private = private();
+        let options = &self.f.options;
+        let capacity = options.capacity.as_ref().map(|capacity| {
+            let entries = capacity.value;
+            quote!(.capacity(#entries))
+        });
+        let duration = |method: &str, given: &Option<super::options::Given<std::time::Duration>>| {
+            given.as_ref().map(|given| {
+                let method = format_ident!("{}", method);
+                let millis = u64::try_from(given.value.as_millis()).expect("parsed from a u64 of milliseconds");
+                quote!(.#method(::core::time::Duration::from_millis(#millis)))
+            })
+        };
+        let ttl = duration("ttl", &options.ttl);
+        let tti = duration("tti", &options.tti);
+        quote!(#private::CacheConfig::new() #capacity #ttl #tti)
+    }
+}
+
+impl Names {
+    fn of(function: &Ident) -> Self {
+        let suffixed = |suffix: &str| format_ident!("{}_{}", function, suffix, span = function.span());
+        Self {
+            uncached: suffixed("uncached"),
+            invalidate: suffixed("invalidate"),
+            prime: suffixed("prime"),
+            invalidate_all: suffixed("invalidate_all"),
+            cache: suffixed("cache"),
+        }
+    }
+}
+
+impl<'a> Attrs<'a> {
+    fn sort(attrs: &'a [Attribute]) -> Self {
+        let mut sorted = Attrs { interface: Vec::new(), body: Vec::new(), every: Vec::new() };
+        for attr in attrs {
+            let path = attr.path();
+            if path.is_ident("doc") || path.is_ident("must_use") || path.is_ident("deprecated") {
+                sorted.interface.push(attr);
+            } else if path.is_ident("cfg") || path.is_ident("cfg_attr") {
+                sorted.every.push(attr);
+            } else {
+                sorted.body.push(attr);
+            }
+        }
+        sorted
+    }
+}
+
+/// The cached function's signature: each parameter bound to a plain name, which
+/// the key and the call to the body use.
+fn outer_signature(sig: &Signature, f: &CachedFn) -> Signature {
+    let mut sig = sig.clone();
+    let mut params = f.params.iter();
+    for input in &mut sig.inputs {
+        match input {
+            FnArg::Receiver(receiver) => {
+                if matches!(receiver.kind, syn::ReceiverKind::Value | syn::ReceiverKind::Typed(..)) {
+                    receiver.mutability = None;
+                }
+            }
+            FnArg::Typed(typed) => {
+                let param = params.next().expect("one param per typed input");
+                let name = &param.name;
+                typed.attrs.clear();
+                *typed.pat = syn::parse_quote!(#name);
+            }
+        }
+    }
+    sig
+}
+
+fn call_arguments(f: &CachedFn) -> TokenStream {
+    let receiver = f.sig.receiver().map(|_| quote!(self)).into_iter();
+    let params = f.params.iter().map(|param| &param.name);
+    quote!(#(#receiver,)* #(#params),*)
+}
+
+/// The inputs of the key companions: the key's parameters, and `&self` when the key uses it.
+fn key_inputs(f: &CachedFn) -> Vec<TokenStream> {
+    let uses_self = f.options.key_self.is_some()
+        || f.options.key.as_ref().is_some_and(|key| {
+            let expr = &key.value;
+            mentions_self(quote!(#expr))
+        });
+    let receiver = uses_self.then(|| quote!(&self));
+    let params = f.key_params().map(|param| {
+        let name = &param.name;
+        let ty = &param.ty;
+        quote!(#name: #ty)
+    });
+    receiver.into_iter().chain(params).collect()
+}
+
+fn mentions_self(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|token| match token {
+        proc_macro2::TokenTree::Ident(ident) => ident == "self",
+        proc_macro2::TokenTree::Group(group) => mentions_self(group.stream()),
+        _ => false,
+    })
+}
+
+/// The function's generics, less the type and const parameters `inputs` do not
+/// mention (a companion could not infer them).
+fn generics_for(f: &CachedFn, inputs: &[TokenStream]) -> Generics {
+    let mentioned = |ident: &Ident| inputs.iter().any(|input| mentions_ident(input.clone(), ident));
+    let mut generics = f.sig.generics.clone();
+    let dropped: Vec<Ident> = generics
+        .params
+        .iter()
+        .filter_map(|param| match param {
+            GenericParam::Type(ty) if !mentioned(&ty.ident) => Some(ty.ident.clone()),
+            GenericParam::Const(constant) if !mentioned(&constant.ident) => Some(constant.ident.clone()),
+            _ => None,
+        })
+        .collect();
+    generics.params = generics
+        .params
+        .into_iter()
+        .filter(|param| match param {
+            GenericParam::Type(ty) => !dropped.contains(&ty.ident),
+            GenericParam::Const(constant) => !dropped.contains(&constant.ident),
+            GenericParam::Lifetime(_) => true,
+        })
+        .collect();
+    if let Some(where_clause) = &mut generics.where_clause {
+        where_clause.predicates = where_clause
+            .predicates
+            .iter()
+            .filter(|predicate| !dropped.iter().any(|ident| mentions_ident(quote!(#predicate), ident)))
+            .cloned()
+            .collect();
+    }
+    generics
+}
+
+fn mentions_ident(tokens: TokenStream, wanted: &Ident) -> bool {
+    tokens.into_iter().any(|token| match token {
+        proc_macro2::TokenTree::Ident(ident) => ident == *wanted,
+        proc_macro2::TokenTree::Group(group) => mentions_ident(group.stream(), wanted),
+        _ => false,
+    })
+}
+
+/// `preferred`, unless a parameter already has that name.
+fn unused_name(f: &CachedFn, preferred: &str) -> Ident {
+    if f.params.iter().any(|param| param.name == preferred) {
+        format_ident!("__unokit_{}", preferred)
+    } else {
+        format_ident!("{}", preferred)
+    }
+}

@@ -1,0 +1,151 @@
+//! The code that turns a call's arguments into its cache key: a fingerprint, a
+//! comparison with a stored key, and the owned key to store.
+
+use super::parse::{CachedFn, Param};
+use super::shape::{Key, KeyPart, referent, ungroup};
+use crate::common::private;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::{Index, Type};
+
+pub(crate) struct KeyCode {
+    /// Statements that must run first (the custom key expression).
+    pub(crate) prelude: TokenStream,
+    /// An expression of type `u64`.
+    pub(crate) fingerprint: TokenStream,
+    /// A closure `|&K| -> bool` recognising this call's key.
+    pub(crate) is_key: TokenStream,
+    /// An expression building the owned `K`.
+    pub(crate) owned: TokenStream,
+    /// `K` as the `static` names it.
+    pub(crate) key_type: TokenStream,
+}
+
+impl KeyCode {
+    pub(crate) fn of(f: &CachedFn) -> Self {
+        match f.key() {
+            Key::Custom(expr) => custom(expr),
+            Key::Args(parts) => {
+                let erased = f.key().is_erased();
+                from_parts(&parts, erased)
+            }
+        }
+    }
+}
+
+fn custom(expr: &syn::Expr) -> KeyCode {
+    let private = private();
+    let value = format_ident!("__unokit_key_value");
+    KeyCode {
+        prelude: quote!(let #value = #expr;),
+        fingerprint: quote!(#private::CacheKey::fingerprint(&#value)),
+        is_key: quote!(|__unokit_key: &#private::AnyKey| __unokit_key.is(&#value)),
+        owned: quote!(#private::AnyKey::new(#value)),
+        key_type: quote!(#private::AnyKey),
+    }
+}
+
+fn from_parts(parts: &[KeyPart<'_>], erased: bool) -> KeyCode {
+    let private = private();
+    let borrowed = parts.iter().map(borrowed_part);
+    let owned = parts.iter().map(owned_part);
+    let owned_types = parts.iter().map(owned_type);
+    let equalities = parts.iter().enumerate().map(|(position, part)| equality(position, part));
+    let owned = quote!((#(#owned,)*));
+    let owned_type = quote!((#(#owned_types,)*));
+    let matches = equalities
+        .reduce(|all, next| quote!(#all && #next))
+        .unwrap_or_else(|| quote!(true));
+    let fingerprint = quote!(#private::CacheKey::fingerprint(&(#(#borrowed,)*)));
+    if erased {
+        KeyCode {
+            prelude: TokenStream::new(),
+            fingerprint,
+            is_key: quote! {
+                |__unokit_key: &#private::AnyKey| {
+                    __unokit_key
+                        .downcast_ref::<#owned_type>()
+                        .is_some_and(|__unokit_key| #matches)
+                }
+            },
+            owned: quote!(#private::AnyKey::new(#owned)),
+            key_type: quote!(#private::AnyKey),
+        }
+    } else {
+        KeyCode {
+            prelude: TokenStream::new(),
+            fingerprint,
+            is_key: quote!(|__unokit_key: &#owned_type| #matches),
+            owned,
+            key_type: owned_type,
+        }
+    }
+}
+
+fn borrowed_part(part: &KeyPart<'_>) -> TokenStream {
+    match part {
+        KeyPart::SelfRef => quote!(self),
+        KeyPart::Param(param) => {
+            let name = &param.name;
+            quote!(&#name)
+        }
+    }
+}
+
+fn owned_part(part: &KeyPart<'_>) -> TokenStream {
+    match part {
+        KeyPart::SelfRef => quote!(::core::clone::Clone::clone(self)),
+        KeyPart::Param(Param { name, ty, .. }) => {
+            if referent(ty).is_some() {
+                quote!(::std::borrow::ToOwned::to_owned(#name))
+            } else {
+                quote!(::core::clone::Clone::clone(&#name))
+            }
+        }
+    }
+}
+
+fn equality(position: usize, part: &KeyPart<'_>) -> TokenStream {
+    let field = Index::from(position);
+    match part {
+        KeyPart::SelfRef => quote!(__unokit_key.#field == *self),
+        KeyPart::Param(Param { name, ty, .. }) => match referent(ty) {
+            Some(referent) => {
+                quote!(::core::borrow::Borrow::<#referent>::borrow(&__unokit_key.#field) == #name)
+            }
+            None => quote!(__unokit_key.#field == #name),
+        },
+    }
+}
+
+/// The type an argument is stored as: itself, or the owned form of what it borrows.
+fn owned_type(part: &KeyPart<'_>) -> TokenStream {
+    let ty = match part {
+        KeyPart::SelfRef => return quote!(Self),
+        KeyPart::Param(param) => &param.ty,
+    };
+    let Some(referent) = referent(ty) else {
+        return quote!(#ty);
+    };
+    match ungroup(referent) {
+        Type::Path(path) if path.qself.is_none() && path.path.is_ident("str") => {
+            quote!(::std::string::String)
+        }
+        Type::Slice(slice) => {
+            let elem = &slice.elem;
+            quote!(::std::vec::Vec<#elem>)
+        }
+        Type::Path(path) if is_unsized_std_path(path) => {
+            quote!(<#referent as ::std::borrow::ToOwned>::Owned)
+        }
+        sized => quote!(#sized),
+    }
+}
+
+/// `Path`, `OsStr` and `CStr` are unsized: their owned form is not themselves.
+fn is_unsized_std_path(path: &syn::TypePath) -> bool {
+    path.path
+        .segments
+        .last()
+        .is_some_and(|segment| ["Path", "OsStr", "CStr"].iter().any(|name| segment.ident == name))
+}

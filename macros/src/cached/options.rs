@@ -1,0 +1,130 @@
+//! The arguments of `#[cached(...)]`.
+
+use crate::common::ctxt::Ctxt;
+use crate::common::{duration, suggest};
+use proc_macro2::{Span, TokenStream};
+use std::time::Duration;
+use syn::meta::ParseNestedMeta;
+use syn::parse::Parser;
+use syn::{Expr, LitInt, LitStr};
+
+pub(crate) const CAPACITY: &str = "capacity";
+pub(crate) const TTL: &str = "ttl";
+pub(crate) const TTI: &str = "tti";
+pub(crate) const KEY: &str = "key";
+pub(crate) const KEY_SELF: &str = "key_self";
+pub(crate) const CACHE_NONE: &str = "cache_none";
+pub(crate) const RESULT: &str = "result";
+pub(crate) const OPTION: &str = "option";
+pub(crate) const IN_IMPL: &str = "in_impl";
+
+const KNOWN: &[&str] = &[
+    CAPACITY, TTL, TTI, KEY, KEY_SELF, CACHE_NONE, RESULT, OPTION, IN_IMPL,
+];
+
+/// A value given in the attribute, with where it was given.
+pub(crate) struct Given<T> {
+    pub(crate) value: T,
+    pub(crate) span: Span,
+}
+
+#[derive(Default)]
+pub(crate) struct Options {
+    pub(crate) capacity: Option<Given<u64>>,
+    pub(crate) ttl: Option<Given<Duration>>,
+    pub(crate) tti: Option<Given<Duration>>,
+    pub(crate) key: Option<Given<Expr>>,
+    pub(crate) key_self: Option<Given<()>>,
+    pub(crate) cache_none: Option<Given<()>>,
+    pub(crate) result: Option<Given<()>>,
+    pub(crate) option: Option<Given<()>>,
+    pub(crate) in_impl: Option<Given<()>>,
+}
+
+/// Reads every option, recording each mistake and going on to the next option.
+pub(crate) fn parse(cx: &Ctxt, args: TokenStream) -> Options {
+    let mut options = Options::default();
+    let parser = syn::meta::parser(|meta| {
+        read_option(cx, &mut options, &meta)?;
+        Ok(())
+    });
+    if let Err(error) = parser.parse2(args) {
+        cx.push(error);
+    }
+    options
+}
+
+fn read_option(cx: &Ctxt, options: &mut Options, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+    let name = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+    let span = syn::spanned::Spanned::span(&meta.path);
+    match name.as_str() {
+        CAPACITY => {
+            let literal: LitInt = meta.value()?.parse()?;
+            let value = literal.base10_parse::<u64>()?;
+            set(cx, &mut options.capacity, CAPACITY, Given { value, span: literal.span() });
+        }
+        TTL => read_duration(cx, &mut options.ttl, TTL, meta)?,
+        TTI => read_duration(cx, &mut options.tti, TTI, meta)?,
+        KEY => {
+            let value: Expr = meta.value()?.parse()?;
+            set(cx, &mut options.key, KEY, Given { value, span });
+        }
+        KEY_SELF => read_flag(cx, &mut options.key_self, KEY_SELF, meta)?,
+        CACHE_NONE => read_flag(cx, &mut options.cache_none, CACHE_NONE, meta)?,
+        RESULT => read_flag(cx, &mut options.result, RESULT, meta)?,
+        OPTION => read_flag(cx, &mut options.option, OPTION, meta)?,
+        IN_IMPL => read_flag(cx, &mut options.in_impl, IN_IMPL, meta)?,
+        _ => {
+            let hint = suggest::closest(&name, KNOWN)
+                .map(|known| format!("did you mean `{known}`? "))
+                .unwrap_or_default();
+            cx.error_at(
+                &meta.path,
+                format!("unknown option `{name}`; {hint}#[cached] takes: {}", KNOWN.join(", ")),
+            );
+            if meta.input.peek(syn::Token![=]) {
+                meta.value()?.parse::<Expr>()?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn set<T>(cx: &Ctxt, slot: &mut Option<Given<T>>, name: &str, given: Given<T>) {
+    if slot.is_some() {
+        cx.error_span(given.span, format!("`{name}` is given twice; keep one"));
+    } else {
+        *slot = Some(given);
+    }
+}
+
+fn read_duration(
+    cx: &Ctxt,
+    slot: &mut Option<Given<Duration>>,
+    name: &str,
+    meta: &ParseNestedMeta<'_>,
+) -> syn::Result<()> {
+    let literal: LitStr = meta
+        .value()?
+        .parse()
+        .map_err(|error| syn::Error::new(error.span(), format!("`{name}` takes a string: {}", duration::EXPECTED)))?;
+    match duration::parse(&literal.value()) {
+        Ok(value) => set(cx, slot, name, Given { value, span: literal.span() }),
+        Err(message) => cx.error_at(&literal, message),
+    }
+    Ok(())
+}
+
+fn read_flag(
+    cx: &Ctxt,
+    slot: &mut Option<Given<()>>,
+    name: &str,
+    meta: &ParseNestedMeta<'_>,
+) -> syn::Result<()> {
+    if meta.input.peek(syn::Token![=]) {
+        let value: Expr = meta.value()?.parse()?;
+        cx.error_at(value, format!("`{name}` takes no value; write just `{name}`"));
+    }
+    set(cx, slot, name, Given { value: (), span: syn::spanned::Spanned::span(&meta.path) });
+    Ok(())
+}
