@@ -5,6 +5,7 @@ use super::mode::Mode;
 use super::slot::Slot;
 use super::stats::CacheStats;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 
 /// The cache behind an `async` `#[cached]` function: moka's `future::Cache`, keyed
@@ -81,7 +82,24 @@ where
     /// Concurrent calls for one key run `body` once; the others wait and share its
     /// value. When the value is not to be cached (an `Err`, a `None`), the waiting
     /// callers run their own `body`, since an error cannot in general be cloned.
-    pub async fn get_or_compute<R, M, F>(
+    ///
+    /// The future is boxed: moka's single flight makes it large, and a caller that
+    /// awaited it inline would carry that size into every call, hits included.
+    pub fn get_or_compute<R, M, F>(
+        &self,
+        fingerprint: u64,
+        key: K,
+        mode: M,
+        body: impl FnOnce() -> F,
+    ) -> Pin<Box<impl Future<Output = R>>>
+    where
+        M: Mode<R, Value = V>,
+        F: Future<Output = R>,
+    {
+        Box::pin(self.compute(fingerprint, key, mode, body))
+    }
+
+    async fn compute<R, M, F>(
         &self,
         fingerprint: u64,
         key: K,
