@@ -150,3 +150,8 @@ pub mod __private {
     pub use unokit_runtime::cache::{AnyKey, AsyncFnCache, CacheConfig, SyncFnCache};
     pub use unokit_runtime::key::{CacheKey, KeySink};
 }
+
+/// The README's examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -22,3 +22,6 @@ pub fn cached(args: TokenStream, input: TokenStream) -> TokenStream {
 pub fn derive_cache_key(input: TokenStream) -> TokenStream {
     cache_key::derive(input.into()).into()
 }
+
+#[cfg(test)]
+mod snapshots;

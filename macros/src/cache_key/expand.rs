@@ -46,8 +46,10 @@ fn write_enum(variants: &[Variant]) -> TokenStream {
     let private = private();
     let arms = variants.iter().enumerate().map(|(position, variant)| {
         let ident = &variant.ident;
-        let position = position as u64;
-        let bindings: Vec<_> = kept(&variant.fields).map(|field| binding(&field.member)).collect();
+        let position = proc_macro2::Literal::usize_unsuffixed(position);
+        let bindings: Vec<_> = kept(&variant.fields)
+            .map(|field| binding(&field.member))
+            .collect();
         let writes = bindings.iter().map(|binding| write(&quote!(#binding)));
         let pattern = pattern(variant);
         quote! {

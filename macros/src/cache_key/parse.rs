@@ -47,8 +47,15 @@ pub(crate) fn parse(cx: &Ctxt, input: TokenStream) -> Option<Input> {
             return None;
         }
     };
-    for attr in input.attrs.iter().filter(|attr| attr.path().is_ident(CACHE_KEY)) {
-        cx.error_at(attr, "#[cache_key] goes on fields, as #[cache_key(skip)]; a type takes no options");
+    for attr in input
+        .attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident(CACHE_KEY))
+    {
+        cx.error_at(
+            attr,
+            "#[cache_key] goes on fields, as #[cache_key(skip)]; a type takes no options",
+        );
     }
     let shape = match input.data {
         Data::Struct(data) => Shape::Struct(read_fields(cx, &data.fields)),
@@ -98,7 +105,10 @@ fn read_skip(cx: &Ctxt, attrs: &[Attribute]) -> Option<Span> {
             if meta.path.is_ident(SKIP) {
                 skip = Some(meta.path.span());
             } else {
-                cx.error_at(&meta.path, "unknown #[cache_key] option; the only one is `skip`: #[cache_key(skip)]");
+                cx.error_at(
+                    &meta.path,
+                    "unknown #[cache_key] option; the only one is `skip`: #[cache_key(skip)]",
+                );
             }
             Ok(())
         });

@@ -55,15 +55,25 @@ struct Attrs<'a> {
 
 impl<'a> Expansion<'a> {
     fn new(f: &'a CachedFn) -> Self {
-        let returns = f.returns().expect("validated: the function returns a cacheable value");
+        let returns = f
+            .returns()
+            .expect("validated: the function returns a cacheable value");
         let is_async = f.sig.asyncness.is_some();
         Self {
             f,
             key: KeyCode::of(f),
             names: Names::of(&f.sig.ident),
             attrs: Attrs::sort(&f.attrs),
-            dot_await: if is_async { quote!(.await) } else { TokenStream::new() },
-            maybe_async: if is_async { quote!(async) } else { TokenStream::new() },
+            dot_await: if is_async {
+                quote!(.await)
+            } else {
+                TokenStream::new()
+            },
+            maybe_async: if is_async {
+                quote!(async)
+            } else {
+                TokenStream::new()
+            },
             value: returns.value,
             mode: returns.mode,
         }
@@ -71,29 +81,58 @@ impl<'a> Expansion<'a> {
 
     /// A path to a companion: through `Self` inside an `impl`.
     fn path(&self, name: &Ident) -> TokenStream {
-        if self.f.in_impl() { quote!(Self::#name) } else { quote!(#name) }
+        if self.f.in_impl() {
+            quote!(Self::#name)
+        } else {
+            quote!(#name)
+        }
     }
 
     fn doc_link(&self, name: &Ident) -> String {
-        if self.f.in_impl() { format!("[`Self::{name}`]") } else { format!("[`{name}`]") }
+        if self.f.in_impl() {
+            format!("[`Self::{name}`]")
+        } else {
+            format!("[`{name}`]")
+        }
     }
 
     fn cached_fn(&self) -> TokenStream {
         let private = private();
-        let Self { f, key, attrs, dot_await, .. } = self;
+        let Self {
+            f,
+            key,
+            attrs,
+            dot_await,
+            ..
+        } = self;
         let vis = &f.vis;
         let interface = &attrs.interface;
-        let allow = attrs.body.iter().filter(|attr| attr.path().is_ident("allow"));
+        let allow = attrs
+            .body
+            .iter()
+            .filter(|attr| attr.path().is_ident("allow"));
         let every = &attrs.every;
         let sig = outer_signature(&f.sig, f);
-        let KeyCode { prelude, fingerprint, is_key, owned, .. } = key;
+        let KeyCode {
+            prelude,
+            fingerprint,
+            is_key,
+            owned,
+            ..
+        } = key;
         let cache = self.path(&self.names.cache);
         let uncached = self.path(&self.names.uncached);
         let arguments = call_arguments(f);
         let (mode, hit) = match self.mode {
             Mode::Always => (quote!(#private::Always), quote!(__unokit_hit)),
-            Mode::OkOnly => (quote!(#private::OkOnly), quote!(::core::result::Result::Ok(__unokit_hit))),
-            Mode::SomeOnly => (quote!(#private::SomeOnly), quote!(::core::option::Option::Some(__unokit_hit))),
+            Mode::OkOnly => (
+                quote!(#private::OkOnly),
+                quote!(::core::result::Result::Ok(__unokit_hit)),
+            ),
+            Mode::SomeOnly => (
+                quote!(#private::SomeOnly),
+                quote!(::core::option::Option::Some(__unokit_hit)),
+            ),
         };
         let see_also = self.see_also();
         quote! {
@@ -119,10 +158,21 @@ impl<'a> Expansion<'a> {
 
     /// A paragraph under the user's own docs naming the companions, when there are docs.
     fn see_also(&self) -> TokenStream {
-        if !self.attrs.interface.iter().any(|attr| attr.path().is_ident("doc")) {
+        if !self
+            .attrs
+            .interface
+            .iter()
+            .any(|attr| attr.path().is_ident("doc"))
+        {
             return TokenStream::new();
         }
-        let Names { uncached, invalidate, prime, invalidate_all, cache } = &self.names;
+        let Names {
+            uncached,
+            invalidate,
+            prime,
+            invalidate_all,
+            cache,
+        } = &self.names;
         let text = format!(
             " Cached with `#[unokit::cached]`: see {} for statistics, {}, {}, {} and {}.",
             self.doc_link(cache),
@@ -142,7 +192,10 @@ impl<'a> Expansion<'a> {
         let mut sig = f.sig.clone();
         sig.ident = self.names.uncached.clone();
         let block = &f.block;
-        let doc = format!(" Runs {}'s body, bypassing its cache: nothing is read or stored.", self.doc_link(&f.sig.ident));
+        let doc = format!(
+            " Runs {}'s body, bypassing its cache: nothing is read or stored.",
+            self.doc_link(&f.sig.ident)
+        );
         let errors = self.errors_doc();
         quote! {
             #[doc = #doc]
@@ -162,16 +215,30 @@ impl<'a> Expansion<'a> {
     }
 
     fn invalidate_fn(&self) -> TokenStream {
-        let Self { f, key, attrs, maybe_async, dot_await, .. } = self;
+        let Self {
+            f,
+            key,
+            attrs,
+            maybe_async,
+            dot_await,
+            ..
+        } = self;
         let vis = &f.vis;
         let every = &attrs.every;
         let name = &self.names.invalidate;
         let inputs = key_inputs(f);
         let generics = generics_for(f, &inputs);
         let where_clause = &generics.where_clause;
-        let KeyCode { prelude, fingerprint, .. } = key;
+        let KeyCode {
+            prelude,
+            fingerprint,
+            ..
+        } = key;
         let cache = self.path(&self.names.cache);
-        let doc = format!(" Removes the cached result of {} for these arguments.", self.doc_link(&f.sig.ident));
+        let doc = format!(
+            " Removes the cached result of {} for these arguments.",
+            self.doc_link(&f.sig.ident)
+        );
         quote! {
             #[doc = #doc]
             #[allow(clippy::needless_pass_by_value)]
@@ -184,7 +251,15 @@ impl<'a> Expansion<'a> {
     }
 
     fn prime_fn(&self) -> TokenStream {
-        let Self { f, key, attrs, maybe_async, dot_await, value, .. } = self;
+        let Self {
+            f,
+            key,
+            attrs,
+            maybe_async,
+            dot_await,
+            value,
+            ..
+        } = self;
         let vis = &f.vis;
         let every = &attrs.every;
         let name = &self.names.prime;
@@ -192,7 +267,12 @@ impl<'a> Expansion<'a> {
         let generics = generics_for(f, &inputs);
         let where_clause = &generics.where_clause;
         let value_name = unused_name(f, "value");
-        let KeyCode { prelude, fingerprint, owned, .. } = key;
+        let KeyCode {
+            prelude,
+            fingerprint,
+            owned,
+            ..
+        } = key;
         let cache = self.path(&self.names.cache);
         let doc = format!(
             " Stores `{value_name}` as the cached result of {} for these arguments, replacing any.",
@@ -215,7 +295,10 @@ impl<'a> Expansion<'a> {
         let every = &self.attrs.every;
         let name = &self.names.invalidate_all;
         let cache = self.path(&self.names.cache);
-        let doc = format!(" Removes every cached result of {}.", self.doc_link(&self.f.sig.ident));
+        let doc = format!(
+            " Removes every cached result of {}.",
+            self.doc_link(&self.f.sig.ident)
+        );
         quote! {
             #[doc = #doc]
             #(#every)*
@@ -257,16 +340,19 @@ impl<'a> Expansion<'a> {
         let private = private();
         let options = &self.f.options;
         let capacity = options.capacity.as_ref().map(|capacity| {
-            let entries = capacity.value;
+            let entries = proc_macro2::Literal::u64_unsuffixed(capacity.value);
             quote!(.capacity(#entries))
         });
-        let duration = |method: &str, given: &Option<super::options::Given<std::time::Duration>>| {
-            given.as_ref().map(|given| {
-                let method = format_ident!("{}", method);
-                let millis = u64::try_from(given.value.as_millis()).expect("parsed from a u64 of milliseconds");
-                quote!(.#method(::core::time::Duration::from_millis(#millis)))
-            })
-        };
+        let duration =
+            |method: &str, given: &Option<super::options::Given<std::time::Duration>>| {
+                given.as_ref().map(|given| {
+                    let method = format_ident!("{}", method);
+                    let millis = u64::try_from(given.value.as_millis())
+                        .expect("parsed from a u64 of milliseconds");
+                    let millis = proc_macro2::Literal::u64_unsuffixed(millis);
+                    quote!(.#method(::core::time::Duration::from_millis(#millis)))
+                })
+            };
         let ttl = duration("ttl", &options.ttl);
         let tti = duration("tti", &options.tti);
         quote!(#private::CacheConfig::new() #capacity #ttl #tti)
@@ -275,7 +361,8 @@ impl<'a> Expansion<'a> {
 
 impl Names {
     fn of(function: &Ident) -> Self {
-        let suffixed = |suffix: &str| format_ident!("{}_{}", function, suffix, span = function.span());
+        let suffixed =
+            |suffix: &str| format_ident!("{}_{}", function, suffix, span = function.span());
         Self {
             uncached: suffixed("uncached"),
             invalidate: suffixed("invalidate"),
@@ -288,7 +375,11 @@ impl Names {
 
 impl<'a> Attrs<'a> {
     fn sort(attrs: &'a [Attribute]) -> Self {
-        let mut sorted = Attrs { interface: Vec::new(), body: Vec::new(), every: Vec::new() };
+        let mut sorted = Attrs {
+            interface: Vec::new(),
+            body: Vec::new(),
+            every: Vec::new(),
+        };
         for attr in attrs {
             let path = attr.path();
             if path.is_ident("doc") || path.is_ident("must_use") || path.is_ident("deprecated") {
@@ -311,7 +402,10 @@ fn outer_signature(sig: &Signature, f: &CachedFn) -> Signature {
     for input in &mut sig.inputs {
         match input {
             FnArg::Receiver(receiver) => {
-                if matches!(receiver.kind, syn::ReceiverKind::Value | syn::ReceiverKind::Typed(..)) {
+                if matches!(
+                    receiver.kind,
+                    syn::ReceiverKind::Value | syn::ReceiverKind::Typed(..)
+                ) {
                     receiver.mutability = None;
                 }
             }
@@ -359,14 +453,20 @@ fn mentions_self(tokens: TokenStream) -> bool {
 /// The function's generics, less the type and const parameters `inputs` do not
 /// mention (a companion could not infer them).
 fn generics_for(f: &CachedFn, inputs: &[TokenStream]) -> Generics {
-    let mentioned = |ident: &Ident| inputs.iter().any(|input| mentions_ident(input.clone(), ident));
+    let mentioned = |ident: &Ident| {
+        inputs
+            .iter()
+            .any(|input| mentions_ident(input.clone(), ident))
+    };
     let mut generics = f.sig.generics.clone();
     let dropped: Vec<Ident> = generics
         .params
         .iter()
         .filter_map(|param| match param {
             GenericParam::Type(ty) if !mentioned(&ty.ident) => Some(ty.ident.clone()),
-            GenericParam::Const(constant) if !mentioned(&constant.ident) => Some(constant.ident.clone()),
+            GenericParam::Const(constant) if !mentioned(&constant.ident) => {
+                Some(constant.ident.clone())
+            }
             _ => None,
         })
         .collect();
@@ -383,7 +483,11 @@ fn generics_for(f: &CachedFn, inputs: &[TokenStream]) -> Generics {
         where_clause.predicates = where_clause
             .predicates
             .iter()
-            .filter(|predicate| !dropped.iter().any(|ident| mentions_ident(quote!(#predicate), ident)))
+            .filter(|predicate| {
+                !dropped
+                    .iter()
+                    .any(|ident| mentions_ident(quote!(#predicate), ident))
+            })
             .cloned()
             .collect();
     }

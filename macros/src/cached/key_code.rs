@@ -50,7 +50,10 @@ fn from_parts(parts: &[KeyPart<'_>], erased: bool) -> KeyCode {
     let borrowed = parts.iter().map(borrowed_part);
     let owned = parts.iter().map(owned_part);
     let owned_types = parts.iter().map(owned_type);
-    let equalities = parts.iter().enumerate().map(|(position, part)| equality(position, part));
+    let equalities = parts
+        .iter()
+        .enumerate()
+        .map(|(position, part)| equality(position, part));
     let owned = quote!((#(#owned,)*));
     let owned_type = quote!((#(#owned_types,)*));
     let matches = equalities
@@ -144,8 +147,9 @@ fn owned_type(part: &KeyPart<'_>) -> TokenStream {
 
 /// `Path`, `OsStr` and `CStr` are unsized: their owned form is not themselves.
 fn is_unsized_std_path(path: &syn::TypePath) -> bool {
-    path.path
-        .segments
-        .last()
-        .is_some_and(|segment| ["Path", "OsStr", "CStr"].iter().any(|name| segment.ident == name))
+    path.path.segments.last().is_some_and(|segment| {
+        ["Path", "OsStr", "CStr"]
+            .iter()
+            .any(|name| segment.ident == name)
+    })
 }

@@ -55,13 +55,25 @@ pub(crate) fn parse(cx: &Ctxt, args: TokenStream) -> Options {
 }
 
 fn read_option(cx: &Ctxt, options: &mut Options, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
-    let name = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+    let name = meta
+        .path
+        .get_ident()
+        .map(ToString::to_string)
+        .unwrap_or_default();
     let span = syn::spanned::Spanned::span(&meta.path);
     match name.as_str() {
         CAPACITY => {
             let literal: LitInt = meta.value()?.parse()?;
             let value = literal.base10_parse::<u64>()?;
-            set(cx, &mut options.capacity, CAPACITY, Given { value, span: literal.span() });
+            set(
+                cx,
+                &mut options.capacity,
+                CAPACITY,
+                Given {
+                    value,
+                    span: literal.span(),
+                },
+            );
         }
         TTL => read_duration(cx, &mut options.ttl, TTL, meta)?,
         TTI => read_duration(cx, &mut options.tti, TTI, meta)?,
@@ -80,7 +92,10 @@ fn read_option(cx: &Ctxt, options: &mut Options, meta: &ParseNestedMeta<'_>) -> 
                 .unwrap_or_default();
             cx.error_at(
                 &meta.path,
-                format!("unknown option `{name}`; {hint}#[cached] takes: {}", KNOWN.join(", ")),
+                format!(
+                    "unknown option `{name}`; {hint}#[cached] takes: {}",
+                    KNOWN.join(", ")
+                ),
             );
             if meta.input.peek(syn::Token![=]) {
                 meta.value()?.parse::<Expr>()?;
@@ -104,12 +119,22 @@ fn read_duration(
     name: &str,
     meta: &ParseNestedMeta<'_>,
 ) -> syn::Result<()> {
-    let literal: LitStr = meta
-        .value()?
-        .parse()
-        .map_err(|error| syn::Error::new(error.span(), format!("`{name}` takes a string: {}", duration::EXPECTED)))?;
+    let literal: LitStr = meta.value()?.parse().map_err(|error| {
+        syn::Error::new(
+            error.span(),
+            format!("`{name}` takes a string: {}", duration::EXPECTED),
+        )
+    })?;
     match duration::parse(&literal.value()) {
-        Ok(value) => set(cx, slot, name, Given { value, span: literal.span() }),
+        Ok(value) => set(
+            cx,
+            slot,
+            name,
+            Given {
+                value,
+                span: literal.span(),
+            },
+        ),
         Err(message) => cx.error_at(&literal, message),
     }
     Ok(())
@@ -123,8 +148,19 @@ fn read_flag(
 ) -> syn::Result<()> {
     if meta.input.peek(syn::Token![=]) {
         let value: Expr = meta.value()?.parse()?;
-        cx.error_at(value, format!("`{name}` takes no value; write just `{name}`"));
+        cx.error_at(
+            value,
+            format!("`{name}` takes no value; write just `{name}`"),
+        );
     }
-    set(cx, slot, name, Given { value: (), span: syn::spanned::Spanned::span(&meta.path) });
+    set(
+        cx,
+        slot,
+        name,
+        Given {
+            value: (),
+            span: syn::spanned::Spanned::span(&meta.path),
+        },
+    );
     Ok(())
 }

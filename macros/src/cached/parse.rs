@@ -89,7 +89,9 @@ fn read_params(cx: &Ctxt, sig: &mut Signature) -> Vec<Param> {
 }
 
 fn take_cache_attrs(attrs: &mut Vec<Attribute>) -> Vec<Attribute> {
-    let (ours, theirs) = attrs.drain(..).partition(|attr| attr.path().is_ident(CACHE));
+    let (ours, theirs) = attrs
+        .drain(..)
+        .partition(|attr| attr.path().is_ident(CACHE));
     *attrs = theirs;
     ours
 }
@@ -100,7 +102,10 @@ fn read_skip(cx: &Ctxt, attr: &Attribute) -> Option<Span> {
         if meta.path.is_ident(SKIP) {
             skip = Some(meta.path.span());
         } else {
-            cx.error_at(&meta.path, "unknown #[cache] option; the only one is `skip`: #[cache(skip)]");
+            cx.error_at(
+                &meta.path,
+                "unknown #[cache] option; the only one is `skip`: #[cache(skip)]",
+            );
         }
         Ok(())
     });
@@ -138,7 +143,13 @@ fn item_span(item: &Item) -> Span {
 impl CachedFn {
     /// The function as written, less the `#[cache]` attributes only this macro understands.
     pub(crate) fn unchanged(&self) -> TokenStream {
-        let Self { attrs, vis, sig, block, .. } = self;
+        let Self {
+            attrs,
+            vis,
+            sig,
+            block,
+            ..
+        } = self;
         quote!(#(#attrs)* #vis #sig #block)
     }
 }

@@ -53,11 +53,23 @@ impl CachedFn {
         let is = |name: &str, flag: bool| flag || wrapper.as_deref() == Some(name);
         let is_option = is("Option", self.options.option.is_some());
         if is("Result", self.options.result.is_some()) {
-            Some(Returns { mode: Mode::OkOnly, value: first_type_argument(output)?, is_option: false })
+            Some(Returns {
+                mode: Mode::OkOnly,
+                value: first_type_argument(output)?,
+                is_option: false,
+            })
         } else if is_option && self.options.cache_none.is_none() {
-            Some(Returns { mode: Mode::SomeOnly, value: first_type_argument(output)?, is_option })
+            Some(Returns {
+                mode: Mode::SomeOnly,
+                value: first_type_argument(output)?,
+                is_option,
+            })
         } else {
-            Some(Returns { mode: Mode::Always, value: output, is_option })
+            Some(Returns {
+                mode: Mode::Always,
+                value: output,
+                is_option,
+            })
         }
     }
 
@@ -126,9 +138,11 @@ pub(crate) fn ungroup(ty: &Type) -> &Type {
 
 fn last_segment_name(ty: &Type) -> Option<String> {
     match ty {
-        Type::Path(path) if path.qself.is_none() => {
-            path.path.segments.last().map(|segment| segment.ident.to_string())
-        }
+        Type::Path(path) if path.qself.is_none() => path
+            .path
+            .segments
+            .last()
+            .map(|segment| segment.ident.to_string()),
         _ => None,
     }
 }

@@ -29,7 +29,10 @@ fn check_not_const(cx: &Ctxt, f: &CachedFn) {
 /// without `Self` (a `static` inside a method cannot name it).
 fn check_cached_value(cx: &Ctxt, f: &CachedFn) {
     let Some(output) = f.output() else {
-        cx.error_at(&f.sig.ident, "#[cached] needs a function that returns a value to cache; add a return type");
+        cx.error_at(
+            &f.sig.ident,
+            "#[cached] needs a function that returns a value to cache; add a return type",
+        );
         return;
     };
     let Some(returns) = f.returns() else {
@@ -62,7 +65,9 @@ fn check_receiver(cx: &Ctxt, f: &CachedFn) {
             cx.error_at(receiver, "#[cached] methods take `&self` or `self`: with `&mut self` the result can depend on state the cache key does not see");
         }
     }
-    let Some(key_self) = &f.options.key_self else { return };
+    let Some(key_self) = &f.options.key_self else {
+        return;
+    };
     match receiver {
         None => cx.error_span(key_self.span, format!("`{KEY_SELF}` puts `self` into the key, but this function has no `self`; remove `{KEY_SELF}`")),
         Some(receiver) if !receiver_is_shared_ref(receiver) => cx.error_at(receiver, format!("`{KEY_SELF}` needs a `&self` receiver, which the key clones")),
@@ -127,7 +132,11 @@ fn check_option_conflicts(cx: &Ctxt, f: &CachedFn) {
 /// A capacity of zero or an expiry of zero would make a cache that never hits.
 fn check_bounds(cx: &Ctxt, f: &CachedFn) {
     let options = &f.options;
-    if let Some(capacity) = options.capacity.as_ref().filter(|capacity| capacity.value == 0) {
+    if let Some(capacity) = options
+        .capacity
+        .as_ref()
+        .filter(|capacity| capacity.value == 0)
+    {
         cx.error_span(capacity.span, "a cache with `capacity = 0` never holds anything; give at least 1, or remove #[cached]");
     }
     for duration in [&options.ttl, &options.tti].into_iter().flatten() {

@@ -41,10 +41,13 @@ impl Ctxt {
     /// All recorded errors, combined into one.
     pub(crate) fn check(self) -> syn::Result<()> {
         let errors = self.errors.borrow_mut().take().expect("checked once");
-        errors.into_iter().reduce(|mut all, next| {
-            all.combine(next);
-            all
-        }).map_or(Ok(()), Err)
+        errors
+            .into_iter()
+            .reduce(|mut all, next| {
+                all.combine(next);
+                all
+            })
+            .map_or(Ok(()), Err)
     }
 }
 

@@ -40,7 +40,16 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_a_number_and_a_unit() {
-        for bad in ["", "s", "5", "5 m", "1.5s", "-1s", "5min", "99999999999999999999d"] {
+        for bad in [
+            "",
+            "s",
+            "5",
+            "5 m",
+            "1.5s",
+            "-1s",
+            "5min",
+            "99999999999999999999d",
+        ] {
             assert!(parse(bad).is_err(), "{bad:?} parsed");
         }
     }

@@ -181,9 +181,11 @@ impl Hasher for PassThrough {
 macro_rules! configure_moka {
     ($builder:expr, $config:expr) => {{
         let config: $crate::cache::CacheConfig = $config;
-        let mut builder = $builder.max_capacity(config.max_capacity()).eviction_listener(
-            |_, slot: ::std::sync::Arc<$crate::cache::slot::Slot<K, V>>, _| slot.kill(),
-        );
+        let mut builder = $builder
+            .max_capacity(config.max_capacity())
+            .eviction_listener(
+                |_, slot: ::std::sync::Arc<$crate::cache::slot::Slot<K, V>>, _| slot.kill(),
+            );
         if let Some(ttl) = config.time_to_live() {
             builder = builder.time_to_live(ttl);
         }

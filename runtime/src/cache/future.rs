@@ -127,10 +127,13 @@ where
                 }
             })
             .await;
-        match self
-            .core
-            .settle::<K, V, R, M, _>(state.owner, fingerprint, outcome, pending, uncached)
-        {
+        match self.core.settle::<K, V, R, M, _>(
+            state.owner,
+            fingerprint,
+            outcome,
+            pending,
+            uncached,
+        ) {
             Settled::Return(returned) => returned,
             Settled::RunBody(body) => body().await,
         }

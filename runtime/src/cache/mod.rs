@@ -15,10 +15,10 @@
 mod config;
 pub(crate) mod core;
 mod front;
+mod future;
 pub mod mode;
 pub(crate) mod slot;
 mod stats;
-mod future;
 mod sync;
 
 pub use config::CacheConfig;

@@ -73,7 +73,10 @@ impl Counters {
 
     pub(crate) fn snapshot(&self, entries: u64) -> CacheStats {
         let (hits, misses) = self.stripes.iter().fold((0, 0), |(hits, misses), stripe| {
-            (hits + stripe.hits.load(Relaxed), misses + stripe.misses.load(Relaxed))
+            (
+                hits + stripe.hits.load(Relaxed),
+                misses + stripe.misses.load(Relaxed),
+            )
         });
         CacheStats {
             hits,

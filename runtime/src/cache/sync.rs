@@ -102,10 +102,13 @@ where
                 }
             }
         });
-        match self
-            .core
-            .settle::<K, V, R, M, _>(state.owner, fingerprint, outcome, pending, uncached)
-        {
+        match self.core.settle::<K, V, R, M, _>(
+            state.owner,
+            fingerprint,
+            outcome,
+            pending,
+            uncached,
+        ) {
             Settled::Return(returned) => returned,
             Settled::RunBody(body) => body(),
         }

@@ -1,0 +1,24 @@
+#[automatically_derived]
+impl<'a, T: ::unokit::__private::CacheKey> ::unokit::__private::CacheKey
+for Lookup<'a, T> {
+    #[inline]
+    fn write_key<__UnokitSink>(&self, __unokit_sink: &mut __UnokitSink)
+    where
+        __UnokitSink: ::unokit::__private::KeySink + ?::core::marker::Sized,
+    {
+        match self {
+            Self::ById(__unokit_0) => {
+                ::unokit::__private::KeySink::put_u64(__unokit_sink, 0);
+                ::unokit::__private::CacheKey::write_key(__unokit_0, __unokit_sink);
+            }
+            Self::ByName { name: __unokit_name, scope: __unokit_scope, .. } => {
+                ::unokit::__private::KeySink::put_u64(__unokit_sink, 1);
+                ::unokit::__private::CacheKey::write_key(__unokit_name, __unokit_sink);
+                ::unokit::__private::CacheKey::write_key(__unokit_scope, __unokit_sink);
+            }
+            Self::Everything => {
+                ::unokit::__private::KeySink::put_u64(__unokit_sink, 2);
+            }
+        }
+    }
+}

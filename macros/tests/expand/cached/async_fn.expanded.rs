@@ -1,0 +1,84 @@
+async fn user_profile(db: &Db, user_id: u64, lang: &str) -> Result<Profile, DbError> {
+    let __unokit_cache = user_profile_cache();
+    let __unokit_fingerprint = ::unokit::__private::CacheKey::fingerprint(
+        &(&user_id, &lang),
+    );
+    if let ::core::option::Option::Some(__unokit_hit) = __unokit_cache
+        .get(
+            __unokit_fingerprint,
+            |__unokit_key: &(u64, ::std::string::String)| {
+                __unokit_key.0 == user_id
+                    && ::core::borrow::Borrow::<str>::borrow(&__unokit_key.1) == lang
+            },
+        )
+    {
+        return ::core::result::Result::Ok(__unokit_hit);
+    }
+    __unokit_cache
+        .get_or_compute(
+            __unokit_fingerprint,
+            (
+                ::core::clone::Clone::clone(&user_id),
+                ::std::borrow::ToOwned::to_owned(lang),
+            ),
+            ::unokit::__private::OkOnly,
+            move || user_profile_uncached(db, user_id, lang),
+        )
+        .await
+}
+/// Runs [`user_profile`]'s body, bypassing its cache: nothing is read or stored.
+///
+/// # Errors
+///
+/// As [`user_profile`]'s.
+async fn user_profile_uncached(
+    db: &Db,
+    user_id: u64,
+    lang: &str,
+) -> Result<Profile, DbError> {
+    db.profile(user_id, lang).await
+}
+/// Removes the cached result of [`user_profile`] for these arguments.
+#[allow(clippy::needless_pass_by_value)]
+async fn user_profile_invalidate(user_id: u64, lang: &str) {
+    user_profile_cache()
+        .invalidate(::unokit::__private::CacheKey::fingerprint(&(&user_id, &lang)))
+        .await;
+}
+/// Stores `value` as the cached result of [`user_profile`] for these arguments, replacing any.
+#[allow(clippy::needless_pass_by_value)]
+async fn user_profile_prime(user_id: u64, lang: &str, value: Profile) {
+    let __unokit_fingerprint = ::unokit::__private::CacheKey::fingerprint(
+        &(&user_id, &lang),
+    );
+    user_profile_cache()
+        .insert(
+            __unokit_fingerprint,
+            (
+                ::core::clone::Clone::clone(&user_id),
+                ::std::borrow::ToOwned::to_owned(lang),
+            ),
+            value,
+        )
+        .await;
+}
+/// Removes every cached result of [`user_profile`].
+fn user_profile_invalidate_all() {
+    user_profile_cache().invalidate_all();
+}
+/// The cache of [`user_profile`]: hits, misses and entries through `stats()`, and moka's maintenance.
+#[must_use]
+fn user_profile_cache() -> &'static ::unokit::__private::AsyncFnCache<
+    (u64, ::std::string::String),
+    Profile,
+> {
+    static CACHE: ::unokit::__private::AsyncFnCache<
+        (u64, ::std::string::String),
+        Profile,
+    > = ::unokit::__private::AsyncFnCache::new(
+        ::unokit::__private::CacheConfig::new()
+            .capacity(10000)
+            .ttl(::core::time::Duration::from_millis(300000)),
+    );
+    &CACHE
+}

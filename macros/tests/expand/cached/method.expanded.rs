@@ -1,0 +1,82 @@
+impl Catalog {
+    pub fn price(&self, sku: &str, quantity: u32) -> Option<Price> {
+        let __unokit_cache = Self::price_cache();
+        let __unokit_fingerprint = ::unokit::__private::CacheKey::fingerprint(
+            &(self, &sku, &quantity),
+        );
+        if let ::core::option::Option::Some(__unokit_hit) = __unokit_cache
+            .get(
+                __unokit_fingerprint,
+                |__unokit_key: &::unokit::__private::AnyKey| {
+                    __unokit_key
+                        .downcast_ref::<(Self, ::std::string::String, u32)>()
+                        .is_some_and(|__unokit_key| {
+                            __unokit_key.0 == *self
+                                && ::core::borrow::Borrow::<str>::borrow(&__unokit_key.1)
+                                    == sku && __unokit_key.2 == quantity
+                        })
+                },
+            )
+        {
+            return ::core::option::Option::Some(__unokit_hit);
+        }
+        __unokit_cache
+            .get_or_compute(
+                __unokit_fingerprint,
+                ::unokit::__private::AnyKey::new((
+                    ::core::clone::Clone::clone(self),
+                    ::std::borrow::ToOwned::to_owned(sku),
+                    ::core::clone::Clone::clone(&quantity),
+                )),
+                ::unokit::__private::SomeOnly,
+                move || Self::price_uncached(self, sku, quantity),
+            )
+    }
+    /// Runs [`Self::price`]'s body, bypassing its cache: nothing is read or stored.
+    pub fn price_uncached(&self, sku: &str, quantity: u32) -> Option<Price> {
+        self.lookup(sku).map(|unit| unit * quantity)
+    }
+    /// Removes the cached result of [`Self::price`] for these arguments.
+    #[allow(clippy::needless_pass_by_value)]
+    pub fn price_invalidate(&self, sku: &str, quantity: u32) {
+        Self::price_cache()
+            .invalidate(
+                ::unokit::__private::CacheKey::fingerprint(&(self, &sku, &quantity)),
+            );
+    }
+    /// Stores `value` as the cached result of [`Self::price`] for these arguments, replacing any.
+    #[allow(clippy::needless_pass_by_value)]
+    pub fn price_prime(&self, sku: &str, quantity: u32, value: Price) {
+        let __unokit_fingerprint = ::unokit::__private::CacheKey::fingerprint(
+            &(self, &sku, &quantity),
+        );
+        Self::price_cache()
+            .insert(
+                __unokit_fingerprint,
+                ::unokit::__private::AnyKey::new((
+                    ::core::clone::Clone::clone(self),
+                    ::std::borrow::ToOwned::to_owned(sku),
+                    ::core::clone::Clone::clone(&quantity),
+                )),
+                value,
+            );
+    }
+    /// Removes every cached result of [`Self::price`].
+    pub fn price_invalidate_all() {
+        Self::price_cache().invalidate_all();
+    }
+    /// The cache of [`Self::price`]: hits, misses and entries through `stats()`, and moka's maintenance.
+    #[must_use]
+    pub fn price_cache() -> &'static ::unokit::__private::SyncFnCache<
+        ::unokit::__private::AnyKey,
+        Price,
+    > {
+        static CACHE: ::unokit::__private::SyncFnCache<
+            ::unokit::__private::AnyKey,
+            Price,
+        > = ::unokit::__private::SyncFnCache::new(
+            ::unokit::__private::CacheConfig::new(),
+        );
+        &CACHE
+    }
+}

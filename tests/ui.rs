@@ -1,0 +1,10 @@
+//! Every misuse of a macro is a compile error that points at the offending tokens
+//! and says what to do: one case per mistake in `tests/ui/<macro>/`.
+//!
+//! `TRYBUILD=overwrite cargo test --test ui` rewrites the `.stderr` files; review
+//! the diff before committing it.
+
+#[test]
+fn misuse_is_a_clear_compile_error() {
+    trybuild::TestCases::new().compile_fail("tests/ui/*/*.rs");
+}
