@@ -1,0 +1,174 @@
+//! Single flight per key, independence of keys, and what waiting callers get when
+//! the leading call fails, panics or is cancelled.
+
+use crate::Runs;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::Barrier;
+use unokit::cached;
+
+static COLD: Runs = Runs::new();
+
+#[cached]
+async fn slow_lookup(id: u64) -> String {
+    COLD.record();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    format!("value {id}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_hundred_calls_on_one_cold_key_run_the_body_once() {
+    let barrier = Arc::new(Barrier::new(100));
+    let calls: Vec<_> = (0..100)
+        .map(|_| {
+            let barrier = Arc::clone(&barrier);
+            tokio::spawn(async move {
+                barrier.wait().await;
+                slow_lookup(7).await
+            })
+        })
+        .collect();
+    for call in calls {
+        assert_eq!(call.await.unwrap(), "value 7");
+    }
+    assert_eq!(COLD.count(), 1);
+    let stats = slow_lookup_cache().stats();
+    assert_eq!((stats.hits, stats.misses), (99, 1));
+}
+
+static SYNC_COLD: Runs = Runs::new();
+
+#[cached]
+fn slow_square(n: u64) -> u64 {
+    SYNC_COLD.record();
+    std::thread::sleep(Duration::from_millis(50));
+    n * n
+}
+
+#[test]
+fn sync_callers_on_one_cold_key_block_on_one_body() {
+    let barrier = std::sync::Barrier::new(100);
+    std::thread::scope(|scope| {
+        for _ in 0..100 {
+            scope.spawn(|| {
+                barrier.wait();
+                assert_eq!(slow_square(12), 144);
+            });
+        }
+    });
+    assert_eq!(SYNC_COLD.count(), 1);
+}
+
+#[cached]
+async fn slow_distinct(id: u64) -> u64 {
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn different_keys_never_wait_for_each_other() {
+    let start = Instant::now();
+    let calls: Vec<_> = (0..100).map(|id| tokio::spawn(slow_distinct(id))).collect();
+    for (id, call) in calls.into_iter().enumerate() {
+        assert_eq!(call.await.unwrap(), id as u64);
+    }
+    // 100 sequential bodies would take 5 s; concurrent ones take about 50 ms.
+    assert!(
+        start.elapsed() < Duration::from_secs(1),
+        "took {:?}",
+        start.elapsed()
+    );
+}
+
+#[cached]
+fn slow_distinct_sync(id: u64) -> u64 {
+    std::thread::sleep(Duration::from_millis(50));
+    id
+}
+
+#[test]
+fn sync_different_keys_never_wait_for_each_other() {
+    let start = Instant::now();
+    std::thread::scope(|scope| {
+        for id in 0..100 {
+            scope.spawn(move || assert_eq!(slow_distinct_sync(id), id));
+        }
+    });
+    assert!(
+        start.elapsed() < Duration::from_secs(1),
+        "took {:?}",
+        start.elapsed()
+    );
+}
+
+static FAILING: Runs = Runs::new();
+
+#[cached]
+async fn always_fails(id: u64) -> Result<u64, String> {
+    FAILING.record();
+    tokio::time::sleep(Duration::from_millis(30)).await;
+    Err(format!("{id} is down"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_caller_gets_an_error_when_the_body_fails() {
+    let calls: Vec<_> = (0..10).map(|_| tokio::spawn(always_fails(1))).collect();
+    for call in calls {
+        assert_eq!(call.await.unwrap(), Err("1 is down".to_owned()));
+    }
+    assert_eq!(
+        FAILING.count(),
+        10,
+        "an uncached error is each caller's own"
+    );
+}
+
+static PANICKY: Runs = Runs::new();
+
+#[cached]
+async fn panics_first(id: u64) -> u64 {
+    PANICKY.record();
+    tokio::time::sleep(Duration::from_millis(30)).await;
+    assert!(PANICKY.count() > 1, "the first body panics");
+    id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_panicking_leader_does_not_strand_its_waiters() {
+    let leader = tokio::spawn(panics_first(5));
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let waiters: Vec<_> = (0..5).map(|_| tokio::spawn(panics_first(5))).collect();
+    assert!(leader.await.unwrap_err().is_panic());
+    for waiter in waiters {
+        assert_eq!(waiter.await.unwrap(), 5);
+    }
+    assert_eq!(PANICKY.count(), 2);
+}
+
+static CANCELLED: Runs = Runs::new();
+
+#[cached]
+async fn slow_report(id: u64) -> String {
+    CANCELLED.record();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    format!("report {id}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_cancelled_leader_does_not_strand_its_waiters() {
+    let leader = tokio::spawn(slow_report(3));
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    let waiter = tokio::spawn(slow_report(3));
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    leader.abort();
+    let report = tokio::time::timeout(Duration::from_secs(5), waiter)
+        .await
+        .expect("the waiter finishes")
+        .unwrap();
+    assert_eq!(report, "report 3");
+    assert_eq!(
+        CANCELLED.count(),
+        2,
+        "the waiter ran the body after the leader was cancelled"
+    );
+}

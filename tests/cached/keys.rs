@@ -1,0 +1,182 @@
+//! What the key is made of: arguments in their owned form, skipped arguments left
+//! out, custom keys, derived keys.
+
+use crate::Runs;
+use unokit::{CacheKey, cached};
+
+static BORROWED: Runs = Runs::new();
+
+#[cached]
+fn describe(id: u64, name: &str, tags: &[u32], extra: Option<u8>) -> String {
+    BORROWED.record();
+    format!("{id}:{name}:{tags:?}:{extra:?}")
+}
+
+#[test]
+fn borrowed_arguments_are_looked_up_without_an_owned_key() {
+    let name = String::from("ada");
+    let tags = vec![1, 2];
+    assert_eq!(describe(1, &name, &tags, None), "1:ada:[1, 2]:None");
+    assert_eq!(describe(1, "ada", &[1, 2], None), "1:ada:[1, 2]:None");
+    assert_eq!(BORROWED.count(), 1);
+    describe(1, "ada", &[1, 2], Some(0));
+    describe(1, "ad", &[1, 2], None);
+    describe(1, "ada", &[1], None);
+    describe(2, "ada", &[1, 2], None);
+    assert_eq!(BORROWED.count(), 5, "each argument is part of the key");
+}
+
+static LENGTH_PREFIXED: Runs = Runs::new();
+
+#[cached]
+fn join(a: &str, b: &str) -> String {
+    LENGTH_PREFIXED.record();
+    format!("{a}{b}")
+}
+
+#[test]
+fn argument_boundaries_are_part_of_the_key() {
+    assert_eq!(join("ab", "c"), "abc");
+    assert_eq!(join("a", "bc"), "abc");
+    assert_eq!(LENGTH_PREFIXED.count(), 2);
+}
+
+pub struct Db {
+    pub queries: Runs,
+}
+
+#[cached]
+fn user_name(#[cache(skip)] db: &Db, id: u64) -> String {
+    db.queries.record();
+    format!("user {id}")
+}
+
+#[test]
+fn skipped_arguments_are_not_part_of_the_key() {
+    let first = Db {
+        queries: Runs::new(),
+    };
+    let second = Db {
+        queries: Runs::new(),
+    };
+    assert_eq!(user_name(&first, 1), "user 1");
+    assert_eq!(user_name(&second, 1), "user 1");
+    assert_eq!((first.queries.count(), second.queries.count()), (1, 0));
+    user_name_invalidate(1);
+    user_name(&second, 1);
+    assert_eq!(second.queries.count(), 1);
+}
+
+#[derive(CacheKey, Clone, PartialEq)]
+pub struct Page {
+    pub number: u32,
+    pub size: u32,
+    #[cache_key(skip)]
+    pub trace_id: u64,
+}
+
+static DERIVED: Runs = Runs::new();
+
+#[cached]
+fn list(page: &Page) -> Vec<u32> {
+    DERIVED.record();
+    (page.number * page.size..(page.number + 1) * page.size).collect()
+}
+
+#[test]
+fn derived_keys_work_as_arguments() {
+    let page = Page {
+        number: 1,
+        size: 3,
+        trace_id: 1,
+    };
+    assert_eq!(list(&page), [3, 4, 5]);
+    assert_eq!(list(&page.clone()), [3, 4, 5]);
+    assert_eq!(DERIVED.count(), 1);
+    list(&Page { number: 2, ..page });
+    assert_eq!(DERIVED.count(), 2);
+}
+
+static CUSTOM: Runs = Runs::new();
+
+#[cached(key = email.trim().to_lowercase())]
+fn account(email: &str) -> String {
+    CUSTOM.record();
+    format!("account of {}", email.trim())
+}
+
+#[test]
+fn a_custom_key_expression_replaces_the_arguments() {
+    assert_eq!(account("Ada@Example.com"), "account of Ada@Example.com");
+    assert_eq!(account("  ada@example.com "), "account of Ada@Example.com");
+    assert_eq!(CUSTOM.count(), 1);
+    account_invalidate("ADA@EXAMPLE.COM");
+    account("ada@example.com");
+    assert_eq!(CUSTOM.count(), 2);
+}
+
+static GENERIC: Runs = Runs::new();
+
+#[cached(key = value.to_string())]
+fn render<T: std::fmt::Display>(value: T) -> String {
+    GENERIC.record();
+    format!("<{value}>")
+}
+
+#[test]
+fn a_generic_function_caches_through_its_key_expression() {
+    assert_eq!(render(7), "<7>");
+    assert_eq!(render("7"), "<7>");
+    assert_eq!(render(7.5), "<7.5>");
+    assert_eq!(GENERIC.count(), 2);
+}
+
+static NO_ARGUMENTS: Runs = Runs::new();
+
+#[cached]
+fn settings() -> Vec<String> {
+    NO_ARGUMENTS.record();
+    vec!["dark-mode".to_owned()]
+}
+
+#[test]
+fn a_function_without_arguments_is_computed_once() {
+    assert_eq!(settings(), ["dark-mode"]);
+    assert_eq!(settings(), ["dark-mode"]);
+    assert_eq!(NO_ARGUMENTS.count(), 1);
+}
+
+static PATTERNS: Runs = Runs::new();
+
+#[cached]
+fn area((width, height): (u32, u32), mut scale: u32) -> u32 {
+    PATTERNS.record();
+    scale *= 2;
+    width * height * scale
+}
+
+#[test]
+fn parameters_may_be_patterns() {
+    assert_eq!(area((2, 3), 1), 12);
+    assert_eq!(area((2, 3), 1), 12);
+    assert_eq!(area((3, 2), 1), 12);
+    assert_eq!(PATTERNS.count(), 2);
+}
+
+static RECURSIVE: Runs = Runs::new();
+
+#[cached]
+fn fibonacci(n: u32) -> u64 {
+    RECURSIVE.record();
+    if n < 2 {
+        u64::from(n)
+    } else {
+        fibonacci(n - 1) + fibonacci(n - 2)
+    }
+}
+
+#[test]
+fn recursion_reuses_the_cache() {
+    assert_eq!(fibonacci(80), 23_416_728_348_467_685);
+    assert_eq!(RECURSIVE.count(), 81, "each n is computed once");
+}
