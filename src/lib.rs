@@ -148,7 +148,7 @@ pub use unokit_macros::CacheKey;
 pub mod __private {
     pub use unokit_runtime::cache::mode::{Always, OkOnly, SomeOnly};
     pub use unokit_runtime::cache::{AnyKey, AsyncFnCache, CacheConfig, SyncFnCache};
-    pub use unokit_runtime::key::{CacheKey, KeySink};
+    pub use unokit_runtime::key::{CacheKey, Fingerprinter, KeySink};
 }
 
 /// The README's examples, run as doctests.

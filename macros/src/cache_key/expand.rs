@@ -3,7 +3,7 @@
 use super::parse::{Field, Input, Shape, Style, Variant};
 use crate::common::private;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
 use syn::{GenericParam, Member};
 
 pub(crate) fn expand(input: &Input) -> TokenStream {
@@ -37,7 +37,7 @@ pub(crate) fn expand(input: &Input) -> TokenStream {
 fn write_struct(fields: &[Field]) -> TokenStream {
     let writes = kept(fields).map(|field| {
         let member = &field.member;
-        write(&quote!(&self.#member))
+        write(&quote!(&self.#member), field)
     });
     quote!(#(#writes)*)
 }
@@ -47,10 +47,7 @@ fn write_enum(variants: &[Variant]) -> TokenStream {
     let arms = variants.iter().enumerate().map(|(position, variant)| {
         let ident = &variant.ident;
         let position = proc_macro2::Literal::usize_unsuffixed(position);
-        let bindings: Vec<_> = kept(&variant.fields)
-            .map(|field| binding(&field.member))
-            .collect();
-        let writes = bindings.iter().map(|binding| write(&quote!(#binding)));
+        let writes = kept(&variant.fields).map(|field| write(&binding(&field.member), field));
         let pattern = pattern(variant);
         quote! {
             Self::#ident #pattern => {
@@ -105,7 +102,8 @@ fn kept(fields: &[Field]) -> impl Iterator<Item = &Field> {
     fields.iter().filter(|field| field.skip.is_none())
 }
 
-fn write(place: &TokenStream) -> TokenStream {
-    let private = private();
-    quote!(#private::CacheKey::write_key(#place, __unokit_sink);)
+/// Writes one field, spanned at its type so that a field type that is not a
+/// `CacheKey` is reported there.
+fn write(place: &TokenStream, field: &Field) -> TokenStream {
+    quote_spanned!(field.ty_span=> ::unokit::__private::CacheKey::write_key(#place, __unokit_sink);)
 }

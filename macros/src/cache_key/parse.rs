@@ -36,6 +36,8 @@ pub(crate) enum Style {
 
 pub(crate) struct Field {
     pub(crate) member: Member,
+    /// Where a type that is not a `CacheKey` is reported.
+    pub(crate) ty_span: Span,
     pub(crate) skip: Option<Span>,
 }
 
@@ -93,6 +95,7 @@ fn read_fields(cx: &Ctxt, fields: &Fields) -> Vec<Field> {
                 .ident
                 .clone()
                 .map_or_else(|| Member::from(index), Member::Named),
+            ty_span: field.ty.span(),
             skip: read_skip(cx, &field.attrs),
         })
         .collect()

@@ -5,7 +5,8 @@ use super::parse::{CachedFn, Param};
 use super::shape::{Key, KeyPart, referent, ungroup};
 use crate::common::private;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
 use syn::{Index, Type};
 
 pub(crate) struct KeyCode {
@@ -59,7 +60,7 @@ fn from_parts(parts: &[KeyPart<'_>], erased: bool) -> KeyCode {
     let matches = equalities
         .reduce(|all, next| quote!(#all && #next))
         .unwrap_or_else(|| quote!(true));
-    let fingerprint = quote!(#private::CacheKey::fingerprint(&(#(#borrowed,)*)));
+    let fingerprint = quote!(#private::Fingerprinter::new() #(#borrowed)* .finish());
     if erased {
         KeyCode {
             prelude: TokenStream::new(),
@@ -85,12 +86,15 @@ fn from_parts(parts: &[KeyPart<'_>], erased: bool) -> KeyCode {
     }
 }
 
+/// One link of the fingerprint's chain, spanned at the parameter's type so that a
+/// type that is not a `CacheKey` is reported there.
 fn borrowed_part(part: &KeyPart<'_>) -> TokenStream {
     match part {
-        KeyPart::SelfRef => quote!(self),
+        KeyPart::SelfRef => quote!(.key(self)),
         KeyPart::Param(param) => {
             let name = &param.name;
-            quote!(&#name)
+            let key = quote_spanned!(param.ty.span()=> key);
+            quote!(.#key(&#name))
         }
     }
 }

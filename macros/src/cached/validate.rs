@@ -8,7 +8,7 @@ use crate::common::types;
 use syn::Type;
 
 pub(crate) fn check(cx: &Ctxt, f: &CachedFn) {
-    check_not_const(cx, f);
+    check_plain_fn(cx, f);
     check_cached_value(cx, f);
     check_receiver(cx, f);
     check_key_params(cx, f);
@@ -17,10 +17,14 @@ pub(crate) fn check(cx: &Ctxt, f: &CachedFn) {
     check_bounds(cx, f);
 }
 
-/// A `const fn` runs at compile time, where there is no cache to consult.
-fn check_not_const(cx: &Ctxt, f: &CachedFn) {
+/// A `const fn` runs at compile time, where there is no cache to consult; an
+/// `unsafe fn` has preconditions a cache hit would skip checking.
+fn check_plain_fn(cx: &Ctxt, f: &CachedFn) {
     if let Some(constness) = &f.sig.constness {
         cx.error_at(constness, "#[cached] cannot be used on a `const fn`: its cache exists only at run time; remove `const`");
+    }
+    if let syn::Safety::Unsafe(unsafety) = &f.sig.safety {
+        cx.error_at(unsafety, "#[cached] cannot be used on an `unsafe fn`; cache a safe function that wraps it");
     }
 }
 

@@ -36,6 +36,23 @@ impl Fingerprinter {
         Self { state: SEED }
     }
 
+    /// Absorbs `part`'s key: `Fingerprinter::new().key(&a).key(&b).finish()` is the
+    /// fingerprint of the tuple `(a, b)`.
+    ///
+    /// ```
+    /// use unokit::key::Fingerprinter;
+    /// use unokit::CacheKey;
+    ///
+    /// let chained = Fingerprinter::new().key(&7_u64).key("en").finish();
+    /// assert_eq!(chained, (7_u64, "en").fingerprint());
+    /// ```
+    #[must_use]
+    #[inline]
+    pub fn key<T: super::CacheKey + ?Sized>(mut self, part: &T) -> Self {
+        part.write_key(&mut self);
+        self
+    }
+
     /// The fingerprint of everything absorbed so far.
     #[must_use]
     #[inline]

@@ -53,6 +53,11 @@ pub use fingerprint::Fingerprinter;
 ///
 /// assert_eq!((7_u64, "en").fingerprint(), (7_u64, String::from("en")).fingerprint());
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a cache key",
+    label = "`{Self}` does not implement `CacheKey`",
+    note = "derive it with `#[derive(unokit::CacheKey)]`, or leave the argument out of the key with `#[cache(skip)]`"
+)]
 pub trait CacheKey {
     /// Writes the parts of this key into `sink`, variable-size parts after their length.
     fn write_key<S: KeySink + ?Sized>(&self, sink: &mut S);

@@ -1,8 +1,9 @@
 async fn user_profile(db: &Db, user_id: u64, lang: &str) -> Result<Profile, DbError> {
     let __unokit_cache = user_profile_cache();
-    let __unokit_fingerprint = ::unokit::__private::CacheKey::fingerprint(
-        &(&user_id, &lang),
-    );
+    let __unokit_fingerprint = ::unokit::__private::Fingerprinter::new()
+        .key(&user_id)
+        .key(&lang)
+        .finish();
     if let ::core::option::Option::Some(__unokit_hit) = __unokit_cache
         .get(
             __unokit_fingerprint,
@@ -42,15 +43,18 @@ async fn user_profile_uncached(
 #[allow(clippy::needless_pass_by_value)]
 async fn user_profile_invalidate(user_id: u64, lang: &str) {
     user_profile_cache()
-        .invalidate(::unokit::__private::CacheKey::fingerprint(&(&user_id, &lang)))
+        .invalidate(
+            ::unokit::__private::Fingerprinter::new().key(&user_id).key(&lang).finish(),
+        )
         .await;
 }
 /// Stores `value` as the cached result of [`user_profile`] for these arguments, replacing any.
 #[allow(clippy::needless_pass_by_value)]
 async fn user_profile_prime(user_id: u64, lang: &str, value: Profile) {
-    let __unokit_fingerprint = ::unokit::__private::CacheKey::fingerprint(
-        &(&user_id, &lang),
-    );
+    let __unokit_fingerprint = ::unokit::__private::Fingerprinter::new()
+        .key(&user_id)
+        .key(&lang)
+        .finish();
     user_profile_cache()
         .insert(
             __unokit_fingerprint,

@@ -1,9 +1,11 @@
 impl Catalog {
     pub fn price(&self, sku: &str, quantity: u32) -> Option<Price> {
         let __unokit_cache = Self::price_cache();
-        let __unokit_fingerprint = ::unokit::__private::CacheKey::fingerprint(
-            &(self, &sku, &quantity),
-        );
+        let __unokit_fingerprint = ::unokit::__private::Fingerprinter::new()
+            .key(self)
+            .key(&sku)
+            .key(&quantity)
+            .finish();
         if let ::core::option::Option::Some(__unokit_hit) = __unokit_cache
             .get(
                 __unokit_fingerprint,
@@ -41,15 +43,21 @@ impl Catalog {
     pub fn price_invalidate(&self, sku: &str, quantity: u32) {
         Self::price_cache()
             .invalidate(
-                ::unokit::__private::CacheKey::fingerprint(&(self, &sku, &quantity)),
+                ::unokit::__private::Fingerprinter::new()
+                    .key(self)
+                    .key(&sku)
+                    .key(&quantity)
+                    .finish(),
             );
     }
     /// Stores `value` as the cached result of [`Self::price`] for these arguments, replacing any.
     #[allow(clippy::needless_pass_by_value)]
     pub fn price_prime(&self, sku: &str, quantity: u32, value: Price) {
-        let __unokit_fingerprint = ::unokit::__private::CacheKey::fingerprint(
-            &(self, &sku, &quantity),
-        );
+        let __unokit_fingerprint = ::unokit::__private::Fingerprinter::new()
+            .key(self)
+            .key(&sku)
+            .key(&quantity)
+            .finish();
         Self::price_cache()
             .insert(
                 __unokit_fingerprint,

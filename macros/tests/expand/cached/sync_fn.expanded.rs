@@ -3,7 +3,9 @@
 /// Cached with `#[unokit::cached]`: see [`square_cache`] for statistics, [`square_invalidate`], [`square_invalidate_all`], [`square_prime`] and [`square_uncached`].
 pub fn square(n: u64) -> u64 {
     let __unokit_cache = square_cache();
-    let __unokit_fingerprint = ::unokit::__private::CacheKey::fingerprint(&(&n,));
+    let __unokit_fingerprint = ::unokit::__private::Fingerprinter::new()
+        .key(&n)
+        .finish();
     if let ::core::option::Option::Some(__unokit_hit) = __unokit_cache
         .get(__unokit_fingerprint, |__unokit_key: &(u64,)| __unokit_key.0 == n)
     {
@@ -24,12 +26,15 @@ pub fn square_uncached(n: u64) -> u64 {
 /// Removes the cached result of [`square`] for these arguments.
 #[allow(clippy::needless_pass_by_value)]
 pub fn square_invalidate(n: u64) {
-    square_cache().invalidate(::unokit::__private::CacheKey::fingerprint(&(&n,)));
+    square_cache()
+        .invalidate(::unokit::__private::Fingerprinter::new().key(&n).finish());
 }
 /// Stores `value` as the cached result of [`square`] for these arguments, replacing any.
 #[allow(clippy::needless_pass_by_value)]
 pub fn square_prime(n: u64, value: u64) {
-    let __unokit_fingerprint = ::unokit::__private::CacheKey::fingerprint(&(&n,));
+    let __unokit_fingerprint = ::unokit::__private::Fingerprinter::new()
+        .key(&n)
+        .finish();
     square_cache()
         .insert(__unokit_fingerprint, (::core::clone::Clone::clone(&n),), value);
 }
