@@ -47,7 +47,9 @@ struct Names {
 struct Attrs<'a> {
     /// Docs and markers that describe the function's interface.
     interface: Vec<&'a Attribute>,
-    /// Attributes about the body: lints, `inline`, instrumentation.
+    /// `must_use` and `allow`, which the cached function and the body both need.
+    shared: Vec<&'a Attribute>,
+    /// Attributes about the body: other lint levels, `inline`, instrumentation.
     body: Vec<&'a Attribute>,
     /// `cfg`, which every generated item needs.
     every: Vec<&'a Attribute>,
@@ -107,10 +109,7 @@ impl<'a> Expansion<'a> {
         } = self;
         let vis = &f.vis;
         let interface = &attrs.interface;
-        let allow = attrs
-            .body
-            .iter()
-            .filter(|attr| attr.path().is_ident("allow"));
+        let shared = &attrs.shared;
         let every = &attrs.every;
         let sig = outer_signature(&f.sig, f);
         let KeyCode {
@@ -138,7 +137,7 @@ impl<'a> Expansion<'a> {
         quote! {
             #(#interface)*
             #see_also
-            #(#allow)*
+            #(#shared)*
             #(#every)*
             #vis #sig {
                 #prelude
@@ -187,6 +186,7 @@ impl<'a> Expansion<'a> {
     fn uncached_fn(&self) -> TokenStream {
         let Self { f, attrs, .. } = self;
         let vis = &f.vis;
+        let shared = &attrs.shared;
         let body = &attrs.body;
         let every = &attrs.every;
         let mut sig = f.sig.clone();
@@ -197,9 +197,13 @@ impl<'a> Expansion<'a> {
             self.doc_link(&f.sig.ident)
         );
         let errors = self.errors_doc();
+        // The user's docs, with their `# Errors` and `# Panics`, stay on the cached
+        // function; this copy of the body points there instead.
         quote! {
             #[doc = #doc]
             #errors
+            #[allow(clippy::missing_errors_doc, clippy::missing_panics_doc, clippy::must_use_candidate)]
+            #(#shared)*
             #(#body)*
             #(#every)*
             #vis #sig #block
@@ -377,13 +381,16 @@ impl<'a> Attrs<'a> {
     fn sort(attrs: &'a [Attribute]) -> Self {
         let mut sorted = Attrs {
             interface: Vec::new(),
+            shared: Vec::new(),
             body: Vec::new(),
             every: Vec::new(),
         };
         for attr in attrs {
             let path = attr.path();
-            if path.is_ident("doc") || path.is_ident("must_use") || path.is_ident("deprecated") {
+            if path.is_ident("doc") || path.is_ident("deprecated") {
                 sorted.interface.push(attr);
+            } else if path.is_ident("must_use") || path.is_ident("allow") {
+                sorted.shared.push(attr);
             } else if path.is_ident("cfg") || path.is_ident("cfg_attr") {
                 sorted.every.push(attr);
             } else {

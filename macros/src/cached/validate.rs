@@ -24,7 +24,10 @@ fn check_plain_fn(cx: &Ctxt, f: &CachedFn) {
         cx.error_at(constness, "#[cached] cannot be used on a `const fn`: its cache exists only at run time; remove `const`");
     }
     if let syn::Safety::Unsafe(unsafety) = &f.sig.safety {
-        cx.error_at(unsafety, "#[cached] cannot be used on an `unsafe fn`; cache a safe function that wraps it");
+        cx.error_at(
+            unsafety,
+            "#[cached] cannot be used on an `unsafe fn`; cache a safe function that wraps it",
+        );
     }
 }
 

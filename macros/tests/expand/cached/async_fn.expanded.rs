@@ -32,6 +32,11 @@ async fn user_profile(db: &Db, user_id: u64, lang: &str) -> Result<Profile, DbEr
 /// # Errors
 ///
 /// As [`user_profile`]'s.
+#[allow(
+    clippy::missing_errors_doc,
+    clippy::missing_panics_doc,
+    clippy::must_use_candidate
+)]
 async fn user_profile_uncached(
     db: &Db,
     user_id: u64,
