@@ -12,6 +12,7 @@ struct Query<'a> {
     user_id: u64,
     lang: &'a str,
     #[cache_key(skip)]
+    #[allow(dead_code)]
     request_id: u128,
 }
 

@@ -18,6 +18,7 @@ mod results;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 
 /// Counts how often a body ran.
+#[derive(Default)]
 pub struct Runs(AtomicUsize);
 
 impl Runs {
