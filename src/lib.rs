@@ -43,16 +43,17 @@ pub use unokit_runtime::CacheKey;
 /// The arguments form the key, in order. A borrowed argument (`&str`, `&[T]`,
 /// `&T`) is stored in its owned form (`String`, `Vec<T>`, `T`) but looked up
 /// without building it: a hit compares the stored key with the borrowed
-/// arguments, after finding it by their [`CacheKey::fingerprint`]. Every key
-/// argument must implement [`CacheKey`], `PartialEq`, and `Clone` or `ToOwned`.
+/// arguments with [`CacheKey::key_eq`], after finding it by their
+/// [`CacheKey::fingerprint`]. Every key argument must implement [`CacheKey`], and
+/// `Clone` (or `ToOwned`, for a borrowed one) to be stored.
 ///
 /// - `#[cache(skip)]` on a parameter leaves it out of the key (a database handle,
 ///   say). It is still passed to the body.
 /// - `self` is left out of a method's key. `#[cached(key_self)]` puts it in:
-///   `Self` must then implement `CacheKey`, `PartialEq` and `Clone`.
+///   `Self` must then implement `CacheKey` and `Clone`.
 /// - `#[cached(key = <expr>)]` replaces the key with any expression of the
-///   arguments whose type implements `CacheKey`, `PartialEq`, `Send`, `Sync` and
-///   is `'static`. It is evaluated on every call. Required when a key argument's
+///   arguments whose type implements `CacheKey`, `Send` and `Sync` and is
+///   `'static`. It is evaluated on every call. Required when a key argument's
 ///   type is generic or `impl Trait`.
 ///
 /// # Options

@@ -60,6 +60,35 @@ fn skipped_fields_do_not_change_the_key() {
 }
 
 #[test]
+fn keys_are_equal_when_their_parts_are() {
+    let a = Query {
+        user_id: 1,
+        lang: "en",
+        request_id: 1,
+    };
+    let b = Query {
+        user_id: 1,
+        lang: "en",
+        request_id: 2,
+    };
+    assert!(a.key_eq(&b), "skipped fields are not compared");
+    assert!(!a.key_eq(&Query { user_id: 2, ..b }));
+    let by_name = |name: &str| Lookup::ByName {
+        name: name.into(),
+        scope: 1_u8,
+    };
+    assert!(by_name("ada").key_eq(&by_name("ada")));
+    assert!(!by_name("ada").key_eq(&by_name("bob")));
+    assert!(!Lookup::<u8>::ById(1).key_eq(&Lookup::All));
+    assert!(Lookup::<u8>::All.key_eq(&Lookup::All));
+    assert!(Marker.key_eq(&Marker));
+    assert!(f64::NAN.key_eq(&f64::NAN), "floats compare by bit pattern");
+    assert!(!0.0_f64.key_eq(&-0.0));
+    assert!((1, "a", vec![Some(2_u8)]).key_eq(&(1, "a", vec![Some(2_u8)])));
+    assert!(!(1, "a", vec![Some(2_u8)]).key_eq(&(1, "a", vec![None])));
+}
+
+#[test]
 fn a_struct_writes_its_fields_like_a_tuple_of_them() {
     let query = Query {
         user_id: 1,

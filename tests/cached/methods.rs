@@ -32,7 +32,7 @@ impl Pricing {
     }
 }
 
-#[derive(Clone, PartialEq, CacheKey)]
+#[derive(Clone, CacheKey)]
 pub struct Tenant {
     pub id: u32,
 }
@@ -58,12 +58,6 @@ impl Clone for Pricing {
         Self {
             margin: self.margin,
         }
-    }
-}
-
-impl PartialEq for Pricing {
-    fn eq(&self, other: &Self) -> bool {
-        self.margin == other.margin
     }
 }
 

@@ -16,9 +16,9 @@ pub(crate) fn expand(input: &Input) -> TokenStream {
         }
     }
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
-    let body = match &input.shape {
-        Shape::Struct(fields) => write_struct(fields),
-        Shape::Enum(variants) => write_enum(variants),
+    let (write, key_eq) = match &input.shape {
+        Shape::Struct(fields) => (write_struct(fields), key_eq_struct(fields)),
+        Shape::Enum(variants) => (write_enum(variants), key_eq_enum(variants)),
     };
     quote! {
         #[automatically_derived]
@@ -28,7 +28,12 @@ pub(crate) fn expand(input: &Input) -> TokenStream {
             where
                 __UnokitSink: #private::KeySink + ?::core::marker::Sized,
             {
-                #body
+                #write
+            }
+
+            #[inline]
+            fn key_eq(&self, __unokit_other: &Self) -> bool {
+                #key_eq
             }
         }
     }
@@ -63,14 +68,63 @@ fn write_enum(variants: &[Variant]) -> TokenStream {
     }
 }
 
+fn key_eq_struct(fields: &[Field]) -> TokenStream {
+    all(kept(fields).map(|field| {
+        let member = &field.member;
+        same_key(
+            &quote!(&self.#member),
+            &quote!(&__unokit_other.#member),
+            field,
+        )
+    }))
+}
+
+/// Same variant, and the same key in each kept field.
+fn key_eq_enum(variants: &[Variant]) -> TokenStream {
+    let arms = variants.iter().map(|variant| {
+        let ident = &variant.ident;
+        let ours = pattern_with(variant, "");
+        let theirs = pattern_with(variant, "other_");
+        let fields = all(kept(&variant.fields).map(|field| {
+            same_key(
+                &binding_with(&field.member, ""),
+                &binding_with(&field.member, "other_"),
+                field,
+            )
+        }));
+        quote!((Self::#ident #ours, Self::#ident #theirs) => #fields,)
+    });
+    let mismatch = (variants.len() > 1).then(|| quote!(_ => false,));
+    quote! {
+        match (self, __unokit_other) {
+            #(#arms)*
+            #mismatch
+        }
+    }
+}
+
+fn all(conditions: impl Iterator<Item = TokenStream>) -> TokenStream {
+    conditions
+        .reduce(|all, next| quote!(#all && #next))
+        .unwrap_or_else(|| quote!(true))
+}
+
+fn same_key(ours: &TokenStream, theirs: &TokenStream, field: &Field) -> TokenStream {
+    quote_spanned!(field.ty_span=> ::unokit::__private::CacheKey::key_eq(#ours, #theirs))
+}
+
 /// The variant's pattern, binding each kept field and ignoring the rest.
 fn pattern(variant: &Variant) -> TokenStream {
+    pattern_with(variant, "")
+}
+
+fn pattern_with(variant: &Variant, prefix: &str) -> TokenStream {
     match variant.style {
         Style::Unit => TokenStream::new(),
         Style::Named => {
             let fields = kept(&variant.fields).map(|field| {
                 let member = &field.member;
-                let binding = binding(member);
+                let binding = binding_with(member, prefix);
                 quote!(#member: #binding)
             });
             quote!({ #(#fields,)* .. })
@@ -78,7 +132,7 @@ fn pattern(variant: &Variant) -> TokenStream {
         Style::Tuple => {
             let fields = variant.fields.iter().map(|field| match field.skip {
                 Some(_) => quote!(_),
-                None => binding(&field.member),
+                None => binding_with(&field.member, prefix),
             });
             quote!((#(#fields),*))
         }
@@ -86,16 +140,15 @@ fn pattern(variant: &Variant) -> TokenStream {
 }
 
 fn binding(member: &Member) -> TokenStream {
-    match member {
-        Member::Named(ident) => {
-            let ident = format_ident!("__unokit_{}", ident);
-            quote!(#ident)
-        }
-        Member::Unnamed(index) => {
-            let ident = format_ident!("__unokit_{}", index.index);
-            quote!(#ident)
-        }
-    }
+    binding_with(member, "")
+}
+
+fn binding_with(member: &Member, prefix: &str) -> TokenStream {
+    let ident = match member {
+        Member::Named(ident) => format_ident!("__unokit_{}{}", prefix, ident),
+        Member::Unnamed(index) => format_ident!("__unokit_{}{}", prefix, index.index),
+    };
+    quote!(#ident)
 }
 
 fn kept(fields: &[Field]) -> impl Iterator<Item = &Field> {

@@ -112,15 +112,18 @@ fn owned_part(part: &KeyPart<'_>) -> TokenStream {
     }
 }
 
+/// Whether the stored key's part at `position` is the same key as the argument:
+/// `CacheKey::key_eq`, through `Borrow` for a borrowed argument.
 fn equality(position: usize, part: &KeyPart<'_>) -> TokenStream {
+    let private = private();
     let field = Index::from(position);
     match part {
-        KeyPart::SelfRef => quote!(__unokit_key.#field == *self),
+        KeyPart::SelfRef => quote!(#private::CacheKey::key_eq(&__unokit_key.#field, self)),
         KeyPart::Param(Param { name, ty, .. }) => match referent(ty) {
-            Some(referent) => {
-                quote!(::core::borrow::Borrow::<#referent>::borrow(&__unokit_key.#field) == #name)
-            }
-            None => quote!(__unokit_key.#field == #name),
+            Some(referent) => quote! {
+                #private::CacheKey::key_eq(::core::borrow::Borrow::<#referent>::borrow(&__unokit_key.#field), #name)
+            },
+            None => quote!(#private::CacheKey::key_eq(&__unokit_key.#field, &#name)),
         },
     }
 }

@@ -4,7 +4,7 @@
 use super::config::CacheConfig;
 use super::front;
 use super::mode::Mode;
-use super::slot::Slot;
+use super::slot::{Slot, StoredKey};
 use super::stats::{CacheStats, Counters};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
@@ -121,7 +121,7 @@ impl Core {
         uncached: Option<R>,
     ) -> Settled<R, B>
     where
-        K: PartialEq + Send + Sync + 'static,
+        K: StoredKey,
         V: Clone + Send + Sync + 'static,
         M: Mode<R, Value = V>,
     {
@@ -132,7 +132,7 @@ impl Core {
                 Settled::Return(M::join(slot.value.clone()))
             }
             (Ok(slot), Some((key, body))) => {
-                match self.moka_hit(owner, fingerprint, &slot, |stored| *stored == key) {
+                match self.moka_hit(owner, fingerprint, &slot, |stored| stored.same_key(&key)) {
                     Some(value) => Settled::Return(M::join(value)),
                     None => {
                         self.counters.miss();

@@ -23,6 +23,6 @@ mod sync;
 
 pub use config::CacheConfig;
 pub use future::AsyncFnCache;
-pub use slot::AnyKey;
+pub use slot::{AnyKey, StoredKey};
 pub use stats::CacheStats;
 pub use sync::SyncFnCache;

@@ -1,3 +1,4 @@
+use crate::key::CacheKey;
 use std::any::Any;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::time::{Duration, Instant};
@@ -39,30 +40,46 @@ impl<K, V> Slot<K, V> {
     }
 }
 
+/// A key a function cache can store and compare: any [`CacheKey`], or an [`AnyKey`].
+///
+/// Keys are compared with [`CacheKey::key_eq`], so a field skipped from the key is
+/// skipped from the comparison too.
+pub trait StoredKey: Send + Sync + 'static {
+    /// Whether `self` and `other` are the same key.
+    fn same_key(&self, other: &Self) -> bool;
+}
+
+impl<T: CacheKey + Send + Sync + 'static> StoredKey for T {
+    #[inline]
+    fn same_key(&self, other: &Self) -> bool {
+        self.key_eq(other)
+    }
+}
+
 /// A key whose type a cache's `static` cannot name: the value of a
 /// `#[cached(key = …)]` expression, or a key that includes `Self`.
 ///
 /// ```
-/// use unokit::cache::AnyKey;
+/// use unokit::cache::{AnyKey, StoredKey};
 ///
 /// let key = AnyKey::new(String::from("users/7"));
 /// assert!(key.is(&String::from("users/7")));
 /// assert!(!key.is(&String::from("users/8")));
 /// assert!(!key.is(&7_u64));
 /// assert_eq!(key.downcast_ref::<String>().map(String::as_str), Some("users/7"));
-/// assert!(key == AnyKey::new(String::from("users/7")));
+/// assert!(key.same_key(&AnyKey::new(String::from("users/7"))));
 /// ```
 pub struct AnyKey {
     value: Box<dyn Any + Send + Sync>,
-    eq: fn(&AnyKey, &AnyKey) -> bool,
+    same_key: fn(&AnyKey, &AnyKey) -> bool,
 }
 
 impl AnyKey {
     /// Wraps `value`.
-    pub fn new<T: PartialEq + Send + Sync + 'static>(value: T) -> Self {
+    pub fn new<T: CacheKey + Send + Sync + 'static>(value: T) -> Self {
         Self {
             value: Box::new(value),
-            eq: |a, b| matches!((a.downcast_ref::<T>(), b.downcast_ref::<T>()), (Some(a), Some(b)) if a == b),
+            same_key: |a, b| matches!(b.downcast_ref::<T>(), Some(b) if a.is(b)),
         }
     }
 
@@ -72,16 +89,17 @@ impl AnyKey {
         self.value.downcast_ref()
     }
 
-    /// Whether the wrapped value is a `T` equal to `other`.
+    /// Whether the wrapped value is a `T` and the same key as `other`.
     #[must_use]
-    pub fn is<T: PartialEq + 'static>(&self, other: &T) -> bool {
-        self.downcast_ref::<T>() == Some(other)
+    pub fn is<T: CacheKey + 'static>(&self, other: &T) -> bool {
+        self.downcast_ref::<T>()
+            .is_some_and(|value| value.key_eq(other))
     }
 }
 
-impl PartialEq for AnyKey {
-    fn eq(&self, other: &Self) -> bool {
-        (self.eq)(self, other)
+impl StoredKey for AnyKey {
+    fn same_key(&self, other: &Self) -> bool {
+        (self.same_key)(self, other)
     }
 }
 

@@ -2,7 +2,7 @@ use super::config::CacheConfig;
 use super::core::{Core, MokaHasher, NotCached, Settled, configure_moka};
 use super::front;
 use super::mode::Mode;
-use super::slot::Slot;
+use super::slot::{Slot, StoredKey};
 use super::stats::CacheStats;
 use std::sync::{Arc, OnceLock};
 
@@ -46,7 +46,7 @@ struct State<K, V> {
 
 impl<K, V> SyncFnCache<K, V>
 where
-    K: PartialEq + Send + Sync + 'static,
+    K: StoredKey,
     V: Clone + Send + Sync + 'static,
 {
     /// An empty cache; moka's is built on first use.

@@ -14,6 +14,11 @@ macro_rules! unsigned {
             fn write_key<S: KeySink + ?Sized>(&self, sink: &mut S) {
                 sink.put_u64(*self as u64);
             }
+
+            #[inline]
+            fn key_eq(&self, other: &Self) -> bool {
+                self == other
+            }
         }
     )*};
 }
@@ -24,6 +29,11 @@ macro_rules! signed {
             #[inline]
             fn write_key<S: KeySink + ?Sized>(&self, sink: &mut S) {
                 sink.put_i64(*self as i64);
+            }
+
+            #[inline]
+            fn key_eq(&self, other: &Self) -> bool {
+                self == other
             }
         }
     )*};
@@ -39,6 +49,11 @@ impl CacheKey for u128 {
         sink.put_u64(*self as u64);
         sink.put_u64((*self >> 64) as u64);
     }
+
+    #[inline]
+    fn key_eq(&self, other: &Self) -> bool {
+        self == other
+    }
 }
 
 impl CacheKey for i128 {
@@ -47,6 +62,11 @@ impl CacheKey for i128 {
     fn write_key<S: KeySink + ?Sized>(&self, sink: &mut S) {
         (*self as u128).write_key(sink);
     }
+
+    #[inline]
+    fn key_eq(&self, other: &Self) -> bool {
+        self == other
+    }
 }
 
 impl CacheKey for bool {
@@ -54,12 +74,22 @@ impl CacheKey for bool {
     fn write_key<S: KeySink + ?Sized>(&self, sink: &mut S) {
         sink.put_u64(u64::from(*self));
     }
+
+    #[inline]
+    fn key_eq(&self, other: &Self) -> bool {
+        self == other
+    }
 }
 
 impl CacheKey for char {
     #[inline]
     fn write_key<S: KeySink + ?Sized>(&self, sink: &mut S) {
         sink.put_u64(u64::from(*self));
+    }
+
+    #[inline]
+    fn key_eq(&self, other: &Self) -> bool {
+        self == other
     }
 }
 
@@ -70,6 +100,11 @@ impl CacheKey for f64 {
     fn write_key<S: KeySink + ?Sized>(&self, sink: &mut S) {
         sink.put_u64(self.to_bits());
     }
+
+    #[inline]
+    fn key_eq(&self, other: &Self) -> bool {
+        self.to_bits() == other.to_bits()
+    }
 }
 
 /// Keyed by bit pattern, like `f64`.
@@ -78,11 +113,21 @@ impl CacheKey for f32 {
     fn write_key<S: KeySink + ?Sized>(&self, sink: &mut S) {
         sink.put_u64(u64::from(self.to_bits()));
     }
+
+    #[inline]
+    fn key_eq(&self, other: &Self) -> bool {
+        self.to_bits() == other.to_bits()
+    }
 }
 
 impl CacheKey for () {
     #[inline]
     fn write_key<S: KeySink + ?Sized>(&self, _: &mut S) {}
+
+    #[inline]
+    fn key_eq(&self, (): &Self) -> bool {
+        true
+    }
 }
 
 impl CacheKey for str {
@@ -90,12 +135,22 @@ impl CacheKey for str {
     fn write_key<S: KeySink + ?Sized>(&self, sink: &mut S) {
         sink.put_bytes(self.as_bytes());
     }
+
+    #[inline]
+    fn key_eq(&self, other: &Self) -> bool {
+        self == other
+    }
 }
 
 impl CacheKey for String {
     #[inline]
     fn write_key<S: KeySink + ?Sized>(&self, sink: &mut S) {
         sink.put_bytes(self.as_bytes());
+    }
+
+    #[inline]
+    fn key_eq(&self, other: &Self) -> bool {
+        self == other
     }
 }
 
@@ -107,12 +162,22 @@ impl<T: CacheKey> CacheKey for [T] {
             item.write_key(sink);
         }
     }
+
+    #[inline]
+    fn key_eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().zip(other).all(|(a, b)| a.key_eq(b))
+    }
 }
 
 impl<T: CacheKey> CacheKey for Vec<T> {
     #[inline]
     fn write_key<S: KeySink + ?Sized>(&self, sink: &mut S) {
         self.as_slice().write_key(sink);
+    }
+
+    #[inline]
+    fn key_eq(&self, other: &Self) -> bool {
+        self.as_slice().key_eq(other.as_slice())
     }
 }
 
@@ -123,6 +188,11 @@ impl<T: CacheKey> CacheKey for VecDeque<T> {
             item.write_key(sink);
         }
     }
+
+    #[inline]
+    fn key_eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().zip(other).all(|(a, b)| a.key_eq(b))
+    }
 }
 
 /// The length is part of the type, so it is not written.
@@ -132,6 +202,11 @@ impl<T: CacheKey, const N: usize> CacheKey for [T; N] {
         for item in self {
             item.write_key(sink);
         }
+    }
+
+    #[inline]
+    fn key_eq(&self, other: &Self) -> bool {
+        self.iter().zip(other).all(|(a, b)| a.key_eq(b))
     }
 }
 
@@ -146,6 +221,15 @@ impl<T: CacheKey> CacheKey for Option<T> {
             }
         }
     }
+
+    #[inline]
+    fn key_eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (None, None) => true,
+            (Some(a), Some(b)) => a.key_eq(b),
+            _ => false,
+        }
+    }
 }
 
 impl<K: CacheKey, V: CacheKey> CacheKey for BTreeMap<K, V> {
@@ -156,6 +240,15 @@ impl<K: CacheKey, V: CacheKey> CacheKey for BTreeMap<K, V> {
             value.write_key(sink);
         }
     }
+
+    #[inline]
+    fn key_eq(&self, other: &Self) -> bool {
+        self.len() == other.len()
+            && self
+                .iter()
+                .zip(other)
+                .all(|((k1, v1), (k2, v2))| k1.key_eq(k2) && v1.key_eq(v2))
+    }
 }
 
 impl<T: CacheKey> CacheKey for BTreeSet<T> {
@@ -165,12 +258,22 @@ impl<T: CacheKey> CacheKey for BTreeSet<T> {
             item.write_key(sink);
         }
     }
+
+    #[inline]
+    fn key_eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().zip(other).all(|(a, b)| a.key_eq(b))
+    }
 }
 
 impl CacheKey for Duration {
     fn write_key<S: KeySink + ?Sized>(&self, sink: &mut S) {
         sink.put_u64(self.as_secs());
         sink.put_u64(u64::from(self.subsec_nanos()));
+    }
+
+    #[inline]
+    fn key_eq(&self, other: &Self) -> bool {
+        self == other
     }
 }
 
@@ -180,6 +283,11 @@ macro_rules! delegate {
             #[inline]
             fn write_key<S: KeySink + ?Sized>(&self, sink: &mut S) {
                 (**self).write_key(sink);
+            }
+
+            #[inline]
+            fn key_eq(&self, other: &Self) -> bool {
+                (**self).key_eq(&**other)
             }
         }
     )*};
@@ -192,34 +300,42 @@ impl<T: CacheKey + ToOwned + ?Sized> CacheKey for Cow<'_, T> {
     fn write_key<S: KeySink + ?Sized>(&self, sink: &mut S) {
         (**self).write_key(sink);
     }
+
+    #[inline]
+    fn key_eq(&self, other: &Self) -> bool {
+        (**self).key_eq(&**other)
+    }
 }
 
 macro_rules! tuples {
-    ($(($($name:ident)+))*) => {$(
+    ($(($($name:ident $index:tt)+))*) => {$(
         impl<$($name: CacheKey),+> CacheKey for ($($name,)+) {
             #[inline]
-            #[allow(non_snake_case)]
             fn write_key<S: KeySink + ?Sized>(&self, sink: &mut S) {
-                let ($($name,)+) = self;
-                $($name.write_key(sink);)+
+                $(self.$index.write_key(sink);)+
+            }
+
+            #[inline]
+            fn key_eq(&self, other: &Self) -> bool {
+                $(self.$index.key_eq(&other.$index))&&+
             }
         }
     )*};
 }
 
 tuples! {
-    (A)
-    (A B)
-    (A B C)
-    (A B C D)
-    (A B C D E)
-    (A B C D E F)
-    (A B C D E F G)
-    (A B C D E F G H)
-    (A B C D E F G H I)
-    (A B C D E F G H I J)
-    (A B C D E F G H I J K)
-    (A B C D E F G H I J K L)
+    (A 0)
+    (A 0 B 1)
+    (A 0 B 1 C 2)
+    (A 0 B 1 C 2 D 3)
+    (A 0 B 1 C 2 D 3 E 4)
+    (A 0 B 1 C 2 D 3 E 4 F 5)
+    (A 0 B 1 C 2 D 3 E 4 F 5 G 6)
+    (A 0 B 1 C 2 D 3 E 4 F 5 G 6 H 7)
+    (A 0 B 1 C 2 D 3 E 4 F 5 G 6 H 7 I 8)
+    (A 0 B 1 C 2 D 3 E 4 F 5 G 6 H 7 I 8 J 9)
+    (A 0 B 1 C 2 D 3 E 4 F 5 G 6 H 7 I 8 J 9 K 10)
+    (A 0 B 1 C 2 D 3 E 4 F 5 G 6 H 7 I 8 J 9 K 10 L 11)
 }
 
 /// Written as its 128-bit value, like a `u128`.
@@ -228,5 +344,10 @@ impl CacheKey for uuid::Uuid {
     #[inline]
     fn write_key<S: KeySink + ?Sized>(&self, sink: &mut S) {
         self.as_u128().write_key(sink);
+    }
+
+    #[inline]
+    fn key_eq(&self, other: &Self) -> bool {
+        self == other
     }
 }

@@ -43,6 +43,7 @@ pub use fingerprint::Fingerprinter;
 /// `Cow`, and `uuid::Uuid` with the `uuid` feature. Derive it for your own types
 /// with `#[derive(CacheKey)]`.
 ///
+/// Two keys are the same key when they write the same parts ([`key_eq`](Self::key_eq)).
 /// Borrowed and owned forms write the same parts: `"en"` and `String::from("en")`,
 /// `&[1, 2][..]` and `vec![1, 2]` have equal fingerprints. This is what lets
 /// `#[cached]` look a call up by its borrowed arguments without building an
@@ -61,6 +62,28 @@ pub use fingerprint::Fingerprinter;
 pub trait CacheKey {
     /// Writes the parts of this key into `sink`, variable-size parts after their length.
     fn write_key<S: KeySink + ?Sized>(&self, sink: &mut S);
+
+    /// Whether `self` and `other` are the same key: whether they write the same parts.
+    ///
+    /// This, not `PartialEq`, is what a cache compares, so that a field left out
+    /// with `#[cache_key(skip)]` is left out of the comparison too. The default
+    /// compares [`key_bytes`](Self::key_bytes); every impl in this crate and every
+    /// derived impl compares part by part without allocating.
+    ///
+    /// ```
+    /// use unokit::CacheKey;
+    ///
+    /// #[derive(CacheKey, PartialEq)]
+    /// struct Query { text: String, #[cache_key(skip)] trace: u64 }
+    ///
+    /// let a = Query { text: "rust".into(), trace: 1 };
+    /// let b = Query { text: "rust".into(), trace: 2 };
+    /// assert!(a.key_eq(&b));
+    /// assert!(a != b);
+    /// ```
+    fn key_eq(&self, other: &Self) -> bool {
+        self.key_bytes() == other.key_bytes()
+    }
 
     /// A 64-bit hash of the key's parts, the same on every run, process and platform.
     ///

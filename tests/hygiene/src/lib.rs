@@ -50,7 +50,7 @@ pub mod services {
     use ::unokit::{cached, CacheKey};
 
     /// A query that derives its key.
-    #[derive(CacheKey, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::fmt::Debug)]
+    #[derive(CacheKey, ::core::clone::Clone, ::core::fmt::Debug)]
     pub struct Query<'a> {
         /// The text searched for.
         pub text: &'a str,
@@ -62,7 +62,7 @@ pub mod services {
     }
 
     /// Owned filters that derive their key.
-    #[derive(CacheKey, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::fmt::Debug)]
+    #[derive(CacheKey, ::core::clone::Clone, ::core::fmt::Debug)]
     pub enum Filter {
         /// Everything.
         All,
@@ -122,7 +122,7 @@ pub mod services {
     }
 
     /// A service with cached methods.
-    #[derive(CacheKey, ::core::clone::Clone, ::core::cmp::PartialEq)]
+    #[derive(CacheKey, ::core::clone::Clone)]
     pub struct Catalog {
         /// Prices are in this currency.
         pub currency: String,

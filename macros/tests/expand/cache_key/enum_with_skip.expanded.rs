@@ -21,4 +21,28 @@ for Lookup<'a, T> {
             }
         }
     }
+    #[inline]
+    fn key_eq(&self, __unokit_other: &Self) -> bool {
+        match (self, __unokit_other) {
+            (Self::ById(__unokit_0), Self::ById(__unokit_other_0)) => {
+                ::unokit::__private::CacheKey::key_eq(__unokit_0, __unokit_other_0)
+            }
+            (
+                Self::ByName { name: __unokit_name, scope: __unokit_scope, .. },
+                Self::ByName {
+                    name: __unokit_other_name,
+                    scope: __unokit_other_scope,
+                    ..
+                },
+            ) => {
+                ::unokit::__private::CacheKey::key_eq(__unokit_name, __unokit_other_name)
+                    && ::unokit::__private::CacheKey::key_eq(
+                        __unokit_scope,
+                        __unokit_other_scope,
+                    )
+            }
+            (Self::Everything, Self::Everything) => true,
+            _ => false,
+        }
+    }
 }

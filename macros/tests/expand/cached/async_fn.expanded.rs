@@ -8,8 +8,11 @@ async fn user_profile(db: &Db, user_id: u64, lang: &str) -> Result<Profile, DbEr
         .get(
             __unokit_fingerprint,
             |__unokit_key: &(u64, ::std::string::String)| {
-                __unokit_key.0 == user_id
-                    && ::core::borrow::Borrow::<str>::borrow(&__unokit_key.1) == lang
+                ::unokit::__private::CacheKey::key_eq(&__unokit_key.0, &user_id)
+                    && ::unokit::__private::CacheKey::key_eq(
+                        ::core::borrow::Borrow::<str>::borrow(&__unokit_key.1),
+                        lang,
+                    )
             },
         )
     {

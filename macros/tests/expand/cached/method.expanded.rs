@@ -13,9 +13,15 @@ impl Catalog {
                     __unokit_key
                         .downcast_ref::<(Self, ::std::string::String, u32)>()
                         .is_some_and(|__unokit_key| {
-                            __unokit_key.0 == *self
-                                && ::core::borrow::Borrow::<str>::borrow(&__unokit_key.1)
-                                    == sku && __unokit_key.2 == quantity
+                            ::unokit::__private::CacheKey::key_eq(&__unokit_key.0, self)
+                                && ::unokit::__private::CacheKey::key_eq(
+                                    ::core::borrow::Borrow::<str>::borrow(&__unokit_key.1),
+                                    sku,
+                                )
+                                && ::unokit::__private::CacheKey::key_eq(
+                                    &__unokit_key.2,
+                                    &quantity,
+                                )
                         })
                 },
             )

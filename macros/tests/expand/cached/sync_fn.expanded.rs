@@ -7,7 +7,13 @@ pub fn square(n: u64) -> u64 {
         .key(&n)
         .finish();
     if let ::core::option::Option::Some(__unokit_hit) = __unokit_cache
-        .get(__unokit_fingerprint, |__unokit_key: &(u64,)| __unokit_key.0 == n)
+        .get(
+            __unokit_fingerprint,
+            |__unokit_key: &(u64,)| ::unokit::__private::CacheKey::key_eq(
+                &__unokit_key.0,
+                &n,
+            ),
+        )
     {
         return __unokit_hit;
     }
