@@ -111,6 +111,18 @@ where
         F: Future<Output = R>,
     {
         let state = self.state();
+        // A plain read first: it is how a hit revalidates with moka (see the front
+        // table), and unlike the single flight below it allocates nothing.
+        if let Some(slot) = state.moka.get(&fingerprint).await {
+            if let Some(value) = self
+                .core
+                .moka_hit(state.owner, fingerprint, &slot, |stored| {
+                    stored.same_key(&key)
+                })
+            {
+                return M::join(value);
+            }
+        }
         let generation = self.core.generation();
         let mut pending = Some((key, body));
         let mut uncached = None;

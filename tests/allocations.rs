@@ -1,0 +1,134 @@
+//! Key derivation and cache hits allocate nothing: counted by a global allocator.
+// A counting allocator needs `unsafe impl GlobalAlloc`; it only forwards to `System`.
+#![allow(unsafe_code)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+use unokit::{CacheKey, cached};
+
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+// SAFETY: every call forwards to `System` unchanged; the thread-local counter is
+// const-initialised and has no destructor, so touching it never allocates.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.with(|count| count.set(count.get() + 1));
+        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: the caller upholds `GlobalAlloc::dealloc`'s contract.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.with(|count| count.set(count.get() + 1));
+        // SAFETY: the caller upholds `GlobalAlloc::realloc`'s contract.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// How many allocations this thread made while running `f`.
+fn allocations_in<R>(f: impl FnOnce() -> R) -> usize {
+    let before = ALLOCATIONS.with(Cell::get);
+    std::hint::black_box(f());
+    ALLOCATIONS.with(Cell::get) - before
+}
+
+fn poll_once<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    match future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
+        Poll::Ready(output) => output,
+        Poll::Pending => panic!("a hit completes on its first poll"),
+    }
+}
+
+#[derive(CacheKey)]
+struct Request<'a> {
+    user_id: u64,
+    lang: &'a str,
+    limit: Option<u32>,
+    tags: Vec<u64>,
+    #[cache_key(skip)]
+    trace: u64,
+}
+
+#[test]
+fn deriving_and_comparing_keys_allocates_nothing() {
+    let request = Request {
+        user_id: 7,
+        lang: "en",
+        limit: Some(10),
+        tags: vec![1, 2, 3],
+        trace: 0,
+    };
+    let other = Request {
+        trace: 1,
+        tags: vec![1, 2, 3],
+        ..request
+    };
+    assert_eq!(allocations_in(|| request.fingerprint()), 0);
+    assert_eq!(allocations_in(|| request.key_eq(&other)), 0);
+    assert_eq!(
+        allocations_in(|| (7_u64, "en", Some(1_u32), &request.tags[..]).fingerprint()),
+        0
+    );
+}
+
+#[cached]
+fn sync_lookup(user_id: u64, lang: &str) -> u64 {
+    user_id + lang.len() as u64
+}
+
+#[cached]
+async fn async_lookup(user_id: u64, lang: &str) -> u64 {
+    user_id + lang.len() as u64
+}
+
+#[test]
+fn a_sync_hit_allocates_nothing() {
+    sync_lookup(7, "en");
+    // Moka's first maintenance after an insert allocates its bookkeeping; what
+    // is measured is the steady state, past the revalidation with moka every
+    // 32 hits several times over.
+    sync_lookup_cache().run_pending_tasks();
+    assert_eq!(
+        allocations_in(|| (0..1000).map(|_| sync_lookup(7, "en")).sum::<u64>()),
+        0
+    );
+    assert_eq!(sync_lookup_cache().stats().hits, 1000);
+}
+
+/// An async hit is served from the thread's front table without allocating,
+/// except one in 32, which revalidates with moka's async cache: that costs the
+/// owned key and the boxed lookup, two allocations.
+#[test]
+fn an_async_hit_allocates_only_when_it_revalidates() {
+    poll_once(async_lookup(7, "en"));
+    poll_once(async_lookup_cache().run_pending_tasks());
+    let hits: u64 = 1000;
+    let allocations = allocations_in(|| {
+        (0..hits)
+            .map(|_| poll_once(async_lookup(7, "en")))
+            .sum::<u64>()
+    });
+    assert!(
+        allocations <= 2 * hits.div_ceil(32),
+        "{allocations} allocations in {hits} hits"
+    );
+    assert_eq!(async_lookup_cache().stats().hits, hits);
+}
