@@ -120,7 +120,7 @@ fn a_sync_hit_allocates_nothing() {
 fn an_async_hit_allocates_only_when_it_revalidates() {
     poll_once(async_lookup(7, "en"));
     poll_once(async_lookup_cache().run_pending_tasks());
-    let hits: u64 = 1000;
+    let hits: usize = 1000;
     let allocations = allocations_in(|| {
         (0..hits)
             .map(|_| poll_once(async_lookup(7, "en")))
@@ -130,5 +130,5 @@ fn an_async_hit_allocates_only_when_it_revalidates() {
         allocations <= 2 * hits.div_ceil(32),
         "{allocations} allocations in {hits} hits"
     );
-    assert_eq!(async_lookup_cache().stats().hits, hits);
+    assert_eq!(async_lookup_cache().stats().hits, hits as u64);
 }
