@@ -82,6 +82,7 @@ fn deriving_and_comparing_keys_allocates_nothing() {
         ..request
     };
     assert_eq!(allocations_in(|| request.fingerprint()), 0);
+    assert_ne!(request.trace, other.trace);
     assert_eq!(allocations_in(|| request.key_eq(&other)), 0);
     assert_eq!(
         allocations_in(|| (7_u64, "en", Some(1_u32), &request.tags[..]).fingerprint()),
