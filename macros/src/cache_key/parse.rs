@@ -1,14 +1,13 @@
 //! Reads the deriving type: its fields and their `#[cache_key(...)]` attributes.
 
 use crate::common::ctxt::Ctxt;
+use crate::common::skip;
 use proc_macro2::{Span, TokenStream};
 use syn::spanned::Spanned;
 use syn::{Attribute, Data, DeriveInput, Fields, Generics, Ident, Member};
 
-/// The attribute on a field.
+/// The attribute on a field; its one option, `skip`, leaves it out of the key.
 pub(crate) const CACHE_KEY: &str = "cache_key";
-/// Its only option: leave the field out of the key.
-pub(crate) const SKIP: &str = "skip";
 
 pub(crate) struct Input {
     pub(crate) ident: Ident,
@@ -102,27 +101,11 @@ fn read_fields(cx: &Ctxt, fields: &Fields) -> Vec<Field> {
 }
 
 fn read_skip(cx: &Ctxt, attrs: &[Attribute]) -> Option<Span> {
-    let mut skip = None;
-    for attr in attrs.iter().filter(|attr| attr.path().is_ident(CACHE_KEY)) {
-        let result = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident(SKIP) {
-                skip = Some(meta.path.span());
-            } else {
-                cx.error_at(
-                    &meta.path,
-                    "unknown #[cache_key] option; the only one is `skip`: #[cache_key(skip)]",
-                );
-            }
-            Ok(())
-        });
-        if let Err(error) = result {
-            cx.push(syn::Error::new(
-                error.span(),
-                "write #[cache_key(skip)] to leave a field out of the key",
-            ));
-        }
-    }
-    skip
+    attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident(CACHE_KEY))
+        .filter_map(|attr| skip::read_skip(cx, attr, "field"))
+        .last()
 }
 
 fn style(fields: &Fields) -> Style {

@@ -219,77 +219,77 @@ impl<'a> Expansion<'a> {
     }
 
     fn invalidate_fn(&self) -> TokenStream {
-        let Self {
-            f,
-            key,
-            attrs,
-            maybe_async,
-            dot_await,
-            ..
-        } = self;
-        let vis = &f.vis;
-        let every = &attrs.every;
-        let name = &self.names.invalidate;
-        let inputs = key_inputs(f);
-        let generics = generics_for(f, &inputs);
-        let where_clause = &generics.where_clause;
         let KeyCode {
             prelude,
             fingerprint,
             ..
-        } = key;
+        } = &self.key;
         let cache = self.path(&self.names.cache);
+        let dot_await = &self.dot_await;
         let doc = format!(
             " Removes the cached result of {} for these arguments.",
-            self.doc_link(&f.sig.ident)
+            self.doc_link(&self.f.sig.ident)
         );
-        quote! {
-            #[doc = #doc]
-            #[allow(clippy::needless_pass_by_value)]
-            #(#every)*
-            #vis #maybe_async fn #name #generics (#(#inputs),*) #where_clause {
+        self.key_companion(
+            &self.names.invalidate,
+            &doc,
+            None,
+            quote! {
                 #prelude
                 #cache().invalidate(#fingerprint)#dot_await;
-            }
-        }
+            },
+        )
     }
 
     fn prime_fn(&self) -> TokenStream {
-        let Self {
-            f,
-            key,
-            attrs,
-            maybe_async,
-            dot_await,
-            value,
-            ..
-        } = self;
-        let vis = &f.vis;
-        let every = &attrs.every;
-        let name = &self.names.prime;
-        let inputs = key_inputs(f);
-        let generics = generics_for(f, &inputs);
-        let where_clause = &generics.where_clause;
-        let value_name = unused_name(f, "value");
         let KeyCode {
             prelude,
             fingerprint,
             owned,
             ..
-        } = key;
+        } = &self.key;
         let cache = self.path(&self.names.cache);
+        let dot_await = &self.dot_await;
+        let value_name = unused_name(self.f, "value");
+        let value = self.value;
         let doc = format!(
             " Stores `{value_name}` as the cached result of {} for these arguments, replacing any.",
-            self.doc_link(&f.sig.ident)
+            self.doc_link(&self.f.sig.ident)
         );
+        let value_input = quote!(#value_name: #value);
+        self.key_companion(
+            &self.names.prime,
+            &doc,
+            Some(value_input),
+            quote! {
+                #prelude
+                let __unokit_fingerprint = #fingerprint;
+                #cache().insert(__unokit_fingerprint, #owned, #value_name)#dot_await;
+            },
+        )
+    }
+
+    /// A companion taking the key's arguments (and `extra`), `async` with the function.
+    fn key_companion(
+        &self,
+        name: &Ident,
+        doc: &str,
+        extra: Option<TokenStream>,
+        body: TokenStream,
+    ) -> TokenStream {
+        let vis = &self.f.vis;
+        let every = &self.attrs.every;
+        let maybe_async = &self.maybe_async;
+        let inputs = key_inputs(self.f);
+        let generics = generics_for(self.f, &inputs);
+        let where_clause = &generics.where_clause;
+        let inputs = inputs.iter().chain(&extra);
         quote! {
             #[doc = #doc]
             #[allow(clippy::needless_pass_by_value)]
             #(#every)*
-            #vis #maybe_async fn #name #generics (#(#inputs,)* #value_name: #value) #where_clause {
-                #prelude
-                let __unokit_fingerprint = #fingerprint;
-                #cache().insert(__unokit_fingerprint, #owned, #value_name)#dot_await;
+            #vis #maybe_async fn #name #generics (#(#inputs),*) #where_clause {
+                #body
             }
         }
     }

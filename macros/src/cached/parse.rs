@@ -3,15 +3,14 @@
 
 use super::options::{self, Options};
 use crate::common::ctxt::Ctxt;
+use crate::common::skip;
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::spanned::Spanned;
 use syn::{Attribute, Block, FnArg, Ident, Item, Pat, Signature, Type, Visibility};
 
-/// The attribute on a parameter.
+/// The attribute on a parameter; its one option, `skip`, leaves it out of the key.
 pub(crate) const CACHE: &str = "cache";
-/// Its only option: leave the parameter out of the key.
-pub(crate) const SKIP: &str = "skip";
 
 pub(crate) struct CachedFn {
     pub(crate) attrs: Vec<Attribute>,
@@ -75,7 +74,7 @@ fn read_params(cx: &Ctxt, sig: &mut Signature) -> Vec<Param> {
             FnArg::Typed(typed) => {
                 let skip = take_cache_attrs(&mut typed.attrs)
                     .iter()
-                    .filter_map(|attr| read_skip(cx, attr))
+                    .filter_map(|attr| skip::read_skip(cx, attr, "parameter"))
                     .last();
                 params.push(Param {
                     name: binding_name(&typed.pat, position),
@@ -94,28 +93,6 @@ fn take_cache_attrs(attrs: &mut Vec<Attribute>) -> Vec<Attribute> {
         .partition(|attr| attr.path().is_ident(CACHE));
     *attrs = theirs;
     ours
-}
-
-fn read_skip(cx: &Ctxt, attr: &Attribute) -> Option<Span> {
-    let mut skip = None;
-    let result = attr.parse_nested_meta(|meta| {
-        if meta.path.is_ident(SKIP) {
-            skip = Some(meta.path.span());
-        } else {
-            cx.error_at(
-                &meta.path,
-                "unknown #[cache] option; the only one is `skip`: #[cache(skip)]",
-            );
-        }
-        Ok(())
-    });
-    if let Err(error) = result {
-        cx.push(syn::Error::new(
-            error.span(),
-            "write #[cache(skip)] to leave a parameter out of the key",
-        ));
-    }
-    skip
 }
 
 /// A plain `name: T` keeps its name; a pattern gets a generated one, and the body
