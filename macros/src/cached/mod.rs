@@ -8,6 +8,7 @@ mod key_code;
 mod options;
 mod parse;
 mod shape;
+mod signature;
 mod validate;
 
 use crate::common::ctxt::Ctxt;

@@ -1,0 +1,123 @@
+//! Signatures of the generated functions, derived from the user's.
+
+use super::parse::CachedFn;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::{FnArg, GenericParam, Generics, Ident, Signature};
+
+/// The cached function's signature: each parameter bound to a plain name, which
+/// the key and the call to the body use.
+pub(crate) fn outer_signature(sig: &Signature, f: &CachedFn) -> Signature {
+    let mut sig = sig.clone();
+    let mut params = f.params.iter();
+    for input in &mut sig.inputs {
+        match input {
+            FnArg::Receiver(receiver) => {
+                if matches!(
+                    receiver.kind,
+                    syn::ReceiverKind::Value | syn::ReceiverKind::Typed(..)
+                ) {
+                    receiver.mutability = None;
+                }
+            }
+            FnArg::Typed(typed) => {
+                let param = params.next().expect("one param per typed input");
+                let name = &param.name;
+                typed.attrs.clear();
+                *typed.pat = syn::parse_quote!(#name);
+            }
+        }
+    }
+    sig
+}
+
+pub(crate) fn call_arguments(f: &CachedFn) -> TokenStream {
+    let receiver = f.sig.receiver().map(|_| quote!(self)).into_iter();
+    let params = f.params.iter().map(|param| &param.name);
+    quote!(#(#receiver,)* #(#params),*)
+}
+
+/// The inputs of the key companions: the key's parameters, and `&self` when the key uses it.
+pub(crate) fn key_inputs(f: &CachedFn) -> Vec<TokenStream> {
+    let uses_self = f.options.key_self.is_some()
+        || f.options.key.as_ref().is_some_and(|key| {
+            let expr = &key.value;
+            mentions_self(quote!(#expr))
+        });
+    let receiver = uses_self.then(|| quote!(&self));
+    let params = f.key_params().map(|param| {
+        let name = &param.name;
+        let ty = &param.ty;
+        quote!(#name: #ty)
+    });
+    receiver.into_iter().chain(params).collect()
+}
+
+fn mentions_self(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|token| match token {
+        proc_macro2::TokenTree::Ident(ident) => ident == "self",
+        proc_macro2::TokenTree::Group(group) => mentions_self(group.stream()),
+        _ => false,
+    })
+}
+
+/// The function's generics, less the type and const parameters `inputs` do not
+/// mention (a companion could not infer them).
+pub(crate) fn generics_for(f: &CachedFn, inputs: &[TokenStream]) -> Generics {
+    let mentioned = |ident: &Ident| {
+        inputs
+            .iter()
+            .any(|input| mentions_ident(input.clone(), ident))
+    };
+    let mut generics = f.sig.generics.clone();
+    let dropped: Vec<Ident> = generics
+        .params
+        .iter()
+        .filter_map(|param| match param {
+            GenericParam::Type(ty) if !mentioned(&ty.ident) => Some(ty.ident.clone()),
+            GenericParam::Const(constant) if !mentioned(&constant.ident) => {
+                Some(constant.ident.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    generics.params = generics
+        .params
+        .into_iter()
+        .filter(|param| match param {
+            GenericParam::Type(ty) => !dropped.contains(&ty.ident),
+            GenericParam::Const(constant) => !dropped.contains(&constant.ident),
+            GenericParam::Lifetime(_) => true,
+        })
+        .collect();
+    if let Some(where_clause) = &mut generics.where_clause {
+        where_clause.predicates = where_clause
+            .predicates
+            .iter()
+            .filter(|predicate| {
+                !dropped
+                    .iter()
+                    .any(|ident| mentions_ident(quote!(#predicate), ident))
+            })
+            .cloned()
+            .collect();
+    }
+    generics
+}
+
+fn mentions_ident(tokens: TokenStream, wanted: &Ident) -> bool {
+    tokens.into_iter().any(|token| match token {
+        proc_macro2::TokenTree::Ident(ident) => ident == *wanted,
+        proc_macro2::TokenTree::Group(group) => mentions_ident(group.stream(), wanted),
+        _ => false,
+    })
+}
+
+/// `preferred`, unless a parameter already has that name.
+pub(crate) fn unused_name(f: &CachedFn, preferred: &str) -> Ident {
+    if f.params.iter().any(|param| param.name == preferred) {
+        format_ident!("__unokit_{}", preferred)
+    } else {
+        format_ident!("{}", preferred)
+    }
+}
