@@ -112,7 +112,7 @@ impl<'a> Expansion<'a> {
         let interface = &attrs.interface;
         let shared = &attrs.shared;
         let every = &attrs.every;
-        let sig = outer_signature(&f.sig, f);
+        let sig = outer_signature(f);
         let KeyCode {
             prelude,
             fingerprint,

@@ -7,8 +7,8 @@ use syn::{FnArg, GenericParam, Generics, Ident, Signature};
 
 /// The cached function's signature: each parameter bound to a plain name, which
 /// the key and the call to the body use.
-pub(crate) fn outer_signature(sig: &Signature, f: &CachedFn) -> Signature {
-    let mut sig = sig.clone();
+pub(crate) fn outer_signature(f: &CachedFn) -> Signature {
+    let mut sig = f.sig.clone();
     let mut params = f.params.iter();
     for input in &mut sig.inputs {
         match input {
@@ -42,7 +42,7 @@ pub(crate) fn key_inputs(f: &CachedFn) -> Vec<TokenStream> {
     let uses_self = f.options.key_self.is_some()
         || f.options.key.as_ref().is_some_and(|key| {
             let expr = &key.value;
-            mentions_self(quote!(#expr))
+            mentions(quote!(#expr), "self")
         });
     let receiver = uses_self.then(|| quote!(&self));
     let params = f.key_params().map(|param| {
@@ -53,21 +53,13 @@ pub(crate) fn key_inputs(f: &CachedFn) -> Vec<TokenStream> {
     receiver.into_iter().chain(params).collect()
 }
 
-fn mentions_self(tokens: TokenStream) -> bool {
-    tokens.into_iter().any(|token| match token {
-        proc_macro2::TokenTree::Ident(ident) => ident == "self",
-        proc_macro2::TokenTree::Group(group) => mentions_self(group.stream()),
-        _ => false,
-    })
-}
-
 /// The function's generics, less the type and const parameters `inputs` do not
 /// mention (a companion could not infer them).
 pub(crate) fn generics_for(f: &CachedFn, inputs: &[TokenStream]) -> Generics {
     let mentioned = |ident: &Ident| {
         inputs
             .iter()
-            .any(|input| mentions_ident(input.clone(), ident))
+            .any(|input| mentions(input.clone(), &ident.to_string()))
     };
     let mut generics = f.sig.generics.clone();
     let dropped: Vec<Ident> = generics
@@ -97,7 +89,7 @@ pub(crate) fn generics_for(f: &CachedFn, inputs: &[TokenStream]) -> Generics {
             .filter(|predicate| {
                 !dropped
                     .iter()
-                    .any(|ident| mentions_ident(quote!(#predicate), ident))
+                    .any(|ident| mentions(quote!(#predicate), &ident.to_string()))
             })
             .cloned()
             .collect();
@@ -105,10 +97,11 @@ pub(crate) fn generics_for(f: &CachedFn, inputs: &[TokenStream]) -> Generics {
     generics
 }
 
-fn mentions_ident(tokens: TokenStream, wanted: &Ident) -> bool {
+/// Whether `tokens` contain the identifier `name`, at any depth.
+fn mentions(tokens: TokenStream, name: &str) -> bool {
     tokens.into_iter().any(|token| match token {
-        proc_macro2::TokenTree::Ident(ident) => ident == *wanted,
-        proc_macro2::TokenTree::Group(group) => mentions_ident(group.stream(), wanted),
+        proc_macro2::TokenTree::Ident(ident) => ident == name,
+        proc_macro2::TokenTree::Group(group) => mentions(group.stream(), name),
         _ => false,
     })
 }

@@ -13,10 +13,10 @@
 //!   for its value; misses on different keys never wait on each other.
 
 mod config;
-pub(crate) mod core;
 mod front;
 mod future;
 pub mod mode;
+pub(crate) mod shared;
 pub(crate) mod slot;
 mod stats;
 mod sync;

@@ -1,7 +1,7 @@
 use super::config::CacheConfig;
-use super::core::{Core, MokaHasher, NotCached, Settled, configure_moka};
 use super::front;
 use super::mode::Mode;
+use super::shared::{Core, MokaHasher, NotCached, Settled, configure_moka};
 use super::slot::{Slot, StoredKey};
 use super::stats::CacheStats;
 use std::sync::{Arc, OnceLock};

@@ -192,7 +192,7 @@ macro_rules! configure_moka {
         if let Some(tti) = config.time_to_idle() {
             builder = builder.time_to_idle(tti);
         }
-        builder.build_with_hasher($crate::cache::core::MokaHasher::default())
+        builder.build_with_hasher($crate::cache::shared::MokaHasher::default())
     }};
 }
 pub(crate) use configure_moka;
