@@ -189,3 +189,45 @@ fn recursion_reuses_the_cache() {
     assert_eq!(fibonacci(80), 23_416_728_348_467_685);
     assert_eq!(RECURSIVE.count(), 81, "each n is computed once");
 }
+
+/// Fingerprints are 64 bits, so two keys may share one: the cache compares the
+/// stored key too, and never answers one key with another's value.
+#[test]
+fn a_fingerprint_collision_never_returns_another_keys_value() {
+    use unokit::cache::{CacheConfig, SyncFnCache, mode::Always};
+    static CACHE: SyncFnCache<String, String> = SyncFnCache::new(CacheConfig::new());
+    let shared_fingerprint = 42;
+    let a = CACHE.get_or_compute(shared_fingerprint, "a".into(), Always, || {
+        "value a".to_owned()
+    });
+    assert_eq!(a, "value a");
+    assert_eq!(CACHE.get(shared_fingerprint, |key| key == "b"), None);
+    let b = CACHE.get_or_compute(shared_fingerprint, "b".into(), Always, || {
+        "value b".to_owned()
+    });
+    assert_eq!(b, "value b");
+    assert_eq!(
+        CACHE.get(shared_fingerprint, |key| key == "a").as_deref(),
+        Some("value a")
+    );
+    assert_eq!(
+        CACHE.get(shared_fingerprint, |key| key == "b"),
+        None,
+        "b was computed, not stored"
+    );
+}
+
+#[tokio::test]
+async fn an_async_fingerprint_collision_never_returns_another_keys_value() {
+    use unokit::cache::{AsyncFnCache, CacheConfig, mode::Always};
+    static CACHE: AsyncFnCache<String, String> = AsyncFnCache::new(CacheConfig::new());
+    let a = CACHE
+        .get_or_compute(7, "a".into(), Always, || async { "value a".to_owned() })
+        .await;
+    let b = CACHE
+        .get_or_compute(7, "b".into(), Always, || async { "value b".to_owned() })
+        .await;
+    assert_eq!((a.as_str(), b.as_str()), ("value a", "value b"));
+    assert_eq!(CACHE.get(7, |key| key == "a").as_deref(), Some("value a"));
+    assert_eq!(CACHE.get(7, |key| key == "b"), None);
+}
