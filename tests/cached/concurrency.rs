@@ -172,3 +172,49 @@ async fn a_cancelled_leader_does_not_strand_its_waiters() {
         "the waiter ran the body after the leader was cancelled"
     );
 }
+
+static RACED: Runs = Runs::new();
+
+#[cached]
+async fn raced(id: u64) -> usize {
+    RACED.record();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    RACED.count() + usize::try_from(id).unwrap()
+}
+
+/// A value computed across an `invalidate_all` is stale: it is not served, and it
+/// does not keep the key from being cached again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_value_computed_across_invalidate_all_is_not_served() {
+    let leader = tokio::spawn(raced(0));
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    raced_invalidate_all();
+    assert_eq!(
+        leader.await.unwrap(),
+        1,
+        "the caller that computed it gets it"
+    );
+    assert_eq!(raced(0).await, 2, "the next call computes afresh");
+    assert_eq!(raced(0).await, 2, "and that value is cached");
+    assert_eq!(RACED.count(), 2);
+}
+
+static SYNC_RACED: Runs = Runs::new();
+
+#[cached]
+fn sync_raced(id: u64) -> usize {
+    SYNC_RACED.record();
+    std::thread::sleep(Duration::from_millis(50));
+    SYNC_RACED.count() + usize::try_from(id).unwrap()
+}
+
+#[test]
+fn a_sync_value_computed_across_invalidate_all_is_not_served() {
+    let leader = std::thread::spawn(|| sync_raced(0));
+    std::thread::sleep(Duration::from_millis(10));
+    sync_raced_invalidate_all();
+    assert_eq!(leader.join().unwrap(), 1);
+    assert_eq!(sync_raced(0), 2);
+    assert_eq!(sync_raced(0), 2);
+    assert_eq!(SYNC_RACED.count(), 2);
+}

@@ -114,11 +114,15 @@ where
         // A plain read first: it is how a hit revalidates with moka (see the front
         // table), and unlike the single flight below it allocates nothing.
         if let Some(slot) = state.moka.get(&fingerprint).await {
-            if let Some(value) = self
-                .core
-                .moka_hit(state.owner, fingerprint, &slot, |stored| {
-                    stored.same_key(&key)
-                })
+            if !self.core.is_live(&slot) {
+                // Computed before an `invalidate_all` that moka could not see: it
+                // would keep the key from being cached again.
+                self.invalidate(fingerprint).await;
+            } else if let Some(value) =
+                self.core
+                    .moka_hit(state.owner, fingerprint, &slot, |stored| {
+                        stored.same_key(&key)
+                    })
             {
                 return M::join(value);
             }

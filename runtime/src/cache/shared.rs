@@ -52,14 +52,20 @@ impl Core {
         self.config.time_to_idle().is_none()
     }
 
+    /// Whether `slot` may still be served: not removed, not from before an
+    /// `invalidate_all`, not past its time to live.
+    #[inline]
+    pub(crate) fn is_live<K, V>(&self, slot: &Slot<K, V>) -> bool {
+        slot.is_live(self.generation(), self.config.time_to_live())
+    }
+
     #[inline]
     pub(crate) fn serve<K, V: Clone>(
         &self,
         slot: &Slot<K, V>,
         is_key: impl FnOnce(&K) -> bool,
     ) -> Option<V> {
-        (slot.is_live(self.generation(), self.config.time_to_live()) && is_key(&slot.key))
-            .then(|| slot.value.clone())
+        (self.is_live(slot) && is_key(&slot.key)).then(|| slot.value.clone())
     }
 
     #[inline]

@@ -73,6 +73,12 @@ where
             return Some(value);
         }
         let slot = state.moka.get(&fingerprint)?;
+        if !self.core.is_live(&slot) {
+            // Computed before an `invalidate_all` that moka could not see: it would
+            // keep the key from being cached again.
+            self.invalidate(fingerprint);
+            return None;
+        }
         self.core.moka_hit(state.owner, fingerprint, &slot, is_key)
     }
 
