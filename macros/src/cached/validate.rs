@@ -2,7 +2,7 @@
 
 use super::options::{CACHE_NONE, KEY, KEY_SELF, OPTION, RESULT};
 use super::parse::CachedFn;
-use super::shape;
+use super::shape::{self, Key};
 use crate::common::ctxt::Ctxt;
 use crate::common::types;
 use syn::Type;
@@ -13,6 +13,7 @@ pub(crate) fn check(cx: &Ctxt, f: &CachedFn) {
     check_receiver(cx, f);
     check_key_params(cx, f);
     check_key_not_all_skipped(cx, f);
+    check_key_arity(cx, f);
     check_option_conflicts(cx, f);
     check_bounds(cx, f);
 }
@@ -118,6 +119,17 @@ fn check_key_not_all_skipped(cx: &Ctxt, f: &CachedFn) {
     let uses_key_option = f.options.key.is_some() || f.options.key_self.is_some();
     if !f.params.is_empty() && f.key_params().next().is_none() && !uses_key_option {
         cx.error_at(&f.sig.ident, format!("every argument of `{}` is #[cache(skip)], so every call would share one cache entry; keep an argument in the key, or give `{KEY} = <expression>`", f.sig.ident));
+    }
+}
+
+/// The owned key is a tuple of the key's parts, and `CacheKey` is implemented for
+/// tuples of up to twelve elements, like std's traits.
+fn check_key_arity(cx: &Ctxt, f: &CachedFn) {
+    const MAX_PARTS: usize = 12;
+    if let Key::Args(parts) = f.key() {
+        if parts.len() > MAX_PARTS {
+            cx.error_at(&f.sig.ident, format!("the key of `{}` would have {} parts, but at most {MAX_PARTS} are supported; group arguments into a struct that derives CacheKey, skip some, or give `{KEY} = <expression>`", f.sig.ident, parts.len()));
+        }
     }
 }
 
