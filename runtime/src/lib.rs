@@ -4,5 +4,6 @@
 
 pub mod cache;
 pub mod key;
+pub mod select;
 
 pub use key::CacheKey;
