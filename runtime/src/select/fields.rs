@@ -23,6 +23,7 @@ pub const MAX_NODES: usize = 10_000;
 /// | `a(b,c/d)` | `a`, keeping `b` whole and `c` with only `d` |
 /// | `*` | every field at that level, whole |
 /// | `items/*/title` | every child of `items`, keeping only `title` |
+/// | `*,a(b)` | every field whole, but `a` with only `b`: a name written out takes its own selection, `*` covers the others |
 /// | `-b` | everything but `b` (a level of only exclusions starts from `*`) |
 /// | `*,-a/b` | everything, but `a` without `b` |
 /// | `` `odd name` `` | a name with any characters (`` \` `` and `\\` escape) |
@@ -321,8 +322,16 @@ fn along(path: &[Segment], inner: Fields, budget: &mut Budget) -> Result<Fields,
 }
 
 fn union(a: &Fields, b: &Fields, budget: &mut Budget) -> Result<Fields, FieldsError> {
+    // `*` alone is a mask whose star selects everything: names written out
+    // beside it still take their own selection.
+    let star_all = Mask {
+        star: Some(Box::new(Fields::all())),
+        ..Mask::default()
+    };
     let (ma, mb) = match (&a.inner, &b.inner) {
-        (Sel::All, _) | (_, Sel::All) => return Ok(Fields::all()),
+        (Sel::All, Sel::All) => return Ok(Fields::all()),
+        (Sel::All, Sel::Only(mb)) => (&star_all, mb),
+        (Sel::Only(ma), Sel::All) => (ma, &star_all),
         (Sel::Only(ma), Sel::Only(mb)) => (ma, mb),
     };
     let offset = ma.star_offset.min(mb.star_offset);
@@ -340,7 +349,9 @@ fn union(a: &Fields, b: &Fields, budget: &mut Budget) -> Result<Fields, FieldsEr
             existing.offset = existing.offset.min(entry.offset);
             continue;
         }
-        let fields = union_of(ma.get(name), mb.get(name), entry.offset, budget)?;
+        // A name written out takes the union of what is written for it; the
+        // other side's `*` does not reach it (the specific wins over `*`).
+        let fields = union_of(explicit(ma, name), explicit(mb, name), entry.offset, budget)?;
         mask.entries.insert(
             name.clone(),
             Entry {
@@ -350,6 +361,12 @@ fn union(a: &Fields, b: &Fields, budget: &mut Budget) -> Result<Fields, FieldsEr
         );
     }
     Ok(mask.tidy())
+}
+
+fn explicit<'a>(mask: &'a Mask, name: &str) -> Option<&'a Fields> {
+    mask.entries
+        .get(name)
+        .and_then(|entry| entry.fields.as_ref())
 }
 
 fn union_of(

@@ -65,3 +65,6 @@ pub use impls::SelectKey;
 pub use parse::MAX_DEPTH;
 pub use schema::{FieldSchema, Object, Schema, Selectable, Shape, leaf_shape};
 pub use serialize::Selected;
+
+#[cfg(test)]
+mod fields_tests;

@@ -42,6 +42,7 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Item>, FieldsError> {
         text,
         pos: 0,
         path: Vec::new(),
+        last: String::new(),
     };
     parser.skip_spaces();
     if parser.pos == text.len() {
@@ -65,6 +66,8 @@ struct Parser<'a> {
     pos: usize,
     /// The names of the enclosing segments, for error messages.
     path: Vec<String>,
+    /// The path of the item read last, for errors right after it.
+    last: String,
 }
 
 impl Parser<'_> {
@@ -120,6 +123,7 @@ impl Parser<'_> {
         } else {
             None
         };
+        self.last = self.path.join("/");
         self.path.truncate(enclosing);
         Ok(Item { negated, path, sub })
     }
@@ -219,7 +223,12 @@ impl Parser<'_> {
         offset: usize,
         message: impl Into<String>,
     ) -> FieldsError {
-        FieldsError::new(kind, offset, self.path.join("/"), message)
+        let path = if self.path.is_empty() {
+            self.last.clone()
+        } else {
+            self.path.join("/")
+        };
+        FieldsError::new(kind, offset, path, message)
     }
 }
 
