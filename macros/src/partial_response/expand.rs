@@ -111,20 +111,30 @@ fn selectable_impl(input: &Input) -> TokenStream {
     let entries = fields.iter().zip(&picks).map(|(field, pick)| {
         let member = &field.ident;
         let name = field.serialized_name(input.rename_all);
-        let value = match field.leaf {
-            Some(_) => quote!(&self.#member),
-            None => {
-                let ty = &field.ty;
-                quote_spanned!(ty.span()=> &#private::select::Selected::<#ty>::new(&self.#member, #pick))
-            }
-        };
         let wanted = match &field.skip_if {
             Some(skip_if) => quote!(!#pick.is_skip() && !#skip_if(&self.#member)),
             None => quote!(!#pick.is_skip()),
         };
+        let entry = match field.leaf {
+            Some(_) => quote! {
+                #private::select::SerializeMap::serialize_entry(&mut __map, #name, &self.#member)?;
+            },
+            // Spanned at the field's type: that is where a type that cannot
+            // be selected into is reported.
+            None => {
+                let ty = &field.ty;
+                quote_spanned! {ty.span()=>
+                    #private::select::SerializeMap::serialize_entry(
+                        &mut __map,
+                        #name,
+                        &#private::select::Selected::<#ty>::new(&self.#member, #pick),
+                    )?;
+                }
+            }
+        };
         quote! {
             if #wanted {
-                #private::select::SerializeMap::serialize_entry(&mut __map, #name, #value)?;
+                #entry
             }
         }
     });

@@ -74,14 +74,14 @@ pub(crate) fn parse(cx: &Ctxt, args: TokenStream, input: TokenStream) -> Option<
         Ok(Item::Struct(item)) => item,
         Ok(Item::Enum(item)) => {
             cx.error_at(
-                &item.enum_token,
+                item.enum_token,
                 "#[partial_response] supports structs with named fields; an enum's variants cannot be selected by field name. Serialize the enum whole from a struct field marked #[partial(leaf)]",
             );
             return None;
         }
         Ok(Item::Union(item)) => {
             cx.error_at(
-                &item.union_token,
+                item.union_token,
                 "#[partial_response] supports structs with named fields, not unions",
             );
             return None;

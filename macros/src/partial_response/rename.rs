@@ -1,18 +1,6 @@
 //! serde's `rename_all` rules, applied to field names exactly as serde does, so
 //! that clients select the names they see in the JSON.
 
-/// The rules serde accepts, in serde's spelling.
-pub(crate) const RULES: &[&str] = &[
-    "lowercase",
-    "UPPERCASE",
-    "PascalCase",
-    "camelCase",
-    "snake_case",
-    "SCREAMING_SNAKE_CASE",
-    "kebab-case",
-    "SCREAMING-KEBAB-CASE",
-];
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum RenameRule {
     Lower,

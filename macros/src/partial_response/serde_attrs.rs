@@ -4,7 +4,7 @@
 //! Everything else (`default`, `alias`, `deserialize_with`, `bound`, …) concerns
 //! deserialization or does not change the output, and is passed over.
 
-use super::rename::{RULES, RenameRule};
+use super::rename::RenameRule;
 use crate::common::ctxt::Ctxt;
 use proc_macro2::{Span, TokenStream};
 use syn::meta::ParseNestedMeta;
@@ -71,18 +71,9 @@ pub(crate) fn container(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
         let result = attr.parse_nested_meta(|meta| {
             let name = meta_name(&meta);
             if name == "rename_all" {
+                // An unknown rule is reported by serde's derive; saying it twice helps no one.
                 if let Some(rule) = serialize_value(&meta)? {
-                    match RenameRule::from_name(&rule.value()) {
-                        Some(parsed) => out.rename_all = Some(parsed),
-                        None => cx.error_at(
-                            &rule,
-                            format!(
-                                "unknown rename_all rule `{}`; serde accepts {}",
-                                rule.value(),
-                                RULES.join(", ")
-                            ),
-                        ),
-                    }
+                    out.rename_all = RenameRule::from_name(&rule.value());
                 }
             } else if let Some((_, why)) = UNSUPPORTED_CONTAINER.iter().find(|(n, _)| *n == name) {
                 cx.error_at(

@@ -68,3 +68,5 @@ pub use serialize::Selected;
 
 #[cfg(test)]
 mod fields_tests;
+#[cfg(feature = "stream")]
+pub mod stream;

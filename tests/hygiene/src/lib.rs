@@ -1,1 +1,4 @@
 //! placeholder
+#![deny(clippy::pedantic)]
+
+pub mod partial_response;
