@@ -19,6 +19,9 @@ pub use unokit_runtime::{cache, key};
 
 pub use unokit_runtime::select;
 
+#[cfg(feature = "axum")]
+pub use unokit_runtime::http;
+
 /// The key of a cache entry: derive it with `#[derive(CacheKey)]`.
 ///
 /// See [`key::CacheKey`] for what is implemented and what the fingerprint promises.
