@@ -108,7 +108,12 @@ fn measure(c: &mut Criterion, group: &str, name: &'static str, mut run: impl FnM
             }
             let elapsed = start.elapsed();
             let per_call = elapsed / u32::try_from(iterations).unwrap_or(u32::MAX);
-            MEDIANS.lock().unwrap().entry(name).or_default().push(per_call);
+            MEDIANS
+                .lock()
+                .unwrap()
+                .entry(name)
+                .or_default()
+                .push(per_call);
             elapsed
         });
     });
@@ -171,7 +176,12 @@ fn every_field(c: &mut Criterion) {
 }
 
 fn median(name: &str) -> Duration {
-    let mut samples = MEDIANS.lock().unwrap().get(name).cloned().unwrap_or_default();
+    let mut samples = MEDIANS
+        .lock()
+        .unwrap()
+        .get(name)
+        .cloned()
+        .unwrap_or_default();
     samples.sort();
     samples.get(samples.len() / 2).copied().unwrap_or_default()
 }
@@ -193,7 +203,10 @@ fn print_ratios() {
     }
     let prune = median("to_value + prune").as_secs_f64();
     let ours = median("unokit select").as_secs_f64();
-    println!("  unokit is {:.1}x faster than to_value + prune", prune / ours);
+    println!(
+        "  unokit is {:.1}x faster than to_value + prune",
+        prune / ours
+    );
 }
 
 criterion_group! {

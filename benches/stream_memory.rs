@@ -86,7 +86,11 @@ fn main() {
             .env(CHILD, mode)
             .output()
             .expect("the bench runs itself");
-        assert!(output.status.success(), "{mode}: {}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "{mode}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         let text = String::from_utf8(output.stdout).unwrap();
         let mut numbers = text.split_whitespace().map(|n| n.parse::<u64>().unwrap());
         (numbers.next().unwrap(), numbers.next().unwrap())
@@ -95,8 +99,14 @@ fn main() {
     let (collected_bytes, collected_kib) = run("collect");
     assert_eq!(streamed_bytes, collected_bytes, "both write the same body");
     println!("{ROWS} rows, {} MiB of JSON:", streamed_bytes >> 20);
-    println!("  collect, then serialize: peak RSS {:>8} KiB", collected_kib);
-    println!("  JsonStream:              peak RSS {:>8} KiB", streamed_kib);
+    println!(
+        "  collect, then serialize: peak RSS {:>8} KiB",
+        collected_kib
+    );
+    println!(
+        "  JsonStream:              peak RSS {:>8} KiB",
+        streamed_kib
+    );
     #[allow(clippy::cast_precision_loss)]
     let saved = 100.0 * (1.0 - streamed_kib as f64 / collected_kib as f64);
     println!("  streaming uses {saved:.1}% less memory");
