@@ -443,9 +443,9 @@ async fn middleware_short_circuits_memoizes_and_switches() {
             ))
             .layer(short_circuit(|request: &mut Request<Body>| {
                 if request.headers().contains_key(header::AUTHORIZATION) {
-                    Ok(())
+                    None
                 } else {
-                    Err((StatusCode::UNAUTHORIZED, "sign in").into_response())
+                    Some((StatusCode::UNAUTHORIZED, "sign in").into_response())
                 }
             }))
     };

@@ -143,8 +143,8 @@ mod futures {
 pub use futures::{ConditionalFuture, ShortCircuitFuture};
 use futures::{ConditionalProjection, ShortCircuitProjection};
 
-/// Runs `check` on each request before the service: `Ok(())` lets it through
-/// (the check may add extensions), `Err(response)` answers at once, without
+/// Runs `check` on each request before the service: `None` lets it through
+/// (the check may add extensions), `Some(response)` answers at once, without
 /// calling the service or boxing anything.
 ///
 /// ```
@@ -156,8 +156,8 @@ use futures::{ConditionalProjection, ShortCircuitProjection};
 ///     .route("/admin", get(|| async { "secret" }))
 ///     .layer(short_circuit(|request: &mut Request<axum::body::Body>| {
 ///         match request.headers().get(header::AUTHORIZATION) {
-///             Some(token) if token == "Bearer admin" => Ok(()),
-///             _ => Err(StatusCode::UNAUTHORIZED.into_response()),
+///             Some(token) if token == "Bearer admin" => None,
+///             _ => Some(StatusCode::UNAUTHORIZED.into_response()),
 ///         }
 ///     }));
 /// ```
@@ -192,7 +192,7 @@ pub struct ShortCircuit<S, F> {
 impl<S, F, R> Service<R> for ShortCircuit<S, F>
 where
     S: Service<R>,
-    F: Fn(&mut R) -> Result<(), S::Response>,
+    F: Fn(&mut R) -> Option<S::Response>,
 {
     type Response = S::Response;
     type Error = S::Error;
@@ -204,10 +204,10 @@ where
 
     fn call(&mut self, mut request: R) -> Self::Future {
         match (self.check)(&mut request) {
-            Ok(()) => ShortCircuitFuture::Inner {
+            None => ShortCircuitFuture::Inner {
                 future: self.inner.call(request),
             },
-            Err(response) => ShortCircuitFuture::Answered {
+            Some(response) => ShortCircuitFuture::Answered {
                 response: Some(response),
             },
         }

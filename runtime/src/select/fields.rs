@@ -32,7 +32,7 @@ pub const MAX_NODES: usize = 10_000;
 /// Names are the serialized ones, after serde's `rename` and `rename_all`.
 ///
 /// [`compile`](Self::compile) checks a selection against a type once and gives
-/// the [`Selection`](super::Selection) that serializers consult; [`Display`]
+/// the [`Selection`](super::Selection) that serializers consult; [`Display`](fmt::Display)
 /// prints the canonical text, equal for equal selections:
 ///
 /// ```
