@@ -15,7 +15,7 @@ pub const FIELDS_PARAM: &str = "fields";
 /// not have is a 400). Without the parameter, everything is selected.
 ///
 /// ```
-/// use axum::{Json, Router, routing::get};
+/// use axum::{Router, routing::get};
 /// use unokit::http::SelectionQuery;
 /// use unokit::partial_response;
 /// use unokit::select::Selectable;
