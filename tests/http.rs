@@ -549,3 +549,52 @@ mod tower_like {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_response_computed_during_an_invalidation_is_not_stored() {
+    let runs = Arc::new(AtomicU64::new(0));
+    let cache = ResponseCache::new();
+    let addr =
+        serve(counted(Arc::clone(&runs), Duration::from_millis(300)).layer(cache.layer())).await;
+
+    let slow = tokio::spawn(fetch(addr, "/user?fields=id"));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // The data changed while the handler was reading the old version.
+    cache.invalidate_tag("users");
+    assert_eq!(slow.await.unwrap().headers["x-cache"], "MISS");
+    assert_eq!(
+        fetch(addr, "/user?fields=id").await.headers["x-cache"],
+        "MISS"
+    );
+    assert_eq!(
+        fetch(addr, "/user?fields=id").await.headers["x-cache"],
+        "HIT"
+    );
+    assert_eq!(runs.load(SeqCst), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_over_the_entry_limit_passes_through_whole() {
+    let runs = Arc::new(AtomicU64::new(0));
+    let counter = Arc::clone(&runs);
+    let cache = ResponseCache::builder().max_entry_bytes(1000).build();
+    let app = Router::new()
+        .route(
+            "/big",
+            get(move || {
+                counter.fetch_add(1, SeqCst);
+                async { "x".repeat(5000) }
+            }),
+        )
+        .layer(cache.layer());
+    let addr = serve(app).await;
+
+    for _ in 0..2 {
+        let reply = fetch(addr, "/big").await;
+        assert_eq!(reply.status, StatusCode::OK);
+        assert_eq!(reply.body.unwrap().len(), 5000);
+        assert!(!reply.headers.contains_key("x-cache"));
+    }
+    assert_eq!(runs.load(SeqCst), 2);
+    assert_eq!(cache.stats().stores, 0);
+}
