@@ -17,6 +17,11 @@
 
 pub use unokit_runtime::{cache, key};
 
+pub use unokit_runtime::select;
+
+#[cfg(feature = "axum")]
+pub use unokit_runtime::http;
+
 /// The key of a cache entry: derive it with `#[derive(CacheKey)]`.
 ///
 /// See [`key::CacheKey`] for what is implemented and what the fingerprint promises.
@@ -144,12 +149,90 @@ pub use unokit_macros::cached;
 /// ```
 pub use unokit_macros::CacheKey;
 
+/// Serializes a struct under a client's `fields` selection, writing only the
+/// selected fields: the rest are never serialized.
+///
+/// Put it above `#[derive(Serialize)]` on a struct with named fields. It
+/// implements [`select::Object`] (a static schema of the serialized fields, after
+/// serde's `rename`, `rename_all`, `skip` and `skip_serializing_if`) and
+/// [`select::Selectable`] (a serializer that consults a compiled
+/// [`select::Selection`]: it writes a map of exactly the selected fields, hands
+/// each child its own part of the selection, and works with any serde
+/// serializer). Selecting everything uses your `Serialize` impl as it is.
+///
+/// ```
+/// use unokit::partial_response;
+/// use unokit::select::{Fields, Selectable, Selection};
+///
+/// #[partial_response]
+/// #[derive(serde::Serialize)]
+/// #[serde(rename_all = "camelCase")]
+/// struct UserOut {
+///     id: u64,
+///     display_name: String,
+///     #[serde(skip_serializing_if = "Option::is_none")]
+///     bio: Option<String>,
+///     posts: Vec<PostOut>,
+/// }
+///
+/// #[partial_response]
+/// #[derive(serde::Serialize)]
+/// struct PostOut { title: String, likes: u32 }
+///
+/// let user = UserOut { id: 1, display_name: "Ada".into(), bio: None, posts: vec![PostOut { title: "Hi".into(), likes: 3 }] };
+///
+/// // Parse and check once (per request), serialize any number of values.
+/// let selection: Selection<UserOut> = Fields::parse("displayName,bio,posts/title")?.compile()?;
+/// let json = serde_json::to_string(&user.select(&selection)).unwrap();
+/// assert_eq!(json, r#"{"displayName":"Ada","posts":[{"title":"Hi"}]}"#);
+///
+/// // Push the selection down: fetch only what is wanted.
+/// assert!(selection.wants("posts/title") && !selection.wants("posts/likes"));
+/// assert_eq!(selection.columns(), ["display_name", "bio", "posts"]);
+/// # Ok::<(), unokit::select::FieldsError>(())
+/// ```
+///
+/// # Field types
+///
+/// Each field's type must implement [`select::Selectable`]: scalars, strings,
+/// `Option`, `Vec`, slices, sets, `Box`, `Rc`, `Arc`, `Cow`, references, maps
+/// with string or integer keys, `serde_json::Value`, and other
+/// `#[partial_response]` structs do. Lists, options and pointers are
+/// transparent; maps are selected into by key. Mark a field of any other
+/// `Serialize` type `#[partial(leaf)]` to serialize it whole (it can then be
+/// selected, not selected into).
+///
+/// # Field options
+///
+/// | option | meaning |
+/// |---|---|
+/// | `#[partial(leaf)]` | serialize the field whole; its type need only implement `Serialize` |
+/// | `#[partial(column = "name")]` | the column [`Selection::columns`](select::Selection::columns) reports (default: the Rust field name) |
+/// | `#[partial(no_column)]` | the field is computed, not read from a column |
+///
+/// # Limits
+///
+/// Generic type parameters must implement `Selectable`. Enums, unions, tuple
+/// and unit structs are refused, and so are the serde attributes whose output a
+/// static schema cannot describe: `flatten`, `serialize_with`/`with`,
+/// `getter`, and on the struct `transparent`, `into`, `remote` and `tag`.
+pub use unokit_macros::partial_response;
+
 /// Paths for generated code. Not public API: anything here may change in any release.
 #[doc(hidden)]
 pub mod __private {
     pub use unokit_runtime::cache::mode::{Always, OkOnly, SomeOnly};
     pub use unokit_runtime::cache::{AnyKey, AsyncFnCache, CacheConfig, SyncFnCache};
     pub use unokit_runtime::key::{CacheKey, Fingerprinter, KeySink};
+
+    /// What `#[partial_response]` generates code against.
+    pub mod select {
+        pub use serde::ser::{Error, SerializeMap};
+        pub use serde::{Serialize, Serializer};
+        pub use unokit_runtime::select::{
+            FieldSchema, Node, Object, Pick, Schema, Selectable, Selected, Shape, leaf_shape,
+        };
+    }
 }
 
 /// The README's examples, run as doctests.

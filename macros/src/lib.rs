@@ -7,6 +7,7 @@
 mod cache_key;
 mod cached;
 mod common;
+mod partial_response;
 
 use proc_macro::TokenStream;
 
@@ -21,6 +22,12 @@ pub fn cached(args: TokenStream, input: TokenStream) -> TokenStream {
 #[proc_macro_derive(CacheKey, attributes(cache_key))]
 pub fn derive_cache_key(input: TokenStream) -> TokenStream {
     cache_key::derive(input.into()).into()
+}
+
+/// Serializes a struct under a `fields` selection. Documented in the `unokit` crate.
+#[proc_macro_attribute]
+pub fn partial_response(args: TokenStream, input: TokenStream) -> TokenStream {
+    partial_response::partial_response(args.into(), input.into()).into()
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ fn expand(attr: &syn::Attribute, mut item: syn::Item) -> TokenStream {
     };
     match name.as_str() {
         "cached" => crate::cached::cached(args(), item),
+        "partial_response" => crate::partial_response::partial_response(args(), item),
         "derive" => {
             let derived = args().to_string();
             match derived.as_str() {
@@ -74,7 +75,11 @@ fn expand_file(source: &str) -> String {
 fn ours(attrs: &[syn::Attribute]) -> syn::Attribute {
     attrs
         .iter()
-        .find(|attr| attr.path().is_ident("cached") || attr.path().is_ident("derive"))
+        .find(|attr| {
+            attr.path().is_ident("cached")
+                || attr.path().is_ident("partial_response")
+                || attr.path().is_ident("derive")
+        })
         .expect("a snapshot input uses one of our macros")
         .clone()
 }

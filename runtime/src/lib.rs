@@ -3,6 +3,9 @@
 #![deny(missing_docs)]
 
 pub mod cache;
+#[cfg(feature = "axum")]
+pub mod http;
 pub mod key;
+pub mod select;
 
 pub use key::CacheKey;

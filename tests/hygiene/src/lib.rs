@@ -38,6 +38,8 @@ trait Send {}
 #[allow(dead_code)]
 trait Sync {}
 
+pub mod partial_response;
+
 /// Uses of every macro, in a module without the prelude at all.
 pub mod services {
     #![no_implicit_prelude]

@@ -1,0 +1,108 @@
+//! The `?fields=` extractor: parses and compiles the selection once per request;
+//! a bad one is a `400 Bad Request` whose JSON body names the path and offset.
+
+use crate::select::{Fields, FieldsError, Selectable, Selection};
+use axum::extract::FromRequestParts;
+use axum::response::{IntoResponse, Response};
+use http::request::Parts;
+use http::{StatusCode, header};
+use std::borrow::Cow;
+
+/// The query parameter that carries the selection.
+pub const FIELDS_PARAM: &str = "fields";
+
+/// The selection of `?fields=`, compiled strictly against `T` (a name `T` does
+/// not have is a 400). Without the parameter, everything is selected.
+///
+/// ```
+/// use axum::{Router, routing::get};
+/// use unokit::http::SelectionQuery;
+/// use unokit::partial_response;
+/// use unokit::select::Selectable;
+///
+/// #[partial_response]
+/// #[derive(serde::Serialize)]
+/// struct UserOut { id: u64, name: String }
+///
+/// async fn user(SelectionQuery(selection): SelectionQuery<UserOut>) -> Vec<u8> {
+///     let user = UserOut { id: 1, name: "Ada".into() };
+///     serde_json::to_vec(&user.select(&selection)).unwrap()
+/// }
+///
+/// let app: Router = Router::new().route("/user", get(user));
+/// ```
+#[derive(Debug, Clone)]
+pub struct SelectionQuery<T: ?Sized>(pub Selection<T>);
+
+/// Like [`SelectionQuery`], but names `T` does not have are ignored.
+#[derive(Debug, Clone)]
+pub struct LenientSelectionQuery<T: ?Sized>(pub Selection<T>);
+
+impl<S, T> FromRequestParts<S> for SelectionQuery<T>
+where
+    S: Send + Sync,
+    T: Selectable + ?Sized,
+{
+    type Rejection = FieldsRejection;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        match fields_param(parts.uri.query()) {
+            None => Ok(Self(Selection::all())),
+            Some(text) => Ok(Self(Fields::parse(&text)?.compile()?)),
+        }
+    }
+}
+
+impl<S, T> FromRequestParts<S> for LenientSelectionQuery<T>
+where
+    S: Send + Sync,
+    T: Selectable + ?Sized,
+{
+    type Rejection = FieldsRejection;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        match fields_param(parts.uri.query()) {
+            None => Ok(Self(Selection::all())),
+            Some(text) => Ok(Self(Fields::parse(&text)?.compile_lenient())),
+        }
+    }
+}
+
+/// The decoded value of the first `fields` parameter.
+pub(crate) fn fields_param(query: Option<&str>) -> Option<Cow<'_, str>> {
+    form_urlencoded::parse(query?.as_bytes())
+        .find(|(name, _)| name == FIELDS_PARAM)
+        .map(|(_, value)| value)
+}
+
+/// A selection that does not parse or does not fit the type: `400 Bad Request`
+/// with a JSON body:
+///
+/// ```json
+/// {"error":"invalid_fields","message":"`UserOut` has no field `nmae`; did you mean `name`?","path":"nmae","offset":3}
+/// ```
+#[derive(Debug, Clone)]
+pub struct FieldsRejection(pub FieldsError);
+
+impl From<FieldsError> for FieldsRejection {
+    fn from(error: FieldsError) -> Self {
+        Self(error)
+    }
+}
+
+impl IntoResponse for FieldsRejection {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({
+            "error": "invalid_fields",
+            "message": self.0.message(),
+            "path": self.0.path(),
+            "offset": self.0.offset(),
+        });
+        (
+            StatusCode::BAD_REQUEST,
+            [(header::CONTENT_TYPE, "application/json")],
+            body.to_string(),
+        )
+            .into_response()
+    }
+}

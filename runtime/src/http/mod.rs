@@ -1,0 +1,24 @@
+//! The HTTP layer of `#[partial_response]`, for axum and tower (feature `axum`):
+//!
+//! - [`SelectionQuery`]: the `?fields=` selection, compiled against the output
+//!   type; a bad one is a 400 whose JSON body names the path and the offset.
+//! - [`JsonStream`](crate::select::stream::JsonStream) is a response: large
+//!   result sets stream in bounded memory as a JSON array or NDJSON.
+//! - [`ResponseCache`]: a response-cache layer with canonical keys, single
+//!   flight, tags, strong ETags and `304 Not Modified`.
+//! - [`when`], [`short_circuit`], [`Memo`], [`memoized`]: middleware helpers.
+
+mod cache;
+mod extract;
+mod middleware;
+mod stream;
+
+pub use cache::{
+    CacheTags, ResponseCache, ResponseCacheBuilder, ResponseCacheLayer, ResponseCacheService,
+    ResponseCacheStats,
+};
+pub use extract::{FIELDS_PARAM, FieldsRejection, LenientSelectionQuery, SelectionQuery};
+pub use middleware::{
+    Conditional, ConditionalFuture, ConditionalService, Memo, ShortCircuit, ShortCircuitFuture,
+    ShortCircuitLayer, memoized, short_circuit, when,
+};

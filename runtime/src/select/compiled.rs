@@ -1,0 +1,389 @@
+//! A [`Fields`] compiled against a type's [`Shape`]: per struct, one decision per
+//! field in declaration order, so serializing consults an array instead of
+//! looking names up.
+
+use super::error::{FieldsError, FieldsErrorKind};
+use super::fields::Fields;
+use super::schema::{Object, Schema, Selectable, Shape};
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+/// What a compiled selection does with one value.
+#[derive(Clone, Debug)]
+pub enum Pick {
+    /// Leave it out.
+    Skip,
+    /// Serialize it whole, with its own `Serialize`.
+    All,
+    /// Serialize part of it, as the node says.
+    Some(Box<Node>),
+}
+
+impl Pick {
+    /// Whether the value is left out.
+    #[inline]
+    #[must_use]
+    pub fn is_skip(&self) -> bool {
+        matches!(self, Self::Skip)
+    }
+}
+
+/// A compiled selection inside one struct or map.
+#[derive(Clone, Debug)]
+pub struct Node {
+    kind: NodeKind,
+}
+
+#[derive(Clone, Debug)]
+enum NodeKind {
+    Object {
+        schema: &'static Schema,
+        picks: Box<[Pick]>,
+        selected: usize,
+    },
+    Keys {
+        /// Sorted by name.
+        named: Box<[(Box<str>, Pick)]>,
+        others: Pick,
+    },
+}
+
+impl Node {
+    /// For a struct of `N` serialized fields: the pick of each field, and how
+    /// many are not skipped. `None` if the node was compiled for another shape.
+    #[inline]
+    #[must_use]
+    pub fn object_picks<const N: usize>(&self) -> Option<(&[Pick; N], usize)> {
+        match &self.kind {
+            NodeKind::Object {
+                picks, selected, ..
+            } => Some((<&[Pick; N]>::try_from(&**picks).ok()?, *selected)),
+            NodeKind::Keys { .. } => None,
+        }
+    }
+
+    /// For a map: the pick of the entry with this key.
+    #[must_use]
+    pub fn key_pick(&self, key: &str) -> &Pick {
+        match &self.kind {
+            NodeKind::Keys { named, others } => named
+                .binary_search_by(|(name, _)| (**name).cmp(key))
+                .map_or(others, |at| &named[at].1),
+            NodeKind::Object { .. } => &Pick::Skip,
+        }
+    }
+
+    /// Whether no map key is chosen by default (so entries need not be counted
+    /// before serializing: only named keys can appear).
+    #[must_use]
+    pub fn keys_only_named(&self) -> bool {
+        matches!(
+            &self.kind,
+            NodeKind::Keys {
+                others: Pick::Skip,
+                ..
+            }
+        )
+    }
+
+    /// The error a serializer reports when a node meets a value of another shape,
+    /// which only a hand-written [`Selectable`] impl can cause.
+    #[must_use]
+    pub fn mismatch<E: serde::ser::Error>(&self, type_name: &str) -> E {
+        E::custom(format_args!(
+            "a selection compiled for another type was applied to `{type_name}`"
+        ))
+    }
+
+    fn child(&self, name: &str) -> &Pick {
+        match &self.kind {
+            NodeKind::Object { schema, picks, .. } => {
+                schema.position(name).map_or(&Pick::Skip, |at| &picks[at])
+            }
+            NodeKind::Keys { .. } => self.key_pick(name),
+        }
+    }
+}
+
+/// A selection compiled against `T`: what serializers consult.
+///
+/// Compile once (per request, or once for a fixed selection) and use it for any
+/// number of values of `T` or of lists, options, maps of `T`. Cloning is cheap.
+///
+/// ```
+/// use unokit::partial_response;
+/// use unokit::select::{Selectable, Selection};
+///
+/// #[partial_response]
+/// #[derive(serde::Serialize)]
+/// struct User { id: u64, name: String, #[serde(rename = "emailAddress")] email: String }
+///
+/// let selection = Selection::<User>::parse("id,emailAddress")?;
+/// let user = User { id: 7, name: "Ada".into(), email: "ada@example.com".into() };
+/// assert_eq!(
+///     serde_json::to_string(&user.select(&selection)).unwrap(),
+///     r#"{"id":7,"emailAddress":"ada@example.com"}"#,
+/// );
+/// assert!(selection.wants("emailAddress") && !selection.wants("name"));
+/// assert_eq!(selection.columns(), ["id", "email"]);
+/// # Ok::<(), unokit::select::FieldsError>(())
+/// ```
+pub struct Selection<T: ?Sized> {
+    root: Arc<Pick>,
+    marker: PhantomData<fn(&T)>,
+}
+
+impl<T: ?Sized> Clone for Selection<T> {
+    fn clone(&self) -> Self {
+        Self {
+            root: Arc::clone(&self.root),
+            marker: PhantomData,
+        }
+    }
+}
+
+impl<T: ?Sized> fmt::Debug for Selection<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Selection")
+            .field("root", &self.root)
+            .finish()
+    }
+}
+
+impl<T: Selectable + ?Sized> Selection<T> {
+    /// Everything: values serialize exactly as their `Serialize` does.
+    #[must_use]
+    pub fn all() -> Self {
+        Self::from_pick(Pick::All)
+    }
+
+    /// Parses and compiles strictly: see [`Fields::compile`].
+    ///
+    /// # Errors
+    ///
+    /// A syntax error, or a name that `T` does not have, with its offset and path.
+    pub fn parse(text: &str) -> Result<Self, FieldsError> {
+        Fields::parse(text)?.compile()
+    }
+
+    fn from_pick(pick: Pick) -> Self {
+        Self {
+            root: Arc::new(pick),
+            marker: PhantomData,
+        }
+    }
+}
+
+impl<T: ?Sized> Selection<T> {
+    /// The compiled root, for serializers.
+    #[must_use]
+    pub fn pick(&self) -> &Pick {
+        &self.root
+    }
+
+    /// Whether everything is selected.
+    #[must_use]
+    pub fn is_all(&self) -> bool {
+        matches!(*self.root, Pick::All)
+    }
+
+    /// Whether the field or path (`posts/title`, `posts.title`; serialized names)
+    /// is serialized at least in part. Ask it before fetching what a field needs.
+    /// A path the type does not have is not wanted.
+    #[must_use]
+    pub fn wants(&self, path: &str) -> bool {
+        let mut pick = &*self.root;
+        for name in path.split(['/', '.']) {
+            match pick {
+                Pick::Skip => return false,
+                Pick::All => return true,
+                Pick::Some(node) => pick = node.child(name),
+            }
+        }
+        !pick.is_skip()
+    }
+}
+
+impl<T: Object + ?Sized> Selection<T> {
+    /// The columns of `T`'s row that the selection needs, in declaration order:
+    /// each selected field's column (its Rust name, or its `#[partial(column)]`).
+    /// Fields marked `#[partial(no_column)]` are left out.
+    #[must_use]
+    pub fn columns(&self) -> Vec<&'static str> {
+        let fields = T::SCHEMA.fields.iter();
+        match &*self.root {
+            Pick::Skip => Vec::new(),
+            Pick::All => fields.filter_map(|field| field.column).collect(),
+            Pick::Some(node) => match &node.kind {
+                NodeKind::Object { picks, .. } => fields
+                    .zip(picks.iter())
+                    .filter(|(_, pick)| !pick.is_skip())
+                    .filter_map(|(field, _)| field.column)
+                    .collect(),
+                NodeKind::Keys { .. } => Vec::new(),
+            },
+        }
+    }
+}
+
+impl Fields {
+    /// Compiles against `T`, strictly: a name `T` does not have is an error,
+    /// except under `*` (`items/*/title` keeps `title` where a child has one,
+    /// as Google's syntax does). So is a sub-selection inside a value without
+    /// fields (`id(x)`).
+    ///
+    /// # Errors
+    ///
+    /// The first unknown name or impossible sub-selection, with its offset and path.
+    pub fn compile<T: Selectable + ?Sized>(&self) -> Result<Selection<T>, FieldsError> {
+        let mut path = Vec::new();
+        compile(self, T::shape(), &mut path, Mode::Strict).map(Selection::from_pick)
+    }
+
+    /// Compiles against `T`, ignoring names it does not have and treating a
+    /// sub-selection inside a value without fields as selecting it whole.
+    #[must_use]
+    pub fn compile_lenient<T: Selectable + ?Sized>(&self) -> Selection<T> {
+        let mut path = Vec::new();
+        let pick = compile(self, T::shape(), &mut path, Mode::Lenient)
+            .expect("lenient compilation never fails");
+        Selection::from_pick(pick)
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Strict,
+    Lenient,
+}
+
+fn compile<'a>(
+    fields: &'a Fields,
+    shape: Shape,
+    path: &mut Vec<&'a str>,
+    mode: Mode,
+) -> Result<Pick, FieldsError> {
+    let Some(mask) = fields.mask() else {
+        return Ok(Pick::All);
+    };
+    match shape {
+        Shape::Leaf => {
+            if mode == Mode::Strict {
+                let first = mask
+                    .entries()
+                    .next()
+                    .map(|(name, entry)| (name, entry.offset));
+                let offset =
+                    first.map_or_else(|| mask.star().map_or(0, |(_, at)| at), |(_, at)| at);
+                let path_text = path.join("/");
+                let message = if path.is_empty() {
+                    "this value has no fields to select".to_owned()
+                } else {
+                    format!(
+                        "`{path_text}` has no fields to select; select it whole as `{path_text}`"
+                    )
+                };
+                return Err(FieldsError::new(
+                    FieldsErrorKind::NotAnObject,
+                    offset,
+                    path_text,
+                    message,
+                ));
+            }
+            Ok(Pick::All)
+        }
+        Shape::Object(schema) => {
+            if mode == Mode::Strict {
+                check_names(mask.entries(), schema, path)?;
+            }
+            let mut picks = Vec::with_capacity(schema.fields.len());
+            for field in schema.fields {
+                let (sub, sub_mode) = match mask.entries().find(|(name, _)| *name == field.name) {
+                    Some((_, entry)) => (entry.fields.as_ref(), mode),
+                    None => (mask.star().map(|(star, _)| star), Mode::Lenient),
+                };
+                let pick = match sub {
+                    None => Pick::Skip,
+                    Some(sub) => {
+                        path.push(field.name);
+                        let pick = compile(sub, (field.shape)(), path, sub_mode)?;
+                        path.pop();
+                        pick
+                    }
+                };
+                picks.push(pick);
+            }
+            if picks.iter().all(|pick| matches!(pick, Pick::All)) {
+                return Ok(Pick::All);
+            }
+            let selected = picks.iter().filter(|pick| !pick.is_skip()).count();
+            Ok(Pick::Some(Box::new(Node {
+                kind: NodeKind::Object {
+                    schema,
+                    picks: picks.into(),
+                    selected,
+                },
+            })))
+        }
+        Shape::Map(value) => compile_keys(mask, value(), path, mode),
+        Shape::Dynamic => compile_keys(mask, Shape::Dynamic, path, mode),
+    }
+}
+
+fn compile_keys<'a>(
+    mask: &'a super::fields::Mask,
+    value: Shape,
+    path: &mut Vec<&'a str>,
+    mode: Mode,
+) -> Result<Pick, FieldsError> {
+    let mut named = Vec::new();
+    for (name, entry) in mask.entries() {
+        let pick = match &entry.fields {
+            None => Pick::Skip,
+            Some(sub) => {
+                path.push(name);
+                let pick = compile(sub, value, path, mode)?;
+                path.pop();
+                pick
+            }
+        };
+        named.push((Box::from(name), pick));
+    }
+    let others = match mask.star() {
+        None => Pick::Skip,
+        Some((star, _)) => compile(star, value, path, Mode::Lenient)?,
+    };
+    Ok(Pick::Some(Box::new(Node {
+        kind: NodeKind::Keys {
+            named: named.into(),
+            others,
+        },
+    })))
+}
+
+fn check_names<'a>(
+    entries: impl Iterator<Item = (&'a str, &'a super::fields::Entry)>,
+    schema: &Schema,
+    path: &[&str],
+) -> Result<(), FieldsError> {
+    for (name, entry) in entries {
+        if schema.position(name).is_some() {
+            continue;
+        }
+        let known: Vec<&str> = schema.fields.iter().map(|field| field.name).collect();
+        let mut full = path.to_vec();
+        full.push(name);
+        let hint = match super::suggest::closest(name, &known) {
+            Some(close) => format!("; did you mean `{close}`?"),
+            None => format!("; it has: {}", known.join(", ")),
+        };
+        return Err(FieldsError::new(
+            FieldsErrorKind::UnknownField,
+            entry.offset,
+            full.join("/"),
+            format!("`{}` has no field `{name}`{hint}", schema.type_name),
+        ));
+    }
+    Ok(())
+}
