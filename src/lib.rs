@@ -15,6 +15,7 @@
 //! [moka]: https://docs.rs/moka
 #![deny(missing_docs)]
 
+pub use unokit_runtime::task;
 pub use unokit_runtime::{cache, key};
 
 /// The key of a cache entry: derive it with `#[derive(CacheKey)]`.

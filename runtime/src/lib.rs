@@ -6,3 +6,4 @@ pub mod cache;
 pub mod key;
 
 pub use key::CacheKey;
+pub mod task;
