@@ -6,4 +6,5 @@ pub mod cache;
 pub mod key;
 
 pub use key::CacheKey;
+pub mod di;
 pub mod task;
