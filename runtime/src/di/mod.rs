@@ -32,7 +32,8 @@ mod service;
 mod slot;
 
 pub use build::{
-    Container, Installer, RootSlots, Starting, build, dependencies_of, is_built, start,
+    Binding, Container, Installer, RootSlots, Starting, build, dependencies_of, is_built,
+    never_made, start,
 };
 pub use dispose::{CreationLog, Dispose};
 pub use error::BuildError;
