@@ -210,7 +210,7 @@ pub use unokit_macros::CacheKey;
 /// use std::sync::Arc;
 /// use unokit::{container, injectable};
 ///
-/// #[injectable(singleton, eager)]
+/// #[injectable(singleton, eager, default)]
 /// struct Settings { pool_size: usize }
 /// impl Default for Settings { fn default() -> Self { Self { pool_size: 4 } } }
 ///

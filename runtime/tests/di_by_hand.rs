@@ -169,11 +169,13 @@ macro_rules! service {
         }
         impl Provides<$s> for App {
             const INDEX: usize = $i;
+            type Home = <K<$s> as Kind>::RootHome<Self>;
+            const RECIPE: Recipes<$s, Self::Home> = Recipes::of();
             fn provide(&self) -> Arc<$s> {
-                <K<$s> as Kind>::provide_root::<$s, Self>(&self.$f, self)
+                <K<$s> as Kind>::provide_root::<$s, Self>(&self.$f, self, Self::RECIPE)
             }
             fn provide_ref(&self) -> &$s {
-                <K<$s> as Kind>::provide_root_ref::<$s, Self>(&self.$f, self)
+                <K<$s> as Kind>::provide_root_ref::<$s, Self>(&self.$f, self, Self::RECIPE)
             }
             fn make(&self) -> $s {
                 unreachable!()
@@ -181,22 +183,28 @@ macro_rules! service {
         }
         impl Provides<$s> for AppScope {
             const INDEX: usize = $i;
+            type Home = <K<$s> as Kind>::ScopeHome<App, Self>;
+            const RECIPE: Recipes<$s, Self::Home> = Recipes::of();
             fn provide(&self) -> Arc<$s> {
+                let slot = &self.core.slots().$f;
                 <K<$s> as Kind>::provide_scope::<$s, App, Self>(
-                    &self.core.slots().$f,
+                    slot,
                     &self.root,
                     self,
+                    Self::RECIPE,
                 )
             }
             fn provide_ref(&self) -> &$s {
+                let slot = &self.core.slots().$f;
                 <K<$s> as Kind>::provide_scope_ref::<$s, App, Self>(
-                    &self.core.slots().$f,
+                    slot,
                     &self.root,
                     self,
+                    Self::RECIPE,
                 )
             }
             fn make(&self) -> $s {
-                <K<$s> as Kind>::make_scope::<$s, App, Self>(self)
+                <K<$s> as Kind>::make_scope::<$s, App, Self>(self, Self::RECIPE)
             }
         }
     };
@@ -216,10 +224,26 @@ impl Container for App {
     ];
     fn dependencies(index: usize, out: &mut Vec<usize>) {
         match index {
-            0 => dependencies_of::<Config, App, AppScope>(out),
-            1 => dependencies_of::<Db, App, AppScope>(out),
-            2 => dependencies_of::<Uow, App, AppScope>(out),
-            3 => dependencies_of::<Handler, App, AppScope>(out),
+            0 => <K<Config> as Kind>::dependencies::<Config, App, AppScope>(
+                <App as Provides<Config>>::RECIPE,
+                <AppScope as Provides<Config>>::RECIPE,
+                out,
+            ),
+            1 => <K<Db> as Kind>::dependencies::<Db, App, AppScope>(
+                <App as Provides<Db>>::RECIPE,
+                <AppScope as Provides<Db>>::RECIPE,
+                out,
+            ),
+            2 => <K<Uow> as Kind>::dependencies::<Uow, App, AppScope>(
+                <App as Provides<Uow>>::RECIPE,
+                <AppScope as Provides<Uow>>::RECIPE,
+                out,
+            ),
+            3 => <K<Handler> as Kind>::dependencies::<Handler, App, AppScope>(
+                <App as Provides<Handler>>::RECIPE,
+                <AppScope as Provides<Handler>>::RECIPE,
+                out,
+            ),
             _ => {}
         }
     }
@@ -234,10 +258,10 @@ impl Container for App {
     }
     fn start(&self, index: usize) -> Option<Starting<Self>> {
         match index {
-            0 => start::<Config, Self>(self),
-            1 => start::<Db, Self>(self),
-            2 => start::<Uow, Self>(self),
-            3 => start::<Handler, Self>(self),
+            0 => start::<Config, Self>(self, <Self as Provides<Config>>::RECIPE),
+            1 => start::<Db, Self>(self, <Self as Provides<Db>>::RECIPE),
+            2 => start::<Uow, Self>(self, <Self as Provides<Uow>>::RECIPE),
+            3 => start::<Handler, Self>(self, <Self as Provides<Handler>>::RECIPE),
             _ => None,
         }
     }

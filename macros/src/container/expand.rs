@@ -11,7 +11,7 @@
 //!   `AppScope`, whose bodies are the resolution paths.
 
 use super::impls;
-use super::parse::{ContainerInput, Entry};
+use super::parse::ContainerInput;
 use crate::common::private;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -44,16 +44,12 @@ pub(crate) fn expand(input: &ContainerInput) -> TokenStream {
     let mut services: Vec<&Type> = Vec::new();
     let mut bindings = Vec::new();
     for entry in &input.entries {
-        let service = entry.service();
+        let service = &entry.service;
         if !services.iter().any(|known| same_type(known, service)) {
             services.push(service);
         }
-        if let Entry::Binding {
-            bound,
-            implementation,
-        } = entry
-        {
-            bindings.push((bound, implementation));
+        if let Some(bound) = &entry.bound {
+            bindings.push((bound, service));
         }
     }
     let names = Names {

@@ -2,7 +2,7 @@
 //! context (the resolution paths), the bindings, and the graph `build()` reads.
 
 use super::expand::Names;
-use crate::common::private;
+use crate::common::{private, private_at};
 use proc_macro2::{Literal, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -102,15 +102,21 @@ fn service(names: &Names<'_>, index: usize, ty: &syn::Type) -> TokenStream {
     let index = Literal::usize_unsuffixed(index);
     let kind = kind_of(ty);
     let span = ty.span();
-    let root_provide = quote_spanned!(span=> #kind::provide_root::<#ty, Self>(&self.#field, self));
-    let root_ref = quote_spanned!(span=> #kind::provide_root_ref::<#ty, Self>(&self.#field, self));
-    let scope_provide = quote_spanned! {span=>
-        #kind::provide_scope::<#ty, #root, Self>(&self.__unokit_core.slots().#field, &self.__unokit_root, self)
-    };
-    let scope_ref = quote_spanned! {span=>
-        #kind::provide_scope_ref::<#ty, #root, Self>(&self.__unokit_core.slots().#field, &self.__unokit_root, self)
-    };
-    let scope_make = quote_spanned!(span=> #kind::make_scope::<#ty, #root, Self>(self));
+    let recipe = quote!(<Self as #private::di::Provides<#ty>>::RECIPE);
+    // Each context's recipe is defined once; its errors point at the service's name.
+    let root_provides_header = quote_spanned!(span=> impl #private::di::Provides<#ty> for #root);
+    let scope_provides_header = quote_spanned!(span=> impl #private::di::Provides<#ty> for #scope);
+    let root_home = quote_spanned!(span=> type Home = #kind::RootHome<Self>;);
+    let scope_home = quote_spanned!(span=> type Home = #kind::ScopeHome<#root, Self>;);
+    let spanned = private_at(span);
+    let recipe_const = quote_spanned!(span=> const RECIPE: #private::di::Recipes<#ty, Self::Home> = #spanned::di::Recipes::of(););
+    let root_provide = quote!(#kind::provide_root::<#ty, Self>(&self.#field, self, #recipe));
+    let root_ref = quote!(#kind::provide_root_ref::<#ty, Self>(&self.#field, self, #recipe));
+    let slot = quote!(&self.__unokit_core.slots().#field);
+    let scope_provide =
+        quote!(#kind::provide_scope::<#ty, #root, Self>(#slot, &self.__unokit_root, self, #recipe));
+    let scope_ref = quote!(#kind::provide_scope_ref::<#ty, #root, Self>(#slot, &self.__unokit_root, self, #recipe));
+    let scope_make = quote!(#kind::make_scope::<#ty, #root, Self>(self, #recipe));
     quote! {
         #[automatically_derived]
         impl #private::di::RootSlots<#ty> for #root {
@@ -126,8 +132,10 @@ fn service(names: &Names<'_>, index: usize, ty: &syn::Type) -> TokenStream {
         }
 
         #[automatically_derived]
-        impl #private::di::Provides<#ty> for #root {
+        #root_provides_header {
             const INDEX: usize = #index;
+            #root_home
+            #recipe_const
 
             #[inline(always)]
             fn provide(&self) -> ::std::sync::Arc<#ty> {
@@ -145,8 +153,10 @@ fn service(names: &Names<'_>, index: usize, ty: &syn::Type) -> TokenStream {
         }
 
         #[automatically_derived]
-        impl #private::di::Provides<#ty> for #scope {
+        #scope_provides_header {
             const INDEX: usize = #index;
+            #scope_home
+            #recipe_const
 
             #[inline(always)]
             fn provide(&self) -> ::std::sync::Arc<#ty> {
@@ -232,7 +242,7 @@ fn container(names: &Names<'_>) -> TokenStream {
     let Names { root, scope, .. } = names;
     let services = &names.services;
     let indices: Vec<Literal> = (0..services.len()).map(Literal::usize_unsuffixed).collect();
-    let kinds = services.iter().map(|ty| kind_of(ty));
+    let kinds: Vec<TokenStream> = services.iter().map(|ty| kind_of(ty)).collect();
     quote! {
         #[automatically_derived]
         impl #private::di::Container for #root {
@@ -243,7 +253,11 @@ fn container(names: &Names<'_>) -> TokenStream {
 
             fn dependencies(index: usize, out: &mut ::std::vec::Vec<usize>) {
                 match index {
-                    #(#indices => #private::di::dependencies_of::<#services, #root, #scope>(out),)*
+                    #(#indices => #kinds::dependencies::<#services, #root, #scope>(
+                        <#root as #private::di::Provides<#services>>::RECIPE,
+                        <#scope as #private::di::Provides<#services>>::RECIPE,
+                        out,
+                    ),)*
                     _ => {}
                 }
             }
@@ -257,7 +271,10 @@ fn container(names: &Names<'_>) -> TokenStream {
 
             fn start(&self, index: usize) -> ::core::option::Option<#private::di::Starting<Self>> {
                 match index {
-                    #(#indices => #private::di::start::<#services, Self>(self),)*
+                    #(#indices => #private::di::start::<#services, Self>(
+                        self,
+                        <Self as #private::di::Provides<#services>>::RECIPE,
+                    ),)*
                     _ => ::core::option::Option::None,
                 }
             }

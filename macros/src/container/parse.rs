@@ -13,12 +13,13 @@ pub(crate) struct ContainerInput {
     pub(crate) entries: Vec<Entry>,
 }
 
-pub(crate) enum Entry {
-    /// A service, named by its type.
-    Service(Type),
-    /// `dyn Trait = Implementation`: `Arc<dyn Trait>` resolves to the
-    /// implementation, which is registered as a service too.
-    Binding { bound: Type, implementation: Type },
+/// One service of the list: `Service`, or `dyn Trait = Implementation`, which
+/// registers the implementation and makes `Arc<dyn Trait>` resolve to it.
+pub(crate) struct Entry {
+    /// The trait object of a binding.
+    pub(crate) bound: Option<Type>,
+    /// The service (a binding's implementation).
+    pub(crate) service: Type,
 }
 
 impl Parse for Entry {
@@ -26,13 +27,15 @@ impl Parse for Entry {
         let first: Type = input.parse()?;
         if input.peek(Token![=]) {
             input.parse::<Token![=]>()?;
-            let implementation: Type = input.parse()?;
-            Ok(Self::Binding {
-                bound: first,
-                implementation,
+            Ok(Self {
+                bound: Some(first),
+                service: input.parse()?,
             })
         } else {
-            Ok(Self::Service(first))
+            Ok(Self {
+                bound: None,
+                service: first,
+            })
         }
     }
 }
@@ -64,16 +67,6 @@ pub(crate) fn parse(cx: &Ctxt, args: TokenStream, input: TokenStream) -> Option<
                 "#[container] goes on a unit struct, `pub struct AppContainer;`: it writes the fields",
             );
             None
-        }
-    }
-}
-
-impl Entry {
-    /// The service this entry registers.
-    pub(crate) fn service(&self) -> &Type {
-        match self {
-            Self::Service(ty) => ty,
-            Self::Binding { implementation, .. } => implementation,
         }
     }
 }

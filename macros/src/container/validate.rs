@@ -1,6 +1,6 @@
 //! The rules a `#[container]` must follow, one check each.
 
-use super::parse::{ContainerInput, Entry};
+use super::parse::ContainerInput;
 use crate::common::ctxt::Ctxt;
 use quote::ToTokens;
 use syn::{Fields, Type};
@@ -43,7 +43,7 @@ fn check_not_empty(cx: &Ctxt, input: &ContainerInput) {
 /// A service is an `#[injectable]` type, so it is named by a path.
 fn check_services_are_named_types(cx: &Ctxt, input: &ContainerInput) {
     for entry in &input.entries {
-        let service = entry.service();
+        let service = &entry.service;
         if !is_path(service) {
             cx.error_at(
                 service,
@@ -56,7 +56,7 @@ fn check_services_are_named_types(cx: &Ctxt, input: &ContainerInput) {
 /// A binding resolves `Arc<dyn Trait>`, so its left side is a trait object.
 fn check_bindings_are_trait_objects(cx: &Ctxt, input: &ContainerInput) {
     for entry in &input.entries {
-        if let Entry::Binding { bound, .. } = entry {
+        if let Some(bound) = &entry.bound {
             if !matches!(bound, Type::TraitObject(object) if object.dyn_token.is_some()) {
                 cx.error_at(
                     bound,
@@ -73,11 +73,11 @@ fn check_no_duplicates(cx: &Ctxt, input: &ContainerInput) {
     let mut services: Vec<String> = Vec::new();
     let mut bounds: Vec<String> = Vec::new();
     for entry in &input.entries {
-        let seen = match entry {
-            Entry::Service(ty) => Some((ty, &mut services)),
-            Entry::Binding { bound, .. } => Some((bound, &mut bounds)),
+        let listed = match &entry.bound {
+            None => Some((&entry.service, &mut services)),
+            Some(bound) => Some((bound, &mut bounds)),
         };
-        if let Some((ty, seen)) = seen {
+        if let Some((ty, seen)) = listed {
             let key = ty.to_token_stream().to_string();
             if seen.contains(&key) {
                 cx.error_at(ty, format!("`{key}` is listed twice; list it once"));

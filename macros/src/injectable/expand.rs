@@ -3,7 +3,7 @@
 
 use super::options::{Factory, Lifetime, Options};
 use super::parse::{Field, FnTarget, Injectable, StructTarget, Style, Target, style};
-use crate::common::private;
+use crate::common::{private, private_at};
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -113,9 +113,10 @@ fn recipe_impl(
 ) -> TokenStream {
     let private = private();
     let context = context();
-    let bounds = dependencies
-        .iter()
-        .map(|ty| quote_spanned!(ty.span()=> #ty: #private::di::Inject<#context>));
+    let bounds = dependencies.iter().map(|ty| {
+        let spanned = private_at(ty.span());
+        quote_spanned!(ty.span()=> #ty: #spanned::di::Inject<#context>)
+    });
     let declare = dependencies
         .iter()
         .map(|ty| quote!(<#ty as #private::di::Inject<#context>>::dependency(__unokit_out);));
@@ -155,7 +156,7 @@ fn recipe_impl(
 
 /// Resolves one dependency of type `ty` from the context.
 fn inject(ty: &Type) -> TokenStream {
-    let private = private();
+    let private = private_at(ty.span());
     let context = context();
     quote_spanned!(ty.span()=> <#ty as #private::di::Inject<#context>>::inject(__unokit_context))
 }
@@ -227,9 +228,9 @@ fn call_factory(
     service: &TokenStream,
     args: &TokenStream,
 ) -> TokenStream {
-    let private = private();
     let path = &factory.path;
     let span = path.span();
+    let private = private_at(span);
     let call = quote_spanned!(span=> #path(#args));
     match (eager, factory.is_async) {
         (true, Some(_)) => quote_spanned!(span=> #private::di::awaiting::<#service, _>(#call)),
@@ -285,10 +286,10 @@ fn handle_checks(dependencies: &[Type]) -> TokenStream {
     if dependencies.is_empty() {
         return TokenStream::new();
     }
-    let private = private();
-    let checks = dependencies
-        .iter()
-        .map(|ty| quote_spanned!(ty.span()=> #private::di::assert_handle::<#ty>();));
+    let checks = dependencies.iter().map(|ty| {
+        let private = private_at(ty.span());
+        quote_spanned!(ty.span()=> #private::di::assert_handle::<#ty>();)
+    });
     quote! {
         const _: () = {
             #(#checks)*

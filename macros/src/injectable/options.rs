@@ -51,6 +51,9 @@ pub(crate) struct Options {
     pub(crate) default: Option<Span>,
     pub(crate) factory: Option<(Factory, Span)>,
     pub(crate) dispose: Option<Span>,
+    /// Whether an unknown word was given: likely a misspelt lifetime, already
+    /// reported with a suggestion.
+    pub(crate) has_unknown: bool,
 }
 
 impl Options {
@@ -77,6 +80,7 @@ pub(crate) fn parse(cx: &Ctxt, args: TokenStream) -> Options {
         default: None,
         factory: None,
         dispose: None,
+        has_unknown: false,
     };
     let parser = syn::meta::parser(|meta| read_option(cx, &mut options, &meta));
     if let Err(error) = parser.parse2(args) {
@@ -116,6 +120,7 @@ fn read_option(cx: &Ctxt, options: &mut Options, meta: &ParseNestedMeta<'_>) -> 
             }
         }
         _ => {
+            options.has_unknown = true;
             let hint = suggest::closest(&name, KNOWN)
                 .map(|known| format!("did you mean `{known}`? "))
                 .unwrap_or_default();

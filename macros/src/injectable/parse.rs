@@ -22,8 +22,8 @@ pub(crate) struct Injectable {
 }
 
 pub(crate) enum Target {
-    Struct(StructTarget),
-    Fn(FnTarget),
+    Struct(Box<StructTarget>),
+    Fn(Box<FnTarget>),
 }
 
 pub(crate) struct StructTarget {
@@ -54,8 +54,8 @@ pub(crate) struct FnTarget {
 pub(crate) fn parse(cx: &Ctxt, args: TokenStream, input: TokenStream) -> Option<Injectable> {
     let options = options::parse(cx, args);
     let target = match syn::parse2::<Item>(input) {
-        Ok(Item::Struct(item)) => Target::Struct(read_struct(cx, item)),
-        Ok(Item::Fn(item)) => Target::Fn(read_fn(item)),
+        Ok(Item::Struct(item)) => Target::Struct(Box::new(read_struct(cx, item))),
+        Ok(Item::Fn(item)) => Target::Fn(Box::new(read_fn(item))),
         Ok(other) => {
             cx.error_span(
                 item_span(&other),

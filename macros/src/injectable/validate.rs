@@ -22,7 +22,7 @@ pub(crate) fn check(cx: &Ctxt, input: &Injectable) {
 /// there is no sensible default, so it is required, and only one.
 fn check_one_lifetime(cx: &Ctxt, input: &Injectable) {
     let lifetimes = &input.options.lifetimes;
-    if lifetimes.is_empty() {
+    if lifetimes.is_empty() && !input.options.has_unknown {
         cx.error_span(
             input.options.span,
             "#[injectable] needs a lifetime: `singleton` (one per container), `scoped` (one per scope) or `transient` (a new one on each resolve)",

@@ -4,7 +4,7 @@
 use super::error::BuildError;
 use super::graph;
 use super::kind::{Kind, RootRole};
-use super::service::{Context, Injectable, RecipeIn};
+use super::service::{Context, Injectable, Recipes};
 use super::slot::Slot;
 use crate::task::{BoxError, BoxFuture};
 use std::future::poll_fn;
@@ -70,16 +70,6 @@ pub fn never_made<S: Injectable>() -> S {
     )
 }
 
-/// Appends the dependencies of `S`, resolved where its kind resolves them.
-pub fn dependencies_of<S, R, Sc>(out: &mut Vec<usize>)
-where
-    S: Injectable + RecipeIn<<<S as Injectable>::Kind as Kind>::Home<R, Sc>>,
-    R: Context,
-    Sc: Context,
-{
-    <S as RecipeIn<<<S as Injectable>::Kind as Kind>::Home<R, Sc>>>::dependencies(out);
-}
-
 /// Whether `S` already has its instance in `root`.
 pub fn is_built<S, R>(root: &R) -> bool
 where
@@ -90,12 +80,15 @@ where
 }
 
 /// Starts `S` if it is an eager singleton: its factory, then its installation.
-pub fn start<S, R>(root: &R) -> Option<Starting<R>>
+pub fn start<S, R>(
+    root: &R,
+    recipe: Recipes<S, <<S as Injectable>::Kind as Kind>::RootHome<R>>,
+) -> Option<Starting<R>>
 where
-    S: Injectable + RecipeIn<<<S as Injectable>::Kind as Kind>::RootHome<R>>,
+    S: Injectable,
     R: Container + RootSlots<S>,
 {
-    let making = <S::Kind as Kind>::start::<S, R>(root)?;
+    let making = <S::Kind as Kind>::start::<S, R>(root, recipe)?;
     Some(Box::pin(async move {
         let made = Arc::new(making.await?);
         let install: Installer<R> = Box::new(move |root: &mut R| {

@@ -14,7 +14,7 @@
 //! | [`Scoped`] | one per scope | on first resolve in the scope | anything |
 //! | [`Transient`] | one per resolve | on every resolve | anything |
 
-use super::service::{Context, Injectable, Provides, RecipeIn};
+use super::service::{Context, Injectable, Provides, Recipes};
 use super::slot::{EagerSlot, LazySlot, NoSlot, ScopedSlot, Slot};
 use crate::task::{BoxError, BoxFuture};
 use std::sync::Arc;
@@ -89,6 +89,10 @@ pub trait Replaceable<S: Injectable>: Kind {
 
 /// A kind of service. Sealed: the four kinds are [`EagerSingleton`],
 /// [`LazySingleton`], [`Scoped`] and [`Transient`].
+///
+/// Each function receives the service's [`Recipes`] for the context where the
+/// kind builds it (or for [`Nothing`](super::Nothing) where it does not), so
+/// that a recipe is checked once, where the container defines it.
 pub trait Kind: sealed::Sealed + Sized + Send + Sync + 'static {
     /// Its slot in the container.
     type RootSlot<S: Injectable>: Slot<S>;
@@ -98,27 +102,38 @@ pub trait Kind: sealed::Sealed + Sized + Send + Sync + 'static {
     type RootHome<R: Context>;
     /// Where a scope builds it: the scope `Sc`, or [`Nothing`](super::Nothing).
     type ScopeHome<R: Context, Sc: Context>;
-    /// Where its dependencies are resolved: `R` for singletons, `Sc` otherwise.
-    type Home<R: Context, Sc: Context>;
     /// Whether `build()` makes it.
     const EAGER: bool;
 
     /// The container's handle to it.
-    fn provide_root<S, R>(slot: &Self::RootSlot<S>, root: &R) -> Arc<S>
+    fn provide_root<S, R>(
+        slot: &Self::RootSlot<S>,
+        root: &R,
+        recipe: Recipes<S, Self::RootHome<R>>,
+    ) -> Arc<S>
     where
-        S: Injectable<Kind = Self> + RecipeIn<Self::RootHome<R>>,
+        S: Injectable<Kind = Self>,
         R: Context;
 
     /// A borrow of the container's instance.
-    fn provide_root_ref<'a, S, R>(slot: &'a Self::RootSlot<S>, root: &'a R) -> &'a S
+    fn provide_root_ref<'a, S, R>(
+        slot: &'a Self::RootSlot<S>,
+        root: &'a R,
+        recipe: Recipes<S, Self::RootHome<R>>,
+    ) -> &'a S
     where
-        S: Injectable<Kind = Self> + RecipeIn<Self::RootHome<R>>,
+        S: Injectable<Kind = Self>,
         R: Context;
 
     /// A scope's handle to it.
-    fn provide_scope<S, R, Sc>(slot: &Self::ScopeSlot<S>, root: &R, scope: &Sc) -> Arc<S>
+    fn provide_scope<S, R, Sc>(
+        slot: &Self::ScopeSlot<S>,
+        root: &R,
+        scope: &Sc,
+        recipe: Recipes<S, Self::ScopeHome<R, Sc>>,
+    ) -> Arc<S>
     where
-        S: Injectable<Kind = Self> + RecipeIn<Self::ScopeHome<R, Sc>>,
+        S: Injectable<Kind = Self>,
         R: Provides<S>,
         Sc: Context;
 
@@ -127,24 +142,38 @@ pub trait Kind: sealed::Sealed + Sized + Send + Sync + 'static {
         slot: &'a Self::ScopeSlot<S>,
         root: &'a R,
         scope: &'a Sc,
+        recipe: Recipes<S, Self::ScopeHome<R, Sc>>,
     ) -> &'a S
     where
-        S: Injectable<Kind = Self> + RecipeIn<Self::ScopeHome<R, Sc>>,
+        S: Injectable<Kind = Self>,
         R: Provides<S>,
         Sc: Context;
 
     /// A new instance, by value (transient services).
-    fn make_scope<S, R, Sc>(scope: &Sc) -> S
+    fn make_scope<S, R, Sc>(scope: &Sc, recipe: Recipes<S, Self::ScopeHome<R, Sc>>) -> S
     where
-        S: Injectable<Kind = Self> + RecipeIn<Self::ScopeHome<R, Sc>>,
+        S: Injectable<Kind = Self>,
         R: Context,
         Sc: Context;
 
     /// The rest of an eager singleton's construction, once its dependencies are built.
-    fn start<S, R>(root: &R) -> Option<BoxFuture<'static, Result<S, BoxError>>>
+    fn start<S, R>(
+        root: &R,
+        recipe: Recipes<S, Self::RootHome<R>>,
+    ) -> Option<BoxFuture<'static, Result<S, BoxError>>>
     where
-        S: Injectable<Kind = Self> + RecipeIn<Self::RootHome<R>>,
+        S: Injectable<Kind = Self>,
         R: Context;
+
+    /// Appends the services it depends on, read from the recipe of its home.
+    fn dependencies<S, R, Sc>(
+        root: Recipes<S, Self::RootHome<R>>,
+        scope: Recipes<S, Self::ScopeHome<R, Sc>>,
+        out: &mut Vec<usize>,
+    ) where
+        S: Injectable<Kind = Self>,
+        R: Context,
+        Sc: Context;
 }
 
 #[cold]
@@ -155,14 +184,108 @@ fn never_here(service: &str, kind: &str) -> ! {
 
 /// Creates `S` in `context` and records it for disposal.
 #[inline]
-fn create_recorded<S, C>(context: &C) -> Arc<S>
+fn create_recorded<S, C>(context: &C, construct: fn(&C) -> S) -> Arc<S>
 where
-    S: RecipeIn<C>,
+    S: Injectable,
     C: Context,
 {
-    let created = Arc::new(S::construct(context));
+    let created = Arc::new(construct(context));
     context.creation_log().record(&created);
     created
+}
+
+type Nothing = super::Nothing;
+
+/// What the two singleton kinds share in a scope: they delegate to the container.
+macro_rules! singleton_in_scope {
+    () => {
+        #[inline(always)]
+        fn provide_scope<S, R, Sc>(_: &NoSlot, root: &R, _: &Sc, _: Recipes<S, Nothing>) -> Arc<S>
+        where
+            S: Injectable<Kind = Self>,
+            R: Provides<S>,
+            Sc: Context,
+        {
+            root.provide()
+        }
+
+        #[inline(always)]
+        fn provide_scope_ref<'a, S, R, Sc>(
+            _: &'a NoSlot,
+            root: &'a R,
+            _: &'a Sc,
+            _: Recipes<S, Nothing>,
+        ) -> &'a S
+        where
+            S: Injectable<Kind = Self>,
+            R: Provides<S>,
+            Sc: Context,
+        {
+            root.provide_ref()
+        }
+
+        fn make_scope<S, R, Sc>(_: &Sc, _: Recipes<S, Nothing>) -> S
+        where
+            S: Injectable<Kind = Self>,
+            R: Context,
+            Sc: Context,
+        {
+            never_here(S::NAME, "a singleton")
+        }
+
+        fn dependencies<S, R, Sc>(root: Recipes<S, R>, _: Recipes<S, Nothing>, out: &mut Vec<usize>)
+        where
+            S: Injectable<Kind = Self>,
+            R: Context,
+            Sc: Context,
+        {
+            (root.dependencies)(out);
+        }
+    };
+}
+
+/// What the two per-scope kinds share in the container: nothing to hand out.
+macro_rules! nothing_in_root {
+    ($kind:literal) => {
+        fn provide_root<S, R>(_: &NoSlot, _: &R, _: Recipes<S, Nothing>) -> Arc<S>
+        where
+            S: Injectable<Kind = Self>,
+            R: Context,
+        {
+            never_here(S::NAME, $kind)
+        }
+
+        fn provide_root_ref<'a, S, R>(_: &'a NoSlot, _: &'a R, _: Recipes<S, Nothing>) -> &'a S
+        where
+            S: Injectable<Kind = Self>,
+            R: Context,
+        {
+            never_here(S::NAME, $kind)
+        }
+
+        fn start<S, R>(
+            _: &R,
+            _: Recipes<S, Nothing>,
+        ) -> Option<BoxFuture<'static, Result<S, BoxError>>>
+        where
+            S: Injectable<Kind = Self>,
+            R: Context,
+        {
+            None
+        }
+
+        fn dependencies<S, R, Sc>(
+            _: Recipes<S, Nothing>,
+            scope: Recipes<S, Sc>,
+            out: &mut Vec<usize>,
+        ) where
+            S: Injectable<Kind = Self>,
+            R: Context,
+            Sc: Context,
+        {
+            (scope.dependencies)(out);
+        }
+    };
 }
 
 impl sealed::Sealed for EagerSingleton {}
@@ -170,64 +293,39 @@ impl Kind for EagerSingleton {
     type RootSlot<S: Injectable> = EagerSlot<S>;
     type ScopeSlot<S: Injectable> = NoSlot;
     type RootHome<R: Context> = R;
-    type ScopeHome<R: Context, Sc: Context> = super::Nothing;
-    type Home<R: Context, Sc: Context> = R;
+    type ScopeHome<R: Context, Sc: Context> = Nothing;
     const EAGER: bool = true;
 
     #[inline(always)]
-    fn provide_root<S, R>(slot: &EagerSlot<S>, _: &R) -> Arc<S>
+    fn provide_root<S, R>(slot: &EagerSlot<S>, _: &R, _: Recipes<S, R>) -> Arc<S>
     where
-        S: Injectable<Kind = Self> + RecipeIn<R>,
+        S: Injectable<Kind = Self>,
         R: Context,
     {
         slot.get().clone()
     }
 
     #[inline(always)]
-    fn provide_root_ref<'a, S, R>(slot: &'a EagerSlot<S>, _: &'a R) -> &'a S
+    fn provide_root_ref<'a, S, R>(slot: &'a EagerSlot<S>, _: &'a R, _: Recipes<S, R>) -> &'a S
     where
-        S: Injectable<Kind = Self> + RecipeIn<R>,
+        S: Injectable<Kind = Self>,
         R: Context,
     {
         slot.get()
     }
 
-    #[inline(always)]
-    fn provide_scope<S, R, Sc>(_: &NoSlot, root: &R, _: &Sc) -> Arc<S>
+    fn start<S, R>(
+        root: &R,
+        recipe: Recipes<S, R>,
+    ) -> Option<BoxFuture<'static, Result<S, BoxError>>>
     where
-        S: Injectable<Kind = Self> + RecipeIn<super::Nothing>,
-        R: Provides<S>,
-        Sc: Context,
-    {
-        root.provide()
-    }
-
-    #[inline(always)]
-    fn provide_scope_ref<'a, S, R, Sc>(_: &'a NoSlot, root: &'a R, _: &'a Sc) -> &'a S
-    where
-        S: Injectable<Kind = Self> + RecipeIn<super::Nothing>,
-        R: Provides<S>,
-        Sc: Context,
-    {
-        root.provide_ref()
-    }
-
-    fn make_scope<S, R, Sc>(_: &Sc) -> S
-    where
-        S: Injectable<Kind = Self> + RecipeIn<super::Nothing>,
-        R: Context,
-        Sc: Context,
-    {
-        never_here(S::NAME, "a singleton")
-    }
-
-    fn start<S, R>(root: &R) -> Option<BoxFuture<'static, Result<S, BoxError>>>
-    where
-        S: Injectable<Kind = Self> + RecipeIn<R>,
+        S: Injectable<Kind = Self>,
         R: Context,
     {
-        Some(S::construct_eager(root))
+        Some((recipe.construct_eager)(root))
     }
+
+    singleton_in_scope!();
 }
 
 impl sealed::Sealed for LazySingleton {}
@@ -235,126 +333,91 @@ impl Kind for LazySingleton {
     type RootSlot<S: Injectable> = LazySlot<S>;
     type ScopeSlot<S: Injectable> = NoSlot;
     type RootHome<R: Context> = R;
-    type ScopeHome<R: Context, Sc: Context> = super::Nothing;
-    type Home<R: Context, Sc: Context> = R;
+    type ScopeHome<R: Context, Sc: Context> = Nothing;
     const EAGER: bool = false;
 
     #[inline(always)]
-    fn provide_root<S, R>(slot: &LazySlot<S>, root: &R) -> Arc<S>
+    fn provide_root<S, R>(slot: &LazySlot<S>, root: &R, recipe: Recipes<S, R>) -> Arc<S>
     where
-        S: Injectable<Kind = Self> + RecipeIn<R>,
+        S: Injectable<Kind = Self>,
         R: Context,
     {
-        slot.get_or_init(|| create_recorded(root)).clone()
+        slot.get_or_init(|| create_recorded(root, recipe.construct))
+            .clone()
     }
 
     #[inline(always)]
-    fn provide_root_ref<'a, S, R>(slot: &'a LazySlot<S>, root: &'a R) -> &'a S
+    fn provide_root_ref<'a, S, R>(
+        slot: &'a LazySlot<S>,
+        root: &'a R,
+        recipe: Recipes<S, R>,
+    ) -> &'a S
     where
-        S: Injectable<Kind = Self> + RecipeIn<R>,
+        S: Injectable<Kind = Self>,
         R: Context,
     {
-        slot.get_or_init(|| create_recorded(root))
+        slot.get_or_init(|| create_recorded(root, recipe.construct))
     }
 
-    #[inline(always)]
-    fn provide_scope<S, R, Sc>(_: &NoSlot, root: &R, _: &Sc) -> Arc<S>
+    fn start<S, R>(_: &R, _: Recipes<S, R>) -> Option<BoxFuture<'static, Result<S, BoxError>>>
     where
-        S: Injectable<Kind = Self> + RecipeIn<super::Nothing>,
-        R: Provides<S>,
-        Sc: Context,
-    {
-        root.provide()
-    }
-
-    #[inline(always)]
-    fn provide_scope_ref<'a, S, R, Sc>(_: &'a NoSlot, root: &'a R, _: &'a Sc) -> &'a S
-    where
-        S: Injectable<Kind = Self> + RecipeIn<super::Nothing>,
-        R: Provides<S>,
-        Sc: Context,
-    {
-        root.provide_ref()
-    }
-
-    fn make_scope<S, R, Sc>(_: &Sc) -> S
-    where
-        S: Injectable<Kind = Self> + RecipeIn<super::Nothing>,
-        R: Context,
-        Sc: Context,
-    {
-        never_here(S::NAME, "a singleton")
-    }
-
-    fn start<S, R>(_: &R) -> Option<BoxFuture<'static, Result<S, BoxError>>>
-    where
-        S: Injectable<Kind = Self> + RecipeIn<R>,
+        S: Injectable<Kind = Self>,
         R: Context,
     {
         None
     }
+
+    singleton_in_scope!();
 }
 
 impl sealed::Sealed for Scoped {}
 impl Kind for Scoped {
     type RootSlot<S: Injectable> = NoSlot;
     type ScopeSlot<S: Injectable> = ScopedSlot<S>;
-    type RootHome<R: Context> = super::Nothing;
+    type RootHome<R: Context> = Nothing;
     type ScopeHome<R: Context, Sc: Context> = Sc;
-    type Home<R: Context, Sc: Context> = Sc;
     const EAGER: bool = false;
 
-    fn provide_root<S, R>(_: &NoSlot, _: &R) -> Arc<S>
-    where
-        S: Injectable<Kind = Self> + RecipeIn<super::Nothing>,
-        R: Context,
-    {
-        never_here(S::NAME, "scoped")
-    }
-
-    fn provide_root_ref<'a, S, R>(_: &'a NoSlot, _: &'a R) -> &'a S
-    where
-        S: Injectable<Kind = Self> + RecipeIn<super::Nothing>,
-        R: Context,
-    {
-        never_here(S::NAME, "scoped")
-    }
+    nothing_in_root!("scoped");
 
     #[inline(always)]
-    fn provide_scope<S, R, Sc>(slot: &ScopedSlot<S>, _: &R, scope: &Sc) -> Arc<S>
+    fn provide_scope<S, R, Sc>(
+        slot: &ScopedSlot<S>,
+        _: &R,
+        scope: &Sc,
+        recipe: Recipes<S, Sc>,
+    ) -> Arc<S>
     where
-        S: Injectable<Kind = Self> + RecipeIn<Sc>,
+        S: Injectable<Kind = Self>,
         R: Provides<S>,
         Sc: Context,
     {
-        slot.get_or_init(|| create_recorded(scope)).clone()
+        slot.get_or_init(|| create_recorded(scope, recipe.construct))
+            .clone()
     }
 
     #[inline(always)]
-    fn provide_scope_ref<'a, S, R, Sc>(slot: &'a ScopedSlot<S>, _: &'a R, scope: &'a Sc) -> &'a S
+    fn provide_scope_ref<'a, S, R, Sc>(
+        slot: &'a ScopedSlot<S>,
+        _: &'a R,
+        scope: &'a Sc,
+        recipe: Recipes<S, Sc>,
+    ) -> &'a S
     where
-        S: Injectable<Kind = Self> + RecipeIn<Sc>,
+        S: Injectable<Kind = Self>,
         R: Provides<S>,
         Sc: Context,
     {
-        slot.get_or_init(|| create_recorded(scope))
+        slot.get_or_init(|| create_recorded(scope, recipe.construct))
     }
 
-    fn make_scope<S, R, Sc>(_: &Sc) -> S
+    fn make_scope<S, R, Sc>(_: &Sc, _: Recipes<S, Sc>) -> S
     where
-        S: Injectable<Kind = Self> + RecipeIn<Sc>,
+        S: Injectable<Kind = Self>,
         R: Context,
         Sc: Context,
     {
         never_here(S::NAME, "scoped")
-    }
-
-    fn start<S, R>(_: &R) -> Option<BoxFuture<'static, Result<S, BoxError>>>
-    where
-        S: Injectable<Kind = Self> + RecipeIn<super::Nothing>,
-        R: Context,
-    {
-        None
     }
 }
 
@@ -362,42 +425,32 @@ impl sealed::Sealed for Transient {}
 impl Kind for Transient {
     type RootSlot<S: Injectable> = NoSlot;
     type ScopeSlot<S: Injectable> = NoSlot;
-    type RootHome<R: Context> = super::Nothing;
+    type RootHome<R: Context> = Nothing;
     type ScopeHome<R: Context, Sc: Context> = Sc;
-    type Home<R: Context, Sc: Context> = Sc;
     const EAGER: bool = false;
 
-    fn provide_root<S, R>(_: &NoSlot, _: &R) -> Arc<S>
-    where
-        S: Injectable<Kind = Self> + RecipeIn<super::Nothing>,
-        R: Context,
-    {
-        never_here(S::NAME, "transient")
-    }
-
-    fn provide_root_ref<'a, S, R>(_: &'a NoSlot, _: &'a R) -> &'a S
-    where
-        S: Injectable<Kind = Self> + RecipeIn<super::Nothing>,
-        R: Context,
-    {
-        never_here(S::NAME, "transient")
-    }
+    nothing_in_root!("transient");
 
     /// A transient service in an `Arc` is built anew; it is not recorded, since
     /// the caller owns it.
     #[inline(always)]
-    fn provide_scope<S, R, Sc>(_: &NoSlot, _: &R, scope: &Sc) -> Arc<S>
+    fn provide_scope<S, R, Sc>(_: &NoSlot, _: &R, scope: &Sc, recipe: Recipes<S, Sc>) -> Arc<S>
     where
-        S: Injectable<Kind = Self> + RecipeIn<Sc>,
+        S: Injectable<Kind = Self>,
         R: Provides<S>,
         Sc: Context,
     {
-        Arc::new(S::construct(scope))
+        Arc::new((recipe.construct)(scope))
     }
 
-    fn provide_scope_ref<'a, S, R, Sc>(_: &'a NoSlot, _: &'a R, _: &'a Sc) -> &'a S
+    fn provide_scope_ref<'a, S, R, Sc>(
+        _: &'a NoSlot,
+        _: &'a R,
+        _: &'a Sc,
+        _: Recipes<S, Sc>,
+    ) -> &'a S
     where
-        S: Injectable<Kind = Self> + RecipeIn<Sc>,
+        S: Injectable<Kind = Self>,
         R: Provides<S>,
         Sc: Context,
     {
@@ -405,21 +458,13 @@ impl Kind for Transient {
     }
 
     #[inline(always)]
-    fn make_scope<S, R, Sc>(scope: &Sc) -> S
+    fn make_scope<S, R, Sc>(scope: &Sc, recipe: Recipes<S, Sc>) -> S
     where
-        S: Injectable<Kind = Self> + RecipeIn<Sc>,
+        S: Injectable<Kind = Self>,
         R: Context,
         Sc: Context,
     {
-        S::construct(scope)
-    }
-
-    fn start<S, R>(_: &R) -> Option<BoxFuture<'static, Result<S, BoxError>>>
-    where
-        S: Injectable<Kind = Self> + RecipeIn<super::Nothing>,
-        R: Context,
-    {
-        None
+        (recipe.construct)(scope)
     }
 }
 

@@ -32,8 +32,7 @@ mod service;
 mod slot;
 
 pub use build::{
-    Binding, Container, Installer, RootSlots, Starting, build, dependencies_of, is_built,
-    never_made, start,
+    Binding, Container, Installer, RootSlots, Starting, build, is_built, never_made, start,
 };
 pub use dispose::{CreationLog, Dispose};
 pub use error::BuildError;
@@ -41,6 +40,7 @@ pub use factory::{FactoryOutput, InfallibleOutput, awaiting, ready};
 pub use kind::{EagerSingleton, Kind, LazySingleton, Scoped, Transient};
 pub use scope::{RootCore, ScopeCore, ScopeSlots};
 pub use service::{
-    Context, Handle, Inject, Injectable, Nothing, Provides, Recipe, RecipeIn, assert_handle,
+    Context, Handle, Inject, Injectable, Nothing, Provides, Recipe, RecipeIn, Recipes,
+    assert_handle,
 };
 pub use slot::{EagerSlot, LazySlot, NoSlot, ScopedSlot, Slot};

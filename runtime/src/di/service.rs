@@ -48,6 +48,38 @@ pub trait Recipe<C>: Injectable {
     }
 }
 
+/// A service's [`RecipeIn<C>`] as plain function pointers, which the kinds call.
+///
+/// Constant, so the calls through it are direct calls after inlining.
+pub struct Recipes<S, C> {
+    /// [`Recipe::dependencies`].
+    pub dependencies: fn(&mut Vec<usize>),
+    /// [`Recipe::construct`].
+    pub construct: fn(&C) -> S,
+    /// [`Recipe::construct_eager`].
+    pub construct_eager: fn(&C) -> BoxFuture<'static, Result<S, BoxError>>,
+}
+
+impl<S: RecipeIn<C>, C> Recipes<S, C> {
+    /// The recipe of `S` in `C`.
+    #[must_use]
+    pub const fn of() -> Self {
+        Self {
+            dependencies: <S as RecipeIn<C>>::dependencies,
+            construct: <S as RecipeIn<C>>::construct,
+            construct_eager: <S as RecipeIn<C>>::construct_eager,
+        }
+    }
+}
+
+impl<S, C> Clone for Recipes<S, C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S, C> Copy for Recipes<S, C> {}
+
 /// A context the container never builds in: where a service's kind says "not
 /// here", the generated code names `Nothing`, and every service has a trivial
 /// [`RecipeIn<Nothing>`]. This keeps each service's requirements local to its own
@@ -120,6 +152,14 @@ pub trait Context: Sized + Send + Sync + 'static {
 pub trait Provides<S: Injectable>: Context {
     /// The position of `S` in the container's list.
     const INDEX: usize;
+
+    /// Where this context builds `S`: itself, or [`Nothing`] when its kind is
+    /// built elsewhere.
+    type Home;
+
+    /// How to build `S` in [`Home`](Self::Home). Defined once per context, so a
+    /// recipe that does not compile is reported once.
+    const RECIPE: Recipes<S, Self::Home>;
 
     /// A shared handle: the one instance of a singleton or of a scoped service in
     /// this scope, a new transient one in an `Arc`.
