@@ -18,9 +18,10 @@ use crate::task::BoxError;
 use builder::{Check, Config, Creator};
 use stats::Counters;
 use std::collections::VecDeque;
-use std::future::Future;
+use std::future::{Future, poll_fn};
 use std::pin::pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::Poll;
 use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 
@@ -265,7 +266,14 @@ impl<T: Send + 'static> Pool<T> {
     }
 
     /// Runs `work` until `deadline`, counting a timeout when it does not finish.
+    /// Work that finishes on its first poll never touches the timer (nor needs a
+    /// runtime with one).
     async fn within<F: Future>(&self, deadline: Instant, work: F) -> Result<F::Output, PoolError> {
+        let mut work = pin!(work);
+        let first = poll_fn(|cx| Poll::Ready(work.as_mut().poll(cx))).await;
+        if let Poll::Ready(output) = first {
+            return Ok(output);
+        }
         match tokio::time::timeout_at(deadline.into(), work).await {
             Ok(output) => Ok(output),
             Err(_) => {
