@@ -22,6 +22,8 @@ fn expand(attr: &syn::Attribute, mut item: syn::Item) -> TokenStream {
     };
     match name.as_str() {
         "cached" => crate::cached::cached(args(), item),
+        "injectable" => crate::injectable::injectable(args(), item),
+        "container" => crate::container::container(args(), item),
         "derive" => {
             let derived = args().to_string();
             match derived.as_str() {
@@ -74,7 +76,11 @@ fn expand_file(source: &str) -> String {
 fn ours(attrs: &[syn::Attribute]) -> syn::Attribute {
     attrs
         .iter()
-        .find(|attr| attr.path().is_ident("cached") || attr.path().is_ident("derive"))
+        .find(|attr| {
+            ["cached", "derive", "injectable", "container"]
+                .iter()
+                .any(|name| attr.path().is_ident(name))
+        })
         .expect("a snapshot input uses one of our macros")
         .clone()
 }
