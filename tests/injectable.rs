@@ -7,7 +7,6 @@ use std::time::Duration;
 use unokit::{container, injectable};
 
 static CONFIGS: AtomicUsize = AtomicUsize::new(0);
-static DBS: AtomicUsize = AtomicUsize::new(0);
 static UNITS: AtomicUsize = AtomicUsize::new(0);
 
 #[injectable(singleton, eager, factory = Config::load)]
@@ -31,7 +30,6 @@ struct Db {
 
 #[injectable(singleton)]
 fn open_db(config: Arc<Config>) -> Db {
-    DBS.fetch_add(1, SeqCst);
     Db { config }
 }
 
@@ -178,22 +176,48 @@ async fn a_thousand_concurrent_resolves_build_a_scoped_service_once() {
     );
 }
 
+/// A lazy singleton with a slow factory, in a container of its own so that no
+/// other test builds it.
+static SEARCHES: AtomicUsize = AtomicUsize::new(0);
+
+#[injectable(singleton, factory = SearchClient::connect)]
+struct SearchClient;
+
+impl SearchClient {
+    fn connect() -> Self {
+        SEARCHES.fetch_add(1, SeqCst);
+        std::thread::sleep(Duration::from_millis(20));
+        Self
+    }
+}
+
+#[container(SearchClient)]
+struct Searching;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lazy_singleton_is_built_once_on_first_resolve() {
-    let shop = Shop::build().await.unwrap();
-    let before = DBS.load(SeqCst);
+    let app = Searching::build().await.unwrap();
+    assert_eq!(
+        SEARCHES.load(SeqCst),
+        0,
+        "a lazy singleton was built by build()"
+    );
     let handles: Vec<_> = (0..8)
         .map(|_| {
-            let shop = shop.clone();
-            tokio::spawn(async move { shop.scope().resolve::<Arc<Db>>() })
+            let app = app.clone();
+            tokio::spawn(async move { app.scope().resolve::<Arc<SearchClient>>() })
         })
         .collect();
-    let mut dbs = Vec::new();
+    let mut clients = Vec::new();
     for handle in handles {
-        dbs.push(handle.await.unwrap());
+        clients.push(handle.await.unwrap());
     }
-    assert_eq!(DBS.load(SeqCst) - before, 1);
-    assert!(dbs.iter().all(|db| Arc::ptr_eq(db, &dbs[0])));
+    assert_eq!(SEARCHES.load(SeqCst), 1);
+    assert!(
+        clients
+            .iter()
+            .all(|client| Arc::ptr_eq(client, &clients[0]))
+    );
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! Dependency injection with resolution paths computed at compile time: the
 //! runtime of `#[injectable]` and `#[container]`.
 //!
-//! `#[injectable]` declares a service and its [kind](kind) (eager or lazy
+//! `#[injectable]` declares a service and its [kind] (eager or lazy
 //! singleton, scoped, transient) and implements [`Injectable`] and [`Recipe`];
 //! `#[container]` generates a container type with one slot per service, and
 //! implements [`Provides`] for each: resolving a service is that impl's body, a
