@@ -94,8 +94,9 @@ impl CreationLog {
     /// its capacity for a pooled scope's next use; with some, the whole disposal
     /// runs detached.
     pub fn close_detached(&self) {
-        let mut entries = std::mem::take(&mut *self.lock());
+        let mut entries = self.lock();
         if entries.iter().any(|entry| entry.has_teardown) {
+            let mut entries = std::mem::take(&mut *entries);
             run_detached(Box::pin(async move {
                 while let Some(entry) = entries.pop() {
                     if let Some(cleanup) = entry.service.teardown() {
@@ -104,12 +105,10 @@ impl CreationLog {
                 }
             }));
         } else {
+            // Dropped in place, newest first, keeping the buffer for a pooled
+            // scope's next use. No service can reach this log any more: its
+            // scope or container is going away.
             while entries.pop().is_some() {}
-            // Hand the emptied buffer back, to be reused by a pooled scope.
-            let mut log = self.lock();
-            if log.capacity() == 0 {
-                *log = entries;
-            }
         }
     }
 
