@@ -109,6 +109,13 @@ impl TypeMapContainer {
             .expect("registered")
     }
 
+    fn singleton_ref<T: Any + Send + Sync>(&self) -> &T {
+        self.singletons
+            .get(&TypeId::of::<T>())
+            .and_then(|boxed| boxed.downcast_ref::<Arc<T>>())
+            .expect("registered")
+    }
+
     fn make<T: Any>(&self) -> T {
         let factory = self.factories.get(&TypeId::of::<T>()).expect("registered");
         *factory(self).downcast::<T>().expect("the registered type")
