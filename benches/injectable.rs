@@ -214,6 +214,9 @@ fn singleton(c: &mut Criterion) {
             )))
         });
     });
+    group.bench_function("typeid_map", |b| {
+        b.iter(|| black_box(black_box(&map).singleton_ref::<Config>()));
+    });
     group.finish();
 }
 
