@@ -35,7 +35,7 @@ pub struct PoolStats {
     pub unhealthy: u64,
     /// Checkouts that gave up after the acquire timeout.
     pub timeouts: u64,
-    /// Creations that failed.
+    /// Creations that failed, timed out or were cancelled.
     pub create_errors: u64,
 }
 
