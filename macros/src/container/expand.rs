@@ -27,16 +27,54 @@ pub(crate) struct Names<'a> {
     pub(crate) services: Vec<&'a Type>,
     /// `(dyn Trait, Implementation)` per binding.
     pub(crate) bindings: Vec<(&'a Type, &'a Type)>,
+    /// Each service's slot, named after it: `__unokit_unit_of_work`.
+    pub(crate) fields: Vec<Ident>,
 }
 
 impl Names<'_> {
-    pub(crate) fn service_field(index: usize) -> Ident {
-        format_ident!("__unokit_service_{}", index)
+    pub(crate) fn service_field(&self, index: usize) -> Ident {
+        self.fields[index].clone()
     }
 
     pub(crate) fn binding_field(index: usize) -> Ident {
         format_ident!("__unokit_binding_{}", index)
     }
+}
+
+/// Slot names that read well in `cargo expand`: the snake-case name of each
+/// service's type, numbered only when two services share a name.
+fn field_names(services: &[&Type]) -> Vec<Ident> {
+    let snake: Vec<String> = services
+        .iter()
+        .map(|ty| match ty {
+            Type::Path(path) => path
+                .path
+                .segments
+                .last()
+                .map_or_else(String::new, |segment| {
+                    let mut snake = String::new();
+                    for (position, c) in segment.ident.to_string().chars().enumerate() {
+                        if c.is_uppercase() && position > 0 {
+                            snake.push('_');
+                        }
+                        snake.extend(c.to_lowercase());
+                    }
+                    snake
+                }),
+            _ => String::new(),
+        })
+        .collect();
+    snake
+        .iter()
+        .enumerate()
+        .map(|(index, name)| {
+            if snake.iter().filter(|other| *other == name).count() > 1 || name.is_empty() {
+                format_ident!("__unokit_{}{}", name, index)
+            } else {
+                format_ident!("__unokit_{}", name)
+            }
+        })
+        .collect()
 }
 
 pub(crate) fn expand(input: &ContainerInput) -> TokenStream {
@@ -57,6 +95,7 @@ pub(crate) fn expand(input: &ContainerInput) -> TokenStream {
         scope: format_ident!("{}Scope", root),
         builder: format_ident!("{}Builder", root),
         slots: format_ident!("__{}ScopeSlots", root),
+        fields: field_names(&services),
         services,
         bindings,
     };
@@ -95,9 +134,7 @@ fn types(input: &ContainerInput, names: &Names<'_>) -> TokenStream {
     } = names;
     let vis = &input.item.vis;
     let attrs = &input.item.attrs;
-    let fields: Vec<Ident> = (0..names.services.len())
-        .map(Names::service_field)
-        .collect();
+    let fields = &names.fields;
     let services = &names.services;
     let root_slots = services.iter().map(|ty| slot_type(ty, "RootSlot"));
     let scope_slots = services.iter().map(|ty| slot_type(ty, "ScopeSlot"));
@@ -151,7 +188,7 @@ fn root_api(input: &ContainerInput, names: &Names<'_>) -> TokenStream {
         ..
     } = names;
     let vis = &input.item.vis;
-    let fields = (0..names.services.len()).map(Names::service_field);
+    let fields = &names.fields;
     let binding_fields = (0..names.bindings.len()).map(Names::binding_field);
     quote! {
         #[automatically_derived]

@@ -64,9 +64,7 @@ fn contexts(names: &Names<'_>) -> TokenStream {
 fn scope_slots(names: &Names<'_>) -> TokenStream {
     let private = private();
     let slots = &names.slots;
-    let fields: Vec<_> = (0..names.services.len())
-        .map(Names::service_field)
-        .collect();
+    let fields = &names.fields;
     let services = &names.services;
     quote! {
         #[automatically_derived]
@@ -98,7 +96,7 @@ fn scope_slots(names: &Names<'_>) -> TokenStream {
 fn service(names: &Names<'_>, index: usize, ty: &syn::Type) -> TokenStream {
     let private = private();
     let Names { root, scope, .. } = names;
-    let field = Names::service_field(index);
+    let field = names.service_field(index);
     let index = Literal::usize_unsuffixed(index);
     let kind = kind_of(ty);
     let span = ty.span();

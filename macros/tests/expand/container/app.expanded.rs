@@ -1,11 +1,11 @@
 pub struct App {
-    __unokit_service_0: <<Config as ::unokit::__private::di::Injectable>::Kind as ::unokit::__private::di::Kind>::RootSlot<
+    __unokit_config: <<Config as ::unokit::__private::di::Injectable>::Kind as ::unokit::__private::di::Kind>::RootSlot<
         Config,
     >,
-    __unokit_service_1: <<UnitOfWork as ::unokit::__private::di::Injectable>::Kind as ::unokit::__private::di::Kind>::RootSlot<
+    __unokit_unit_of_work: <<UnitOfWork as ::unokit::__private::di::Injectable>::Kind as ::unokit::__private::di::Kind>::RootSlot<
         UnitOfWork,
     >,
-    __unokit_service_2: <<PgRepo as ::unokit::__private::di::Injectable>::Kind as ::unokit::__private::di::Kind>::RootSlot<
+    __unokit_pg_repo: <<PgRepo as ::unokit::__private::di::Injectable>::Kind as ::unokit::__private::di::Kind>::RootSlot<
         PgRepo,
     >,
     __unokit_binding_0: ::core::option::Option<::std::sync::Arc<dyn Repo>>,
@@ -13,13 +13,13 @@ pub struct App {
 }
 #[doc(hidden)]
 struct __AppScopeSlots {
-    __unokit_service_0: <<Config as ::unokit::__private::di::Injectable>::Kind as ::unokit::__private::di::Kind>::ScopeSlot<
+    __unokit_config: <<Config as ::unokit::__private::di::Injectable>::Kind as ::unokit::__private::di::Kind>::ScopeSlot<
         Config,
     >,
-    __unokit_service_1: <<UnitOfWork as ::unokit::__private::di::Injectable>::Kind as ::unokit::__private::di::Kind>::ScopeSlot<
+    __unokit_unit_of_work: <<UnitOfWork as ::unokit::__private::di::Injectable>::Kind as ::unokit::__private::di::Kind>::ScopeSlot<
         UnitOfWork,
     >,
-    __unokit_service_2: <<PgRepo as ::unokit::__private::di::Injectable>::Kind as ::unokit::__private::di::Kind>::ScopeSlot<
+    __unokit_pg_repo: <<PgRepo as ::unokit::__private::di::Injectable>::Kind as ::unokit::__private::di::Kind>::ScopeSlot<
         PgRepo,
     >,
     __unokit_log: ::unokit::__private::di::CreationLog,
@@ -43,9 +43,9 @@ impl App {
     pub fn builder() -> AppBuilder {
         AppBuilder {
             __unokit_container: Self {
-                __unokit_service_0: ::core::default::Default::default(),
-                __unokit_service_1: ::core::default::Default::default(),
-                __unokit_service_2: ::core::default::Default::default(),
+                __unokit_config: ::core::default::Default::default(),
+                __unokit_unit_of_work: ::core::default::Default::default(),
+                __unokit_pg_repo: ::core::default::Default::default(),
                 __unokit_binding_0: ::core::option::Option::None,
                 __unokit_core: ::unokit::__private::di::RootCore::new(
                     ::unokit::__private::di::RootCore::<
@@ -221,9 +221,9 @@ impl ::unokit::__private::di::Context for AppScope {
 impl ::core::default::Default for __AppScopeSlots {
     fn default() -> Self {
         Self {
-            __unokit_service_0: ::core::default::Default::default(),
-            __unokit_service_1: ::core::default::Default::default(),
-            __unokit_service_2: ::core::default::Default::default(),
+            __unokit_config: ::core::default::Default::default(),
+            __unokit_unit_of_work: ::core::default::Default::default(),
+            __unokit_pg_repo: ::core::default::Default::default(),
             __unokit_log: ::core::default::Default::default(),
         }
     }
@@ -231,9 +231,11 @@ impl ::core::default::Default for __AppScopeSlots {
 #[automatically_derived]
 impl ::unokit::__private::di::ScopeSlots for __AppScopeSlots {
     fn reset(&mut self) {
-        ::unokit::__private::di::Slot::<Config>::reset(&mut self.__unokit_service_0);
-        ::unokit::__private::di::Slot::<UnitOfWork>::reset(&mut self.__unokit_service_1);
-        ::unokit::__private::di::Slot::<PgRepo>::reset(&mut self.__unokit_service_2);
+        ::unokit::__private::di::Slot::<Config>::reset(&mut self.__unokit_config);
+        ::unokit::__private::di::Slot::<
+            UnitOfWork,
+        >::reset(&mut self.__unokit_unit_of_work);
+        ::unokit::__private::di::Slot::<PgRepo>::reset(&mut self.__unokit_pg_repo);
     }
     #[inline]
     fn creation_log(&self) -> &::unokit::__private::di::CreationLog {
@@ -248,7 +250,7 @@ impl ::unokit::__private::di::RootSlots<Config> for App {
     ) -> &<<Config as ::unokit::__private::di::Injectable>::Kind as ::unokit::__private::di::Kind>::RootSlot<
         Config,
     > {
-        &self.__unokit_service_0
+        &self.__unokit_config
     }
     #[inline]
     fn root_slot_mut(
@@ -256,7 +258,7 @@ impl ::unokit::__private::di::RootSlots<Config> for App {
     ) -> &mut <<Config as ::unokit::__private::di::Injectable>::Kind as ::unokit::__private::di::Kind>::RootSlot<
         Config,
     > {
-        &mut self.__unokit_service_0
+        &mut self.__unokit_config
     }
 }
 #[automatically_derived]
@@ -272,7 +274,7 @@ impl ::unokit::__private::di::Provides<Config> for App {
             Config,
             Self,
         >(
-            &self.__unokit_service_0,
+            &self.__unokit_config,
             self,
             <Self as ::unokit::__private::di::Provides<Config>>::RECIPE,
         )
@@ -283,7 +285,7 @@ impl ::unokit::__private::di::Provides<Config> for App {
             Config,
             Self,
         >(
-            &self.__unokit_service_0,
+            &self.__unokit_config,
             self,
             <Self as ::unokit::__private::di::Provides<Config>>::RECIPE,
         )
@@ -307,7 +309,7 @@ impl ::unokit::__private::di::Provides<Config> for AppScope {
             App,
             Self,
         >(
-            &self.__unokit_core.slots().__unokit_service_0,
+            &self.__unokit_core.slots().__unokit_config,
             &self.__unokit_root,
             self,
             <Self as ::unokit::__private::di::Provides<Config>>::RECIPE,
@@ -320,7 +322,7 @@ impl ::unokit::__private::di::Provides<Config> for AppScope {
             App,
             Self,
         >(
-            &self.__unokit_core.slots().__unokit_service_0,
+            &self.__unokit_core.slots().__unokit_config,
             &self.__unokit_root,
             self,
             <Self as ::unokit::__private::di::Provides<Config>>::RECIPE,
@@ -343,7 +345,7 @@ impl ::unokit::__private::di::RootSlots<UnitOfWork> for App {
     ) -> &<<UnitOfWork as ::unokit::__private::di::Injectable>::Kind as ::unokit::__private::di::Kind>::RootSlot<
         UnitOfWork,
     > {
-        &self.__unokit_service_1
+        &self.__unokit_unit_of_work
     }
     #[inline]
     fn root_slot_mut(
@@ -351,7 +353,7 @@ impl ::unokit::__private::di::RootSlots<UnitOfWork> for App {
     ) -> &mut <<UnitOfWork as ::unokit::__private::di::Injectable>::Kind as ::unokit::__private::di::Kind>::RootSlot<
         UnitOfWork,
     > {
-        &mut self.__unokit_service_1
+        &mut self.__unokit_unit_of_work
     }
 }
 #[automatically_derived]
@@ -367,7 +369,7 @@ impl ::unokit::__private::di::Provides<UnitOfWork> for App {
             UnitOfWork,
             Self,
         >(
-            &self.__unokit_service_1,
+            &self.__unokit_unit_of_work,
             self,
             <Self as ::unokit::__private::di::Provides<UnitOfWork>>::RECIPE,
         )
@@ -378,7 +380,7 @@ impl ::unokit::__private::di::Provides<UnitOfWork> for App {
             UnitOfWork,
             Self,
         >(
-            &self.__unokit_service_1,
+            &self.__unokit_unit_of_work,
             self,
             <Self as ::unokit::__private::di::Provides<UnitOfWork>>::RECIPE,
         )
@@ -402,7 +404,7 @@ impl ::unokit::__private::di::Provides<UnitOfWork> for AppScope {
             App,
             Self,
         >(
-            &self.__unokit_core.slots().__unokit_service_1,
+            &self.__unokit_core.slots().__unokit_unit_of_work,
             &self.__unokit_root,
             self,
             <Self as ::unokit::__private::di::Provides<UnitOfWork>>::RECIPE,
@@ -415,7 +417,7 @@ impl ::unokit::__private::di::Provides<UnitOfWork> for AppScope {
             App,
             Self,
         >(
-            &self.__unokit_core.slots().__unokit_service_1,
+            &self.__unokit_core.slots().__unokit_unit_of_work,
             &self.__unokit_root,
             self,
             <Self as ::unokit::__private::di::Provides<UnitOfWork>>::RECIPE,
@@ -438,7 +440,7 @@ impl ::unokit::__private::di::RootSlots<PgRepo> for App {
     ) -> &<<PgRepo as ::unokit::__private::di::Injectable>::Kind as ::unokit::__private::di::Kind>::RootSlot<
         PgRepo,
     > {
-        &self.__unokit_service_2
+        &self.__unokit_pg_repo
     }
     #[inline]
     fn root_slot_mut(
@@ -446,7 +448,7 @@ impl ::unokit::__private::di::RootSlots<PgRepo> for App {
     ) -> &mut <<PgRepo as ::unokit::__private::di::Injectable>::Kind as ::unokit::__private::di::Kind>::RootSlot<
         PgRepo,
     > {
-        &mut self.__unokit_service_2
+        &mut self.__unokit_pg_repo
     }
 }
 #[automatically_derived]
@@ -462,7 +464,7 @@ impl ::unokit::__private::di::Provides<PgRepo> for App {
             PgRepo,
             Self,
         >(
-            &self.__unokit_service_2,
+            &self.__unokit_pg_repo,
             self,
             <Self as ::unokit::__private::di::Provides<PgRepo>>::RECIPE,
         )
@@ -473,7 +475,7 @@ impl ::unokit::__private::di::Provides<PgRepo> for App {
             PgRepo,
             Self,
         >(
-            &self.__unokit_service_2,
+            &self.__unokit_pg_repo,
             self,
             <Self as ::unokit::__private::di::Provides<PgRepo>>::RECIPE,
         )
@@ -497,7 +499,7 @@ impl ::unokit::__private::di::Provides<PgRepo> for AppScope {
             App,
             Self,
         >(
-            &self.__unokit_core.slots().__unokit_service_2,
+            &self.__unokit_core.slots().__unokit_pg_repo,
             &self.__unokit_root,
             self,
             <Self as ::unokit::__private::di::Provides<PgRepo>>::RECIPE,
@@ -510,7 +512,7 @@ impl ::unokit::__private::di::Provides<PgRepo> for AppScope {
             App,
             Self,
         >(
-            &self.__unokit_core.slots().__unokit_service_2,
+            &self.__unokit_core.slots().__unokit_pg_repo,
             &self.__unokit_root,
             self,
             <Self as ::unokit::__private::di::Provides<PgRepo>>::RECIPE,
