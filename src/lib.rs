@@ -7,6 +7,10 @@
 //!   compile time from its arguments.
 //! - [`#[derive(CacheKey)]`](derive@CacheKey) gives your types a compact,
 //!   collision-free key and a stable 64-bit fingerprint.
+//! - [`#[injectable]`](macro@injectable) and [`#[container]`](macro@container)
+//!   generate a dependency-injection container whose resolution paths are field
+//!   accesses, with singleton, scoped and transient lifetimes; [`task`] has the
+//!   task group, cleanup guard and object pool it runs on.
 //!
 //! List `unokit` alone in `Cargo.toml`: generated code reaches moka and the runtime
 //! through this crate. To read what a macro generated, run `cargo expand`
@@ -16,6 +20,7 @@
 #![deny(missing_docs)]
 
 pub use unokit_runtime::{cache, key};
+pub use unokit_runtime::{di, task};
 
 pub use unokit_runtime::select;
 
@@ -218,6 +223,153 @@ pub use unokit_macros::CacheKey;
 /// `getter`, and on the struct `transparent`, `into`, `remote` and `tag`.
 pub use unokit_macros::partial_response;
 
+/// Declares a service of a [`#[container]`](macro@container): its lifetime, and
+/// how it is built.
+///
+/// ```
+/// use std::sync::Arc;
+/// use unokit::{container, injectable};
+///
+/// #[injectable(singleton, eager, factory = Config::load)] // one per container, built by build()
+/// struct Config { url: String }
+/// impl Config {
+///     fn load() -> Result<Self, std::env::VarError> {
+///         Ok(Self { url: "postgres://localhost/app".into() })
+///     }
+/// }
+///
+/// #[injectable(scoped)] // one per scope (a request)
+/// struct UnitOfWork { config: Arc<Config> }
+///
+/// #[injectable(transient)] // a new one on each resolve
+/// struct Handler { uow: Arc<UnitOfWork>, config: Arc<Config> }
+///
+/// #[container(Config, UnitOfWork, Handler)]
+/// struct App;
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let app = App::build().await?;
+/// let scope = app.scope();
+/// let handler: Handler = scope.resolve();
+/// assert!(Arc::ptr_eq(&handler.uow, &scope.resolve::<Arc<UnitOfWork>>()));
+/// scope.close().await;
+/// # Ok::<(), unokit::di::BuildError>(())
+/// # }).unwrap();
+/// ```
+///
+/// # Lifetimes
+///
+/// | option | instance | built | may depend on |
+/// |---|---|---|---|
+/// | `singleton, eager` | one per container | by `build()`, independent ones concurrently; the factory may be `async` and fail | singletons |
+/// | `singleton` | one per container | on first resolve | singletons |
+/// | `scoped` | one per scope | on first resolve in the scope, once even under concurrent resolves | anything |
+/// | `transient` | one per resolve | on every resolve | anything |
+///
+/// A singleton that depends on a scoped or transient service is a compile error
+/// (a captive dependency), as is any dependency the container does not list.
+///
+/// # How it is built
+///
+/// - By default, field by field: each field is a dependency. Inject a singleton or
+///   scoped service as `Arc<Service>`, a transient one as `Service` (or
+///   `Arc<Service>`), a trait bound in the container as `Arc<dyn Trait>`. A field
+///   marked `#[inject(default)]` gets `Default::default()` instead.
+/// - `default`: the whole struct from `Default::default()`.
+/// - `factory = path` / `factory = async path`: a function without parameters
+///   returning the service or `Result<Service, E>`.
+/// - On a free function instead of a struct: the function is the factory, its
+///   parameters are injected, and it returns the service (or a `Result` of it):
+///
+/// ```
+/// use std::sync::Arc;
+/// use unokit::{container, injectable};
+///
+/// #[injectable(singleton, eager, default)]
+/// struct Settings { pool_size: usize }
+/// impl Default for Settings { fn default() -> Self { Self { pool_size: 4 } } }
+///
+/// struct Db { connections: usize }
+///
+/// #[injectable(singleton, eager)]
+/// async fn connect(settings: Arc<Settings>) -> Result<Db, std::io::Error> {
+///     Ok(Db { connections: settings.pool_size })
+/// }
+///
+/// #[container(Settings, Db)]
+/// struct App;
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// assert_eq!(App::build().await?.resolve_ref::<Db>().connections, 4);
+/// # Ok::<(), unokit::di::BuildError>(())
+/// # }).unwrap();
+/// ```
+///
+/// Only an eager singleton's factory may be `async` or fail: it runs in
+/// `build()`, which reports the error with the service's name. Other services are
+/// made on resolve, which neither waits nor fails.
+///
+/// # Disposal
+///
+/// `dispose` makes the container call the type's [`di::Dispose`] impl when its
+/// scope (or, for a singleton, the container) is closed: services are disposed
+/// of in reverse creation order, each cleanup awaited before the next.
+pub use unokit_macros::injectable;
+
+/// Turns a unit struct into a dependency-injection container for the listed
+/// [`#[injectable]`](macro@injectable) services, with a scope type
+/// (`NameScope`) and a builder (`NameBuilder`).
+///
+/// ```
+/// use std::sync::Arc;
+/// use unokit::{container, injectable};
+///
+/// trait Repo: Send + Sync { fn find(&self, id: u64) -> String; }
+///
+/// #[injectable(singleton)]
+/// struct PgRepo;
+/// impl Repo for PgRepo { fn find(&self, id: u64) -> String { format!("row {id}") } }
+///
+/// struct FakeRepo;
+/// impl Repo for FakeRepo { fn find(&self, _: u64) -> String { "fake".into() } }
+///
+/// #[injectable(scoped)]
+/// struct Orders { repo: Arc<dyn Repo> }
+///
+/// #[container(Orders, dyn Repo = PgRepo)]
+/// pub struct App;
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let app = App::build().await?;
+/// assert_eq!(app.scope().resolve::<Arc<Orders>>().repo.find(7), "row 7");
+///
+/// // In a test: replace one binding, keep the rest.
+/// let test_app = App::builder().replace_binding::<dyn Repo>(Arc::new(FakeRepo)).build().await?;
+/// assert_eq!(test_app.scope().resolve::<Arc<Orders>>().repo.find(7), "fake");
+/// # Ok::<(), unokit::di::BuildError>(())
+/// # }).unwrap();
+/// ```
+///
+/// # What it generates
+///
+/// For `#[container(..)] pub struct App;`:
+///
+/// | item | does |
+/// |---|---|
+/// | `App::build().await` | checks the graph (a cycle is an error naming its path, `A -> B -> A`), makes the eager singletons (independent ones concurrently), returns `Arc<App>`; on a failure, disposes of what was made and returns the error with the service's name |
+/// | `App::builder()` | `.replace::<S>(Arc<S>)` a singleton, `.replace_binding::<dyn T>(Arc<dyn T>)`, `.scope_pool(n)`, then `.build().await` |
+/// | `app.resolve::<Arc<S>>()`, `app.resolve_ref::<S>()` | a singleton |
+/// | `app.scope()` | a new `AppScope`, its slots taken from a pool |
+/// | `scope.resolve::<H>()` | `Arc<S>` for a singleton or scoped service, `S` or `Arc<S>` for a transient one, `Arc<dyn T>` for a binding |
+/// | `scope.resolve_ref::<S>()` | borrows a singleton or scoped service |
+/// | `scope.close().await`, `app.close().await` | async disposal, newest first; dropping does it detached |
+///
+/// Each resolution is a generated impl whose body is a slot access: a field
+/// holding the eager singleton's `Arc`, a `OnceLock` per scope for a scoped
+/// service, a constructor call for a transient one. No map, no `TypeId`. The
+/// container and its scopes are `Send + Sync` (services must be).
+pub use unokit_macros::container;
+
 /// Paths for generated code. Not public API: anything here may change in any release.
 #[doc(hidden)]
 pub mod __private {
@@ -233,6 +385,8 @@ pub mod __private {
             FieldSchema, Node, Object, Pick, Schema, Selectable, Selected, Shape, leaf_shape,
         };
     }
+
+    pub use unokit_runtime::{di, task};
 }
 
 /// The README's examples, run as doctests.

@@ -7,6 +7,8 @@
 mod cache_key;
 mod cached;
 mod common;
+mod container;
+mod injectable;
 mod partial_response;
 
 use proc_macro::TokenStream;
@@ -28,6 +30,20 @@ pub fn derive_cache_key(input: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn partial_response(args: TokenStream, input: TokenStream) -> TokenStream {
     partial_response::partial_response(args.into(), input.into()).into()
+}
+
+/// Declares a service of a `#[container]`: its lifetime and how it is built.
+/// Documented in the `unokit` crate.
+#[proc_macro_attribute]
+pub fn injectable(args: TokenStream, input: TokenStream) -> TokenStream {
+    injectable::injectable(args.into(), input.into()).into()
+}
+
+/// Generates a dependency-injection container, its scopes and its builder from
+/// a list of services. Documented in the `unokit` crate.
+#[proc_macro_attribute]
+pub fn container(args: TokenStream, input: TokenStream) -> TokenStream {
+    container::container(args.into(), input.into()).into()
 }
 
 #[cfg(test)]

@@ -23,6 +23,8 @@ fn expand(attr: &syn::Attribute, mut item: syn::Item) -> TokenStream {
     match name.as_str() {
         "cached" => crate::cached::cached(args(), item),
         "partial_response" => crate::partial_response::partial_response(args(), item),
+        "injectable" => crate::injectable::injectable(args(), item),
+        "container" => crate::container::container(args(), item),
         "derive" => {
             let derived = args().to_string();
             match derived.as_str() {
@@ -76,9 +78,15 @@ fn ours(attrs: &[syn::Attribute]) -> syn::Attribute {
     attrs
         .iter()
         .find(|attr| {
-            attr.path().is_ident("cached")
-                || attr.path().is_ident("partial_response")
-                || attr.path().is_ident("derive")
+            [
+                "cached",
+                "derive",
+                "partial_response",
+                "injectable",
+                "container",
+            ]
+            .iter()
+            .any(|name| attr.path().is_ident(name))
         })
         .expect("a snapshot input uses one of our macros")
         .clone()

@@ -9,3 +9,5 @@ pub mod key;
 pub mod select;
 
 pub use key::CacheKey;
+pub mod di;
+pub mod task;

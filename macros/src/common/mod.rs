@@ -15,3 +15,9 @@ use quote::quote;
 pub(crate) fn private() -> TokenStream {
     quote!(::unokit::__private)
 }
+
+/// [`private`] with every token at `span`, for generated code whose errors
+/// should point at the user's tokens.
+pub(crate) fn private_at(span: proc_macro2::Span) -> TokenStream {
+    quote::quote_spanned!(span=> ::unokit::__private)
+}

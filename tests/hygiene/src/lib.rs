@@ -38,6 +38,7 @@ trait Send {}
 #[allow(dead_code)]
 trait Sync {}
 
+pub mod injectable;
 pub mod partial_response;
 
 /// Uses of every macro, in a module without the prelude at all.

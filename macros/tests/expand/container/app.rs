@@ -1,0 +1,2 @@
+#[container(Config, UnitOfWork, dyn Repo = PgRepo)]
+pub struct App;

@@ -1,0 +1,5 @@
+#[injectable(transient)]
+struct Handler {
+    uow: Arc<UnitOfWork>,
+    repo: Arc<dyn Repo>,
+}

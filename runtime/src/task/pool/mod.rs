@@ -1,0 +1,486 @@
+//! An async object pool: [`Pool`].
+//!
+//! One mutex guards the idle queue, the count of live objects and the counters;
+//! a checkout or a return takes it once. Waiting checkouts sleep on a
+//! [`Notify`] that a return wakes only when someone waits, and only a checkout
+//! that must wait, create or run an async health check reads the clock for its
+//! timeout.
+
+mod builder;
+mod pooled;
+mod stats;
+
+pub use builder::{PoolBuilder, Strategy};
+pub use pooled::Pooled;
+pub use stats::PoolStats;
+
+use crate::task::BoxError;
+use builder::{Check, Config, Creator};
+use stats::Counters;
+use std::collections::VecDeque;
+use std::future::{Future, poll_fn};
+use std::pin::pin;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::Poll;
+use std::time::{Duration, Instant};
+use tokio::sync::Notify;
+
+/// An async pool of reusable objects: database connections, buffers, the
+/// container's scopes.
+///
+/// - at most `max_size` objects live at once; [`get`](Self::get) waits for a
+///   return beyond that, up to the acquire timeout, and never hangs;
+/// - LIFO or FIFO checkout ([`Strategy`]);
+/// - an optional health check on checkout, sync or async;
+/// - idle-timeout and maximum-lifetime eviction;
+/// - the borrowed [`Pooled`] goes back on drop, also when its task is cancelled;
+/// - [`stats`](Self::stats).
+///
+/// Cloning a pool gives another handle to the same objects.
+///
+/// ```
+/// use std::time::Duration;
+/// use unokit::task::{Pool, PoolError};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
+/// let pool = Pool::builder(|| async { Ok::<_, std::io::Error>(Vec::<u8>::new()) })
+///     .max_size(1)
+///     .acquire_timeout(Duration::from_millis(20))
+///     .build();
+/// let buffer = pool.get().await?;
+/// assert!(matches!(pool.get().await, Err(PoolError::Timeout(_)))); // the only one is out
+/// drop(buffer);
+/// let _again = pool.get().await?;
+/// assert_eq!(pool.stats().reused, 1);
+/// # Ok::<(), PoolError>(())
+/// # }).unwrap();
+/// ```
+pub struct Pool<T> {
+    shared: Arc<Shared<T>>,
+}
+
+pub(crate) struct Shared<T> {
+    state: Mutex<State<T>>,
+    notify: Notify,
+    config: Config<T>,
+}
+
+struct State<T> {
+    idle: VecDeque<Idle<T>>,
+    /// Idle, borrowed, or being created.
+    live: usize,
+    /// Checkouts asleep on `notify`: a return wakes one only when this is not 0.
+    waiting: usize,
+    counters: Counters,
+}
+
+impl<T> Default for State<T> {
+    fn default() -> Self {
+        Self {
+            idle: VecDeque::new(),
+            live: 0,
+            waiting: 0,
+            counters: Counters::default(),
+        }
+    }
+}
+
+struct Idle<T> {
+    value: T,
+    born: Option<Instant>,
+    since: Option<Instant>,
+}
+
+/// What a checkout does next, decided under the lock.
+enum Step<T> {
+    Idle(Idle<T>),
+    /// An idle object past its time: drop it outside the lock, then look again.
+    Expired(T),
+    /// Room for one more: the live count already includes it.
+    Create,
+    Full,
+}
+
+/// Why a checkout failed.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PoolError {
+    /// No object came free, or creating one did not finish, within the acquire timeout.
+    Timeout(Duration),
+    /// Creating an object failed.
+    Create(BoxError),
+    /// [`Pool::try_get`] would have had to wait: the pool is full, or creating or
+    /// checking an object needs an `.await`.
+    WouldWait,
+}
+
+impl std::fmt::Display for PoolError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Timeout(after) => write!(f, "no pooled object came free within {after:?}"),
+            Self::Create(error) => write!(f, "creating a pooled object failed: {error}"),
+            Self::WouldWait => f.write_str("taking a pooled object now would need to wait"),
+        }
+    }
+}
+
+impl std::error::Error for PoolError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Create(error) => Some(&**error),
+            _ => None,
+        }
+    }
+}
+
+impl<T: Send + 'static> Pool<T> {
+    /// Borrows an object: an idle one that passes the health check, else a new
+    /// one when there is room, else the next one returned.
+    ///
+    /// Cancel-safe: dropping the future at any point loses no object and no room.
+    ///
+    /// # Errors
+    ///
+    /// [`PoolError::Timeout`] after the acquire timeout, or [`PoolError::Create`].
+    pub async fn get(&self) -> Result<Pooled<T>, PoolError> {
+        let mut deadline = None;
+        loop {
+            let step = self.shared.step();
+            match step {
+                Step::Expired(value) => drop(value),
+                Step::Idle(idle) => {
+                    let mut pooled = Pooled::new(idle.value, idle.born, self.shared.clone());
+                    let healthy = match &self.shared.config.check {
+                        Check::None => true,
+                        Check::Sync(check) => check(&mut pooled),
+                        Check::Async(check) => {
+                            let deadline = *deadline.get_or_insert_with(|| self.deadline());
+                            self.within(deadline, check(&mut pooled)).await?
+                        }
+                    };
+                    if healthy {
+                        return Ok(pooled);
+                    }
+                    Pooled::discard_unhealthy(pooled);
+                }
+                Step::Create => {
+                    let deadline = *deadline.get_or_insert_with(|| self.deadline());
+                    return self.create(Some(deadline)).await;
+                }
+                Step::Full => {
+                    let deadline = *deadline.get_or_insert_with(|| self.deadline());
+                    self.wait_for_room(deadline).await?;
+                }
+            }
+        }
+    }
+
+    /// Borrows an object without waiting: an idle one that passes a sync health
+    /// check, or, for a pool built with [`Pool::builder_sync`], a new one when
+    /// there is room.
+    ///
+    /// # Errors
+    ///
+    /// [`PoolError::WouldWait`] when that needs waiting (the pool is full, the
+    /// creator or the health check is async); [`PoolError::Create`].
+    pub fn try_get(&self) -> Result<Pooled<T>, PoolError> {
+        loop {
+            match self.shared.step() {
+                Step::Expired(value) => drop(value),
+                Step::Idle(idle) => {
+                    let mut pooled = Pooled::new(idle.value, idle.born, self.shared.clone());
+                    let healthy = match &self.shared.config.check {
+                        Check::None => true,
+                        Check::Sync(check) => check(&mut pooled),
+                        Check::Async(_) => {
+                            drop(pooled); // back to the pool, unchecked
+                            return Err(PoolError::WouldWait);
+                        }
+                    };
+                    if healthy {
+                        return Ok(pooled);
+                    }
+                    Pooled::discard_unhealthy(pooled);
+                }
+                Step::Create => {
+                    if let Creator::Sync(create) = &self.shared.config.create {
+                        let room = Room::reserved(&self.shared);
+                        let value = create().map_err(PoolError::Create)?;
+                        return Ok(room.fill(value));
+                    }
+                    Room::reserved(&self.shared).release_unused();
+                    return Err(PoolError::WouldWait);
+                }
+                Step::Full => return Err(PoolError::WouldWait),
+            }
+        }
+    }
+
+    /// The pool's size and counters now.
+    #[must_use]
+    pub fn stats(&self) -> PoolStats {
+        let state = self.shared.lock();
+        let counters = &state.counters;
+        PoolStats {
+            max_size: self.shared.config.max_size,
+            size: state.live,
+            idle: state.idle.len(),
+            in_use: state.live - state.idle.len(),
+            waiting: state.waiting,
+            created: counters.created,
+            reused: counters.reused,
+            evicted: counters.evicted,
+            unhealthy: counters.unhealthy,
+            timeouts: counters.timeouts,
+            create_errors: counters.create_errors,
+        }
+    }
+
+    /// Drops every idle object past its idle timeout or maximum lifetime now,
+    /// rather than at the next checkout that meets it. Returns how many.
+    pub fn evict_expired(&self) -> usize {
+        let config = &self.shared.config;
+        if !config.tracks_time() {
+            return 0;
+        }
+        let now = Instant::now();
+        let expired: VecDeque<Idle<T>> = {
+            let mut state = self.shared.lock();
+            let (keep, expired) = std::mem::take(&mut state.idle)
+                .into_iter()
+                .partition(|idle| !self.shared.is_expired(idle, now));
+            state.idle = keep;
+            state.live -= expired.len();
+            state.counters.evicted += expired.len() as u64;
+            expired
+        };
+        let count = expired.len();
+        if count > 0 {
+            self.shared.wake_waiter_if_any();
+        }
+        count
+    }
+
+    fn deadline(&self) -> Instant {
+        Instant::now() + self.shared.config.acquire_timeout
+    }
+
+    /// Runs `work` until `deadline`, counting a timeout when it does not finish.
+    /// Work that finishes on its first poll never touches the timer (nor needs a
+    /// runtime with one).
+    async fn within<F: Future>(&self, deadline: Instant, work: F) -> Result<F::Output, PoolError> {
+        let mut work = pin!(work);
+        let first = poll_fn(|cx| Poll::Ready(work.as_mut().poll(cx))).await;
+        if let Poll::Ready(output) = first {
+            return Ok(output);
+        }
+        match tokio::time::timeout_at(deadline.into(), work).await {
+            Ok(output) => Ok(output),
+            Err(_) => {
+                self.shared.lock().counters.timeouts += 1;
+                Err(PoolError::Timeout(self.shared.config.acquire_timeout))
+            }
+        }
+    }
+
+    async fn create(&self, deadline: Option<Instant>) -> Result<Pooled<T>, PoolError> {
+        let room = Room::reserved(&self.shared);
+        let created = match (&self.shared.config.create, deadline) {
+            (Creator::Sync(create), _) => create(),
+            (Creator::Async(create), Some(deadline)) => self.within(deadline, create()).await?,
+            (Creator::Async(create), None) => create().await,
+        };
+        Ok(room.fill(created.map_err(PoolError::Create)?))
+    }
+
+    /// Sleeps until a return or a drop may have made room, or the deadline.
+    async fn wait_for_room(&self, deadline: Instant) -> Result<(), PoolError> {
+        let _waiting = Waiting::register(&self.shared);
+        let mut notified = pin!(self.shared.notify.notified());
+        notified.as_mut().enable();
+        // Registered before this second look, so a return after it wakes us.
+        if self.shared.has_room() {
+            return Ok(());
+        }
+        self.within(deadline, notified).await
+    }
+}
+
+impl<T> Shared<T> {
+    fn lock(&self) -> MutexGuard<'_, State<T>> {
+        // No code panics while holding the lock, so a poisoned state is still sound.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn step(&self) -> Step<T> {
+        let now = self.config.tracks_time().then(Instant::now);
+        let mut state = self.lock();
+        let next = match self.config.strategy {
+            Strategy::Lifo => state.idle.pop_back(),
+            Strategy::Fifo => state.idle.pop_front(),
+        };
+        match next {
+            Some(idle) if now.is_some_and(|now| self.is_expired(&idle, now)) => {
+                state.live -= 1;
+                state.counters.evicted += 1;
+                Step::Expired(idle.value)
+            }
+            Some(idle) => {
+                state.counters.reused += 1;
+                Step::Idle(idle)
+            }
+            None if state.live < self.config.max_size => {
+                state.live += 1;
+                state.counters.created += 1;
+                Step::Create
+            }
+            None => Step::Full,
+        }
+    }
+
+    fn has_room(&self) -> bool {
+        let state = self.lock();
+        !state.idle.is_empty() || state.live < self.config.max_size
+    }
+
+    fn is_expired(&self, idle: &Idle<T>, now: Instant) -> bool {
+        let too_old = |since: Option<Instant>, limit: Option<Duration>| match (since, limit) {
+            (Some(since), Some(limit)) => now.saturating_duration_since(since) >= limit,
+            _ => false,
+        };
+        too_old(idle.born, self.config.max_lifetime)
+            || too_old(idle.since, self.config.idle_timeout)
+    }
+
+    /// Puts a returned object back, or drops it when it is too old or the pool
+    /// keeps enough idle ones.
+    fn give_back(&self, value: T, born: Option<Instant>) {
+        let now = self.config.tracks_time().then(Instant::now);
+        let idle = Idle {
+            value,
+            born,
+            since: now,
+        };
+        let mut state = self.lock();
+        let keep = state.idle.len() < self.config.max_idle
+            && !now.is_some_and(|now| {
+                born.is_some_and(|born| {
+                    self.config
+                        .max_lifetime
+                        .is_some_and(|limit| now.saturating_duration_since(born) >= limit)
+                })
+            });
+        let dropped = if keep {
+            state.idle.push_back(idle);
+            None
+        } else {
+            state.live -= 1;
+            Some(idle)
+        };
+        let wake = state.waiting > 0;
+        drop(state);
+        drop(dropped);
+        if wake {
+            self.notify.notify_one();
+        }
+    }
+
+    /// Forgets one live object (detached, discarded, unhealthy).
+    fn forget_one(&self, unhealthy: bool) {
+        let mut state = self.lock();
+        state.live -= 1;
+        if unhealthy {
+            state.counters.unhealthy += 1;
+        }
+        let wake = state.waiting > 0;
+        drop(state);
+        if wake {
+            self.notify.notify_one();
+        }
+    }
+
+    fn wake_waiter_if_any(&self) {
+        if self.lock().waiting > 0 {
+            self.notify.notify_one();
+        }
+    }
+}
+
+/// Room for one object, counted in `live` while it is created; given back if the
+/// creation fails or is cancelled.
+struct Room<'a, T> {
+    shared: Option<&'a Arc<Shared<T>>>,
+}
+
+impl<'a, T: Send + 'static> Room<'a, T> {
+    fn reserved(shared: &'a Arc<Shared<T>>) -> Self {
+        Self {
+            shared: Some(shared),
+        }
+    }
+
+    fn fill(mut self, value: T) -> Pooled<T> {
+        let shared = self.shared.take().expect("room is filled once");
+        let born = shared.config.tracks_time().then(Instant::now);
+        Pooled::new(value, born, shared.clone())
+    }
+
+    /// Gives the room back without counting a failed creation.
+    fn release_unused(mut self) {
+        if let Some(shared) = self.shared.take() {
+            let mut state = shared.lock();
+            state.live -= 1;
+            state.counters.created -= 1;
+        }
+    }
+}
+
+impl<T> Drop for Room<'_, T> {
+    fn drop(&mut self) {
+        if let Some(shared) = self.shared.take() {
+            let mut state = shared.lock();
+            state.live -= 1;
+            state.counters.created -= 1;
+            state.counters.create_errors += 1;
+            let wake = state.waiting > 0;
+            drop(state);
+            if wake {
+                shared.notify.notify_one();
+            }
+        }
+    }
+}
+
+/// Counts a sleeping checkout for as long as it sleeps, cancellation included.
+struct Waiting<'a, T> {
+    shared: &'a Shared<T>,
+}
+
+impl<'a, T> Waiting<'a, T> {
+    fn register(shared: &'a Shared<T>) -> Self {
+        shared.lock().waiting += 1;
+        Self { shared }
+    }
+}
+
+impl<T> Drop for Waiting<'_, T> {
+    fn drop(&mut self) {
+        self.shared.lock().waiting -= 1;
+    }
+}
+
+impl<T> Clone for Pool<T> {
+    fn clone(&self) -> Self {
+        Self {
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+impl<T: Send + 'static> std::fmt::Debug for Pool<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pool")
+            .field("stats", &self.stats())
+            .finish()
+    }
+}
