@@ -169,12 +169,32 @@ fn selection_text() -> impl Strategy<Value = String> {
     })
 }
 
+/// 400 cases from a fixed seed, so that CI is reproducible; `PROPTEST_CASES` and
+/// `PROPTEST_RNG_SEED` explore further by hand.
+fn config() -> ProptestConfig {
+    let from_env = ProptestConfig::default();
+    let set = |name: &str| std::env::var_os(name).is_some();
+    ProptestConfig {
+        cases: if set("PROPTEST_CASES") {
+            from_env.cases
+        } else {
+            400
+        },
+        rng_seed: if set("PROPTEST_RNG_SEED") {
+            from_env.rng_seed
+        } else {
+            proptest::test_runner::RngSeed::Fixed(0x756e_6f6b_6974)
+        },
+        ..from_env
+    }
+}
+
 fn to_json<T: Serialize>(value: &T) -> Value {
     serde_json::from_str(&serde_json::to_string(value).unwrap()).unwrap()
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+    #![proptest_config(config())]
 
     #[test]
     fn selected_serialization_equals_pruning_the_full_value(doc in doc(), text in selection_text()) {

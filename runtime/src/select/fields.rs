@@ -194,9 +194,13 @@ impl Mask {
     /// Restores the normal form after an edit of this level (children are
     /// already normal).
     fn tidy(mut self) -> Fields {
-        let star = self.star.as_deref();
+        // A name written out stays even where it selects what `*` would: later
+        // unions give it its own selection over `*`, so dropping it would make
+        // the result depend on the order of the items. Only an exclusion with
+        // no `*` to exclude from says nothing.
+        let has_star = self.star.is_some();
         self.entries
-            .retain(|_, entry| entry.fields.as_ref() != star);
+            .retain(|_, entry| has_star || entry.fields.is_some());
         if self.entries.is_empty() && self.star.as_deref().is_some_and(Fields::is_all) {
             Fields::all()
         } else {

@@ -119,6 +119,17 @@ impl Parser<'_> {
                 });
             }
             self.pos += 1;
+            if negated {
+                if let Some(inner) = first_negated(&sub) {
+                    // Checked here, not when the exclusion is applied, so that
+                    // whether a text parses does not depend on its items' order.
+                    return Err(self.error(
+                        FieldsErrorKind::Syntax,
+                        inner.path[0].offset,
+                        "inside an exclusion `-a(...)`, list the fields to exclude without `-`",
+                    ));
+                }
+            }
             Some(sub)
         } else {
             None
@@ -235,4 +246,15 @@ impl Parser<'_> {
 /// The characters of an unquoted name (`-` may not start one: it negates).
 pub(crate) fn is_name_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '_' | '$' | '@' | '-')
+}
+
+/// The first item marked `-` in `items`, at any depth.
+fn first_negated(items: &[Item]) -> Option<&Item> {
+    items.iter().find_map(|item| {
+        if item.negated {
+            Some(item)
+        } else {
+            item.sub.as_deref().and_then(first_negated)
+        }
+    })
 }
