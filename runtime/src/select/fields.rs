@@ -33,7 +33,8 @@ pub const MAX_NODES: usize = 10_000;
 ///
 /// [`compile`](Self::compile) checks a selection against a type once and gives
 /// the [`Selection`](super::Selection) that serializers consult; [`Display`](fmt::Display)
-/// prints the canonical text, equal for equal selections:
+/// prints the canonical text, equal for equal selections (the same items, in
+/// any order and spelling):
 ///
 /// ```
 /// use unokit::select::Fields;
@@ -42,7 +43,8 @@ pub const MAX_NODES: usize = 10_000;
 /// let b = Fields::parse("id,posts(author,title),name")?;
 /// assert_eq!(a, b);
 /// assert_eq!(a.to_string(), "id,name,posts(author,title)");
-/// assert_eq!(Fields::parse("*,name")?.to_string(), "*");
+/// assert_eq!(Fields::parse("posts/title,posts(*)")?.to_string(), "posts(*,title)");
+/// assert_eq!(Fields::parse("a(*)")?.to_string(), "a");
 /// # Ok::<(), unokit::select::FieldsError>(())
 /// ```
 #[derive(Clone, Debug)]
@@ -57,8 +59,10 @@ enum Sel {
 }
 
 /// A selection inside one object: what `*` gives every field, and the fields
-/// named explicitly. Invariants (normal form): no entry equals what `*` would
-/// give it, and a mask of `*` alone is [`Sel::All`].
+/// named explicitly. Invariants (normal form): an entry is a name written out,
+/// kept even where it selects what `*` would, since it takes its own selection
+/// over `*` in any later union; an exclusion (`None`) stands only beside a `*`;
+/// and a mask of `*` alone is [`Sel::All`].
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Mask {
     star: Option<Box<Fields>>,
@@ -210,7 +214,8 @@ impl Mask {
 }
 
 impl PartialEq for Fields {
-    /// Equal selections select the same fields; where a name was written does not matter.
+    /// Equal selections have the same normal form: the same items, whatever their
+    /// order, spelling, or where a name was written.
     fn eq(&self, other: &Self) -> bool {
         match (&self.inner, &other.inner) {
             (Sel::All, Sel::All) => true,
