@@ -1,7 +1,8 @@
 //! The arguments of `#[cached(...)]`.
 
 use crate::common::ctxt::Ctxt;
-use crate::common::{duration, suggest};
+use crate::common::duration;
+use crate::common::options::{set_once, unknown as unknown_option};
 use proc_macro2::{Span, TokenStream};
 use std::time::Duration;
 use syn::meta::ParseNestedMeta;
@@ -86,31 +87,19 @@ fn read_option(cx: &Ctxt, options: &mut Options, meta: &ParseNestedMeta<'_>) -> 
         RESULT => read_flag(cx, &mut options.result, RESULT, meta)?,
         OPTION => read_flag(cx, &mut options.option, OPTION, meta)?,
         IN_IMPL => read_flag(cx, &mut options.in_impl, IN_IMPL, meta)?,
-        _ => {
-            let hint = suggest::closest(&name, KNOWN)
-                .map(|known| format!("did you mean `{known}`? "))
-                .unwrap_or_default();
-            cx.error_at(
-                &meta.path,
-                format!(
-                    "unknown option `{name}`; {hint}#[cached] takes: {}",
-                    KNOWN.join(", ")
-                ),
-            );
-            if meta.input.peek(syn::Token![=]) {
-                meta.value()?.parse::<Expr>()?;
-            }
-        }
+        _ => unknown_option(
+            cx,
+            meta,
+            KNOWN,
+            &format!("#[cached] takes: {}", KNOWN.join(", ")),
+        )?,
     }
     Ok(())
 }
 
 fn set<T>(cx: &Ctxt, slot: &mut Option<Given<T>>, name: &str, given: Given<T>) {
-    if slot.is_some() {
-        cx.error_span(given.span, format!("`{name}` is given twice; keep one"));
-    } else {
-        *slot = Some(given);
-    }
+    let span = given.span;
+    set_once(cx, slot, name, span, given);
 }
 
 fn read_duration(

@@ -3,6 +3,7 @@
 pub(crate) mod ctxt;
 pub(crate) mod duration;
 pub(crate) mod fallback;
+pub(crate) mod options;
 pub(crate) mod skip;
 pub(crate) mod suggest;
 pub(crate) mod types;

@@ -1,7 +1,7 @@
 //! The arguments of `#[injectable(...)]`.
 
 use crate::common::ctxt::Ctxt;
-use crate::common::suggest;
+use crate::common::options::{set_once, unknown as unknown_option};
 use proc_macro2::{Span, TokenStream};
 use syn::meta::ParseNestedMeta;
 use syn::parse::Parser;
@@ -113,38 +113,23 @@ fn read_option(cx: &Ctxt, options: &mut Options, meta: &ParseNestedMeta<'_>) -> 
             let path: syn::Path = value
                 .parse()
                 .map_err(|error| factory_syntax(error.span()))?;
-            if options.factory.is_some() {
-                cx.error_span(span, "`factory` is given twice; keep one");
-            } else {
-                options.factory = Some((Factory { path, is_async }, span));
-            }
+            let factory = (Factory { path, is_async }, span);
+            set_once(cx, &mut options.factory, FACTORY, span, factory);
         }
         _ => {
             options.has_unknown = true;
-            let hint = suggest::closest(&name, KNOWN)
-                .map(|known| format!("did you mean `{known}`? "))
-                .unwrap_or_default();
-            cx.error_at(
-                &meta.path,
-                format!(
-                    "unknown option `{name}`; {hint}#[injectable] takes a lifetime ({}) and: {EAGER}, {DEFAULT}, {FACTORY} = path, {DISPOSE}",
-                    LIFETIMES.join(", ")
-                ),
+            let takes = format!(
+                "#[injectable] takes a lifetime ({}) and: {EAGER}, {DEFAULT}, {FACTORY} = path, {DISPOSE}",
+                LIFETIMES.join(", ")
             );
-            if meta.input.peek(syn::Token![=]) {
-                meta.value()?.parse::<syn::Expr>()?;
-            }
+            unknown_option(cx, meta, KNOWN, &takes)?;
         }
     }
     Ok(())
 }
 
 fn flag(cx: &Ctxt, slot: &mut Option<Span>, name: &str, span: Span) {
-    if slot.is_some() {
-        cx.error_span(span, format!("`{name}` is given twice; keep one"));
-    } else {
-        *slot = Some(span);
-    }
+    set_once(cx, slot, name, span, span);
 }
 
 fn factory_syntax(span: Span) -> syn::Error {

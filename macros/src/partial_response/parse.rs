@@ -4,7 +4,7 @@
 use super::rename::RenameRule;
 use super::serde_attrs;
 use crate::common::ctxt::Ctxt;
-use crate::common::suggest;
+use crate::common::options::{set_once, unknown as unknown_option};
 use proc_macro2::{Span, TokenStream};
 use syn::spanned::Spanned;
 use syn::{Attribute, ExprPath, Fields, Generics, Ident, Item, ItemStruct, LitStr, Type};
@@ -151,26 +151,21 @@ fn take_options(cx: &Ctxt, attrs: &mut Vec<Attribute>) -> Options {
     *attrs = others;
     for attr in ours {
         let result = attr.parse_nested_meta(|meta| {
+            let span = meta.path.span();
             if meta.path.is_ident(LEAF) {
-                options.leaf = Some(meta.path.span());
+                set_once(cx, &mut options.leaf, LEAF, span, span);
             } else if meta.path.is_ident(NO_COLUMN) {
-                options.no_column = Some(meta.path.span());
+                set_once(cx, &mut options.no_column, NO_COLUMN, span, span);
             } else if meta.path.is_ident(COLUMN) {
-                options.column = Some(meta.value()?.parse()?);
+                let column = meta.value()?.parse()?;
+                set_once(cx, &mut options.column, COLUMN, span, column);
             } else {
-                let name = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
-                let hint = suggest::closest(&name, OPTIONS)
-                    .map(|close| format!("did you mean `{close}`? "))
-                    .unwrap_or_default();
-                cx.error_at(
-                    &meta.path,
-                    format!(
-                        "unknown #[partial] option; {hint}the options are `leaf` (serialize the field whole), `column = \"name\"` and `no_column`"
-                    ),
-                );
-                if meta.input.peek(syn::Token![=]) {
-                    meta.value()?.parse::<syn::Expr>()?;
-                }
+                unknown_option(
+                    cx,
+                    &meta,
+                    OPTIONS,
+                    "#[partial] takes `leaf` (serialize the field whole), `column = \"name\"` and `no_column`",
+                )?;
             }
             Ok(())
         });
