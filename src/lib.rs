@@ -17,6 +17,8 @@
 
 pub use unokit_runtime::{cache, key};
 
+pub use unokit_runtime::batch;
+
 /// The key of a cache entry: derive it with `#[derive(CacheKey)]`.
 ///
 /// See [`key::CacheKey`] for what is implemented and what the fingerprint promises.

@@ -2,6 +2,7 @@
 //! generated code calls. Use it through the `unokit` crate, which re-exports it.
 #![deny(missing_docs)]
 
+pub mod batch;
 pub mod cache;
 pub mod key;
 
