@@ -7,6 +7,8 @@
 //!   compile time from its arguments.
 //! - [`#[derive(CacheKey)]`](derive@CacheKey) gives your types a compact,
 //!   collision-free key and a stable 64-bit fingerprint.
+//! - [`#[batch_load]`](macro@batch_load) turns a "load many by keys" function into a
+//!   batch loader (a `DataLoader`): N+1 loads become one call per batch.
 //!
 //! List `unokit` alone in `Cargo.toml`: generated code reaches moka and the runtime
 //! through this crate. To read what a macro generated, run `cargo expand`
@@ -145,12 +147,103 @@ pub use unokit_macros::cached;
 /// ```
 pub use unokit_macros::CacheKey;
 
+/// Generates a batch loader (a `DataLoader`) for an `async fn` that loads many
+/// values by their keys: the loads made while a batch is open become one call.
+///
+/// ```
+/// use std::collections::HashMap;
+/// use unokit::batch_load;
+///
+/// /// Stands in for a connection pool.
+/// struct Db {
+///     names: HashMap<i64, String>,
+/// }
+///
+/// #[batch_load(max_batch = 500, window = "1ms")]
+/// async fn names_by_id(#[ctx] db: &Db, ids: &[i64]) -> Result<HashMap<i64, String>, std::io::Error> {
+///     // One query for the whole batch: `SELECT id, name FROM users WHERE id IN (...)`.
+///     Ok(ids.iter().filter_map(|id| Some((*id, db.names.get(id)?.clone()))).collect())
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
+/// let db = Db { names: HashMap::from([(1, "ada".to_owned()), (2, "grace".to_owned())]) };
+/// let loader = NamesByIdLoader::new(db); // one per request
+/// let (ada, grace, nobody) = futures::join!(loader.load(1), loader.load(2), loader.load(3));
+/// assert_eq!(ada.unwrap().as_deref(), Some("ada"));
+/// assert_eq!(grace.unwrap().as_deref(), Some("grace"));
+/// assert_eq!(nobody.unwrap(), None); // missing from the map: `None`, not an error
+/// assert_eq!(loader.stats().batches, 1); // three loads, one call
+/// # });
+/// ```
+///
+/// # The function
+///
+/// An `async fn`, not a method, not generic, taking:
+/// - any number of `#[ctx]` arguments, which the loader stores and passes to
+///   every call: `#[ctx] pool: &Pool` is stored as a `Pool` and lent to each
+///   call; an owned `#[ctx] pool: Pool` is cloned for each call;
+/// - one keys parameter `&[K]`: the distinct keys of one batch, at most
+///   `max_batch` of them. `K` must be `Hash + Eq + Clone + Send + Sync +
+///   'static`: integers, strings, tuples, your own types (derive `Hash`,
+///   `PartialEq`, `Eq`, `Clone`, and `CacheKey` if they key caches too);
+///
+/// and returning `Result<HashMap<K, V>, E>`, or `HashMap<K, V>` / `BTreeMap<K, V>`
+/// alone. A key missing from the map loads as `Ok(None)`. `V` must be `Clone`
+/// (return `Arc<V>` if cloning is costly); `E` need not be.
+///
+/// # The loader type
+///
+/// `names_by_id` gets `NamesByIdLoader` (the function's name in `UpperCamelCase`
+/// and `Loader`; `loader = Name` chooses another), with the function's
+/// visibility, and `NamesByIdLoaderFn`, the batch function with its context:
+///
+/// | item | does |
+/// |---|---|
+/// | `new(ctx args)` | a loader with the attribute's configuration (`Default` when there is no context) |
+/// | `with_shared_cache(ctx args, cache)` | a loader whose values live in a [`batch::SharedCache`] other loaders share |
+/// | `load(key)` | the key's value, `Result<Option<V>, LoadError<E>>`, from the next batch or the cache |
+/// | `load_many(keys)` | `Result<HashMap<K, V>, LoadError<E>>`, in as few batches as `max_batch` allows |
+/// | `prime(key, value)`, `clear(&key)`, `clear_all()` | the cache by hand |
+/// | `stats()` | [`batch::BatchStats`]: loads, cache hits, batches, keys per batch |
+/// | `CONFIG` | the [`batch::LoaderConfig`] the options give |
+///
+/// The contract (one call per open batch, `max_batch` as a hard cap, keys fetched
+/// once even against batches in flight, errors and panics reaching every waiter,
+/// cancellation) is [`batch::BatchLoader`]'s. Loads must run on a Tokio runtime:
+/// each batch runs in a task of its own.
+///
+/// # Options
+///
+/// | option | meaning |
+/// |---|---|
+/// | `max_batch = 500` | at most this many keys per call (default 1000); a full batch is dispatched at once |
+/// | `window = "1ms"` | how long a batch stays open after its first key (default: until the loading task yields) |
+/// | `capacity = 10_000`, `ttl = "5m"` | cache on moka, bounded: for a loader shared between requests |
+/// | `no_cache` | cache nothing; keys still share batches in flight |
+/// | `loader = AuthorLoader` | the loader type's name |
+///
+/// # Per request or shared
+///
+/// By default the cache lives as long as the loader and is unbounded: make a
+/// loader per request. To share loaded values between requests, either keep one
+/// loader (in your application state) and bound it with `capacity`/`ttl`, or
+/// make loaders per request with `with_shared_cache` over one
+/// [`batch::SharedCache`], which you can also invalidate when you write.
+pub use unokit_macros::batch_load;
+
 /// Paths for generated code. Not public API: anything here may change in any release.
 #[doc(hidden)]
 pub mod __private {
     pub use unokit_runtime::cache::mode::{Always, OkOnly, SomeOnly};
     pub use unokit_runtime::cache::{AnyKey, AsyncFnCache, CacheConfig, SyncFnCache};
     pub use unokit_runtime::key::{CacheKey, KeySink};
+
+    pub use unokit_runtime::batch::checks::{
+        assert_batch_error, assert_batch_key, assert_batch_value,
+    };
+    pub use unokit_runtime::batch::{
+        BatchFn, BatchLoader, BatchStats, Load, LoadMany, LoaderCache, LoaderConfig, SharedCache,
+    };
 }
 
 /// The README's examples, run as doctests.

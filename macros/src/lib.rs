@@ -4,6 +4,7 @@
 //! Each macro lives in its own module, split into `parse` (read the input),
 //! `validate` (check every rule, collecting all errors) and `expand` (generate).
 
+mod batch_load;
 mod cache_key;
 mod cached;
 mod common;
@@ -21,6 +22,13 @@ pub fn cached(args: TokenStream, input: TokenStream) -> TokenStream {
 #[proc_macro_derive(CacheKey, attributes(cache_key))]
 pub fn derive_cache_key(input: TokenStream) -> TokenStream {
     cache_key::derive(input.into()).into()
+}
+
+/// Generates a batch loader (a DataLoader) for an `async fn` that loads many
+/// values by their keys. Documented in the `unokit` crate.
+#[proc_macro_attribute]
+pub fn batch_load(args: TokenStream, input: TokenStream) -> TokenStream {
+    batch_load::batch_load(args.into(), input.into()).into()
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ fn expand(attr: &syn::Attribute, mut item: syn::Item) -> TokenStream {
     };
     match name.as_str() {
         "cached" => crate::cached::cached(args(), item),
+        "batch_load" => crate::batch_load::batch_load(args(), item),
         "derive" => {
             let derived = args().to_string();
             match derived.as_str() {
@@ -74,7 +75,11 @@ fn expand_file(source: &str) -> String {
 fn ours(attrs: &[syn::Attribute]) -> syn::Attribute {
     attrs
         .iter()
-        .find(|attr| attr.path().is_ident("cached") || attr.path().is_ident("derive"))
+        .find(|attr| {
+            attr.path().is_ident("cached")
+                || attr.path().is_ident("derive")
+                || attr.path().is_ident("batch_load")
+        })
         .expect("a snapshot input uses one of our macros")
         .clone()
 }

@@ -58,6 +58,11 @@ pub trait BatchFn: Send + Sync + 'static {
 /// assert_eq!(map.take(&1), Some("one"));
 /// assert_eq!(map.take(&1), None);
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "a batch function must return a map keyed by its key type `{K}`, with values `{V}`; `{Self}` is not one",
+    label = "the map this batch function returns",
+    note = "return `HashMap<{K}, {V}>` or `BTreeMap<{K}, {V}>`, keyed like the keys slice"
+)]
 pub trait BatchMap<K, V> {
     /// Removes and returns the value of `key`.
     fn take(&mut self, key: &K) -> Option<V>;

@@ -15,6 +15,8 @@
 //!   [`LoadError`]; dropping a load never blocks the others.
 
 mod cell;
+#[doc(hidden)]
+pub mod checks;
 mod config;
 mod dispatch;
 mod error;
