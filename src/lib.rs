@@ -9,6 +9,9 @@
 //!   collision-free key and a stable 64-bit fingerprint.
 //! - [`#[batch_load]`](macro@batch_load) turns a "load many by keys" function into a
 //!   batch loader (a `DataLoader`): N+1 loads become one call per batch.
+//! - [`#[derive(Model)]`](derive@Model) maps a row struct to a table on sqlx
+//!   (SQLite; PostgreSQL with the `postgres` feature), with relations loaded eagerly
+//!   or lazily through batch loaders: one statement per relation hop.
 //!
 //! List `unokit` alone in `Cargo.toml`: generated code reaches moka and the runtime
 //! through this crate. To read what a macro generated, run `cargo expand`
@@ -20,6 +23,8 @@
 pub use unokit_runtime::{cache, key};
 
 pub use unokit_runtime::batch;
+
+pub use unokit_runtime::db;
 
 /// The key of a cache entry: derive it with `#[derive(CacheKey)]`.
 ///
@@ -231,6 +236,103 @@ pub use unokit_macros::CacheKey;
 /// [`batch::SharedCache`], which you can also invalidate when you write.
 pub use unokit_macros::batch_load;
 
+/// Maps a row struct to a table: column list, statements for each engine, row
+/// mapping, and relation fields loaded through batch loaders. The runtime side
+/// is [`db`]: load models through a [`db::Session`].
+///
+/// ```
+/// use unokit::Model;
+/// use unokit::db::{Related, Session};
+/// use unokit::db::sqlx::sqlite::SqlitePoolOptions;
+///
+/// #[derive(Model, Clone, Debug, PartialEq)]
+/// #[model(table = "authors")]
+/// struct Author {
+///     #[model(primary_key)]
+///     id: i64,
+///     name: String,
+/// }
+///
+/// #[derive(Model, Clone, Debug, PartialEq)]
+/// #[model(table = "posts")]
+/// struct Post {
+///     #[model(primary_key)]
+///     id: i64,
+///     title: String,
+///     author_id: i64,
+///     #[model(belongs_to(Author, key = author_id))]
+///     author: Related<Author>,
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let pool = SqlitePoolOptions::new().max_connections(1).connect("sqlite::memory:").await?;
+/// unokit::db::sqlx::raw_sql(
+///     "CREATE TABLE authors (id BIGINT PRIMARY KEY, name TEXT NOT NULL);
+///      CREATE TABLE posts (id BIGINT PRIMARY KEY, title TEXT NOT NULL, author_id BIGINT NOT NULL);",
+/// )
+/// .execute(&pool)
+/// .await?;
+/// let session = Session::new(pool); // one per request
+/// session.insert(&Author { id: 1, name: "ada".into() }).await?;
+/// for id in 1..=3 {
+///     let title = format!("post {id}");
+///     session.insert(&Post { id, title, author_id: 1, author: Related::default() }).await?;
+/// }
+///
+/// // Eagerly: one statement for the posts, one for all their authors.
+/// let posts = session.query::<Post>().include(Post::AUTHOR).all().await?;
+/// assert_eq!(posts[2].author.get()?.name, "ada");
+///
+/// // Lazily: explicit, and batched with concurrent lazy loads.
+/// let mut post = session.find::<Post>(2).await?.expect("post 2");
+/// assert!(post.author.get().is_err()); // not loaded: an error, never a hidden query
+/// assert_eq!(Post::AUTHOR.load(&session, &mut post).await?.name, "ada");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # }).unwrap();
+/// ```
+///
+/// # The struct
+///
+/// `#[model(table = "posts")]` names the table (letters, digits, `_`,
+/// optionally `schema.table`). Each field is a column of the same name, except
+/// relation fields. One field is `#[model(primary_key)]`. The struct must be
+/// `Clone`; column types are sqlx's (`i64`, `String`, `bool`, `f64`,
+/// `Option<T>`, …).
+///
+/// # Relations
+///
+/// | attribute | field | loads |
+/// |---|---|---|
+/// | `belongs_to(Author, key = author_id)` | `Related<Author>` | the author whose key is this row's `author_id` |
+/// | `has_many(Comment, foreign_key = post_id)` | `Related<Vec<Comment>>` | the comments whose `post_id` is this row's key, by key |
+/// | `many_to_many(Tag, through = "post_tags", local = post_id, remote = tag_id)` | `Related<Vec<Tag>>` | the tags paired with this row in the join table, by key |
+///
+/// Each relation gets a constant on the model, `Post::AUTHOR` (of the generated
+/// type `PostAuthorRelation`), with which to include it in a query
+/// (`.include(Post::COMMENTS.with(Comment::AUTHOR))`, nested as deep as needed)
+/// or load it lazily (`Post::AUTHOR.load(&session, &mut post)`). Every hop is
+/// one statement for all the parents of the hop, through the session's batch
+/// loaders. A relation field starts not loaded; reading it then is an error.
+///
+/// # Selective loading
+///
+/// A partial model selects some columns of a table:
+/// `#[model(table = "posts", partial_of = Post)]` on a struct whose fields are
+/// some of `Post`'s. Each field is checked against `Post` at compile time (a
+/// misspelt or mistyped field is a compile error at that field), and only its
+/// columns are selected. Partial models have relations of their own, to other
+/// partial models, so that related rows are selected partially too, with the
+/// same batching.
+///
+/// # Generated
+///
+/// `impl unokit::db::Model` (the key, the table, the columns, and the
+/// statements for SQLite and PostgreSQL as `&'static str`s), `impl
+/// unokit::db::ModelRow<DB>` for every engine whose column types fit (row
+/// mapping, parameter binding), and per relation a `Relation` type with its
+/// constant. `cargo expand` shows them.
+pub use unokit_macros::Model;
+
 /// Paths for generated code. Not public API: anything here may change in any release.
 #[doc(hidden)]
 pub mod __private {
@@ -244,6 +346,19 @@ pub mod __private {
     pub use unokit_runtime::batch::{
         BatchFn, BatchLoader, BatchStats, Load, LoadMany, LoaderCache, LoaderConfig, SharedCache,
     };
+
+    /// What `#[derive(Model)]` names.
+    pub mod db {
+        pub use unokit_runtime::db::checks::{
+            SameKey, assert_field_key, assert_model, assert_same_key, same_str,
+        };
+        pub use unokit_runtime::db::sqlx::error::BoxDynError;
+        pub use unokit_runtime::db::sqlx::{Arguments, Database, Error};
+        pub use unokit_runtime::db::{
+            Column, DbError, Engine, KeyColumn, Many, Model, ModelRow, One, Related, Relation,
+            RelationOn, Session, Shape, Statements, Target, With,
+        };
+    }
 }
 
 /// The README's examples, run as doctests.

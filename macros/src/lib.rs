@@ -8,6 +8,7 @@ mod batch_load;
 mod cache_key;
 mod cached;
 mod common;
+mod model;
 
 use proc_macro::TokenStream;
 
@@ -29,6 +30,13 @@ pub fn derive_cache_key(input: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn batch_load(args: TokenStream, input: TokenStream) -> TokenStream {
     batch_load::batch_load(args.into(), input.into()).into()
+}
+
+/// Maps a row struct to a table, with relation fields loaded through batch
+/// loaders. Documented in the `unokit` crate.
+#[proc_macro_derive(Model, attributes(model))]
+pub fn derive_model(input: TokenStream) -> TokenStream {
+    model::derive(input.into()).into()
 }
 
 #[cfg(test)]

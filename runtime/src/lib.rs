@@ -4,6 +4,7 @@
 
 pub mod batch;
 pub mod cache;
+pub mod db;
 pub mod key;
 
 pub use key::CacheKey;
