@@ -349,9 +349,7 @@ pub mod __private {
 
     /// What `#[derive(Model)]` names.
     pub mod db {
-        pub use unokit_runtime::db::checks::{
-            SameKey, assert_field_key, assert_model, assert_same_key, same_str,
-        };
+        pub use unokit_runtime::db::checks::{SameKey, assert_model, same_str};
         pub use unokit_runtime::db::sqlx::error::BoxDynError;
         pub use unokit_runtime::db::sqlx::{Arguments, Database, Error};
         pub use unokit_runtime::db::{

@@ -27,6 +27,7 @@ fn expand(attr: &syn::Attribute, mut item: syn::Item) -> TokenStream {
             let derived = args().to_string();
             match derived.as_str() {
                 "CacheKey" => crate::cache_key::derive(item),
+                "Model" => crate::model::derive(item),
                 other => panic!("no snapshot support for derive({other})"),
             }
         }

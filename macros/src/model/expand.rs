@@ -97,9 +97,15 @@ fn row_impl(input: &Input) -> TokenStream {
         Some(if field.relation.is_some() {
             quote!(#name: #db::Related::not_loaded())
         } else {
-            let at = Literal::usize_unsuffixed(*position);
+            let at = match *position {
+                0 => quote!(offset),
+                position => {
+                    let position = Literal::usize_unsuffixed(position);
+                    quote!(offset + #position)
+                }
+            };
             *position += 1;
-            quote!(#name: <#engine as #db::Engine>::get(row, offset + #at)?)
+            quote!(#name: <#engine as #db::Engine>::get(row, #at)?)
         })
     });
     let add = |field: &Field| {

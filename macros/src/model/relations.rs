@@ -119,7 +119,9 @@ impl<'a> Relation<'a> {
                     quote!(<#child as #db::Model>::Key),
                     quote!(#db::One),
                     quote!(#db::Shape::BelongsTo),
-                    quote!(::core::clone::Clone::clone(&parent.#key_field)),
+                    // The key field must have the related model's key type: checked
+                    // here, and reported at `key = ...`.
+                    quote_spanned!(key_field.span()=> #db::SameKey::<Self::Key>::to_key(&parent.#key_field)),
                     quote!(::core::option::Option::Some(#db::Model::key(child))),
                 )
             }
@@ -131,7 +133,7 @@ impl<'a> Relation<'a> {
                     quote!(#db::Many),
                     quote!(#db::Shape::HasMany { foreign_key: #column }),
                     quote!(#db::Model::key(parent)),
-                    quote!(::core::option::Option::Some(::core::clone::Clone::clone(&child.#foreign_key))),
+                    quote_spanned!(foreign_key.span()=> ::core::option::Option::Some(#db::SameKey::<Self::Key>::to_key(&child.#foreign_key))),
                 )
             }
             _ => {
@@ -151,6 +153,7 @@ impl<'a> Relation<'a> {
             }
         };
         let checks = self.checks();
+        let child_type = quote_spanned!(child.span()=> type Child = #child;);
         let doc = format!(
             " The `{}` relation of [`{parent}`]: {}.",
             field.ident,
@@ -185,7 +188,7 @@ impl<'a> Relation<'a> {
             #[automatically_derived]
             impl #db::Relation for #ty {
                 type Parent = #parent;
-                type Child = #child;
+                #child_type
                 type Key = #key;
                 type Arity = #arity;
                 const NAME: &'static str = #name;
@@ -246,44 +249,19 @@ impl<'a> Relation<'a> {
         }
     }
 
-    /// Checks spanned at the attribute: the related type is a model, and the
-    /// columns that link the rows have the type of the key they refer to.
+    /// Checks spanned at the attribute: the related type is a model. (The key
+    /// types are checked where the keys are read, in `parent_key` and `child_key`.)
     fn checks(&self) -> TokenStream {
         let private = private();
-        let db = quote!(#private::db);
-        let Self { input, attr, .. } = self;
-        let parent = &input.ident;
-        let child = attr.model.as_ref().expect("validated: the related model");
-        let is_model = quote_spanned!(child.span()=> #db::assert_model::<#child>(););
-        let keys = match self.kind().as_str() {
-            BELONGS_TO => {
-                let key = attr.key.as_ref().expect("validated");
-                let field_ty = &input.field(key).expect("validated: the key field").ty;
-                quote_spanned! {key.span()=>
-                    #db::assert_same_key::<#field_ty, <#child as #db::Model>::Key>();
-                }
-            }
-            HAS_MANY => {
-                let foreign_key = attr.foreign_key.as_ref().expect("validated");
-                let check = quote_spanned! {foreign_key.span()=>
-                    #db::assert_field_key(
-                        &child.#foreign_key,
-                        ::core::marker::PhantomData::<<#parent as #db::Model>::Key>,
-                    );
-                };
-                quote! {
-                    #[allow(dead_code)]
-                    fn __unokit_foreign_key(child: &#child) {
-                        #check
-                    }
-                }
-            }
-            _ => TokenStream::new(),
-        };
+        let child = self
+            .attr
+            .model
+            .as_ref()
+            .expect("validated: the related model");
+        let is_model = quote_spanned!(child.span()=> #private::db::assert_model::<#child>(););
         quote! {
             const _: () = {
                 #is_model
-                #keys
             };
         }
     }

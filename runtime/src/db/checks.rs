@@ -2,7 +2,6 @@
 //! wrong relation is reported there, in words about models.
 
 use super::model::Model;
-use std::marker::PhantomData;
 
 /// Two key types that must be the same.
 #[diagnostic::on_unimplemented(
@@ -10,20 +9,20 @@ use std::marker::PhantomData;
     label = "expected `{K}`",
     note = "a foreign key has the type of the primary key it refers to"
 )]
-pub trait SameKey<K> {}
+pub trait SameKey<K> {
+    /// The key, cloned.
+    fn to_key(&self) -> K;
+}
 
-impl<K> SameKey<K> for K {}
+impl<K: Clone> SameKey<K> for K {
+    #[inline]
+    fn to_key(&self) -> K {
+        self.clone()
+    }
+}
 
 /// Fails to compile unless `M` is a model.
 pub const fn assert_model<M: Model>() {}
-
-/// Fails to compile unless `F` and `K` are the same type.
-pub const fn assert_same_key<F: SameKey<K>, K>() {}
-
-/// Fails to compile unless `field` has type `K`.
-pub fn assert_field_key<F: SameKey<K>, K>(field: &F, key: PhantomData<K>) {
-    let _ = (field, key);
-}
 
 /// `a == b`, at compile time.
 #[must_use]

@@ -1,3 +1,4 @@
 //! placeholder
 
 pub mod batch_load;
+pub mod model;
