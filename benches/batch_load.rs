@@ -1,3 +1,10 @@
+//! Batch loading, in one run.
+//!
+//! Relations: the blog fixture (100 posts, each with an author and 10 comments,
+//! each comment with an author) from a SQLite file database, three levels deep:
+//! the naive N+1 loop (1201 statements), hand-written batching (4), unokit eager
+//! (4) and unokit lazy from 100 concurrent tasks (4).
+//!
 //! `BatchLoader` (the runtime of `#[batch_load]`) side by side with a direct call
 //! of the batch function, async-graphql's `DataLoader` and the `dataloader` crate.
 //!
@@ -25,6 +32,9 @@ use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 use unokit::batch::{BatchFn, BatchLoader};
 use unokit_benches::poll_all;
+
+#[path = "batch_load_blog.rs"]
+mod blog;
 
 const KEYS: u64 = 1_000;
 /// Every loader dispatches its batch when it holds all the keys.
@@ -187,9 +197,33 @@ fn per_key_overhead(c: &mut Criterion) {
     group.finish();
 }
 
+fn relations(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let pool = runtime.block_on(blog::database());
+    runtime.block_on(blog::check_all_equal(&pool));
+    let mut group = c.benchmark_group("batch_load/blog depth 3");
+    group.sample_size(20);
+    group.bench_function("naive N+1 (1201 statements)", |b| {
+        b.iter(|| runtime.block_on(async { black_box(blog::naive(&pool).await) }));
+    });
+    group.bench_function("hand-written batching (4 statements)", |b| {
+        b.iter(|| runtime.block_on(async { black_box(blog::hand_batched(&pool).await) }));
+    });
+    group.bench_function("unokit eager (4 statements)", |b| {
+        b.iter(|| runtime.block_on(async { black_box(blog::eager(&pool).await) }));
+    });
+    group.bench_function("unokit lazy, 100 tasks (4 statements)", |b| {
+        b.iter(|| runtime.block_on(async { black_box(blog::lazy_concurrent(&pool).await) }));
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_secs(1));
-    targets = per_key_overhead
+    targets = relations, per_key_overhead
 }
 criterion_main!(benches);

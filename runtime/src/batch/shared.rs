@@ -128,6 +128,10 @@ impl<F: BatchFn> Shared<F> {
             open,
             stats,
         } = state;
+        if entries.capacity() == 0 {
+            // Skip the first few doublings: a loader that loads one key loads more.
+            entries.reserve(FIRST_CAPACITY);
+        }
         match entries.entry(key) {
             MapEntry::Occupied(mut occupied) => match occupied.get() {
                 Entry::Primed(value) => {
@@ -198,7 +202,7 @@ impl<F: BatchFn> Shared<F> {
             dispatch::after_window(Arc::clone(self), Arc::clone(&batch));
             Open {
                 batch,
-                keys: Vec::new(),
+                keys: Vec::with_capacity(FIRST_CAPACITY.min(self.config.max_batch_size())),
                 wakers: Vec::new(),
             }
         });
@@ -362,6 +366,9 @@ fn keep_waker(wakers: &mut Vec<Waker>, slot: u32, waker: &Waker) -> u32 {
         add_waker(wakers, waker)
     }
 }
+
+/// What the entry map and a batch's key list start with.
+const FIRST_CAPACITY: usize = 32;
 
 /// Positions are `u32` to keep tickets small; a batch of 4 billion keys or
 /// waiters is not a batch.

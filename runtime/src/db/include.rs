@@ -6,6 +6,7 @@ use super::error::DbError;
 use super::model::ModelRow;
 use super::relation::{Arity, Relation, RelationOn, Target};
 use super::session::Session;
+use std::collections::HashMap;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
@@ -132,11 +133,20 @@ where
             .collect();
         nested.load(session, &mut rows).await?;
     }
+    // Parents sharing a key get clones; the last of them gets the found value.
+    let mut sharing: HashMap<&R::Key, usize> = HashMap::with_capacity(found.len());
+    for key in &keys {
+        *sharing.entry(key).or_default() += 1;
+    }
     for (parent, key) in parents.iter_mut().zip(&keys) {
-        let target: Target<R> = found
-            .get(key)
-            .cloned()
-            .ok_or(DbError::MissingRow { relation: R::NAME })?;
+        let left = sharing.get_mut(key).expect("every key was counted");
+        *left -= 1;
+        let target: Option<Target<R>> = if *left == 0 {
+            found.remove(key)
+        } else {
+            found.get(key).cloned()
+        };
+        let target = target.ok_or(DbError::MissingRow { relation: R::NAME })?;
         R::related_mut(parent).set(target);
     }
     Ok(())
