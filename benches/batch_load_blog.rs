@@ -102,7 +102,8 @@ pub async fn naive(pool: &SqlitePool) -> Vec<Post> {
             .fetch_one(pool)
             .await
             .unwrap();
-        post.author.set(<Author as ModelRow<Sqlite>>::from_row(&author, 0).unwrap());
+        post.author
+            .set(<Author as ModelRow<Sqlite>>::from_row(&author, 0).unwrap());
         let mut comments: Vec<Comment> = rows(
             &sqlx::query(&comments_sql)
                 .bind(post.id)
@@ -116,7 +117,9 @@ pub async fn naive(pool: &SqlitePool) -> Vec<Post> {
                 .fetch_one(pool)
                 .await
                 .unwrap();
-            comment.author.set(<Author as ModelRow<Sqlite>>::from_row(&author, 0).unwrap());
+            comment
+                .author
+                .set(<Author as ModelRow<Sqlite>>::from_row(&author, 0).unwrap());
         }
         post.comments.set(comments);
     }
