@@ -13,7 +13,7 @@ struct Author {
 struct Post {
     #[model(primary_key)]
     id: i64,
-    author_id: String,
+    author_id: i32,
     #[model(belongs_to(Author, key = author_id))]
     author: Related<Author>,
 }
