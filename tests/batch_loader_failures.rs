@@ -163,3 +163,46 @@ fn loading_outside_a_tokio_runtime_says_so() {
     let mut load = loader.load(1);
     let _ = poll_once(&mut load);
 }
+
+#[tokio::test]
+async fn clearing_a_key_of_the_open_batch_neither_fetches_it_twice_nor_loses_it() {
+    let recorder = Recorder::default();
+    let loader = BatchLoader::new(recorder.clone());
+    let mut first = loader.load(3);
+    assert!(poll_once(&mut first).is_pending());
+    loader.clear(&3);
+    let mut second = loader.load(3); // the key goes into the open batch again
+    assert!(poll_once(&mut second).is_pending());
+    loader.prime(4, 44);
+    loader.clear(&4);
+    let third = loader.load(4);
+    let (first, second, third) = futures::join!(first, second, third);
+    assert_eq!(
+        (first.unwrap(), second.unwrap(), third.unwrap()),
+        (Some(30), Some(30), Some(40))
+    );
+    assert_eq!(recorder.calls(), vec![vec![3, 4]], "each key once");
+}
+
+#[tokio::test]
+async fn a_key_cleared_while_its_batch_runs_still_gets_its_value() {
+    let (recorder, gate) = Recorder::gated();
+    let loader = BatchLoader::new(recorder.clone());
+    let first = tokio::spawn({
+        let loader = loader.clone();
+        async move { loader.load(5).await }
+    });
+    while recorder.calls().is_empty() {
+        tokio::task::yield_now().await;
+    }
+    loader.clear(&5);
+    loader.prime(6, 66);
+    gate.add_permits(2);
+    assert_eq!(first.await.unwrap().unwrap(), Some(50));
+    assert_eq!(
+        loader.load(5).await.unwrap(),
+        Some(50),
+        "fetched again after the clear"
+    );
+    assert_eq!(recorder.calls().len(), 2);
+}

@@ -6,9 +6,10 @@
 //! batch with an error: no waiter hangs.
 
 use super::error::LoadError;
-use super::fetch::{BatchFn, BatchMap};
+use super::fetch::BatchFn;
 use super::shared::{Cell, Closed, Shared};
 use std::any::Any;
+use std::collections::HashSet;
 use std::future::{Future, poll_fn};
 use std::panic::{self, AssertUnwindSafe};
 use std::pin::pin;
@@ -44,19 +45,32 @@ fn spawn(task: impl Future<Output = ()> + Send + 'static) {
 }
 
 async fn run<F: BatchFn>(shared: &Shared<F>, closed: Closed<F>) {
-    let Closed { batch, keys } = closed;
-    let guard = FinishOnDrop(&batch);
-    let outcome = match catch_unwind(shared.fetch.load(&keys)).await {
-        Ok(Ok(mut map)) => Ok(keys.iter().map(|key| map.take(key)).collect::<Vec<_>>()),
+    let guard = FinishOnDrop(&closed.batch);
+    // A dirty batch may hold a key twice; the batch function gets each once.
+    let distinct: Vec<F::Key>;
+    let keys: &[F::Key] = if closed.dirty {
+        let mut seen = HashSet::with_capacity(closed.keys.len());
+        distinct = closed
+            .keys
+            .iter()
+            .filter(|key| seen.insert(*key))
+            .cloned()
+            .collect();
+        &distinct
+    } else {
+        &closed.keys
+    };
+    let outcome = match catch_unwind(shared.fetch.load(keys)).await {
+        Ok(Ok(map)) => Ok(shared.settle(&closed, map)),
         Ok(Err(error)) => Err(LoadError::Batch(Arc::new(error))),
         Err(message) => Err(LoadError::Panicked(message)),
     };
     if let Ok(values) = &outcome {
-        shared.remember(&keys, values);
+        shared.remember(&closed.keys, values);
     }
-    batch.finish(outcome);
+    closed.batch.finish(outcome);
     drop(guard);
-    shared.forget(&keys, &batch);
+    shared.forget(&closed.keys, &closed.batch);
 }
 
 /// Finishes the batch with an error if the task ends without finishing it: when

@@ -48,15 +48,15 @@ pub trait BatchFn: Send + Sync + 'static {
     ) -> impl Future<Output = Result<Self::Map, Self::Error>> + Send;
 }
 
-/// The map a [`BatchFn`] returns, from which the loader takes each key's value.
+/// The map a [`BatchFn`] returns, from which the loader gives each key its value.
 ///
 /// ```
 /// use std::collections::HashMap;
 /// use unokit::batch::BatchMap;
 ///
-/// let mut map = HashMap::from([(1, "one")]);
-/// assert_eq!(map.take(&1), Some("one"));
-/// assert_eq!(map.take(&1), None);
+/// let map = HashMap::from([(1, "one")]);
+/// assert_eq!(BatchMap::get(&map, &1), Some(&"one"));
+/// assert_eq!(map.into_pairs().collect::<Vec<_>>(), [(1, "one")]);
 /// ```
 #[diagnostic::on_unimplemented(
     message = "a batch function must return a map keyed by its key type `{K}`, with values `{V}`; `{Self}` is not one",
@@ -64,20 +64,31 @@ pub trait BatchFn: Send + Sync + 'static {
     note = "return `HashMap<{K}, {V}>` or `BTreeMap<{K}, {V}>`, keyed like the keys slice"
 )]
 pub trait BatchMap<K, V> {
-    /// Removes and returns the value of `key`.
-    fn take(&mut self, key: &K) -> Option<V>;
+    /// The value of `key`.
+    fn get(&self, key: &K) -> Option<&V>;
+
+    /// Every key and value, in any order.
+    fn into_pairs(self) -> impl Iterator<Item = (K, V)>;
 }
 
 impl<K: Hash + Eq, V, S: BuildHasher> BatchMap<K, V> for HashMap<K, V, S> {
     #[inline]
-    fn take(&mut self, key: &K) -> Option<V> {
-        self.remove(key)
+    fn get(&self, key: &K) -> Option<&V> {
+        HashMap::get(self, key)
+    }
+
+    fn into_pairs(self) -> impl Iterator<Item = (K, V)> {
+        self.into_iter()
     }
 }
 
 impl<K: Ord, V> BatchMap<K, V> for BTreeMap<K, V> {
     #[inline]
-    fn take(&mut self, key: &K) -> Option<V> {
-        self.remove(key)
+    fn get(&self, key: &K) -> Option<&V> {
+        BTreeMap::get(self, key)
+    }
+
+    fn into_pairs(self) -> impl Iterator<Item = (K, V)> {
+        self.into_iter()
     }
 }

@@ -4,7 +4,7 @@ use super::cell::{BatchCell, read};
 use super::config::{LoaderCache, LoaderConfig};
 use super::dispatch;
 use super::error::LoadError;
-use super::fetch::BatchFn;
+use super::fetch::{BatchFn, BatchMap};
 use super::shared_cache::SharedCache;
 use super::stats::BatchStats;
 use std::collections::HashMap;
@@ -50,12 +50,17 @@ struct Open<F: BatchFn> {
     batch: Arc<Cell<F>>,
     keys: Vec<F::Key>,
     wakers: Vec<Waker>,
+    /// An entry of this batch was cleared or primed: a later load of that key
+    /// may have put it in `keys` again.
+    dirty: bool,
 }
 
 /// A batch that accepts no more keys, ready to run.
 pub(crate) struct Closed<F: BatchFn> {
     pub(crate) batch: Arc<Cell<F>>,
     pub(crate) keys: Vec<F::Key>,
+    /// `keys` may hold a key twice, and its entries may not all point here.
+    pub(crate) dirty: bool,
 }
 
 /// What a load finds under the lock.
@@ -204,6 +209,7 @@ impl<F: BatchFn> Shared<F> {
                 batch,
                 keys: Vec::with_capacity(FIRST_CAPACITY.min(self.config.max_batch_size())),
                 wakers: Vec::new(),
+                dirty: false,
             }
         });
         let index = index_of(batch.keys.len());
@@ -266,6 +272,50 @@ impl<F: BatchFn> Shared<F> {
         Watch::Slot(keep_waker(&mut waiters.wakers, slot, waker))
     }
 
+    /// Each key's value from the batch function's map, by position.
+    ///
+    /// The entries of a batch point at their positions, so the values are
+    /// placed by one lookup in the loader's own map (a fast hasher) rather
+    /// than one in the user's. Values whose entry changed while the batch ran
+    /// are placed through a map of the positions; a dirty batch, which may
+    /// hold a key twice, gives every position of a key its value.
+    pub(crate) fn settle(&self, closed: &Closed<F>, map: F::Map) -> Vec<Option<F::Value>> {
+        let keys = &closed.keys;
+        let mut values: Vec<Option<F::Value>> = (0..keys.len()).map(|_| None).collect();
+        if closed.dirty {
+            for (position, key) in keys.iter().enumerate() {
+                values[position] = map.get(key).cloned();
+            }
+            return values;
+        }
+        let mut strays = Vec::new();
+        {
+            let state = self.lock();
+            for (key, value) in map.into_pairs() {
+                match state.entries.get(&key) {
+                    Some(Entry::Batched { batch, index }) if Arc::ptr_eq(batch, &closed.batch) => {
+                        values[*index as usize] = Some(value);
+                    }
+                    _ => strays.push((key, value)),
+                }
+            }
+        }
+        if !strays.is_empty() {
+            let positions: HashMap<&F::Key, usize, foldhash::fast::RandomState> = keys
+                .iter()
+                .enumerate()
+                .map(|(position, key)| (key, position))
+                .collect();
+            for (key, value) in strays {
+                // A key the batch function was not asked for is dropped.
+                if let Some(&position) = positions.get(&key) {
+                    values[position] = Some(value);
+                }
+            }
+        }
+        values
+    }
+
     /// After a batch ran, before its waiters are woken: moka learns the values.
     pub(crate) fn remember(&self, keys: &[F::Key], values: &[Option<F::Value>]) {
         if let Store::Moka(cache) = &self.store {
@@ -299,21 +349,41 @@ impl<F: BatchFn> Shared<F> {
             cache.insert(key, value);
             return;
         }
-        self.lock().entries.insert(key, Entry::Primed(value));
+        let mut state = self.lock();
+        let replaced = state.entries.insert(key, Entry::Primed(value));
+        state.mark_if_open(replaced.as_ref());
     }
 
     pub(crate) fn clear(&self, key: &F::Key) {
         if let Store::Moka(cache) = &self.store {
             cache.invalidate(key);
         }
-        self.lock().entries.remove(key);
+        let mut state = self.lock();
+        let removed = state.entries.remove(key);
+        state.mark_if_open(removed.as_ref());
     }
 
     pub(crate) fn clear_all(&self) {
         if let Store::Moka(cache) = &self.store {
             cache.invalidate_all();
         }
-        self.lock().entries.clear();
+        let mut state = self.lock();
+        state.entries.clear();
+        if let Some(open) = &mut state.open {
+            open.dirty = true;
+        }
+    }
+}
+
+impl<F: BatchFn> State<F> {
+    /// Marks the open batch dirty if `entry` pointed into it: its key is still
+    /// in the batch, and the next load of it will add it again.
+    fn mark_if_open(&mut self, entry: Option<&Entry<F>>) {
+        if let (Some(Entry::Batched { batch, .. }), Some(open)) = (entry, &mut self.open) {
+            if Arc::ptr_eq(batch, &open.batch) {
+                open.dirty = true;
+            }
+        }
     }
 }
 
@@ -325,13 +395,14 @@ fn close<F: BatchFn>(open: &mut Option<Open<F>>, stats: &mut BatchStats) -> Opti
         batch,
         keys,
         wakers,
+        dirty,
     } = open.take()?;
     batch.waiters().wakers = wakers;
     let size = keys.len() as u64;
     stats.batches += 1;
     stats.keys_fetched += size;
     stats.largest_batch = stats.largest_batch.max(size);
-    Some(Closed { batch, keys })
+    Some(Closed { batch, keys, dirty })
 }
 
 fn watch<F: BatchFn>(open: &mut Option<Open<F>>, batch: &Arc<Cell<F>>, waker: &Waker) -> Watch {
