@@ -219,6 +219,7 @@ fn relations(c: &mut Criterion) {
         b.iter(|| runtime.block_on(async { black_box(blog::lazy_concurrent(&pool).await) }));
     });
     group.finish();
+    runtime.block_on(blog::remove(pool));
 }
 
 criterion_group! {

@@ -57,9 +57,23 @@ const SCHEMA: &str = "
         INSERT INTO comments SELECT x, (x - 1) / 10 + 1, x * 7 % 40 + 1, 'comment ' || x FROM n;
 ";
 
+fn path() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("unokit-bench-blog-{}.db", std::process::id()))
+}
+
+/// Closes `pool` and removes its database files.
+pub async fn remove(pool: SqlitePool) {
+    pool.close().await;
+    for suffix in ["", "-wal", "-shm"] {
+        let mut file = path().into_os_string();
+        file.push(suffix);
+        let _ = std::fs::remove_file(file);
+    }
+}
+
 /// A fresh, seeded SQLite file database in the temporary directory.
 pub async fn database() -> SqlitePool {
-    let path = std::env::temp_dir().join(format!("unokit-bench-blog-{}.db", std::process::id()));
+    let path = path();
     let options = SqliteConnectOptions::new()
         .filename(&path)
         .create_if_missing(true)

@@ -178,7 +178,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             (1.0 - ratio) * 100.0,
         );
     }
+    pool.close().await;
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", database_path().display()));
+    }
     Ok(())
+}
+
+fn database_path() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("unokit-blog-example-{}.db", std::process::id()))
 }
 
 /// What one way took: the statements SQLite ran, and the best time of a few runs.
@@ -211,9 +219,8 @@ where
 
 /// A fresh SQLite file, seeded in three statements.
 async fn database() -> Result<SqlitePool, sqlx::Error> {
-    let path = std::env::temp_dir().join(format!("unokit-blog-example-{}.db", std::process::id()));
     let options = SqliteConnectOptions::new()
-        .filename(&path)
+        .filename(database_path())
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal);
     let pool = SqlitePoolOptions::new()

@@ -67,6 +67,8 @@ impl<DB: Engine> Session<DB> {
         }
     }
 
+    /// Applies a setting. Settings come first: a session already cloned or
+    /// loaded through shares its loaders, which the setting would not reach.
     fn configure(mut self, change: impl FnOnce(&mut Inner<DB>)) -> Self {
         let inner = Arc::get_mut(&mut self.inner)
             .expect("configure a session before cloning it or loading through it");
@@ -76,6 +78,10 @@ impl<DB: Engine> Session<DB> {
 
     /// Makes every lazy load an error ([`DbError::LazyLoadInStrictMode`]): in tests
     /// that guard against N+1 queries, every relation must be included eagerly.
+    ///
+    /// # Panics
+    ///
+    /// If the session was cloned or loaded through before: configure it first.
     #[must_use]
     pub fn strict(self) -> Self {
         self.configure(|inner| inner.strict = true)
@@ -84,12 +90,20 @@ impl<DB: Engine> Session<DB> {
     /// Batching of the session's loaders: `max_batch`, `window`. The cache
     /// setting is not used: a session caches for its life, and across sessions
     /// through a [`RelationCache`].
+    ///
+    /// # Panics
+    ///
+    /// If the session was cloned or loaded through before: configure it first.
     #[must_use]
     pub fn with_loader_config(self, config: LoaderConfig) -> Self {
         self.configure(|inner| inner.config = config)
     }
 
     /// Caches loaded relations in `cache`, shared with other sessions.
+    ///
+    /// # Panics
+    ///
+    /// If the session was cloned or loaded through before: configure it first.
     #[must_use]
     pub fn with_relation_cache(self, cache: RelationCache) -> Self {
         self.configure(|inner| inner.cache = Some(cache))
