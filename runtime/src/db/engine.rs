@@ -11,7 +11,7 @@ use std::pin::Pin;
 /// A future that runs one statement.
 pub type StatementFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, sqlx::Error>> + Send + 'a>>;
 
-/// A database unokit's models run on: [`sqlx::Sqlite`], and [`sqlx::Postgres`]
+/// A database unokit's models run on: [`sqlx::Sqlite`], and `sqlx::Postgres`
 /// with the `postgres` feature.
 ///
 /// ```
