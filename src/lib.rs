@@ -11,6 +11,11 @@
 //!   generate a dependency-injection container whose resolution paths are field
 //!   accesses, with singleton, scoped and transient lifetimes; [`task`] has the
 //!   task group, cleanup guard and object pool it runs on.
+//! - [`#[batch_load]`](macro@batch_load) turns a "load many by keys" function into a
+//!   batch loader (a `DataLoader`): N+1 loads become one call per batch.
+//! - [`#[derive(Model)]`](derive@Model) maps a row struct to a table on sqlx
+//!   (SQLite; PostgreSQL with the `postgres` feature), with relations loaded eagerly
+//!   or lazily through batch loaders: one statement per relation hop.
 //!
 //! List `unokit` alone in `Cargo.toml`: generated code reaches moka and the runtime
 //! through this crate. To read what a macro generated, run `cargo expand`
@@ -26,6 +31,10 @@ pub use unokit_runtime::select;
 
 #[cfg(feature = "axum")]
 pub use unokit_runtime::http;
+
+pub use unokit_runtime::batch;
+
+pub use unokit_runtime::db;
 
 /// The key of a cache entry: derive it with `#[derive(CacheKey)]`.
 ///
@@ -370,6 +379,187 @@ pub use unokit_macros::injectable;
 /// container and its scopes are `Send + Sync` (services must be).
 pub use unokit_macros::container;
 
+/// Generates a batch loader (a `DataLoader`) for an `async fn` that loads many
+/// values by their keys: the loads made while a batch is open become one call.
+///
+/// ```
+/// use std::collections::HashMap;
+/// use unokit::batch_load;
+///
+/// /// Stands in for a connection pool.
+/// struct Db {
+///     names: HashMap<i64, String>,
+/// }
+///
+/// #[batch_load(max_batch = 500, window = "1ms")]
+/// async fn names_by_id(#[ctx] db: &Db, ids: &[i64]) -> Result<HashMap<i64, String>, std::io::Error> {
+///     // One query for the whole batch: `SELECT id, name FROM users WHERE id IN (...)`.
+///     Ok(ids.iter().filter_map(|id| Some((*id, db.names.get(id)?.clone()))).collect())
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
+/// let db = Db { names: HashMap::from([(1, "ada".to_owned()), (2, "grace".to_owned())]) };
+/// let loader = NamesByIdLoader::new(db); // one per request
+/// let (ada, grace, nobody) = futures::join!(loader.load(1), loader.load(2), loader.load(3));
+/// assert_eq!(ada.unwrap().as_deref(), Some("ada"));
+/// assert_eq!(grace.unwrap().as_deref(), Some("grace"));
+/// assert_eq!(nobody.unwrap(), None); // missing from the map: `None`, not an error
+/// assert_eq!(loader.stats().batches, 1); // three loads, one call
+/// # });
+/// ```
+///
+/// # The function
+///
+/// An `async fn`, not a method, not generic, taking:
+/// - any number of `#[ctx]` arguments, which the loader stores and passes to
+///   every call: `#[ctx] pool: &Pool` is stored as a `Pool` and lent to each
+///   call; an owned `#[ctx] pool: Pool` is cloned for each call;
+/// - one keys parameter `&[K]`: the distinct keys of one batch, at most
+///   `max_batch` of them. `K` must be `Hash + Eq + Clone + Send + Sync +
+///   'static`: integers, strings, tuples, your own types (derive `Hash`,
+///   `PartialEq`, `Eq`, `Clone`, and `CacheKey` if they key caches too);
+///
+/// and returning `Result<HashMap<K, V>, E>`, or `HashMap<K, V>` / `BTreeMap<K, V>`
+/// alone. A key missing from the map loads as `Ok(None)`. `V` must be `Clone`
+/// (return `Arc<V>` if cloning is costly); `E` need not be.
+///
+/// # The loader type
+///
+/// `names_by_id` gets `NamesByIdLoader` (the function's name in `UpperCamelCase`
+/// and `Loader`; `loader = Name` chooses another), with the function's
+/// visibility, and `NamesByIdLoaderFn`, the batch function with its context:
+///
+/// | item | does |
+/// |---|---|
+/// | `new(ctx args)` | a loader with the attribute's configuration (`Default` when there is no context) |
+/// | `with_shared_cache(ctx args, cache)` | a loader whose values live in a [`batch::SharedCache`] other loaders share |
+/// | `load(key)` | the key's value, `Result<Option<V>, LoadError<E>>`, from the next batch or the cache |
+/// | `load_many(keys)` | `Result<HashMap<K, V>, LoadError<E>>`, in as few batches as `max_batch` allows |
+/// | `prime(key, value)`, `clear(&key)`, `clear_all()` | the cache by hand |
+/// | `stats()` | [`batch::BatchStats`]: loads, cache hits, batches, keys per batch |
+/// | `CONFIG` | the [`batch::LoaderConfig`] the options give |
+///
+/// The contract (one call per open batch, `max_batch` as a hard cap, keys fetched
+/// once even against batches in flight, errors and panics reaching every waiter,
+/// cancellation) is [`batch::BatchLoader`]'s. Loads must run on a Tokio runtime:
+/// each batch runs in a task of its own.
+///
+/// # Options
+///
+/// | option | meaning |
+/// |---|---|
+/// | `max_batch = 500` | at most this many keys per call (default 1000); a full batch is dispatched at once |
+/// | `window = "1ms"` | how long a batch stays open after its first key (default: until the loading task yields) |
+/// | `capacity = 10_000`, `ttl = "5m"` | cache on moka, bounded: for a loader shared between requests |
+/// | `no_cache` | cache nothing; keys still share batches in flight |
+/// | `loader = AuthorLoader` | the loader type's name |
+///
+/// # Per request or shared
+///
+/// By default the cache lives as long as the loader and is unbounded: make a
+/// loader per request. To share loaded values between requests, either keep one
+/// loader (in your application state) and bound it with `capacity`/`ttl`, or
+/// make loaders per request with `with_shared_cache` over one
+/// [`batch::SharedCache`], which you can also invalidate when you write.
+pub use unokit_macros::batch_load;
+
+/// Maps a row struct to a table: column list, statements for each engine, row
+/// mapping, and relation fields loaded through batch loaders. The runtime side
+/// is [`db`]: load models through a [`db::Session`].
+///
+/// ```
+/// use unokit::Model;
+/// use unokit::db::{Related, Session};
+/// use unokit::db::sqlx::sqlite::SqlitePoolOptions;
+///
+/// #[derive(Model, Clone, Debug, PartialEq)]
+/// #[model(table = "authors")]
+/// struct Author {
+///     #[model(primary_key)]
+///     id: i64,
+///     name: String,
+/// }
+///
+/// #[derive(Model, Clone, Debug, PartialEq)]
+/// #[model(table = "posts")]
+/// struct Post {
+///     #[model(primary_key)]
+///     id: i64,
+///     title: String,
+///     author_id: i64,
+///     #[model(belongs_to(Author, key = author_id))]
+///     author: Related<Author>,
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let pool = SqlitePoolOptions::new().max_connections(1).connect("sqlite::memory:").await?;
+/// unokit::db::sqlx::raw_sql(
+///     "CREATE TABLE authors (id BIGINT PRIMARY KEY, name TEXT NOT NULL);
+///      CREATE TABLE posts (id BIGINT PRIMARY KEY, title TEXT NOT NULL, author_id BIGINT NOT NULL);",
+/// )
+/// .execute(&pool)
+/// .await?;
+/// let session = Session::new(pool); // one per request
+/// session.insert(&Author { id: 1, name: "ada".into() }).await?;
+/// for id in 1..=3 {
+///     let title = format!("post {id}");
+///     session.insert(&Post { id, title, author_id: 1, author: Related::default() }).await?;
+/// }
+///
+/// // Eagerly: one statement for the posts, one for all their authors.
+/// let posts = session.query::<Post>().include(Post::AUTHOR).all().await?;
+/// assert_eq!(posts[2].author.get()?.name, "ada");
+///
+/// // Lazily: explicit, and batched with concurrent lazy loads.
+/// let mut post = session.find::<Post>(2).await?.expect("post 2");
+/// assert!(post.author.get().is_err()); // not loaded: an error, never a hidden query
+/// assert_eq!(Post::AUTHOR.load(&session, &mut post).await?.name, "ada");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # }).unwrap();
+/// ```
+///
+/// # The struct
+///
+/// `#[model(table = "posts")]` names the table (letters, digits, `_`,
+/// optionally `schema.table`). Each field is a column of the same name, except
+/// relation fields. One field is `#[model(primary_key)]`. The struct must be
+/// `Clone`; column types are sqlx's (`i64`, `String`, `bool`, `f64`,
+/// `Option<T>`, …).
+///
+/// # Relations
+///
+/// | attribute | field | loads |
+/// |---|---|---|
+/// | `belongs_to(Author, key = author_id)` | `Related<Author>` | the author whose key is this row's `author_id` |
+/// | `has_many(Comment, foreign_key = post_id)` | `Related<Vec<Comment>>` | the comments whose `post_id` is this row's key, by key |
+/// | `many_to_many(Tag, through = "post_tags", local = post_id, remote = tag_id)` | `Related<Vec<Tag>>` | the tags paired with this row in the join table, by key |
+///
+/// Each relation gets a constant on the model, `Post::AUTHOR` (of the generated
+/// type `PostAuthorRelation`), with which to include it in a query
+/// (`.include(Post::COMMENTS.with(Comment::AUTHOR))`, nested as deep as needed)
+/// or load it lazily (`Post::AUTHOR.load(&session, &mut post)`). Every hop is
+/// one statement for all the parents of the hop, through the session's batch
+/// loaders. A relation field starts not loaded; reading it then is an error.
+///
+/// # Selective loading
+///
+/// A partial model selects some columns of a table:
+/// `#[model(table = "posts", partial_of = Post)]` on a struct whose fields are
+/// some of `Post`'s. Each field is checked against `Post` at compile time (a
+/// misspelt or mistyped field is a compile error at that field), and only its
+/// columns are selected. Partial models have relations of their own, to other
+/// partial models, so that related rows are selected partially too, with the
+/// same batching.
+///
+/// # Generated
+///
+/// `impl unokit::db::Model` (the key, the table, the columns, and the
+/// statements for SQLite and PostgreSQL as `&'static str`s), `impl
+/// unokit::db::ModelRow<DB>` for every engine whose column types fit (row
+/// mapping, parameter binding), and per relation a `Relation` type with its
+/// constant. `cargo expand` shows them.
+pub use unokit_macros::Model;
+
 /// Paths for generated code. Not public API: anything here may change in any release.
 #[doc(hidden)]
 pub mod __private {
@@ -387,6 +577,24 @@ pub mod __private {
     }
 
     pub use unokit_runtime::{di, task};
+
+    pub use unokit_runtime::batch::checks::{
+        assert_batch_error, assert_batch_key, assert_batch_value,
+    };
+    pub use unokit_runtime::batch::{
+        BatchFn, BatchLoader, BatchStats, Load, LoadMany, LoaderCache, LoaderConfig, SharedCache,
+    };
+
+    /// What `#[derive(Model)]` names.
+    pub mod db {
+        pub use unokit_runtime::db::checks::{SameKey, assert_model, same_str};
+        pub use unokit_runtime::db::sqlx::error::BoxDynError;
+        pub use unokit_runtime::db::sqlx::{Arguments, Database, Error};
+        pub use unokit_runtime::db::{
+            Column, DbError, Engine, KeyColumn, Many, Model, ModelRow, One, Related, Relation,
+            RelationOn, Session, Shape, Statements, Target, With,
+        };
+    }
 }
 
 /// The README's examples, run as doctests.

@@ -4,11 +4,13 @@
 //! Each macro lives in its own module, split into `parse` (read the input),
 //! `validate` (check every rule, collecting all errors) and `expand` (generate).
 
+mod batch_load;
 mod cache_key;
 mod cached;
 mod common;
 mod container;
 mod injectable;
+mod model;
 mod partial_response;
 
 use proc_macro::TokenStream;
@@ -44,6 +46,20 @@ pub fn injectable(args: TokenStream, input: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn container(args: TokenStream, input: TokenStream) -> TokenStream {
     container::container(args.into(), input.into()).into()
+}
+
+/// Generates a batch loader (a DataLoader) for an `async fn` that loads many
+/// values by their keys. Documented in the `unokit` crate.
+#[proc_macro_attribute]
+pub fn batch_load(args: TokenStream, input: TokenStream) -> TokenStream {
+    batch_load::batch_load(args.into(), input.into()).into()
+}
+
+/// Maps a row struct to a table, with relation fields loaded through batch
+/// loaders. Documented in the `unokit` crate.
+#[proc_macro_derive(Model, attributes(model))]
+pub fn derive_model(input: TokenStream) -> TokenStream {
+    model::derive(input.into()).into()
 }
 
 #[cfg(test)]

@@ -25,10 +25,12 @@ fn expand(attr: &syn::Attribute, mut item: syn::Item) -> TokenStream {
         "partial_response" => crate::partial_response::partial_response(args(), item),
         "injectable" => crate::injectable::injectable(args(), item),
         "container" => crate::container::container(args(), item),
+        "batch_load" => crate::batch_load::batch_load(args(), item),
         "derive" => {
             let derived = args().to_string();
             match derived.as_str() {
                 "CacheKey" => crate::cache_key::derive(item),
+                "Model" => crate::model::derive(item),
                 other => panic!("no snapshot support for derive({other})"),
             }
         }
@@ -84,6 +86,7 @@ fn ours(attrs: &[syn::Attribute]) -> syn::Attribute {
                 "partial_response",
                 "injectable",
                 "container",
+                "batch_load",
             ]
             .iter()
             .any(|name| attr.path().is_ident(name))

@@ -2,12 +2,14 @@
 //! generated code calls. Use it through the `unokit` crate, which re-exports it.
 #![deny(missing_docs)]
 
+pub mod batch;
 pub mod cache;
+pub mod db;
+pub mod di;
 #[cfg(feature = "axum")]
 pub mod http;
 pub mod key;
 pub mod select;
+pub mod task;
 
 pub use key::CacheKey;
-pub mod di;
-pub mod task;

@@ -1,5 +1,6 @@
 //! What every macro of unokit shares.
 
+pub(crate) mod case;
 pub(crate) mod ctxt;
 pub(crate) mod duration;
 pub(crate) mod fallback;

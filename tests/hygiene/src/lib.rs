@@ -38,7 +38,9 @@ trait Send {}
 #[allow(dead_code)]
 trait Sync {}
 
+pub mod batch_load;
 pub mod injectable;
+pub mod model;
 pub mod partial_response;
 
 /// Uses of every macro, in a module without the prelude at all.

@@ -1,0 +1,318 @@
+//! N+1 queries, and how unokit removes them.
+//!
+//! Creates an embedded SQLite database (a file in the temporary directory),
+//! seeds a blog: 100 posts, each with an author and 10 comments, each comment
+//! with an author. Then loads every post with its author and its comments with
+//! their authors, three ways, counting the statements SQLite runs:
+//!
+//! 1. naively, the way a loop over parents does: 1 + 100 + 100 + 1000 statements;
+//! 2. with unokit, eagerly: `include` the relations, one statement per hop;
+//! 3. with unokit, lazily, from 100 concurrent tasks: each task loads its own
+//!    post's relations, and the session's batch loaders still make it one
+//!    statement per hop.
+//!
+//! `cargo run --example blog --release`
+
+use futures::future::join_all;
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::time::{Duration, Instant};
+use unokit::Model;
+use unokit::db::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use unokit::db::sqlx::{self, Sqlite, SqlitePool};
+use unokit::db::{DbError, Model as _, ModelRow, Related, Session};
+
+// ---- The models -----------------------------------------------------------
+// Each struct is a table; `Related` fields are relations, loaded through
+// batch loaders and never by a hidden query.
+
+#[derive(Model, Clone, Debug, PartialEq)]
+#[model(table = "authors")]
+struct Author {
+    #[model(primary_key)]
+    id: i64,
+    name: String,
+}
+
+#[derive(Model, Clone, Debug, PartialEq)]
+#[model(table = "posts")]
+struct Post {
+    #[model(primary_key)]
+    id: i64,
+    title: String,
+    author_id: i64,
+    #[model(belongs_to(Author, key = author_id))]
+    author: Related<Author>,
+    #[model(has_many(Comment, foreign_key = post_id))]
+    comments: Related<Vec<Comment>>,
+}
+
+#[derive(Model, Clone, Debug, PartialEq)]
+#[model(table = "comments")]
+struct Comment {
+    #[model(primary_key)]
+    id: i64,
+    post_id: i64,
+    author_id: i64,
+    body: String,
+    #[model(belongs_to(Author, key = author_id))]
+    author: Related<Author>,
+}
+
+// ---- The three ways -------------------------------------------------------
+
+/// What a loop over parents does: a statement per post for its author and its
+/// comments, and one per comment for its author.
+async fn naive(pool: &SqlitePool) -> Result<Vec<Post>, DbError> {
+    let read = |row: &sqlx::sqlite::SqliteRow| <Post as ModelRow<Sqlite>>::from_row(row, 0);
+    let mut posts = sqlx::query(Post::SQLITE.select_all)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(read)
+        .collect::<Result<Vec<_>, _>>()?;
+    let comments_sql = format!("{} WHERE post_id = ? ORDER BY id", Comment::SQLITE.select);
+    for post in &mut posts {
+        post.author.set(author(pool, post.author_id).await?);
+        let rows = sqlx::query(&comments_sql)
+            .bind(post.id)
+            .fetch_all(pool)
+            .await?;
+        let mut comments = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let mut comment = <Comment as ModelRow<Sqlite>>::from_row(row, 0)?;
+            comment.author.set(author(pool, comment.author_id).await?);
+            comments.push(comment);
+        }
+        post.comments.set(comments);
+    }
+    Ok(posts)
+}
+
+async fn author(pool: &SqlitePool, id: i64) -> Result<Author, DbError> {
+    let row = sqlx::query(Author::SQLITE.by_key)
+        .bind(id)
+        .fetch_one(pool)
+        .await?;
+    Ok(<Author as ModelRow<Sqlite>>::from_row(&row, 0)?)
+}
+
+/// unokit, eagerly: the relations to load are named up front, checked at
+/// compile time, and each hop is one statement for all the parents.
+async fn eager(pool: &SqlitePool) -> Result<Vec<Post>, DbError> {
+    let session = Session::new(pool.clone()); // one per request
+    session
+        .query::<Post>()
+        .include(Post::AUTHOR)
+        .include(Post::COMMENTS.with(Comment::AUTHOR))
+        .all()
+        .await
+}
+
+/// unokit, lazily: each task loads its post's relations when it needs them.
+/// The loads are explicit (`Post::AUTHOR.load`), and concurrent loads of the
+/// same relation share a batch: still one statement per hop.
+async fn lazy(pool: &SqlitePool) -> Result<Vec<Post>, DbError> {
+    let session = Session::new(pool.clone());
+    let tasks: Vec<_> = session
+        .all::<Post>()
+        .await?
+        .into_iter()
+        .map(|mut post| {
+            let session = session.clone();
+            tokio::spawn(async move {
+                Post::AUTHOR.load(&session, &mut post).await?;
+                Post::COMMENTS.load(&session, &mut post).await?;
+                let comments = post.comments.get_mut()?;
+                let loads = comments
+                    .iter_mut()
+                    .map(|comment| Comment::AUTHOR.load(&session, comment));
+                for loaded in join_all(loads).await {
+                    loaded?;
+                }
+                Ok::<_, DbError>(post)
+            })
+        })
+        .collect();
+    let mut posts = Vec::with_capacity(tasks.len());
+    for task in tasks {
+        posts.push(task.await.expect("the task ran")?);
+    }
+    Ok(posts)
+}
+
+// ---- Running them ---------------------------------------------------------
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    statements::count_them();
+    let pool = database().await?;
+
+    let (naive_posts, naive_run) = run("naive loop", || naive(&pool)).await?;
+    let (eager_posts, eager_run) = run("unokit, eager", || eager(&pool)).await?;
+    let (lazy_posts, lazy_run) = run("unokit, lazy from 100 tasks", || lazy(&pool)).await?;
+    assert_eq!(
+        eager_posts, naive_posts,
+        "eager loading loads what the loop loads"
+    );
+    assert_eq!(
+        lazy_posts, naive_posts,
+        "lazy loading loads what the loop loads"
+    );
+
+    let first = &eager_posts[0];
+    println!(
+        "\n{:?} by {}, {} comments; the first by {}",
+        first.title,
+        first.author.get()?.name,
+        first.comments.get()?.len(),
+        first.comments.get()?[0].author.get()?.name,
+    );
+    println!("\nagainst the naive loop:");
+    for (name, measured) in [("eager", eager_run), ("lazy", lazy_run)] {
+        let ratio = measured.time.as_secs_f64() / naive_run.time.as_secs_f64();
+        println!(
+            "  unokit {name:5}: {:>4}x fewer statements, {:.1}x faster ({:.0}% less time)",
+            naive_run.statements / measured.statements.max(1),
+            1.0 / ratio,
+            (1.0 - ratio) * 100.0,
+        );
+    }
+    pool.close().await;
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", database_path().display()));
+    }
+    Ok(())
+}
+
+fn database_path() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("unokit-blog-example-{}.db", std::process::id()))
+}
+
+/// What one way took: the statements SQLite ran, and the best time of a few runs.
+#[derive(Clone, Copy)]
+struct Measured {
+    statements: u64,
+    time: Duration,
+}
+
+async fn run<F, Fut>(name: &str, load: F) -> Result<(Vec<Post>, Measured), DbError>
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = Result<Vec<Post>, DbError>>,
+{
+    let before = statements::SELECTS.load(Relaxed);
+    let posts = load().await?;
+    let statements = statements::SELECTS.load(Relaxed) - before;
+    let mut time = Duration::MAX;
+    for _ in 0..5 {
+        let start = Instant::now();
+        load().await?;
+        time = time.min(start.elapsed());
+    }
+    println!(
+        "{name:28} {statements:>5} statements  {:>8.2} ms",
+        time.as_secs_f64() * 1e3
+    );
+    Ok((posts, Measured { statements, time }))
+}
+
+/// A fresh SQLite file, seeded in three statements.
+async fn database() -> Result<SqlitePool, sqlx::Error> {
+    let options = SqliteConnectOptions::new()
+        .filename(database_path())
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal);
+    let pool = SqlitePoolOptions::new()
+        .max_connections(4)
+        .connect_with(options)
+        .await?;
+    sqlx::raw_sql(
+        "DROP TABLE IF EXISTS authors; DROP TABLE IF EXISTS posts; DROP TABLE IF EXISTS comments;
+         CREATE TABLE authors (id BIGINT PRIMARY KEY, name TEXT NOT NULL);
+         CREATE TABLE posts (id BIGINT PRIMARY KEY, title TEXT NOT NULL, author_id BIGINT NOT NULL);
+         CREATE TABLE comments (id BIGINT PRIMARY KEY, post_id BIGINT NOT NULL,
+                                author_id BIGINT NOT NULL, body TEXT NOT NULL);
+         CREATE INDEX comments_by_post ON comments (post_id);
+         WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 40)
+             INSERT INTO authors SELECT x, 'author ' || x FROM n;
+         WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 100)
+             INSERT INTO posts SELECT x, 'post ' || x, x % 40 + 1 FROM n;
+         WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 1000)
+             INSERT INTO comments SELECT x, (x - 1) / 10 + 1, x * 7 % 40 + 1, 'comment ' || x FROM n;",
+    )
+    .execute(&pool)
+    .await?;
+    Ok(pool)
+}
+
+/// Counts the `SELECT`s SQLite runs, from sqlx's own report of each statement
+/// (a `tracing` event with the target `sqlx::query`), not from unokit.
+mod statements {
+    use super::{AtomicU64, Relaxed};
+    use tracing::span::{Attributes, Id, Record};
+    use tracing::subscriber::Interest;
+    use tracing::{Event, Metadata, Subscriber};
+
+    pub static SELECTS: AtomicU64 = AtomicU64::new(0);
+
+    struct Counter;
+
+    impl Subscriber for Counter {
+        fn register_callsite(&self, metadata: &'static Metadata<'static>) -> Interest {
+            if metadata.target() == "sqlx::query" {
+                Interest::always()
+            } else {
+                Interest::never()
+            }
+        }
+
+        fn enabled(&self, metadata: &Metadata<'_>) -> bool {
+            metadata.target() == "sqlx::query"
+        }
+
+        fn new_span(&self, _: &Attributes<'_>) -> Id {
+            Id::from_u64(1)
+        }
+
+        fn record(&self, _: &Id, _: &Record<'_>) {}
+
+        fn record_follows_from(&self, _: &Id, _: &Id) {}
+
+        fn event(&self, event: &Event<'_>) {
+            struct Summary(bool);
+            impl tracing::field::Visit for Summary {
+                fn record_debug(
+                    &mut self,
+                    field: &tracing::field::Field,
+                    value: &dyn std::fmt::Debug,
+                ) {
+                    if field.name() == "summary" {
+                        self.0 = format!("{value:?}")
+                            .trim_matches('"')
+                            .to_ascii_uppercase()
+                            .starts_with("SELECT");
+                    }
+                }
+                fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+                    if field.name() == "summary" {
+                        self.0 = value.to_ascii_uppercase().starts_with("SELECT");
+                    }
+                }
+            }
+            let mut summary = Summary(false);
+            event.record(&mut summary);
+            if summary.0 {
+                SELECTS.fetch_add(1, Relaxed);
+            }
+        }
+
+        fn enter(&self, _: &Id) {}
+
+        fn exit(&self, _: &Id) {}
+    }
+
+    pub fn count_them() {
+        tracing::subscriber::set_global_default(Counter).expect("the only subscriber");
+    }
+}

@@ -1,0 +1,154 @@
+//! The rules a `#[batch_load]` function must follow, one check each.
+
+use super::options::{CAPACITY, MAX_BATCH, NO_CACHE, TTL};
+use super::parse::{BatchLoadFn, CTX, ungroup};
+use crate::common::ctxt::Ctxt;
+use crate::common::types;
+use syn::{GenericParam, Type};
+
+/// What every signature error ends with: the shape that works.
+const SHAPE: &str = "a batch function looks like `async fn authors(#[ctx] pool: &Pool, ids: &[i64]) -> Result<HashMap<i64, Author>, Error>`";
+
+pub(crate) fn check(cx: &Ctxt, f: &BatchLoadFn) {
+    check_async(cx, f);
+    check_free_function(cx, f);
+    check_not_generic(cx, f);
+    check_keys_param(cx, f);
+    check_returns(cx, f);
+    check_ctx_params(cx, f);
+    check_options(cx, f);
+}
+
+/// The loader awaits the function once per batch, from a task of its own.
+fn check_async(cx: &Ctxt, f: &BatchLoadFn) {
+    if f.sig.asyncness.is_none() {
+        cx.error_at(
+            f.sig.fn_token,
+            format!(
+                "#[batch_load] needs an `async fn`: the loader awaits it once per batch; {SHAPE}"
+            ),
+        );
+    }
+}
+
+/// The loader type is a new item beside the function; inside an `impl` it could
+/// not be declared, and `self` cannot be stored.
+fn check_free_function(cx: &Ctxt, f: &BatchLoadFn) {
+    if let Some(receiver) = f.sig.receiver() {
+        cx.error_at(receiver, "#[batch_load] goes on a free function, not a method: the loader calls it with its #[ctx] arguments; pass what `self` holds as a #[ctx] argument");
+    }
+}
+
+/// The loader type names the key, value and error types, so they must be concrete.
+fn check_not_generic(cx: &Ctxt, f: &BatchLoadFn) {
+    for param in &f.sig.generics.params {
+        if !matches!(param, GenericParam::Lifetime(_)) {
+            cx.error_at(param, "#[batch_load] cannot be generic: the generated loader type names its key and value types; use concrete types");
+        }
+    }
+}
+
+/// One parameter takes the keys, as a slice: the loader passes each batch's keys
+/// there and everything else is context.
+fn check_keys_param(cx: &Ctxt, f: &BatchLoadFn) {
+    let mut keys = f.key_params();
+    let Some(first) = keys.next() else {
+        cx.error_at(&f.sig.ident, format!("a batch function takes its keys as a slice: add a parameter `keys: &[K]` after the #[{CTX}] arguments; {SHAPE}"));
+        return;
+    };
+    let extras: Vec<_> = keys.collect();
+    if !extras.is_empty() {
+        for param in std::iter::once(first).chain(extras) {
+            if !is_slice(&param.ty) {
+                cx.error_at(&param.pat, format!("a batch function takes one keys parameter, `&[K]`; mark this one #[{CTX}], so that the loader stores it and passes it to every call"));
+            }
+        }
+        return;
+    }
+    let Some(key) = f.key_type() else {
+        cx.error_at(&first.ty, format!("the keys parameter must be a slice, `&[K]`: the loader passes each batch's keys there; {SHAPE}"));
+        return;
+    };
+    let found = types::unnameable(key, &[]);
+    if let Some(span) = found.borrow {
+        cx.error_span(span, "a batch key is kept by the loader (for its cache and the batches in flight), so it cannot borrow; use an owned key such as `String`");
+    } else if let Some(span) = found.impl_trait {
+        cx.error_span(span, "a batch key must be a concrete type");
+    }
+}
+
+/// The loader takes each key's value out of the returned map.
+fn check_returns(cx: &Ctxt, f: &BatchLoadFn) {
+    if f.returns().is_some() {
+        return;
+    }
+    let message = format!(
+        "a batch function returns a map from key to value: `Result<HashMap<K, V>, E>`, or a `HashMap<K, V>` or `BTreeMap<K, V>` alone; keys missing from the map load as `None`; {SHAPE}"
+    );
+    match f.output() {
+        Some(output) => cx.error_at(output, message),
+        None => cx.error_at(&f.sig.ident, message),
+    }
+}
+
+/// A context argument is stored in the loader and lent to every call.
+fn check_ctx_params(cx: &Ctxt, f: &BatchLoadFn) {
+    for param in f.ctx_params() {
+        if param.name.is_none() {
+            cx.error_at(&param.pat, format!("a #[{CTX}] argument needs a plain name: the loader stores it in a field of that name"));
+        }
+        let stored = match ungroup(&param.ty) {
+            Type::Reference(reference) if reference.mutability.is_some() => {
+                cx.error_at(&param.ty, format!("a #[{CTX}] argument is shared by every batch, so it cannot be `&mut`; take `&T`"));
+                continue;
+            }
+            Type::Reference(reference) => &*reference.elem,
+            owned => owned,
+        };
+        let found = types::unnameable(stored, &[]);
+        if let Some(span) = found.borrow {
+            cx.error_span(span, format!("a #[{CTX}] argument is stored in the loader, which outlives any borrow; take `&T` of an owned `T` (the loader stores the `T`), or an owned type"));
+        } else if let Some(span) = found.impl_trait {
+            cx.error_span(
+                span,
+                format!(
+                    "a #[{CTX}] argument is stored in the loader, whose field needs a concrete type"
+                ),
+            );
+        }
+    }
+}
+
+/// Bounds that would make a loader that never batches or never caches.
+fn check_options(cx: &Ctxt, f: &BatchLoadFn) {
+    let options = &f.options;
+    if let Some(max_batch) = &options.max_batch {
+        if max_batch.value == 0 {
+            cx.error_span(
+                max_batch.span,
+                format!("a batch of `{MAX_BATCH} = 0` keys can never run; give at least 1"),
+            );
+        } else if max_batch.value > u64::from(u32::MAX) {
+            cx.error_span(max_batch.span, format!("`{MAX_BATCH}` is at most 4294967295; a batch function is called with fewer keys than that"));
+        }
+    }
+    if let Some(capacity) = options
+        .capacity
+        .as_ref()
+        .filter(|capacity| capacity.value == 0)
+    {
+        cx.error_span(capacity.span, format!("a cache with `{CAPACITY} = 0` never holds anything; give at least 1, or write `{NO_CACHE}`"));
+    }
+    if let Some(ttl) = options.ttl.as_ref().filter(|ttl| ttl.value.is_zero()) {
+        cx.error_span(ttl.span, "an expiry of zero expires every value at once; give a positive duration such as \"30s\"");
+    }
+    if let Some(no_cache) = &options.no_cache {
+        if options.capacity.is_some() || options.ttl.is_some() {
+            cx.error_span(no_cache.span, format!("`{NO_CACHE}` contradicts `{CAPACITY}` and `{TTL}`, which bound a cache; keep one or the other"));
+        }
+    }
+}
+
+fn is_slice(ty: &Type) -> bool {
+    matches!(ungroup(ty), Type::Reference(reference) if matches!(ungroup(&reference.elem), Type::Slice(_)))
+}

@@ -1,0 +1,80 @@
+#[automatically_derived]
+impl ::unokit::__private::db::Model for PostTitle {
+    type Key = i64;
+    const TABLE: &'static str = "blog.posts";
+    const KEY_COLUMN: &'static str = "id";
+    const COLUMNS: &'static [&'static str] = &["id", "title"];
+    const SQLITE: ::unokit::__private::db::Statements = ::unokit::__private::db::Statements {
+        select: "SELECT \"id\", \"title\" FROM \"blog\".\"posts\"",
+        select_all: "SELECT \"id\", \"title\" FROM \"blog\".\"posts\" ORDER BY \"id\"",
+        by_key: "SELECT \"id\", \"title\" FROM \"blog\".\"posts\" WHERE \"id\" = ?",
+        insert: "INSERT INTO \"blog\".\"posts\" (\"id\", \"title\") VALUES (?, ?)",
+        update: "UPDATE \"blog\".\"posts\" SET \"title\" = ? WHERE \"id\" = ?",
+        delete: "DELETE FROM \"blog\".\"posts\" WHERE \"id\" = ?",
+    };
+    const POSTGRES: ::unokit::__private::db::Statements = ::unokit::__private::db::Statements {
+        select: "SELECT \"id\", \"title\" FROM \"blog\".\"posts\"",
+        select_all: "SELECT \"id\", \"title\" FROM \"blog\".\"posts\" ORDER BY \"id\"",
+        by_key: "SELECT \"id\", \"title\" FROM \"blog\".\"posts\" WHERE \"id\" = $1",
+        insert: "INSERT INTO \"blog\".\"posts\" (\"id\", \"title\") VALUES ($1, $2)",
+        update: "UPDATE \"blog\".\"posts\" SET \"title\" = $1 WHERE \"id\" = $2",
+        delete: "DELETE FROM \"blog\".\"posts\" WHERE \"id\" = $1",
+    };
+    #[inline]
+    fn key(&self) -> i64 {
+        ::core::clone::Clone::clone(&self.id)
+    }
+}
+#[automatically_derived]
+impl<
+    __UnokitDb: ::unokit::__private::db::Engine,
+> ::unokit::__private::db::ModelRow<__UnokitDb> for PostTitle
+where
+    i64: ::unokit::__private::db::KeyColumn<__UnokitDb>,
+    String: ::unokit::__private::db::Column<__UnokitDb>,
+{
+    fn from_row(
+        row: &<__UnokitDb as ::unokit::__private::db::Database>::Row,
+        offset: usize,
+    ) -> ::core::result::Result<Self, ::unokit::__private::db::Error> {
+        ::core::result::Result::Ok(Self {
+            id: <__UnokitDb as ::unokit::__private::db::Engine>::get(row, offset)?,
+            title: <__UnokitDb as ::unokit::__private::db::Engine>::get(row, offset + 1)?,
+        })
+    }
+    fn bind_insert<'q>(
+        &'q self,
+        arguments: &mut <__UnokitDb as ::unokit::__private::db::Database>::Arguments<'q>,
+    ) -> ::core::result::Result<(), ::unokit::__private::db::BoxDynError> {
+        ::unokit::__private::db::Arguments::add(arguments, &self.id)?;
+        ::unokit::__private::db::Arguments::add(arguments, &self.title)?;
+        ::core::result::Result::Ok(())
+    }
+    fn bind_update<'q>(
+        &'q self,
+        arguments: &mut <__UnokitDb as ::unokit::__private::db::Database>::Arguments<'q>,
+    ) -> ::core::result::Result<(), ::unokit::__private::db::BoxDynError> {
+        ::unokit::__private::db::Arguments::add(arguments, &self.title)?;
+        ::unokit::__private::db::Arguments::add(arguments, &self.id)?;
+        ::core::result::Result::Ok(())
+    }
+    fn bind_key<'q>(
+        &'q self,
+        arguments: &mut <__UnokitDb as ::unokit::__private::db::Database>::Arguments<'q>,
+    ) -> ::core::result::Result<(), ::unokit::__private::db::BoxDynError> {
+        ::unokit::__private::db::Arguments::add(arguments, &self.id)?;
+        ::core::result::Result::Ok(())
+    }
+}
+const _: () = {
+    #[allow(dead_code)]
+    fn __unokit_partial_of(full: &Post) {
+        let _: &i64 = &full.id;
+        let _: &String = &full.title;
+    }
+    ::core::assert!(
+        ::unokit::__private::db::same_str(< Post as ::unokit::__private::db::Model >
+        ::TABLE, "blog.posts"),
+        "`PostTitle` is a partial model of `Post`, so its table must be the full model's"
+    );
+};

@@ -1,0 +1,346 @@
+#[automatically_derived]
+impl ::unokit::__private::db::Model for Post {
+    type Key = i64;
+    const TABLE: &'static str = "posts";
+    const KEY_COLUMN: &'static str = "id";
+    const COLUMNS: &'static [&'static str] = &["id", "title", "author_id"];
+    const SQLITE: ::unokit::__private::db::Statements = ::unokit::__private::db::Statements {
+        select: "SELECT \"id\", \"title\", \"author_id\" FROM \"posts\"",
+        select_all: "SELECT \"id\", \"title\", \"author_id\" FROM \"posts\" ORDER BY \"id\"",
+        by_key: "SELECT \"id\", \"title\", \"author_id\" FROM \"posts\" WHERE \"id\" = ?",
+        insert: "INSERT INTO \"posts\" (\"id\", \"title\", \"author_id\") VALUES (?, ?, ?)",
+        update: "UPDATE \"posts\" SET \"title\" = ?, \"author_id\" = ? WHERE \"id\" = ?",
+        delete: "DELETE FROM \"posts\" WHERE \"id\" = ?",
+    };
+    const POSTGRES: ::unokit::__private::db::Statements = ::unokit::__private::db::Statements {
+        select: "SELECT \"id\", \"title\", \"author_id\" FROM \"posts\"",
+        select_all: "SELECT \"id\", \"title\", \"author_id\" FROM \"posts\" ORDER BY \"id\"",
+        by_key: "SELECT \"id\", \"title\", \"author_id\" FROM \"posts\" WHERE \"id\" = $1",
+        insert: "INSERT INTO \"posts\" (\"id\", \"title\", \"author_id\") VALUES ($1, $2, $3)",
+        update: "UPDATE \"posts\" SET \"title\" = $1, \"author_id\" = $2 WHERE \"id\" = $3",
+        delete: "DELETE FROM \"posts\" WHERE \"id\" = $1",
+    };
+    #[inline]
+    fn key(&self) -> i64 {
+        ::core::clone::Clone::clone(&self.id)
+    }
+}
+#[automatically_derived]
+impl<
+    __UnokitDb: ::unokit::__private::db::Engine,
+> ::unokit::__private::db::ModelRow<__UnokitDb> for Post
+where
+    i64: ::unokit::__private::db::KeyColumn<__UnokitDb>,
+    String: ::unokit::__private::db::Column<__UnokitDb>,
+    i64: ::unokit::__private::db::Column<__UnokitDb>,
+{
+    fn from_row(
+        row: &<__UnokitDb as ::unokit::__private::db::Database>::Row,
+        offset: usize,
+    ) -> ::core::result::Result<Self, ::unokit::__private::db::Error> {
+        ::core::result::Result::Ok(Self {
+            id: <__UnokitDb as ::unokit::__private::db::Engine>::get(row, offset)?,
+            title: <__UnokitDb as ::unokit::__private::db::Engine>::get(
+                row,
+                offset + 1,
+            )?,
+            author_id: <__UnokitDb as ::unokit::__private::db::Engine>::get(
+                row,
+                offset + 2,
+            )?,
+            author: ::unokit::__private::db::Related::not_loaded(),
+            comments: ::unokit::__private::db::Related::not_loaded(),
+            tags: ::unokit::__private::db::Related::not_loaded(),
+        })
+    }
+    fn bind_insert<'q>(
+        &'q self,
+        arguments: &mut <__UnokitDb as ::unokit::__private::db::Database>::Arguments<'q>,
+    ) -> ::core::result::Result<(), ::unokit::__private::db::BoxDynError> {
+        ::unokit::__private::db::Arguments::add(arguments, &self.id)?;
+        ::unokit::__private::db::Arguments::add(arguments, &self.title)?;
+        ::unokit::__private::db::Arguments::add(arguments, &self.author_id)?;
+        ::core::result::Result::Ok(())
+    }
+    fn bind_update<'q>(
+        &'q self,
+        arguments: &mut <__UnokitDb as ::unokit::__private::db::Database>::Arguments<'q>,
+    ) -> ::core::result::Result<(), ::unokit::__private::db::BoxDynError> {
+        ::unokit::__private::db::Arguments::add(arguments, &self.title)?;
+        ::unokit::__private::db::Arguments::add(arguments, &self.author_id)?;
+        ::unokit::__private::db::Arguments::add(arguments, &self.id)?;
+        ::core::result::Result::Ok(())
+    }
+    fn bind_key<'q>(
+        &'q self,
+        arguments: &mut <__UnokitDb as ::unokit::__private::db::Database>::Arguments<'q>,
+    ) -> ::core::result::Result<(), ::unokit::__private::db::BoxDynError> {
+        ::unokit::__private::db::Arguments::add(arguments, &self.id)?;
+        ::core::result::Result::Ok(())
+    }
+}
+impl Post {
+    /// The `author` relation (`belongs_to(Author, key = author_id)`): include it in a query, or `load` it.
+    pub const AUTHOR: PostAuthorRelation = PostAuthorRelation;
+    /// The `comments` relation (`has_many(Comment, foreign_key = post_id)`): include it in a query, or `load` it.
+    pub const COMMENTS: PostCommentsRelation = PostCommentsRelation;
+    /// The `tags` relation (`many_to_many(Tag, through = "post_tags")`): include it in a query, or `load` it.
+    pub const TAGS: PostTagsRelation = PostTagsRelation;
+}
+const _: () = {
+    ::unokit::__private::db::assert_model::<Author>();
+};
+/// The `author` relation of [`Post`]: `belongs_to(Author, key = author_id)`.
+pub struct PostAuthorRelation;
+#[automatically_derived]
+impl ::core::clone::Clone for PostAuthorRelation {
+    #[inline]
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+#[automatically_derived]
+impl ::core::marker::Copy for PostAuthorRelation {}
+#[automatically_derived]
+impl ::core::fmt::Debug for PostAuthorRelation {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str("Post.author")
+    }
+}
+#[automatically_derived]
+impl ::unokit::__private::db::Relation for PostAuthorRelation {
+    type Parent = Post;
+    type Child = Author;
+    type Key = <Author as ::unokit::__private::db::Model>::Key;
+    type Arity = ::unokit::__private::db::One;
+    const NAME: &'static str = "Post.author";
+    const SHAPE: ::unokit::__private::db::Shape = ::unokit::__private::db::Shape::BelongsTo;
+    #[inline]
+    fn parent_key(parent: &Post) -> Self::Key {
+        ::unokit::__private::db::SameKey::<Self::Key>::to_key(&parent.author_id)
+    }
+    #[inline]
+    fn child_key(child: &Author) -> ::core::option::Option<Self::Key> {
+        ::core::option::Option::Some(::unokit::__private::db::Model::key(child))
+    }
+    #[inline]
+    fn related(
+        parent: &Post,
+    ) -> &::unokit::__private::db::Related<::unokit::__private::db::Target<Self>> {
+        &parent.author
+    }
+    #[inline]
+    fn related_mut(
+        parent: &mut Post,
+    ) -> &mut ::unokit::__private::db::Related<::unokit::__private::db::Target<Self>> {
+        &mut parent.author
+    }
+}
+impl PostAuthorRelation {
+    /// Loads `author` into `parent` now, unless it is loaded, and returns it.
+    ///
+    /// An explicit lazy load: it goes through the session's batch loader,
+    /// so lazy loads made concurrently for many parents share one statement.
+    ///
+    /// # Errors
+    ///
+    /// In a strict session, an error instead of a lazy load; otherwise when
+    /// the statement fails, or a `belongs_to` row is missing.
+    pub async fn load<'p, __UnokitDb>(
+        self,
+        session: &::unokit::__private::db::Session<__UnokitDb>,
+        parent: &'p mut Post,
+    ) -> ::core::result::Result<
+        &'p ::unokit::__private::db::Target<Self>,
+        ::unokit::__private::db::DbError,
+    >
+    where
+        __UnokitDb: ::unokit::__private::db::Engine,
+        Self: ::unokit::__private::db::RelationOn<__UnokitDb>,
+    {
+        session.load_relation(self, parent).await
+    }
+    /// This relation, with relations of its rows to load too.
+    #[must_use]
+    pub const fn with<__UnokitNested>(
+        self,
+        nested: __UnokitNested,
+    ) -> ::unokit::__private::db::With<Self, __UnokitNested> {
+        ::unokit::__private::db::With::new(self, nested)
+    }
+}
+const _: () = {
+    ::unokit::__private::db::assert_model::<Comment>();
+};
+/// The `comments` relation of [`Post`]: `has_many(Comment, foreign_key = post_id)`.
+pub struct PostCommentsRelation;
+#[automatically_derived]
+impl ::core::clone::Clone for PostCommentsRelation {
+    #[inline]
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+#[automatically_derived]
+impl ::core::marker::Copy for PostCommentsRelation {}
+#[automatically_derived]
+impl ::core::fmt::Debug for PostCommentsRelation {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str("Post.comments")
+    }
+}
+#[automatically_derived]
+impl ::unokit::__private::db::Relation for PostCommentsRelation {
+    type Parent = Post;
+    type Child = Comment;
+    type Key = <Post as ::unokit::__private::db::Model>::Key;
+    type Arity = ::unokit::__private::db::Many;
+    const NAME: &'static str = "Post.comments";
+    const SHAPE: ::unokit::__private::db::Shape = ::unokit::__private::db::Shape::HasMany {
+        foreign_key: "post_id",
+    };
+    #[inline]
+    fn parent_key(parent: &Post) -> Self::Key {
+        ::unokit::__private::db::Model::key(parent)
+    }
+    #[inline]
+    fn child_key(child: &Comment) -> ::core::option::Option<Self::Key> {
+        ::core::option::Option::Some(
+            ::unokit::__private::db::SameKey::<Self::Key>::to_key(&child.post_id),
+        )
+    }
+    #[inline]
+    fn related(
+        parent: &Post,
+    ) -> &::unokit::__private::db::Related<::unokit::__private::db::Target<Self>> {
+        &parent.comments
+    }
+    #[inline]
+    fn related_mut(
+        parent: &mut Post,
+    ) -> &mut ::unokit::__private::db::Related<::unokit::__private::db::Target<Self>> {
+        &mut parent.comments
+    }
+}
+impl PostCommentsRelation {
+    /// Loads `comments` into `parent` now, unless it is loaded, and returns it.
+    ///
+    /// An explicit lazy load: it goes through the session's batch loader,
+    /// so lazy loads made concurrently for many parents share one statement.
+    ///
+    /// # Errors
+    ///
+    /// In a strict session, an error instead of a lazy load; otherwise when
+    /// the statement fails, or a `belongs_to` row is missing.
+    pub async fn load<'p, __UnokitDb>(
+        self,
+        session: &::unokit::__private::db::Session<__UnokitDb>,
+        parent: &'p mut Post,
+    ) -> ::core::result::Result<
+        &'p ::unokit::__private::db::Target<Self>,
+        ::unokit::__private::db::DbError,
+    >
+    where
+        __UnokitDb: ::unokit::__private::db::Engine,
+        Self: ::unokit::__private::db::RelationOn<__UnokitDb>,
+    {
+        session.load_relation(self, parent).await
+    }
+    /// This relation, with relations of its rows to load too.
+    #[must_use]
+    pub const fn with<__UnokitNested>(
+        self,
+        nested: __UnokitNested,
+    ) -> ::unokit::__private::db::With<Self, __UnokitNested> {
+        ::unokit::__private::db::With::new(self, nested)
+    }
+}
+const _: () = {
+    ::unokit::__private::db::assert_model::<Tag>();
+};
+/// The `tags` relation of [`Post`]: `many_to_many(Tag, through = "post_tags")`.
+pub struct PostTagsRelation;
+#[automatically_derived]
+impl ::core::clone::Clone for PostTagsRelation {
+    #[inline]
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+#[automatically_derived]
+impl ::core::marker::Copy for PostTagsRelation {}
+#[automatically_derived]
+impl ::core::fmt::Debug for PostTagsRelation {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str("Post.tags")
+    }
+}
+#[automatically_derived]
+impl ::unokit::__private::db::Relation for PostTagsRelation {
+    type Parent = Post;
+    type Child = Tag;
+    type Key = <Post as ::unokit::__private::db::Model>::Key;
+    type Arity = ::unokit::__private::db::Many;
+    const NAME: &'static str = "Post.tags";
+    const SHAPE: ::unokit::__private::db::Shape = ::unokit::__private::db::Shape::ManyToMany {
+        through: "post_tags",
+        local: "post_id",
+        remote: "tag_id",
+    };
+    #[inline]
+    fn parent_key(parent: &Post) -> Self::Key {
+        ::unokit::__private::db::Model::key(parent)
+    }
+    #[inline]
+    fn child_key(child: &Tag) -> ::core::option::Option<Self::Key> {
+        {
+            let _ = child;
+            ::core::option::Option::None
+        }
+    }
+    #[inline]
+    fn related(
+        parent: &Post,
+    ) -> &::unokit::__private::db::Related<::unokit::__private::db::Target<Self>> {
+        &parent.tags
+    }
+    #[inline]
+    fn related_mut(
+        parent: &mut Post,
+    ) -> &mut ::unokit::__private::db::Related<::unokit::__private::db::Target<Self>> {
+        &mut parent.tags
+    }
+}
+impl PostTagsRelation {
+    /// Loads `tags` into `parent` now, unless it is loaded, and returns it.
+    ///
+    /// An explicit lazy load: it goes through the session's batch loader,
+    /// so lazy loads made concurrently for many parents share one statement.
+    ///
+    /// # Errors
+    ///
+    /// In a strict session, an error instead of a lazy load; otherwise when
+    /// the statement fails, or a `belongs_to` row is missing.
+    pub async fn load<'p, __UnokitDb>(
+        self,
+        session: &::unokit::__private::db::Session<__UnokitDb>,
+        parent: &'p mut Post,
+    ) -> ::core::result::Result<
+        &'p ::unokit::__private::db::Target<Self>,
+        ::unokit::__private::db::DbError,
+    >
+    where
+        __UnokitDb: ::unokit::__private::db::Engine,
+        Self: ::unokit::__private::db::RelationOn<__UnokitDb>,
+    {
+        session.load_relation(self, parent).await
+    }
+    /// This relation, with relations of its rows to load too.
+    #[must_use]
+    pub const fn with<__UnokitNested>(
+        self,
+        nested: __UnokitNested,
+    ) -> ::unokit::__private::db::With<Self, __UnokitNested> {
+        ::unokit::__private::db::With::new(self, nested)
+    }
+}

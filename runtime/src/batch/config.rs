@@ -1,0 +1,109 @@
+use crate::cache::CacheConfig;
+use std::time::Duration;
+
+/// How a [`BatchLoader`](super::BatchLoader) batches and caches.
+///
+/// `const`, so that `#[batch_load]` can write it as a constant:
+///
+/// ```
+/// use std::time::Duration;
+/// use unokit::batch::{LoaderCache, LoaderConfig};
+///
+/// const CONFIG: LoaderConfig = LoaderConfig::new().max_batch(500).window(Duration::from_millis(1));
+/// assert_eq!(CONFIG.max_batch_size(), 500);
+/// assert_eq!(CONFIG.window_length(), Duration::from_millis(1));
+/// assert_eq!(CONFIG.cache_kind(), LoaderCache::PerLoader);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LoaderConfig {
+    max_batch: usize,
+    window: Duration,
+    cache: LoaderCache,
+}
+
+/// Where a loader keeps the values it has loaded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoaderCache {
+    /// In the loader, unbounded, for the loader's life: right for a loader made
+    /// per request. Missing keys are remembered as `None` too.
+    PerLoader,
+    /// In a moka cache with this capacity and expiry: right for a loader shared
+    /// between requests. Only found values are cached.
+    Bounded(CacheConfig),
+    /// Nowhere: a key is fetched again by every batch that asks for it. Keys
+    /// still share a batch that is in flight.
+    Off,
+}
+
+impl LoaderConfig {
+    /// The batch size when none is given.
+    pub const DEFAULT_MAX_BATCH: usize = 1_000;
+
+    /// Batches of at most [`DEFAULT_MAX_BATCH`](Self::DEFAULT_MAX_BATCH) keys, no
+    /// window, a per-loader cache.
+    #[must_use]
+    pub const fn new() -> Self {
+        Self {
+            max_batch: Self::DEFAULT_MAX_BATCH,
+            window: Duration::ZERO,
+            cache: LoaderCache::PerLoader,
+        }
+    }
+
+    /// At most `keys` keys per call of the batch function; a batch that reaches it
+    /// is dispatched at once, and the next key opens a new batch.
+    ///
+    /// # Panics
+    ///
+    /// If `keys` is zero.
+    #[must_use]
+    pub const fn max_batch(mut self, keys: usize) -> Self {
+        assert!(keys > 0, "a batch holds at least one key");
+        self.max_batch = keys;
+        self
+    }
+
+    /// How long a batch stays open for more keys after its first one.
+    ///
+    /// With zero (the default), a batch is dispatched by a task spawned when it
+    /// opens, which runs once the task that opened the batch yields: the loads of
+    /// one `join_all`, and on a current-thread runtime those of every task that
+    /// was ready to run, share a batch. Give a window (say 1 ms) to gather loads
+    /// from tasks running on other threads; it needs Tokio's timer.
+    #[must_use]
+    pub const fn window(mut self, window: Duration) -> Self {
+        self.window = window;
+        self
+    }
+
+    /// Where loaded values are kept.
+    #[must_use]
+    pub const fn cache(mut self, cache: LoaderCache) -> Self {
+        self.cache = cache;
+        self
+    }
+
+    /// The largest batch.
+    #[must_use]
+    pub const fn max_batch_size(&self) -> usize {
+        self.max_batch
+    }
+
+    /// How long a batch stays open.
+    #[must_use]
+    pub const fn window_length(&self) -> Duration {
+        self.window
+    }
+
+    /// Where loaded values are kept.
+    #[must_use]
+    pub const fn cache_kind(&self) -> LoaderCache {
+        self.cache
+    }
+}
+
+impl Default for LoaderConfig {
+    fn default() -> Self {
+        Self::new()
+    }
+}

@@ -1,0 +1,113 @@
+//! Running batches: a task per batch, spawned when the batch opens.
+//!
+//! The batch function runs in its own task, never inside a caller's future, so
+//! dropping any caller cannot cancel the batch the others wait for. A panic in
+//! the batch function, or a task dropped before it finished, still finishes the
+//! batch with an error: no waiter hangs.
+
+use super::error::LoadError;
+use super::fetch::BatchFn;
+use super::shared::{Cell, Closed, Shared};
+use std::any::Any;
+use std::collections::HashSet;
+use std::future::{Future, poll_fn};
+use std::panic::{self, AssertUnwindSafe};
+use std::pin::pin;
+use std::sync::Arc;
+use std::task::Poll;
+
+/// Spawns the task that dispatches `batch` once its window has passed, unless it
+/// filled up and was dispatched before.
+pub(crate) fn after_window<F: BatchFn>(shared: Arc<Shared<F>>, batch: Arc<Cell<F>>) {
+    spawn(async move {
+        let window = shared.config.window_length();
+        if !window.is_zero() {
+            tokio::time::sleep(window).await;
+        }
+        if let Some(closed) = shared.close_if_open(&batch) {
+            run(&shared, closed).await;
+        }
+    });
+}
+
+/// Spawns the task that runs a full batch.
+pub(crate) fn now<F: BatchFn>(shared: Arc<Shared<F>>, closed: Closed<F>) {
+    spawn(async move { run(&shared, closed).await });
+}
+
+fn spawn(task: impl Future<Output = ()> + Send + 'static) {
+    match tokio::runtime::Handle::try_current() {
+        Ok(runtime) => drop(runtime.spawn(task)),
+        Err(_) => panic!(
+            "unokit's batch loaders run each batch on a Tokio task: call `load` inside a Tokio runtime"
+        ),
+    }
+}
+
+async fn run<F: BatchFn>(shared: &Shared<F>, closed: Closed<F>) {
+    let guard = FinishOnDrop(&closed.batch);
+    // A dirty batch may hold a key twice; the batch function gets each once.
+    let distinct: Vec<F::Key>;
+    let keys: &[F::Key] = if closed.dirty {
+        let mut seen = HashSet::with_capacity(closed.keys.len());
+        distinct = closed
+            .keys
+            .iter()
+            .filter(|key| seen.insert(*key))
+            .cloned()
+            .collect();
+        &distinct
+    } else {
+        &closed.keys
+    };
+    let outcome = match catch_unwind(shared.fetch.load(keys)).await {
+        Ok(Ok(map)) => Ok(shared.settle(&closed, map)),
+        Ok(Err(error)) => Err(LoadError::Batch(Arc::new(error))),
+        Err(message) => Err(LoadError::Panicked(message)),
+    };
+    if let Ok(values) = &outcome {
+        shared.remember(&closed.keys, values);
+    }
+    closed.batch.finish(outcome);
+    drop(guard);
+    shared.forget(&closed.keys, &closed.batch);
+}
+
+/// Finishes the batch with an error if the task ends without finishing it: when
+/// the runtime drops the task, or code outside the batch function panics.
+struct FinishOnDrop<'a, V, E>(&'a super::cell::BatchCell<V, E>);
+
+impl<V, E> Drop for FinishOnDrop<'_, V, E> {
+    fn drop(&mut self) {
+        let error = if std::thread::panicking() {
+            LoadError::Panicked("the batch loader panicked while finishing the batch".into())
+        } else {
+            LoadError::Abandoned
+        };
+        // A no-op when the batch finished normally.
+        self.0.finish(Err(error));
+    }
+}
+
+/// Runs `future`, turning a panic into its message.
+async fn catch_unwind<T>(future: impl Future<Output = T>) -> Result<T, Arc<str>> {
+    let mut future = pin!(future);
+    poll_fn(
+        |cx| match panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
+            Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
+            Ok(Poll::Pending) => Poll::Pending,
+            Err(payload) => Poll::Ready(Err(message(&*payload))),
+        },
+    )
+    .await
+}
+
+fn message(payload: &(dyn Any + Send)) -> Arc<str> {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        Arc::from(*text)
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        Arc::from(text.as_str())
+    } else {
+        Arc::from("a panic without a message")
+    }
+}

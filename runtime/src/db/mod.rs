@@ -1,0 +1,47 @@
+//! Models and relation loading on sqlx: the backend of `#[derive(Model)]`.
+//!
+//! `#[derive(Model)]` maps a row struct to a table at compile time: its column
+//! list, its statements for each engine (SQLite `?`, PostgreSQL `$n`), and row
+//! mapping. Relation fields (`belongs_to`, `has_many`, `many_to_many`) are
+//! [`Related`] values, loaded through the batch loaders of a [`Session`]:
+//!
+//! - **eagerly**, with [`Session::query`] and `include`: one statement per
+//!   relation hop, however many parents, nested as deep as wanted;
+//! - **lazily**, with a relation's `load`: an explicit call (reading an unloaded
+//!   relation is an error, never a silent query) that still batches with the
+//!   concurrent lazy loads of other tasks; a [strict](Session::strict) session
+//!   refuses lazy loads, for tests that guard against N+1 queries.
+//!
+//! Loaded relations can be cached across sessions in a [`RelationCache`], kept
+//! fresh by the session's `insert`, `update` and `delete`.
+//!
+//! SQLite (bundled) is always available; PostgreSQL comes with the `postgres`
+//! feature. Statements only ever contain identifiers written in the derive's
+//! input, quoted, and placeholders: values are always bound.
+
+mod cache;
+#[doc(hidden)]
+pub mod checks;
+mod engine;
+mod error;
+mod include;
+mod invalidate;
+mod model;
+mod related;
+mod relation;
+mod session;
+
+pub use cache::RelationCache;
+pub use engine::{Column, Engine, KeyColumn, StatementFuture};
+pub use error::DbError;
+pub use include::{Chain, Include, IncludeFuture, Query, With};
+pub use model::{Model, ModelRow, Statements};
+pub use related::{NotLoaded, Related};
+pub use relation::{
+    Arity, KeyFetch, Many, One, Relation, RelationFetch, RelationOn, Shape, Target,
+};
+pub use session::Session;
+
+/// The sqlx unokit's models run on: use it for pools and connect options, so that
+/// the versions match.
+pub use sqlx;

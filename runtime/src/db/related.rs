@@ -1,0 +1,104 @@
+use std::fmt;
+
+/// A relation of a loaded row: either loaded, or not.
+///
+/// Reading a relation that was not loaded is an error, never a silent query:
+/// load relations eagerly with `Session::query(..).include(..)`, or explicitly
+/// and lazily with the relation's `load`, which goes through a batch loader.
+///
+/// ```
+/// use unokit::db::Related;
+///
+/// let mut author: Related<String> = Related::default();
+/// assert!(author.get().is_err());
+/// author.set("ada".to_owned());
+/// assert_eq!(author.get().map(String::as_str), Ok("ada"));
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Related<T> {
+    value: Option<T>,
+}
+
+/// The error of reading a relation that was not loaded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NotLoaded;
+
+impl fmt::Display for NotLoaded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the relation was not loaded: include it in the query, or load it with the relation's `load`")
+    }
+}
+
+impl std::error::Error for NotLoaded {}
+
+impl<T> Related<T> {
+    /// A relation not loaded yet.
+    #[must_use]
+    pub const fn not_loaded() -> Self {
+        Self { value: None }
+    }
+
+    /// A loaded relation.
+    #[must_use]
+    pub const fn loaded(value: T) -> Self {
+        Self { value: Some(value) }
+    }
+
+    /// The loaded value.
+    ///
+    /// # Errors
+    ///
+    /// [`NotLoaded`] if the relation was not loaded.
+    pub fn get(&self) -> Result<&T, NotLoaded> {
+        self.value.as_ref().ok_or(NotLoaded)
+    }
+
+    /// The loaded value, mutably.
+    ///
+    /// # Errors
+    ///
+    /// [`NotLoaded`] if the relation was not loaded.
+    pub fn get_mut(&mut self) -> Result<&mut T, NotLoaded> {
+        self.value.as_mut().ok_or(NotLoaded)
+    }
+
+    /// The loaded value, consuming the relation.
+    ///
+    /// # Errors
+    ///
+    /// [`NotLoaded`] if the relation was not loaded.
+    pub fn into_inner(self) -> Result<T, NotLoaded> {
+        self.value.ok_or(NotLoaded)
+    }
+
+    /// Whether the relation was loaded.
+    #[must_use]
+    pub const fn is_loaded(&self) -> bool {
+        self.value.is_some()
+    }
+
+    /// Marks the relation loaded with `value`.
+    pub fn set(&mut self, value: T) {
+        self.value = Some(value);
+    }
+
+    /// Marks the relation not loaded, returning what it held.
+    pub fn unload(&mut self) -> Option<T> {
+        self.value.take()
+    }
+}
+
+impl<T> Default for Related<T> {
+    fn default() -> Self {
+        Self::not_loaded()
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Related<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.value {
+            Some(value) => f.debug_tuple("Loaded").field(value).finish(),
+            None => f.write_str("NotLoaded"),
+        }
+    }
+}

@@ -1,0 +1,275 @@
+//! Relations between models, and the batch functions that load them: one
+//! statement per batch of keys (more only past the engine's bind limit).
+
+use super::engine::{Engine, KeyColumn, push_quoted};
+use super::model::{Model, ModelRow};
+use super::related::Related;
+use crate::batch::BatchFn;
+use sqlx::Pool;
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::marker::PhantomData;
+
+/// A relation field of a model, implemented by `#[derive(Model)]` on a
+/// zero-sized type per relation (`Post::AUTHOR` is a `PostAuthorRelation`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a relation",
+    note = "relations are the constants `#[derive(Model)]` generates for relation fields, such as `Post::AUTHOR`"
+)]
+pub trait Relation: Copy + Send + Sync + 'static {
+    /// The model holding the relation field.
+    type Parent: Model;
+    /// The related model.
+    type Child: Model;
+    /// What the relation's batches are keyed by: the foreign key for
+    /// `belongs_to`, the parent's key otherwise.
+    type Key: Hash + Eq + Clone + Send + Sync + 'static;
+    /// One related row (`belongs_to`) or many.
+    type Arity: Arity<Self::Child>;
+    /// `Model.field`, for messages.
+    const NAME: &'static str;
+    /// How the related rows are found.
+    const SHAPE: Shape;
+
+    /// The key the parent's related rows are found by.
+    fn parent_key(parent: &Self::Parent) -> Self::Key;
+
+    /// The key a fetched row belongs under: its primary key (`belongs_to`), its
+    /// foreign key (`has_many`); `None` for `many_to_many`, whose statement
+    /// selects the key from the join table.
+    fn child_key(child: &Self::Child) -> Option<Self::Key>;
+
+    /// The relation field.
+    fn related(parent: &Self::Parent) -> &Related<Target<Self>>;
+
+    /// The relation field, mutably.
+    fn related_mut(parent: &mut Self::Parent) -> &mut Related<Target<Self>>;
+}
+
+/// What a relation field holds: `Author` or `Vec<Comment>`.
+pub type Target<R> = <<R as Relation>::Arity as Arity<<R as Relation>::Child>>::Target;
+
+/// A [`Relation`] whose rows load on engine `DB`.
+pub trait RelationOn<DB: Engine>: Relation<Key: KeyColumn<DB>, Child: ModelRow<DB>> {}
+
+impl<DB: Engine, R: Relation<Key: KeyColumn<DB>, Child: ModelRow<DB>>> RelationOn<DB> for R {}
+
+/// How a relation's rows are found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// The parent's foreign key is the child's primary key.
+    BelongsTo,
+    /// The child's `foreign_key` column holds the parent's key.
+    HasMany {
+        /// The child's column.
+        foreign_key: &'static str,
+    },
+    /// Rows of the `through` table pair the parent's key (`local`) with the
+    /// child's (`remote`).
+    ManyToMany {
+        /// The join table.
+        through: &'static str,
+        /// The join table's column holding the parent's key.
+        local: &'static str,
+        /// The join table's column holding the child's key.
+        remote: &'static str,
+    },
+}
+
+/// One related row or many.
+pub trait Arity<C>: Send + Sync + 'static {
+    /// What the relation field holds.
+    type Target: Clone + Send + Sync + 'static;
+    /// Whether a parent without rows gets an empty `Vec` rather than an error.
+    const TO_MANY: bool;
+
+    /// The targets of `keys` from the fetched `(key, row)` pairs, in order.
+    fn assemble<K: Hash + Eq + Clone>(keys: &[K], rows: Vec<(K, C)>) -> HashMap<K, Self::Target>;
+
+    /// The rows a target holds.
+    fn rows_mut(target: &mut Self::Target) -> &mut [C];
+}
+
+/// `belongs_to`: the field holds the row.
+#[derive(Clone, Copy, Debug)]
+pub struct One;
+
+/// `has_many`, `many_to_many`: the field holds a `Vec` of rows, ordered by key.
+#[derive(Clone, Copy, Debug)]
+pub struct Many;
+
+impl<C: Clone + Send + Sync + 'static> Arity<C> for One {
+    type Target = C;
+    const TO_MANY: bool = false;
+
+    fn assemble<K: Hash + Eq + Clone>(_keys: &[K], rows: Vec<(K, C)>) -> HashMap<K, C> {
+        rows.into_iter().collect()
+    }
+
+    fn rows_mut(target: &mut C) -> &mut [C] {
+        std::slice::from_mut(target)
+    }
+}
+
+impl<C: Clone + Send + Sync + 'static> Arity<C> for Many {
+    type Target = Vec<C>;
+    const TO_MANY: bool = true;
+
+    fn assemble<K: Hash + Eq + Clone>(keys: &[K], rows: Vec<(K, C)>) -> HashMap<K, Vec<C>> {
+        let mut grouped: HashMap<K, Vec<C>> =
+            keys.iter().map(|key| (key.clone(), Vec::new())).collect();
+        for (key, row) in rows {
+            grouped.entry(key).or_default().push(row);
+        }
+        grouped
+    }
+
+    fn rows_mut(target: &mut Vec<C>) -> &mut [C] {
+        target
+    }
+}
+
+/// The batch function of a relation's loader.
+pub struct RelationFetch<R, DB: Engine> {
+    pool: Pool<DB>,
+    relation: PhantomData<fn() -> R>,
+}
+
+impl<R, DB: Engine> RelationFetch<R, DB> {
+    pub(crate) fn new(pool: Pool<DB>) -> Self {
+        Self {
+            pool,
+            relation: PhantomData,
+        }
+    }
+}
+
+impl<R: RelationOn<DB>, DB: Engine> BatchFn for RelationFetch<R, DB> {
+    type Key = R::Key;
+    type Value = Target<R>;
+    type Error = sqlx::Error;
+    type Map = HashMap<R::Key, Target<R>>;
+
+    async fn load(&self, keys: &[R::Key]) -> Result<Self::Map, sqlx::Error> {
+        let joined = matches!(R::SHAPE, Shape::ManyToMany { .. });
+        let rows = fetch_by_keys::<DB, R::Key>(&self.pool, keys, relation_sql::<R, DB>).await?;
+        let mut pairs = Vec::with_capacity(rows.len());
+        for row in &rows {
+            if joined {
+                let key = DB::get::<R::Key>(row, 0)?;
+                pairs.push((key, R::Child::from_row(row, 1)?));
+            } else {
+                let child = R::Child::from_row(row, 0)?;
+                let key =
+                    R::child_key(&child).expect("belongs_to and has_many rows carry their key");
+                pairs.push((key, child));
+            }
+        }
+        Ok(R::Arity::assemble(keys, pairs))
+    }
+}
+
+/// The batch function of a model's loader by primary key.
+pub struct KeyFetch<M, DB: Engine> {
+    pool: Pool<DB>,
+    model: PhantomData<fn() -> M>,
+}
+
+impl<M, DB: Engine> KeyFetch<M, DB> {
+    pub(crate) fn new(pool: Pool<DB>) -> Self {
+        Self {
+            pool,
+            model: PhantomData,
+        }
+    }
+}
+
+impl<M: ModelRow<DB>, DB: Engine> BatchFn for KeyFetch<M, DB> {
+    type Key = M::Key;
+    type Value = M;
+    type Error = sqlx::Error;
+    type Map = HashMap<M::Key, M>;
+
+    async fn load(&self, keys: &[M::Key]) -> Result<Self::Map, sqlx::Error> {
+        let rows = fetch_by_keys::<DB, M::Key>(&self.pool, keys, |count| {
+            where_in_sql::<DB>(
+                DB::statements::<M>().select,
+                M::KEY_COLUMN,
+                count,
+                M::KEY_COLUMN,
+            )
+        })
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let model = M::from_row(row, 0)?;
+                Ok((model.key(), model))
+            })
+            .collect()
+    }
+}
+
+/// Runs the statement `sql_for(n)` over `keys`, `n` keys at a time: all of them
+/// unless the engine's bind limit splits them.
+async fn fetch_by_keys<DB: Engine, K: KeyColumn<DB>>(
+    pool: &Pool<DB>,
+    keys: &[K],
+    sql_for: impl Fn(usize) -> String,
+) -> Result<Vec<DB::Row>, sqlx::Error> {
+    let mut rows = Vec::new();
+    for chunk in keys.chunks(DB::keys_per_statement()) {
+        let sql = sql_for(chunk.len());
+        let mut arguments = <DB::Arguments<'_>>::default();
+        K::add_keys(&mut arguments, chunk).map_err(sqlx::Error::Encode)?;
+        rows.extend(DB::fetch_all(pool, &sql, arguments).await?);
+    }
+    Ok(rows)
+}
+
+/// `select WHERE column IN (…) ORDER BY order`.
+fn where_in_sql<DB: Engine>(select: &str, column: &str, count: usize, order: &str) -> String {
+    let mut sql = String::with_capacity(select.len() + 32 + 3 * count);
+    sql.push_str(select);
+    sql.push_str(" WHERE ");
+    DB::push_where_in(&mut sql, column, count, 1);
+    sql.push_str(" ORDER BY ");
+    push_quoted(&mut sql, order);
+    sql
+}
+
+/// The statement loading relation `R` for `count` keys.
+fn relation_sql<R: Relation, DB: Engine>(count: usize) -> String {
+    let child = DB::statements::<R::Child>();
+    let key = R::Child::KEY_COLUMN;
+    match R::SHAPE {
+        Shape::BelongsTo => where_in_sql::<DB>(child.select, key, count, key),
+        Shape::HasMany { foreign_key } => where_in_sql::<DB>(child.select, foreign_key, count, key),
+        Shape::ManyToMany {
+            through,
+            local,
+            remote,
+        } => {
+            // SELECT j."post_id", t."id", t."name" FROM "tags" t
+            // JOIN "post_tags" j ON j."tag_id" = t."id" WHERE j."post_id" IN (…) ORDER BY t."id"
+            let mut sql = String::from("SELECT ");
+            push_quoted(&mut sql, &format!("j.{local}"));
+            for column in R::Child::COLUMNS {
+                sql.push_str(", ");
+                push_quoted(&mut sql, &format!("t.{column}"));
+            }
+            sql.push_str(" FROM ");
+            push_quoted(&mut sql, R::Child::TABLE);
+            sql.push_str(" t JOIN ");
+            push_quoted(&mut sql, through);
+            sql.push_str(" j ON ");
+            push_quoted(&mut sql, &format!("j.{remote}"));
+            sql.push_str(" = ");
+            push_quoted(&mut sql, &format!("t.{key}"));
+            sql.push_str(" WHERE ");
+            DB::push_where_in(&mut sql, &format!("j.{local}"), count, 1);
+            sql.push_str(" ORDER BY ");
+            push_quoted(&mut sql, &format!("t.{key}"));
+            sql
+        }
+    }
+}

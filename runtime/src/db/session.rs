@@ -1,0 +1,333 @@
+use super::cache::RelationCache;
+use super::engine::Engine;
+use super::error::DbError;
+use super::include::{Include, Query, load_relation};
+use super::invalidate::{self, Registry, Write};
+use super::model::ModelRow;
+use super::relation::{KeyFetch, RelationFetch, RelationOn};
+use crate::batch::{BatchFn, BatchLoader, LoaderConfig};
+use sqlx::Pool;
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+/// One unit of work on a database, typically one request: the pool, and the
+/// batch loaders of every relation and model loaded through it.
+///
+/// Everything loaded through a session goes through its loaders, so rows and
+/// relations asked for concurrently (by eager includes, or lazy loads from
+/// many tasks) are fetched one statement per relation hop, and each only once.
+/// Cloning a session shares its loaders.
+///
+/// ```
+/// use sqlx::sqlite::SqlitePoolOptions;
+/// use unokit::db::Session;
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let pool = SqlitePoolOptions::new().connect("sqlite::memory:").await?;
+/// let session = Session::new(pool).strict(); // a lazy load is an error here
+/// assert!(session.is_strict());
+/// # Ok::<(), sqlx::Error>(())
+/// # }).unwrap();
+/// ```
+pub struct Session<DB: Engine> {
+    inner: Arc<Inner<DB>>,
+}
+
+struct Inner<DB: Engine> {
+    pool: Pool<DB>,
+    strict: bool,
+    config: LoaderConfig,
+    cache: Option<RelationCache>,
+    loaders: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
+    registry: Registry,
+}
+
+impl<DB: Engine> Clone for Session<DB> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: Arc::clone(&self.inner),
+        }
+    }
+}
+
+impl<DB: Engine> Session<DB> {
+    /// A session on `pool`, with the default [`LoaderConfig`] for its loaders.
+    #[must_use]
+    pub fn new(pool: Pool<DB>) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                pool,
+                strict: false,
+                config: LoaderConfig::new(),
+                cache: None,
+                loaders: Mutex::new(HashMap::new()),
+                registry: Registry::default(),
+            }),
+        }
+    }
+
+    /// Applies a setting. Settings come first: a session already cloned or
+    /// loaded through shares its loaders, which the setting would not reach.
+    fn configure(mut self, change: impl FnOnce(&mut Inner<DB>)) -> Self {
+        let inner = Arc::get_mut(&mut self.inner)
+            .expect("configure a session before cloning it or loading through it");
+        change(inner);
+        self
+    }
+
+    /// Makes every lazy load an error ([`DbError::LazyLoadInStrictMode`]): in tests
+    /// that guard against N+1 queries, every relation must be included eagerly.
+    ///
+    /// # Panics
+    ///
+    /// If the session was cloned or loaded through before: configure it first.
+    #[must_use]
+    pub fn strict(self) -> Self {
+        self.configure(|inner| inner.strict = true)
+    }
+
+    /// Batching of the session's loaders: `max_batch`, `window`. The cache
+    /// setting is not used: a session caches for its life, and across sessions
+    /// through a [`RelationCache`].
+    ///
+    /// # Panics
+    ///
+    /// If the session was cloned or loaded through before: configure it first.
+    #[must_use]
+    pub fn with_loader_config(self, config: LoaderConfig) -> Self {
+        self.configure(|inner| inner.config = config)
+    }
+
+    /// Caches loaded relations in `cache`, shared with other sessions.
+    ///
+    /// # Panics
+    ///
+    /// If the session was cloned or loaded through before: configure it first.
+    #[must_use]
+    pub fn with_relation_cache(self, cache: RelationCache) -> Self {
+        self.configure(|inner| inner.cache = Some(cache))
+    }
+
+    /// The pool.
+    #[must_use]
+    pub fn pool(&self) -> &Pool<DB> {
+        &self.inner.pool
+    }
+
+    /// Whether lazy loads are errors.
+    #[must_use]
+    pub fn is_strict(&self) -> bool {
+        self.inner.strict
+    }
+
+    /// A query for rows of `M`, to which relations to load eagerly are added.
+    pub fn query<M: ModelRow<DB>>(&self) -> Query<'_, M, DB> {
+        Query::new(self)
+    }
+
+    /// Every row of `M`, ordered by key.
+    ///
+    /// # Errors
+    ///
+    /// When the statement fails.
+    pub async fn all<M: ModelRow<DB>>(&self) -> Result<Vec<M>, DbError> {
+        self.query::<M>().all().await
+    }
+
+    /// The row of `M` with primary key `key`, through the session's loader: finds
+    /// made concurrently share one statement.
+    ///
+    /// # Errors
+    ///
+    /// When the batch fails.
+    pub async fn find<M: ModelRow<DB>>(&self, key: M::Key) -> Result<Option<M>, DbError> {
+        Ok(self.key_loader::<M>().load(key).await?)
+    }
+
+    /// The rows of `M` with these keys, in the keys' order; keys without a row are
+    /// skipped.
+    ///
+    /// # Errors
+    ///
+    /// When a batch fails.
+    pub async fn find_many<M: ModelRow<DB>>(
+        &self,
+        keys: impl IntoIterator<Item = M::Key>,
+    ) -> Result<Vec<M>, DbError> {
+        self.query::<M>().find_many(keys).await
+    }
+
+    /// Loads `include` eagerly into `rows`: one statement per relation hop.
+    ///
+    /// # Errors
+    ///
+    /// When a batch fails, or a `belongs_to` row is missing.
+    pub async fn include<M, I>(&self, rows: &mut [M], include: I) -> Result<(), DbError>
+    where
+        M: ModelRow<DB>,
+        I: Include<M, DB>,
+    {
+        self.include_ref(rows, &include).await
+    }
+
+    pub(crate) async fn include_ref<M, I>(&self, rows: &mut [M], include: &I) -> Result<(), DbError>
+    where
+        M: ModelRow<DB>,
+        I: Include<M, DB>,
+    {
+        if I::NOTHING {
+            return Ok(());
+        }
+        let mut parents: Vec<&mut M> = rows.iter_mut().collect();
+        include.load(self, &mut parents).await
+    }
+
+    /// Inserts `row`, then forgets what it makes stale in the session's loaders
+    /// and the relation cache.
+    ///
+    /// # Errors
+    ///
+    /// When the statement fails.
+    pub async fn insert<M: ModelRow<DB>>(&self, row: &M) -> Result<u64, DbError> {
+        let mut arguments = <DB::Arguments<'_>>::default();
+        row.bind_insert(&mut arguments)
+            .map_err(sqlx::Error::Encode)?;
+        self.write(row, DB::statements::<M>().insert, arguments, Write::Insert)
+            .await
+    }
+
+    /// Updates the row with `row`'s key to `row`'s values, then forgets what it
+    /// makes stale. Returns the number of rows changed.
+    ///
+    /// # Errors
+    ///
+    /// When the statement fails.
+    pub async fn update<M: ModelRow<DB>>(&self, row: &M) -> Result<u64, DbError> {
+        let mut arguments = <DB::Arguments<'_>>::default();
+        row.bind_update(&mut arguments)
+            .map_err(sqlx::Error::Encode)?;
+        self.write(row, DB::statements::<M>().update, arguments, Write::Update)
+            .await
+    }
+
+    /// Deletes the row with `row`'s key, then forgets what it makes stale.
+    /// Returns the number of rows deleted.
+    ///
+    /// # Errors
+    ///
+    /// When the statement fails.
+    pub async fn delete<M: ModelRow<DB>>(&self, row: &M) -> Result<u64, DbError> {
+        let mut arguments = <DB::Arguments<'_>>::default();
+        row.bind_key(&mut arguments).map_err(sqlx::Error::Encode)?;
+        self.write(row, DB::statements::<M>().delete, arguments, Write::Delete)
+            .await
+    }
+
+    async fn write<'q, M: ModelRow<DB>>(
+        &'q self,
+        row: &M,
+        sql: &'q str,
+        arguments: DB::Arguments<'q>,
+        write: Write,
+    ) -> Result<u64, DbError> {
+        let changed = DB::execute(&self.inner.pool, sql, arguments).await?;
+        self.inner.registry.written(M::TABLE, row, write);
+        if let Some(cache) = &self.inner.cache {
+            cache.registry().written(M::TABLE, row, write);
+        }
+        Ok(changed)
+    }
+
+    /// Loads `relation` of `parent` now, unless it is loaded, and returns it: an
+    /// explicit lazy load, the same as the relation's own `load`
+    /// (`Post::AUTHOR.load(&session, &mut post)`).
+    ///
+    /// It goes through the session's loader of the relation, so lazy loads made
+    /// concurrently, by many tasks for many parents, share one statement.
+    ///
+    /// # Errors
+    ///
+    /// [`DbError::LazyLoadInStrictMode`] in a [strict](Self::strict) session;
+    /// otherwise when the batch fails, or a `belongs_to` row is missing.
+    pub async fn load_relation<'p, R: RelationOn<DB>>(
+        &self,
+        relation: R,
+        parent: &'p mut R::Parent,
+    ) -> Result<&'p super::relation::Target<R>, DbError> {
+        let _ = relation;
+        if !R::related(parent).is_loaded() {
+            if self.inner.strict {
+                return Err(DbError::LazyLoadInStrictMode { relation: R::NAME });
+            }
+            let mut parents = [&mut *parent];
+            load_relation::<R, DB, ()>(self, &mut parents, &()).await?;
+        }
+        Ok(R::related(parent).get()?)
+    }
+
+    /// The session's loader of relation `R`, made on first use.
+    pub(crate) fn relation_loader<R: RelationOn<DB>>(&self) -> BatchLoader<RelationFetch<R, DB>> {
+        self.loader(
+            || {
+                let fetch = RelationFetch::new(self.inner.pool.clone());
+                match &self.inner.cache {
+                    Some(cache) => {
+                        BatchLoader::with_shared_cache(fetch, self.inner.config, cache.of::<R>())
+                    }
+                    None => BatchLoader::with_config(fetch, self.inner.config),
+                }
+            },
+            |loader| {
+                self.inner.registry.register(
+                    <R::Child as super::Model>::TABLE,
+                    invalidate::for_relation::<R>(loader.clone()),
+                );
+            },
+        )
+    }
+
+    /// The session's loader of `M` by primary key, made on first use.
+    pub(crate) fn key_loader<M: ModelRow<DB>>(&self) -> BatchLoader<KeyFetch<M, DB>> {
+        self.loader(
+            || BatchLoader::with_config(KeyFetch::new(self.inner.pool.clone()), self.inner.config),
+            |loader| {
+                self.inner
+                    .registry
+                    .register(M::TABLE, invalidate::for_model::<M>(loader.clone()));
+            },
+        )
+    }
+
+    fn loader<F: BatchFn>(
+        &self,
+        make: impl FnOnce() -> BatchLoader<F>,
+        register: impl FnOnce(&BatchLoader<F>),
+    ) -> BatchLoader<F> {
+        let mut loaders = self
+            .inner
+            .loaders
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(loader) = loaders.get(&TypeId::of::<F>()) {
+            return loader
+                .downcast_ref::<BatchLoader<F>>()
+                .expect("one loader type per batch function")
+                .clone();
+        }
+        let loader = make();
+        loaders.insert(TypeId::of::<F>(), Arc::new(loader.clone()));
+        drop(loaders);
+        register(&loader);
+        loader
+    }
+}
+
+impl<DB: Engine> std::fmt::Debug for Session<DB> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("strict", &self.inner.strict)
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}

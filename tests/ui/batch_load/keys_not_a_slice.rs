@@ -1,0 +1,9 @@
+use std::collections::HashMap;
+use unokit::batch_load;
+
+#[batch_load]
+async fn names(ids: Vec<i64>) -> HashMap<i64, String> {
+    ids.iter().map(|id| (*id, id.to_string())).collect()
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use unokit::Model;
+
+#[derive(Model, Clone)]
+#[model(table = "authors")]
+struct Author {
+    id: i64,
+    name: String,
+}
+
+fn main() {}
