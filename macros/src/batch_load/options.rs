@@ -1,12 +1,15 @@
 //! The arguments of `#[batch_load(...)]`.
 
 use crate::common::ctxt::Ctxt;
-use crate::common::{duration, suggest};
-use proc_macro2::{Span, TokenStream};
+use crate::common::options::Given;
+use crate::common::options::{
+    read_count, read_duration, read_flag, set, unknown as unknown_option,
+};
+use proc_macro2::TokenStream;
 use std::time::Duration;
+use syn::Ident;
 use syn::meta::ParseNestedMeta;
 use syn::parse::Parser;
-use syn::{Expr, Ident, LitInt, LitStr};
 
 pub(crate) const MAX_BATCH: &str = "max_batch";
 pub(crate) const WINDOW: &str = "window";
@@ -16,12 +19,6 @@ pub(crate) const NO_CACHE: &str = "no_cache";
 pub(crate) const LOADER: &str = "loader";
 
 const KNOWN: &[&str] = &[MAX_BATCH, WINDOW, CAPACITY, TTL, NO_CACHE, LOADER];
-
-/// A value given in the attribute, with where it was given.
-pub(crate) struct Given<T> {
-    pub(crate) value: T,
-    pub(crate) span: Span,
-}
 
 #[derive(Default)]
 pub(crate) struct Options {
@@ -49,27 +46,12 @@ fn read_option(cx: &Ctxt, options: &mut Options, meta: &ParseNestedMeta<'_>) -> 
         .get_ident()
         .map(ToString::to_string)
         .unwrap_or_default();
-    let span = syn::spanned::Spanned::span(&meta.path);
     match name.as_str() {
         MAX_BATCH => read_count(cx, &mut options.max_batch, MAX_BATCH, meta)?,
         CAPACITY => read_count(cx, &mut options.capacity, CAPACITY, meta)?,
         WINDOW => read_duration(cx, &mut options.window, WINDOW, meta)?,
         TTL => read_duration(cx, &mut options.ttl, TTL, meta)?,
-        NO_CACHE => {
-            if meta.input.peek(syn::Token![=]) {
-                let value: Expr = meta.value()?.parse()?;
-                cx.error_at(
-                    value,
-                    format!("`{NO_CACHE}` takes no value; write just `{NO_CACHE}`"),
-                );
-            }
-            set(
-                cx,
-                &mut options.no_cache,
-                NO_CACHE,
-                Given { value: (), span },
-            );
-        }
+        NO_CACHE => read_flag(cx, &mut options.no_cache, NO_CACHE, meta)?,
         LOADER => {
             let value: Ident = meta.value()?.parse().map_err(|error| {
                 syn::Error::new(
@@ -80,81 +62,12 @@ fn read_option(cx: &Ctxt, options: &mut Options, meta: &ParseNestedMeta<'_>) -> 
             let span = value.span();
             set(cx, &mut options.loader, LOADER, Given { value, span });
         }
-        _ => {
-            let hint = suggest::closest(&name, KNOWN)
-                .map(|known| format!("did you mean `{known}`? "))
-                .unwrap_or_default();
-            cx.error_at(
-                &meta.path,
-                format!(
-                    "unknown option `{name}`; {hint}#[batch_load] takes: {}",
-                    KNOWN.join(", ")
-                ),
-            );
-            if meta.input.peek(syn::Token![=]) {
-                meta.value()?.parse::<Expr>()?;
-            }
-        }
-    }
-    Ok(())
-}
-
-fn set<T>(cx: &Ctxt, slot: &mut Option<Given<T>>, name: &str, given: Given<T>) {
-    if slot.is_some() {
-        cx.error_span(given.span, format!("`{name}` is given twice; keep one"));
-    } else {
-        *slot = Some(given);
-    }
-}
-
-fn read_count(
-    cx: &Ctxt,
-    slot: &mut Option<Given<u64>>,
-    name: &str,
-    meta: &ParseNestedMeta<'_>,
-) -> syn::Result<()> {
-    let literal: LitInt = meta.value()?.parse().map_err(|error| {
-        syn::Error::new(
-            error.span(),
-            format!("`{name}` takes a whole number: `{name} = 500`"),
-        )
-    })?;
-    let value = literal.base10_parse::<u64>()?;
-    set(
-        cx,
-        slot,
-        name,
-        Given {
-            value,
-            span: literal.span(),
-        },
-    );
-    Ok(())
-}
-
-fn read_duration(
-    cx: &Ctxt,
-    slot: &mut Option<Given<Duration>>,
-    name: &str,
-    meta: &ParseNestedMeta<'_>,
-) -> syn::Result<()> {
-    let literal: LitStr = meta.value()?.parse().map_err(|error| {
-        syn::Error::new(
-            error.span(),
-            format!("`{name}` takes a string: {}", duration::EXPECTED),
-        )
-    })?;
-    match duration::parse(&literal.value()) {
-        Ok(value) => set(
+        _ => unknown_option(
             cx,
-            slot,
-            name,
-            Given {
-                value,
-                span: literal.span(),
-            },
-        ),
-        Err(message) => cx.error_at(&literal, message),
+            meta,
+            KNOWN,
+            &format!("#[batch_load] takes: {}", KNOWN.join(", ")),
+        )?,
     }
     Ok(())
 }

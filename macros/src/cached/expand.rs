@@ -349,7 +349,7 @@ impl<'a> Expansion<'a> {
             quote!(.capacity(#entries))
         });
         let duration =
-            |method: &str, given: &Option<super::options::Given<std::time::Duration>>| {
+            |method: &str, given: &Option<crate::common::options::Given<std::time::Duration>>| {
                 given.as_ref().map(|given| {
                     let method = format_ident!("{}", method);
                     let millis = u64::try_from(given.value.as_millis())

@@ -1,13 +1,15 @@
 //! The arguments of `#[cached(...)]`.
 
 use crate::common::ctxt::Ctxt;
-use crate::common::duration;
-use crate::common::options::{set_once, unknown as unknown_option};
-use proc_macro2::{Span, TokenStream};
+use crate::common::options::Given;
+use crate::common::options::{
+    read_count, read_duration, read_flag, set, unknown as unknown_option,
+};
+use proc_macro2::TokenStream;
 use std::time::Duration;
+use syn::Expr;
 use syn::meta::ParseNestedMeta;
 use syn::parse::Parser;
-use syn::{Expr, LitInt, LitStr};
 
 pub(crate) const CAPACITY: &str = "capacity";
 pub(crate) const TTL: &str = "ttl";
@@ -22,12 +24,6 @@ pub(crate) const IN_IMPL: &str = "in_impl";
 const KNOWN: &[&str] = &[
     CAPACITY, TTL, TTI, KEY, KEY_SELF, CACHE_NONE, RESULT, OPTION, IN_IMPL,
 ];
-
-/// A value given in the attribute, with where it was given.
-pub(crate) struct Given<T> {
-    pub(crate) value: T,
-    pub(crate) span: Span,
-}
 
 #[derive(Default)]
 pub(crate) struct Options {
@@ -63,19 +59,7 @@ fn read_option(cx: &Ctxt, options: &mut Options, meta: &ParseNestedMeta<'_>) -> 
         .unwrap_or_default();
     let span = syn::spanned::Spanned::span(&meta.path);
     match name.as_str() {
-        CAPACITY => {
-            let literal: LitInt = meta.value()?.parse()?;
-            let value = literal.base10_parse::<u64>()?;
-            set(
-                cx,
-                &mut options.capacity,
-                CAPACITY,
-                Given {
-                    value,
-                    span: literal.span(),
-                },
-            );
-        }
+        CAPACITY => read_count(cx, &mut options.capacity, CAPACITY, meta)?,
         TTL => read_duration(cx, &mut options.ttl, TTL, meta)?,
         TTI => read_duration(cx, &mut options.tti, TTI, meta)?,
         KEY => {
@@ -94,62 +78,5 @@ fn read_option(cx: &Ctxt, options: &mut Options, meta: &ParseNestedMeta<'_>) -> 
             &format!("#[cached] takes: {}", KNOWN.join(", ")),
         )?,
     }
-    Ok(())
-}
-
-fn set<T>(cx: &Ctxt, slot: &mut Option<Given<T>>, name: &str, given: Given<T>) {
-    let span = given.span;
-    set_once(cx, slot, name, span, given);
-}
-
-fn read_duration(
-    cx: &Ctxt,
-    slot: &mut Option<Given<Duration>>,
-    name: &str,
-    meta: &ParseNestedMeta<'_>,
-) -> syn::Result<()> {
-    let literal: LitStr = meta.value()?.parse().map_err(|error| {
-        syn::Error::new(
-            error.span(),
-            format!("`{name}` takes a string: {}", duration::EXPECTED),
-        )
-    })?;
-    match duration::parse(&literal.value()) {
-        Ok(value) => set(
-            cx,
-            slot,
-            name,
-            Given {
-                value,
-                span: literal.span(),
-            },
-        ),
-        Err(message) => cx.error_at(&literal, message),
-    }
-    Ok(())
-}
-
-fn read_flag(
-    cx: &Ctxt,
-    slot: &mut Option<Given<()>>,
-    name: &str,
-    meta: &ParseNestedMeta<'_>,
-) -> syn::Result<()> {
-    if meta.input.peek(syn::Token![=]) {
-        let value: Expr = meta.value()?.parse()?;
-        cx.error_at(
-            value,
-            format!("`{name}` takes no value; write just `{name}`"),
-        );
-    }
-    set(
-        cx,
-        slot,
-        name,
-        Given {
-            value: (),
-            span: syn::spanned::Spanned::span(&meta.path),
-        },
-    );
     Ok(())
 }

@@ -1,9 +1,19 @@
-//! Reading a macro's options: the checks every attribute makes.
+//! Reading a macro's options: the checks every attribute makes, and the value
+//! kinds several attributes share (counts, durations, flags).
 
 use super::ctxt::Ctxt;
-use super::suggest;
+use super::{duration, suggest};
 use proc_macro2::Span;
+use std::time::Duration;
 use syn::meta::ParseNestedMeta;
+use syn::spanned::Spanned;
+use syn::{Expr, LitInt, LitStr};
+
+/// A value given in an attribute, with where it was given.
+pub(crate) struct Given<T> {
+    pub(crate) value: T,
+    pub(crate) span: Span,
+}
 
 /// Stores `value` in `slot`, or records that the option `name` was given twice.
 pub(crate) fn set_once<T>(cx: &Ctxt, slot: &mut Option<T>, name: &str, span: Span, value: T) {
@@ -12,6 +22,12 @@ pub(crate) fn set_once<T>(cx: &Ctxt, slot: &mut Option<T>, name: &str, span: Spa
     } else {
         *slot = Some(value);
     }
+}
+
+/// [`set_once`] for a [`Given`] value.
+pub(crate) fn set<T>(cx: &Ctxt, slot: &mut Option<Given<T>>, name: &str, given: Given<T>) {
+    let span = given.span;
+    set_once(cx, slot, name, span, given);
 }
 
 /// Records an unknown option, with the closest of the `known` names if it looks
@@ -36,7 +52,87 @@ pub(crate) fn unknown(
         format!("unknown option `{name}`; {hint}{what_it_takes}"),
     );
     if meta.input.peek(syn::Token![=]) {
-        meta.value()?.parse::<syn::Expr>()?;
+        meta.value()?.parse::<Expr>()?;
     }
+    Ok(())
+}
+
+/// Reads `name = 500`: a whole number.
+pub(crate) fn read_count(
+    cx: &Ctxt,
+    slot: &mut Option<Given<u64>>,
+    name: &str,
+    meta: &ParseNestedMeta<'_>,
+) -> syn::Result<()> {
+    let literal: LitInt = meta.value()?.parse().map_err(|error| {
+        syn::Error::new(
+            error.span(),
+            format!("`{name}` takes a whole number: `{name} = 500`"),
+        )
+    })?;
+    let value = literal.base10_parse::<u64>()?;
+    set(
+        cx,
+        slot,
+        name,
+        Given {
+            value,
+            span: literal.span(),
+        },
+    );
+    Ok(())
+}
+
+/// Reads `name = "30s"`, checked at compile time.
+pub(crate) fn read_duration(
+    cx: &Ctxt,
+    slot: &mut Option<Given<Duration>>,
+    name: &str,
+    meta: &ParseNestedMeta<'_>,
+) -> syn::Result<()> {
+    let literal: LitStr = meta.value()?.parse().map_err(|error| {
+        syn::Error::new(
+            error.span(),
+            format!("`{name}` takes a string: {}", duration::EXPECTED),
+        )
+    })?;
+    match duration::parse(&literal.value()) {
+        Ok(value) => set(
+            cx,
+            slot,
+            name,
+            Given {
+                value,
+                span: literal.span(),
+            },
+        ),
+        Err(message) => cx.error_at(&literal, message),
+    }
+    Ok(())
+}
+
+/// Reads a flag: the option's name alone, `name = value` being an error.
+pub(crate) fn read_flag(
+    cx: &Ctxt,
+    slot: &mut Option<Given<()>>,
+    name: &str,
+    meta: &ParseNestedMeta<'_>,
+) -> syn::Result<()> {
+    if meta.input.peek(syn::Token![=]) {
+        let value: Expr = meta.value()?.parse()?;
+        cx.error_at(
+            value,
+            format!("`{name}` takes no value; write just `{name}`"),
+        );
+    }
+    set(
+        cx,
+        slot,
+        name,
+        Given {
+            value: (),
+            span: meta.path.span(),
+        },
+    );
     Ok(())
 }
