@@ -2,7 +2,8 @@
 //! batch-function type the loader calls.
 
 use super::options::Options;
-use super::parse::{BatchLoadFn, Param, Returns, ungroup};
+use super::parse::{BatchLoadFn, Param, Returns};
+use crate::common::types::ungroup;
 use crate::common::{case, private};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};

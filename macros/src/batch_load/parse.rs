@@ -3,13 +3,11 @@
 
 use super::options::{self, Options};
 use crate::common::ctxt::Ctxt;
+use crate::common::types::{last_segment_name, type_arguments, ungroup};
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::spanned::Spanned;
-use syn::{
-    Attribute, Block, FnArg, GenericArgument, Ident, Item, Pat, PathArguments, Signature, Type,
-    Visibility,
-};
+use syn::{Attribute, Block, FnArg, Ident, Item, Pat, Signature, Type, Visibility};
 
 /// The attribute that marks a context parameter.
 pub(crate) const CTX: &str = "ctx";
@@ -148,13 +146,16 @@ impl BatchLoadFn {
     /// `Result<Map<K, V>, E>` or `Map<K, V>`, where `Map` is a `HashMap` or a `BTreeMap`.
     pub(crate) fn returns(&self) -> Option<Returns<'_>> {
         let output = self.output()?;
-        let (map, error) = if last_segment(output).as_deref() == Some("Result") {
+        let (map, error) = if last_segment_name(output).as_deref() == Some("Result") {
             let mut arguments = type_arguments(output);
             (arguments.next()?, Some(arguments.next()?))
         } else {
             (output, None)
         };
-        if !matches!(last_segment(map).as_deref(), Some("HashMap" | "BTreeMap")) {
+        if !matches!(
+            last_segment_name(map).as_deref(),
+            Some("HashMap" | "BTreeMap")
+        ) {
             return None;
         }
         let value = type_arguments(map).nth(1)?;
@@ -172,45 +173,4 @@ impl BatchLoadFn {
         } = self;
         quote!(#(#attrs)* #vis #sig #block)
     }
-}
-
-pub(crate) fn ungroup(ty: &Type) -> &Type {
-    match ty {
-        Type::Group(group) => ungroup(&group.elem),
-        Type::Paren(paren) => ungroup(&paren.elem),
-        other => other,
-    }
-}
-
-fn last_segment(ty: &Type) -> Option<String> {
-    match ty {
-        Type::Path(path) if path.qself.is_none() => path
-            .path
-            .segments
-            .last()
-            .map(|segment| segment.ident.to_string()),
-        _ => None,
-    }
-}
-
-fn type_arguments(ty: &Type) -> impl Iterator<Item = &Type> {
-    let arguments = match ty {
-        Type::Path(path) => {
-            path.path
-                .segments
-                .last()
-                .and_then(|segment| match &segment.arguments {
-                    PathArguments::AngleBracketed(arguments) => Some(arguments),
-                    _ => None,
-                })
-        }
-        _ => None,
-    };
-    arguments
-        .into_iter()
-        .flat_map(|arguments| &arguments.args)
-        .filter_map(|argument| match argument {
-            GenericArgument::Type(ty) => Some(ungroup(ty)),
-            _ => None,
-        })
 }

@@ -1,9 +1,10 @@
 //! The rules a `#[batch_load]` function must follow, one check each.
 
 use super::options::{CAPACITY, MAX_BATCH, NO_CACHE, TTL};
-use super::parse::{BatchLoadFn, CTX, ungroup};
+use super::parse::{BatchLoadFn, CTX};
 use crate::common::ctxt::Ctxt;
 use crate::common::types;
+use crate::common::types::ungroup;
 use syn::{GenericParam, Type};
 
 /// What every signature error ends with: the shape that works.

@@ -2,8 +2,9 @@
 //! comparison with a stored key, and the owned key to store.
 
 use super::parse::{CachedFn, Param};
-use super::shape::{Key, KeyPart, referent, ungroup};
+use super::shape::{Key, KeyPart, referent};
 use crate::common::private;
+use crate::common::types::ungroup;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;

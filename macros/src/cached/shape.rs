@@ -2,8 +2,8 @@
 //! and as what type, and what the key is made of.
 
 use super::parse::{CachedFn, Param};
-use crate::common::types;
-use syn::{Expr, GenericArgument, GenericParam, Ident, PathArguments, Type};
+use crate::common::types::{self, type_arguments, ungroup};
+use syn::{Expr, GenericParam, Ident, Type};
 
 /// Which return values are cached.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -49,19 +49,19 @@ impl CachedFn {
     /// type names a `Result` or `Option` without its value type.
     pub(crate) fn returns(&self) -> Option<Returns<'_>> {
         let output = self.output()?;
-        let wrapper = last_segment_name(output);
+        let wrapper = types::last_segment_name(output);
         let is = |name: &str, flag: bool| flag || wrapper.as_deref() == Some(name);
         let is_option = is("Option", self.options.option.is_some());
         if is("Result", self.options.result.is_some()) {
             Some(Returns {
                 mode: Mode::OkOnly,
-                value: first_type_argument(output)?,
+                value: type_arguments(output).next()?,
                 is_option: false,
             })
         } else if is_option && self.options.cache_none.is_none() {
             Some(Returns {
                 mode: Mode::SomeOnly,
-                value: first_type_argument(output)?,
+                value: type_arguments(output).next()?,
                 is_option,
             })
         } else {
@@ -126,34 +126,4 @@ pub(crate) fn referent(ty: &Type) -> Option<&Type> {
         Type::Reference(reference) => Some(ungroup(&reference.elem)),
         _ => None,
     }
-}
-
-pub(crate) fn ungroup(ty: &Type) -> &Type {
-    match ty {
-        Type::Group(group) => ungroup(&group.elem),
-        Type::Paren(paren) => ungroup(&paren.elem),
-        other => other,
-    }
-}
-
-fn last_segment_name(ty: &Type) -> Option<String> {
-    match ty {
-        Type::Path(path) if path.qself.is_none() => path
-            .path
-            .segments
-            .last()
-            .map(|segment| segment.ident.to_string()),
-        _ => None,
-    }
-}
-
-fn first_type_argument(ty: &Type) -> Option<&Type> {
-    let Type::Path(path) = ty else { return None };
-    let PathArguments::AngleBracketed(arguments) = &path.path.segments.last()?.arguments else {
-        return None;
-    };
-    arguments.args.iter().find_map(|argument| match argument {
-        GenericArgument::Type(ty) => Some(ungroup(ty)),
-        _ => None,
-    })
 }

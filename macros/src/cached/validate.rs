@@ -93,7 +93,7 @@ fn check_key_params(cx: &Ctxt, f: &CachedFn) {
     let generics = f.generic_names();
     for param in f.key_params() {
         let name = &param.name;
-        if let Type::Reference(reference) = shape::ungroup(&param.ty) {
+        if let Type::Reference(reference) = types::ungroup(&param.ty) {
             if reference.mutability.is_some() {
                 cx.error_at(&param.ty, format!("`{name}` is a `&mut` argument, which cannot be part of a cache key: the call may change it; mark it #[cache(skip)] if it does not affect the result"));
                 continue;

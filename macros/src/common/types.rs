@@ -1,7 +1,7 @@
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
-use syn::{Ident, Lifetime, Type};
+use syn::{GenericArgument, Ident, Lifetime, PathArguments, Type};
 
 /// What a type mentions that a `static`, which holds every cache, cannot name.
 #[derive(Default)]
@@ -67,4 +67,48 @@ impl<'ast> Visit<'ast> for Finder<'_> {
             self.found.borrow.get_or_insert(lifetime.span());
         }
     }
+}
+
+/// `ty` without the invisible groups and parentheses macros may wrap it in.
+pub(crate) fn ungroup(ty: &Type) -> &Type {
+    match ty {
+        Type::Group(group) => ungroup(&group.elem),
+        Type::Paren(paren) => ungroup(&paren.elem),
+        other => other,
+    }
+}
+
+/// The name of a path type's last segment: `Result` for `std::io::Result<T>`.
+pub(crate) fn last_segment_name(ty: &Type) -> Option<String> {
+    match ty {
+        Type::Path(path) if path.qself.is_none() => path
+            .path
+            .segments
+            .last()
+            .map(|segment| segment.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// The type arguments of a path type's last segment: `T, E` for `Result<T, E>`.
+pub(crate) fn type_arguments(ty: &Type) -> impl Iterator<Item = &Type> {
+    let arguments = match ty {
+        Type::Path(path) => {
+            path.path
+                .segments
+                .last()
+                .and_then(|segment| match &segment.arguments {
+                    PathArguments::AngleBracketed(arguments) => Some(arguments),
+                    _ => None,
+                })
+        }
+        _ => None,
+    };
+    arguments
+        .into_iter()
+        .flat_map(|arguments| &arguments.args)
+        .filter_map(|argument| match argument {
+            GenericArgument::Type(ty) => Some(ungroup(ty)),
+            _ => None,
+        })
 }

@@ -2,7 +2,7 @@
 //! field's `#[model(...)]`.
 
 use crate::common::ctxt::Ctxt;
-use crate::common::suggest;
+use crate::common::options;
 use proc_macro2::{Span, TokenStream};
 use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned;
@@ -212,32 +212,12 @@ fn read_relation(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<RelationA
 
 /// Records an unknown option with a suggestion, and skips its value.
 fn unknown(cx: &Ctxt, meta: &ParseNestedMeta<'_>, known: &[&str], what: &str) -> syn::Result<()> {
-    let name = meta
-        .path
-        .get_ident()
-        .map(ToString::to_string)
-        .unwrap_or_default();
-    let hint = suggest::closest(&name, known)
-        .map(|known| format!("did you mean `{known}`? "))
-        .unwrap_or_default();
-    cx.error_at(
-        &meta.path,
-        format!(
-            "unknown option `{name}`; {hint}{what} takes: {}",
-            known.join(", ")
-        ),
-    );
-    if meta.input.peek(syn::Token![=]) {
-        meta.value()?.parse::<syn::Expr>()?;
-    } else if meta.input.peek(syn::token::Paren) {
-        meta.parse_nested_meta(|inner| {
-            if inner.input.peek(syn::Token![=]) {
-                inner.value()?.parse::<syn::Expr>()?;
-            }
-            Ok(())
-        })?;
-    }
-    Ok(())
+    options::unknown(
+        cx,
+        meta,
+        known,
+        &format!("{what} takes: {}", known.join(", ")),
+    )
 }
 
 impl Field {
