@@ -11,6 +11,9 @@
 //!   generate a dependency-injection container whose resolution paths are field
 //!   accesses, with singleton, scoped and transient lifetimes; [`task`] has the
 //!   task group, cleanup guard and object pool it runs on.
+//! - [`#[partial_response]`](macro@partial_response) serializes only the fields a
+//!   client selected (`?fields=`); [`select`] has the selections and streaming, and
+//!   `http` (feature `axum`) the extractor, response cache and middleware.
 //! - [`#[batch_load]`](macro@batch_load) turns a "load many by keys" function into a
 //!   batch loader (a `DataLoader`): N+1 loads become one call per batch.
 //! - [`#[derive(Model)]`](derive@Model) maps a row struct to a table on sqlx
@@ -24,17 +27,10 @@
 //! [moka]: https://docs.rs/moka
 #![deny(missing_docs)]
 
-pub use unokit_runtime::{cache, key};
-pub use unokit_runtime::{di, task};
-
-pub use unokit_runtime::select;
+pub use unokit_runtime::{batch, cache, db, di, key, select, task};
 
 #[cfg(feature = "axum")]
 pub use unokit_runtime::http;
-
-pub use unokit_runtime::batch;
-
-pub use unokit_runtime::db;
 
 /// The key of a cache entry: derive it with `#[derive(CacheKey)]`.
 ///
