@@ -7,12 +7,15 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
-macro_rules! unsigned {
-    ($($ty:ty)*) => {$(
+/// Types whose `==` already means "writes the same parts": only how they write differs.
+macro_rules! equal_by_eq {
+    ($($ty:ty => |$value:ident, $sink:ident| $write:expr;)*) => {$(
         impl CacheKey for $ty {
             #[inline]
-            fn write_key<S: KeySink + ?Sized>(&self, sink: &mut S) {
-                sink.put_u64(*self as u64);
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
+            fn write_key<S: KeySink + ?Sized>(&self, $sink: &mut S) {
+                let $value = self;
+                $write;
             }
 
             #[inline]
@@ -23,78 +26,34 @@ macro_rules! unsigned {
     )*};
 }
 
-macro_rules! signed {
-    ($($ty:ty)*) => {$(
-        impl CacheKey for $ty {
-            #[inline]
-            fn write_key<S: KeySink + ?Sized>(&self, sink: &mut S) {
-                sink.put_i64(*self as i64);
-            }
-
-            #[inline]
-            fn key_eq(&self, other: &Self) -> bool {
-                self == other
-            }
-        }
-    )*};
+equal_by_eq! {
+    u8 => |n, sink| sink.put_u64(*n as u64);
+    u16 => |n, sink| sink.put_u64(*n as u64);
+    u32 => |n, sink| sink.put_u64(*n as u64);
+    u64 => |n, sink| sink.put_u64(*n);
+    usize => |n, sink| sink.put_u64(*n as u64);
+    i8 => |n, sink| sink.put_i64(*n as i64);
+    i16 => |n, sink| sink.put_i64(*n as i64);
+    i32 => |n, sink| sink.put_i64(*n as i64);
+    i64 => |n, sink| sink.put_i64(*n);
+    isize => |n, sink| sink.put_i64(*n as i64);
+    u128 => |n, sink| {
+        sink.put_u64(*n as u64);
+        sink.put_u64((*n >> 64) as u64);
+    };
+    i128 => |n, sink| (*n as u128).write_key(sink);
+    bool => |b, sink| sink.put_u64(u64::from(*b));
+    char => |c, sink| sink.put_u64(u64::from(*c));
+    str => |text, sink| sink.put_bytes(text.as_bytes());
+    String => |text, sink| sink.put_bytes(text.as_bytes());
+    Duration => |duration, sink| {
+        sink.put_u64(duration.as_secs());
+        sink.put_u64(u64::from(duration.subsec_nanos()));
+    };
 }
 
-unsigned!(u8 u16 u32 u64 usize);
-signed!(i8 i16 i32 i64 isize);
-
-impl CacheKey for u128 {
-    #[inline]
-    #[allow(clippy::cast_possible_truncation)]
-    fn write_key<S: KeySink + ?Sized>(&self, sink: &mut S) {
-        sink.put_u64(*self as u64);
-        sink.put_u64((*self >> 64) as u64);
-    }
-
-    #[inline]
-    fn key_eq(&self, other: &Self) -> bool {
-        self == other
-    }
-}
-
-impl CacheKey for i128 {
-    #[inline]
-    #[allow(clippy::cast_sign_loss)]
-    fn write_key<S: KeySink + ?Sized>(&self, sink: &mut S) {
-        (*self as u128).write_key(sink);
-    }
-
-    #[inline]
-    fn key_eq(&self, other: &Self) -> bool {
-        self == other
-    }
-}
-
-impl CacheKey for bool {
-    #[inline]
-    fn write_key<S: KeySink + ?Sized>(&self, sink: &mut S) {
-        sink.put_u64(u64::from(*self));
-    }
-
-    #[inline]
-    fn key_eq(&self, other: &Self) -> bool {
-        self == other
-    }
-}
-
-impl CacheKey for char {
-    #[inline]
-    fn write_key<S: KeySink + ?Sized>(&self, sink: &mut S) {
-        sink.put_u64(u64::from(*self));
-    }
-
-    #[inline]
-    fn key_eq(&self, other: &Self) -> bool {
-        self == other
-    }
-}
-
-/// Floats are keyed by bit pattern: `0.0` and `-0.0` are different keys. A `NaN`
-/// argument is never a cache hit in `#[cached]`, since `NaN != NaN`.
+/// Floats are keyed by bit pattern: `0.0` and `-0.0` are different keys, and a
+/// `NaN` is the same key as an identical `NaN`.
 impl CacheKey for f64 {
     #[inline]
     fn write_key<S: KeySink + ?Sized>(&self, sink: &mut S) {
@@ -130,70 +89,44 @@ impl CacheKey for () {
     }
 }
 
-impl CacheKey for str {
-    #[inline]
-    fn write_key<S: KeySink + ?Sized>(&self, sink: &mut S) {
-        sink.put_bytes(self.as_bytes());
-    }
-
-    #[inline]
-    fn key_eq(&self, other: &Self) -> bool {
-        self == other
-    }
-}
-
-impl CacheKey for String {
-    #[inline]
-    fn write_key<S: KeySink + ?Sized>(&self, sink: &mut S) {
-        sink.put_bytes(self.as_bytes());
-    }
-
-    #[inline]
-    fn key_eq(&self, other: &Self) -> bool {
-        self == other
+/// A sequence: its length, then its items.
+#[inline]
+fn write_sequence<'a, T: CacheKey + 'a, S: KeySink + ?Sized>(
+    sink: &mut S,
+    len: usize,
+    items: impl IntoIterator<Item = &'a T>,
+) {
+    sink.put_len(len);
+    for item in items {
+        item.write_key(sink);
     }
 }
 
-impl<T: CacheKey> CacheKey for [T] {
-    #[inline]
-    fn write_key<S: KeySink + ?Sized>(&self, sink: &mut S) {
-        sink.put_len(self.len());
-        for item in self {
-            item.write_key(sink);
+#[inline]
+fn same_sequence<'a, T: CacheKey + 'a>(
+    (len, items): (usize, impl IntoIterator<Item = &'a T>),
+    (other_len, other_items): (usize, impl IntoIterator<Item = &'a T>),
+) -> bool {
+    len == other_len && items.into_iter().zip(other_items).all(|(a, b)| a.key_eq(b))
+}
+
+macro_rules! sequence {
+    ($($ty:ty),*) => {$(
+        impl<T: CacheKey> CacheKey for $ty {
+            #[inline]
+            fn write_key<S: KeySink + ?Sized>(&self, sink: &mut S) {
+                write_sequence(sink, self.len(), self);
+            }
+
+            #[inline]
+            fn key_eq(&self, other: &Self) -> bool {
+                same_sequence((self.len(), self), (other.len(), other))
+            }
         }
-    }
-
-    #[inline]
-    fn key_eq(&self, other: &Self) -> bool {
-        self.len() == other.len() && self.iter().zip(other).all(|(a, b)| a.key_eq(b))
-    }
+    )*};
 }
 
-impl<T: CacheKey> CacheKey for Vec<T> {
-    #[inline]
-    fn write_key<S: KeySink + ?Sized>(&self, sink: &mut S) {
-        self.as_slice().write_key(sink);
-    }
-
-    #[inline]
-    fn key_eq(&self, other: &Self) -> bool {
-        self.as_slice().key_eq(other.as_slice())
-    }
-}
-
-impl<T: CacheKey> CacheKey for VecDeque<T> {
-    fn write_key<S: KeySink + ?Sized>(&self, sink: &mut S) {
-        sink.put_len(self.len());
-        for item in self {
-            item.write_key(sink);
-        }
-    }
-
-    #[inline]
-    fn key_eq(&self, other: &Self) -> bool {
-        self.len() == other.len() && self.iter().zip(other).all(|(a, b)| a.key_eq(b))
-    }
-}
+sequence!([T], Vec<T>, VecDeque<T>, BTreeSet<T>);
 
 /// The length is part of the type, so it is not written.
 impl<T: CacheKey, const N: usize> CacheKey for [T; N] {
@@ -206,7 +139,7 @@ impl<T: CacheKey, const N: usize> CacheKey for [T; N] {
 
     #[inline]
     fn key_eq(&self, other: &Self) -> bool {
-        self.iter().zip(other).all(|(a, b)| a.key_eq(b))
+        same_sequence((N, self), (N, other))
     }
 }
 
@@ -248,32 +181,6 @@ impl<K: CacheKey, V: CacheKey> CacheKey for BTreeMap<K, V> {
                 .iter()
                 .zip(other)
                 .all(|((k1, v1), (k2, v2))| k1.key_eq(k2) && v1.key_eq(v2))
-    }
-}
-
-impl<T: CacheKey> CacheKey for BTreeSet<T> {
-    fn write_key<S: KeySink + ?Sized>(&self, sink: &mut S) {
-        sink.put_len(self.len());
-        for item in self {
-            item.write_key(sink);
-        }
-    }
-
-    #[inline]
-    fn key_eq(&self, other: &Self) -> bool {
-        self.len() == other.len() && self.iter().zip(other).all(|(a, b)| a.key_eq(b))
-    }
-}
-
-impl CacheKey for Duration {
-    fn write_key<S: KeySink + ?Sized>(&self, sink: &mut S) {
-        sink.put_u64(self.as_secs());
-        sink.put_u64(u64::from(self.subsec_nanos()));
-    }
-
-    #[inline]
-    fn key_eq(&self, other: &Self) -> bool {
-        self == other
     }
 }
 
