@@ -1,32 +1,42 @@
 //! The `CacheKey` impl: fields in declaration order, variants by position.
 
 use super::parse::{Field, Input, Shape, Style, Variant};
-use crate::common::private;
+use crate::common::paths::key::{CACHE_KEY, KEY_SINK};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::{GenericParam, Member};
 
 pub(crate) fn expand(input: &Input) -> TokenStream {
-    let private = private();
-    let ident = &input.ident;
-    let mut generics = input.generics.clone();
-    for param in &mut generics.params {
-        if let GenericParam::Type(ty) = param {
-            ty.bounds.push(syn::parse_quote!(#private::CacheKey));
-        }
-    }
-    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     let (write, key_eq) = match &input.shape {
         Shape::Struct(fields) => (write_struct(fields), key_eq_struct(fields)),
         Shape::Enum(variants) => (write_enum(variants), key_eq_enum(variants)),
     };
+    impl_cache_key(input, &write, &key_eq)
+}
+
+/// On error, an impl whose methods are never meant to run, so that code naming
+/// the type as a key reports only the real error.
+pub(crate) fn stub(input: &Input) -> TokenStream {
+    let unreachable = quote!(::core::unreachable!());
+    impl_cache_key(input, &unreachable, &unreachable)
+}
+
+fn impl_cache_key(input: &Input, write: &TokenStream, key_eq: &TokenStream) -> TokenStream {
+    let ident = &input.ident;
+    let mut generics = input.generics.clone();
+    for param in &mut generics.params {
+        if let GenericParam::Type(ty) = param {
+            ty.bounds.push(syn::parse_quote!(#CACHE_KEY));
+        }
+    }
+    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     quote! {
         #[automatically_derived]
-        impl #impl_generics #private::CacheKey for #ident #ty_generics #where_clause {
+        impl #impl_generics #CACHE_KEY for #ident #ty_generics #where_clause {
             #[inline]
             fn write_key<__UnokitSink>(&self, __unokit_sink: &mut __UnokitSink)
             where
-                __UnokitSink: #private::KeySink + ?::core::marker::Sized,
+                __UnokitSink: #KEY_SINK + ?::core::marker::Sized,
             {
                 #write
             }
@@ -48,7 +58,6 @@ fn write_struct(fields: &[Field]) -> TokenStream {
 }
 
 fn write_enum(variants: &[Variant]) -> TokenStream {
-    let private = private();
     let arms = variants.iter().enumerate().map(|(position, variant)| {
         let ident = &variant.ident;
         let position = proc_macro2::Literal::usize_unsuffixed(position);
@@ -56,7 +65,7 @@ fn write_enum(variants: &[Variant]) -> TokenStream {
         let pattern = pattern(variant);
         quote! {
             Self::#ident #pattern => {
-                #private::KeySink::put_u64(__unokit_sink, #position);
+                #KEY_SINK::put_u64(__unokit_sink, #position);
                 #(#writes)*
             }
         }
@@ -110,7 +119,8 @@ fn all(conditions: impl Iterator<Item = TokenStream>) -> TokenStream {
 }
 
 fn same_key(ours: &TokenStream, theirs: &TokenStream, field: &Field) -> TokenStream {
-    quote_spanned!(field.ty_span=> ::unokit::__private::CacheKey::key_eq(#ours, #theirs))
+    let cache_key = CACHE_KEY.at(field.ty_span);
+    quote_spanned!(field.ty_span=> #cache_key::key_eq(#ours, #theirs))
 }
 
 /// The variant's pattern, binding each kept field and ignoring the rest.
@@ -158,5 +168,6 @@ fn kept(fields: &[Field]) -> impl Iterator<Item = &Field> {
 /// Writes one field, spanned at its type so that a field type that is not a
 /// `CacheKey` is reported there.
 fn write(place: &TokenStream, field: &Field) -> TokenStream {
-    quote_spanned!(field.ty_span=> ::unokit::__private::CacheKey::write_key(#place, __unokit_sink);)
+    let cache_key = CACHE_KEY.at(field.ty_span);
+    quote_spanned!(field.ty_span=> #cache_key::write_key(#place, __unokit_sink);)
 }

@@ -8,18 +8,33 @@ mod parse;
 mod validate;
 
 use crate::common::ctxt::Ctxt;
+use crate::common::pipeline::{self, Pipeline};
 use proc_macro2::TokenStream;
 
 pub(crate) fn derive(input: TokenStream) -> TokenStream {
-    let cx = Ctxt::new();
-    let parsed = parse::parse(&cx, input);
-    if let Some(parsed) = &parsed {
-        validate::check(&cx, parsed);
+    pipeline::run::<DeriveCacheKey>(TokenStream::new(), input)
+}
+
+struct DeriveCacheKey;
+
+impl Pipeline for DeriveCacheKey {
+    type Parsed = parse::Input;
+    type Valid<'a> = &'a parse::Input;
+    const IS_DERIVE: bool = true;
+
+    fn parse(cx: &Ctxt, _args: TokenStream, input: TokenStream) -> Option<parse::Input> {
+        parse::parse(cx, input)
     }
-    match (cx.check(), parsed) {
-        (Ok(()), Some(parsed)) => expand::expand(&parsed),
-        // A derive's input stays in place; only the errors are emitted.
-        (Err(errors), _) => errors.to_compile_error(),
-        (Ok(()), None) => unreachable!("a failed parse records an error"),
+
+    fn validate<'a>(cx: &Ctxt, parsed: &'a parse::Input) -> Option<&'a parse::Input> {
+        validate::check(cx, parsed)
+    }
+
+    fn expand(valid: &&parse::Input) -> TokenStream {
+        expand::expand(valid)
+    }
+
+    fn fallback(parsed: &parse::Input) -> TokenStream {
+        expand::stub(parsed)
     }
 }

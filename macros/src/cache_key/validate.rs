@@ -3,8 +3,10 @@
 use super::parse::{Input, Shape};
 use crate::common::ctxt::Ctxt;
 
-pub(crate) fn check(cx: &Ctxt, input: &Input) {
+/// The parsed input is the model `expand` reads: every rule is a check on it.
+pub(crate) fn check<'a>(cx: &Ctxt, input: &'a Input) -> Option<&'a Input> {
     check_struct_keeps_a_field(cx, input);
+    Some(input)
 }
 
 /// A struct whose every field is skipped gives all its values one key: every

@@ -31,6 +31,8 @@
 mod bytes;
 mod fingerprint;
 mod impls;
+#[doc(hidden)]
+pub mod rt;
 
 pub use bytes::KeyBytes;
 pub use fingerprint::Fingerprinter;
