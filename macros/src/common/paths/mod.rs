@@ -10,7 +10,13 @@
 use proc_macro2::{Ident, Punct, Spacing, Span, TokenStream};
 use quote::{ToTokens, TokenStreamExt};
 
+pub(crate) mod batch;
+pub(crate) mod cache;
+pub(crate) mod db;
+pub(crate) mod di;
 pub(crate) mod key;
+pub(crate) mod select;
+pub(crate) mod task;
 
 /// `::unokit::__private::<capability>::<item>`.
 #[derive(Clone, Copy)]

@@ -1,0 +1,7 @@
+//! `unokit::__private::cache`.
+
+use super::RtPath;
+
+const fn cache(item: &'static str) -> RtPath {
+    RtPath::new("cache", item)
+}

@@ -1,0 +1,7 @@
+//! `unokit::__private::db`.
+
+use super::RtPath;
+
+const fn db(item: &'static str) -> RtPath {
+    RtPath::new("db", item)
+}

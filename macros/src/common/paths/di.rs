@@ -1,0 +1,7 @@
+//! `unokit::__private::di`.
+
+use super::RtPath;
+
+const fn di(item: &'static str) -> RtPath {
+    RtPath::new("di", item)
+}

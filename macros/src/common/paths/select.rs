@@ -1,0 +1,7 @@
+//! `unokit::__private::select`.
+
+use super::RtPath;
+
+const fn select(item: &'static str) -> RtPath {
+    RtPath::new("select", item)
+}

@@ -1,0 +1,7 @@
+//! `unokit::__private::task`.
+
+use super::RtPath;
+
+const fn task(item: &'static str) -> RtPath {
+    RtPath::new("task", item)
+}
