@@ -178,7 +178,7 @@ impl<T: Selectable + ?Sized> Selection<T> {
 impl<T: ?Sized> Selection<T> {
     /// The compiled root, for serializers.
     #[must_use]
-    pub fn pick(&self) -> &Pick {
+    pub(crate) fn pick(&self) -> &Pick {
         &self.root
     }
 
