@@ -129,7 +129,10 @@ fn serialize_selected(output: &Output<'_>) -> TokenStream {
             let __len = __len - ::core::primitive::usize::from(!#pick.is_skip() && #skip_if(&self.#member));
         })
     });
-    let entries = fields.iter().zip(&picks).map(|(field, pick)| entry(field, pick));
+    let entries = fields
+        .iter()
+        .zip(&picks)
+        .map(|(field, pick)| entry(field, pick));
     quote! {
         let ::core::option::Option::Some(([#(#picks),*], __len)) = __node.object_picks::<#count>() else {
             return ::core::result::Result::Err(__node.mismatch::<__S::Error>(#type_name));
@@ -201,4 +204,3 @@ fn selectable_impl(ident: &Ident, generics: &Generics, body: &TokenStream) -> To
         }
     }
 }
-

@@ -76,7 +76,9 @@ pub(crate) fn parse(cx: &Ctxt, args: TokenStream, input: TokenStream) -> Option<
                 Item::Enum(_) => {
                     "#[partial_response] supports structs with named fields; an enum's variants cannot be selected by field name. Serialize the enum whole from a struct field marked #[partial(leaf)]"
                 }
-                Item::Union(_) => "#[partial_response] supports structs with named fields, not unions",
+                Item::Union(_) => {
+                    "#[partial_response] supports structs with named fields, not unions"
+                }
                 _ => {
                     "#[partial_response] applies to a struct with named fields that derives Serialize"
                 }

@@ -300,4 +300,3 @@ impl Selectable for serde_json::Value {
         }
     }
 }
-
