@@ -67,14 +67,7 @@ pub mod __private {
     pub use unokit_runtime::cache::{AnyKey, AsyncFnCache, CacheConfig, SyncFnCache};
     pub use unokit_runtime::key::{CacheKey, Fingerprinter, KeySink};
 
-    /// What `#[partial_response]` generates code against.
-    pub mod select {
-        pub use serde::ser::{Error, SerializeMap};
-        pub use serde::{Serialize, Serializer};
-        pub use unokit_runtime::select::{
-            FieldSchema, Node, Object, Pick, Schema, Selectable, Selected, Shape, leaf_shape,
-        };
-    }
+    pub use unokit_runtime::select::rt as select;
 
     pub use unokit_runtime::{di, task};
 

@@ -1,17 +1,21 @@
 //! The struct, unchanged but for `#[partial]` attributes, and two impls:
 //! `Object` (the static schema) and `Selectable` (the selected serializer).
 
-use super::parse::{Field, Input};
-use crate::common::private;
+use super::parse::Input;
+use super::validate::{Form, Output, Serialized};
+use crate::common::paths::select::{
+    FIELD_SCHEMA, LEAF_SHAPE, NODE, OBJECT, SCHEMA, SELECTABLE, SELECTED, SERIALIZE_MAP,
+    SERIALIZER, SHAPE,
+};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{GenericParam, Generics};
+use syn::{GenericParam, Generics, Ident};
 
-pub(crate) fn expand(input: &Input) -> TokenStream {
-    let item = &input.item;
-    let object = object_impl(input);
-    let selectable = selectable_impl(input);
+pub(crate) fn expand(output: &Output<'_>) -> TokenStream {
+    let item = output.item;
+    let object = object_impl(output.ident, output.generics, &schema_fields(output));
+    let selectable = selectable_impl(output.ident, output.generics, &serialize_selected(output));
     quote! {
         #item
         #object
@@ -19,16 +23,36 @@ pub(crate) fn expand(input: &Input) -> TokenStream {
     }
 }
 
-/// The serialized fields: the ones serde does not skip, in declaration order.
-fn serialized(input: &Input) -> impl Iterator<Item = &Field> {
-    input.fields.iter().filter(|field| !field.skip)
+/// On error, the struct and impls whose bodies are never meant to run, so that
+/// code serializing it under a selection reports only the real error.
+///
+/// `Selectable` needs `Serialize`: without the derive (itself an error), the
+/// impls would add one more, so there are none.
+pub(crate) fn stub(input: &Input) -> TokenStream {
+    let item = &input.item;
+    if input.derives_serialize.is_none() {
+        return quote!(#item);
+    }
+    let object = object_impl(&item.ident, &item.generics, &[]);
+    let selectable = selectable_impl(
+        &item.ident,
+        &item.generics,
+        &quote! {
+            let _ = (__node, __serializer);
+            ::core::unreachable!()
+        },
+    );
+    quote! {
+        #item
+        #object
+        #selectable
+    }
 }
 
 /// Every type parameter must be selectable: fields of type `T`, `Vec<T>`, …
 /// need it, and a parameter used only in a leaf field is rare enough.
-fn bounded_generics(input: &Input) -> Generics {
-    let private = private();
-    let mut generics = input.generics.clone();
+fn bounded_generics(generics: &Generics) -> Generics {
+    let mut generics = generics.clone();
     let params: Vec<_> = generics
         .params
         .iter()
@@ -41,47 +65,47 @@ fn bounded_generics(input: &Input) -> Generics {
     for param in params {
         where_clause
             .predicates
-            .push(syn::parse_quote!(#param: #private::select::Selectable));
+            .push(syn::parse_quote!(#param: #SELECTABLE));
     }
     generics
 }
 
-fn object_impl(input: &Input) -> TokenStream {
-    let private = private();
-    let ident = &input.ident;
+fn schema_fields(output: &Output<'_>) -> Vec<TokenStream> {
+    output
+        .fields
+        .iter()
+        .map(|field| {
+            let name = &field.name;
+            let column = match &field.column {
+                Some(column) => quote!(::core::option::Option::Some(#column)),
+                None => quote!(::core::option::Option::None),
+            };
+            let ty = field.ty;
+            // Spanned at the field's type, so that a type that cannot be
+            // selected into is reported there.
+            let shape = match field.form {
+                Form::Leaf => quote!(#LEAF_SHAPE),
+                Form::Selected => quote_spanned!(ty.span()=> <#ty as #SELECTABLE>::shape),
+            };
+            quote! {
+                #FIELD_SCHEMA {
+                    name: #name,
+                    column: #column,
+                    shape: #shape,
+                }
+            }
+        })
+        .collect()
+}
+
+fn object_impl(ident: &Ident, generics: &Generics, fields: &[TokenStream]) -> TokenStream {
     let type_name = ident.to_string();
-    let generics = bounded_generics(input);
+    let generics = bounded_generics(generics);
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
-    let fields = serialized(input).map(|field| {
-        let name = field.serialized_name(input.rename_all);
-        let column = match (&field.column, field.no_column) {
-            (Some(column), _) => quote!(::core::option::Option::Some(#column)),
-            (None, Some(_)) => quote!(::core::option::Option::None),
-            (None, None) => {
-                let column = field.ident.to_string();
-                let column = column.strip_prefix("r#").unwrap_or(&column);
-                quote!(::core::option::Option::Some(#column))
-            }
-        };
-        let ty = &field.ty;
-        // Spanned at the field's type, so that a type that cannot be selected
-        // into is reported there.
-        let shape = match field.leaf {
-            Some(_) => quote!(#private::select::leaf_shape),
-            None => quote_spanned!(ty.span()=> <#ty as #private::select::Selectable>::shape),
-        };
-        quote! {
-            #private::select::FieldSchema {
-                name: #name,
-                column: #column,
-                shape: #shape,
-            }
-        }
-    });
     quote! {
         #[automatically_derived]
-        impl #impl_generics #private::select::Object for #ident #ty_generics #where_clause {
-            const SCHEMA: &'static #private::select::Schema = &#private::select::Schema {
+        impl #impl_generics #OBJECT for #ident #ty_generics #where_clause {
+            const SCHEMA: &'static #SCHEMA = &#SCHEMA {
                 type_name: #type_name,
                 fields: &[#(#fields),*],
             };
@@ -89,83 +113,93 @@ fn object_impl(input: &Input) -> TokenStream {
     }
 }
 
-fn selectable_impl(input: &Input) -> TokenStream {
-    let private = private();
-    let ident = &input.ident;
-    let type_name = ident.to_string();
-    let generics = bounded_generics(input);
-    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
-    let fields: Vec<&Field> = serialized(input).collect();
+/// The body of `serialize_selected`: a map of the fields the node picks.
+fn serialize_selected(output: &Output<'_>) -> TokenStream {
+    let type_name = output.ident.to_string();
+    let fields = &output.fields;
     let count = Literal::usize_unsuffixed(fields.len());
     let picks: Vec<_> = (0..fields.len())
         .map(|i| format_ident!("__pick{}", i))
         .collect();
     // serde skips these at run time, so the map's length is known only then.
     let skipped_at_run_time = fields.iter().zip(&picks).filter_map(|(field, pick)| {
-        let skip_if = field.skip_if.as_ref()?;
-        let member = &field.ident;
+        let skip_if = field.skip_if?;
+        let member = field.member;
         Some(quote! {
             let __len = __len - ::core::primitive::usize::from(!#pick.is_skip() && #skip_if(&self.#member));
         })
     });
-    let entries = fields.iter().zip(&picks).map(|(field, pick)| {
-        let member = &field.ident;
-        let name = field.serialized_name(input.rename_all);
-        let wanted = match &field.skip_if {
-            Some(skip_if) => quote!(!#pick.is_skip() && !#skip_if(&self.#member)),
-            None => quote!(!#pick.is_skip()),
+    let entries = fields
+        .iter()
+        .zip(&picks)
+        .map(|(field, pick)| entry(field, pick));
+    quote! {
+        let ::core::option::Option::Some(([#(#picks),*], __len)) = __node.object_picks::<#count>() else {
+            return ::core::result::Result::Err(__node.mismatch::<__S::Error>(#type_name));
         };
-        let entry = match field.leaf {
-            Some(_) => quote! {
-                #private::select::SerializeMap::serialize_entry(&mut __map, #name, &self.#member)?;
-            },
-            // Spanned at the field's type: that is where a type that cannot
-            // be selected into is reported.
-            None => {
-                let ty = &field.ty;
-                quote_spanned! {ty.span()=>
-                    #private::select::SerializeMap::serialize_entry(
-                        &mut __map,
-                        #name,
-                        &#private::select::Selected::<#ty>::new(&self.#member, #pick),
-                    )?;
-                }
-            }
-        };
-        quote! {
-            if #wanted {
-                #entry
+        #(#skipped_at_run_time)*
+        let mut __map = #SERIALIZER::serialize_map(
+            __serializer,
+            ::core::option::Option::Some(__len),
+        )?;
+        #(#entries)*
+        #SERIALIZE_MAP::end(__map)
+    }
+}
+
+fn entry(field: &Serialized<'_>, pick: &Ident) -> TokenStream {
+    let member = field.member;
+    let name = &field.name;
+    let wanted = match field.skip_if {
+        Some(skip_if) => quote!(!#pick.is_skip() && !#skip_if(&self.#member)),
+        None => quote!(!#pick.is_skip()),
+    };
+    let entry = match field.form {
+        Form::Leaf => quote! {
+            #SERIALIZE_MAP::serialize_entry(&mut __map, #name, &self.#member)?;
+        },
+        // Spanned at the field's type: that is where a type that cannot be
+        // selected into is reported.
+        Form::Selected => {
+            let ty = field.ty;
+            quote_spanned! {ty.span()=>
+                #SERIALIZE_MAP::serialize_entry(
+                    &mut __map,
+                    #name,
+                    &#SELECTED::<#ty>(&self.#member, #pick),
+                )?;
             }
         }
-    });
+    };
+    quote! {
+        if #wanted {
+            #entry
+        }
+    }
+}
+
+fn selectable_impl(ident: &Ident, generics: &Generics, body: &TokenStream) -> TokenStream {
+    let generics = bounded_generics(generics);
+    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     quote! {
         #[automatically_derived]
-        impl #impl_generics #private::select::Selectable for #ident #ty_generics #where_clause {
+        impl #impl_generics #SELECTABLE for #ident #ty_generics #where_clause {
             type Root = Self;
 
             #[inline]
-            fn shape() -> #private::select::Shape {
-                #private::select::Shape::Object(<Self as #private::select::Object>::SCHEMA)
+            fn shape() -> #SHAPE {
+                #SHAPE::Object(<Self as #OBJECT>::SCHEMA)
             }
 
             fn serialize_selected<__S>(
                 &self,
-                __node: &#private::select::Node,
+                __node: &#NODE,
                 __serializer: __S,
             ) -> ::core::result::Result<__S::Ok, __S::Error>
             where
-                __S: #private::select::Serializer,
+                __S: #SERIALIZER,
             {
-                let ::core::option::Option::Some(([#(#picks),*], __len)) = __node.object_picks::<#count>() else {
-                    return ::core::result::Result::Err(__node.mismatch::<__S::Error>(#type_name));
-                };
-                #(#skipped_at_run_time)*
-                let mut __map = #private::select::Serializer::serialize_map(
-                    __serializer,
-                    ::core::option::Option::Some(__len),
-                )?;
-                #(#entries)*
-                #private::select::SerializeMap::end(__map)
+                #body
             }
         }
     }

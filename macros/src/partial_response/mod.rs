@@ -2,8 +2,9 @@
 //! writes only the fields a compiled selection picks.
 //!
 //! [`parse`] reads the struct, its serde attributes ([`serde_attrs`]) and its
-//! `#[partial]` options, [`validate`] checks every rule, [`expand`] writes the
-//! struct back (without `#[partial]`) beside the `Object` and `Selectable` impls.
+//! `#[partial]` options, [`validate`] checks every rule and resolves each
+//! field's name and column, [`expand`] writes the struct back (without
+//! `#[partial]`) beside the `Object` and `Selectable` impls.
 
 mod expand;
 mod parse;
@@ -12,19 +13,33 @@ mod serde_attrs;
 mod validate;
 
 use crate::common::ctxt::Ctxt;
-use crate::common::fallback;
+use crate::common::pipeline::{self, Pipeline};
 use proc_macro2::TokenStream;
 
 pub(crate) fn partial_response(args: TokenStream, input: TokenStream) -> TokenStream {
-    let cx = Ctxt::new();
-    let parsed = parse::parse(&cx, args, input.clone());
-    if let Some(parsed) = &parsed {
-        validate::check(&cx, parsed);
+    pipeline::run::<PartialResponse>(args, input)
+}
+
+struct PartialResponse;
+
+impl Pipeline for PartialResponse {
+    type Parsed = parse::Input;
+    type Valid<'a> = validate::Output<'a>;
+    const IS_DERIVE: bool = false;
+
+    fn parse(cx: &Ctxt, args: TokenStream, input: TokenStream) -> Option<parse::Input> {
+        parse::parse(cx, args, input)
     }
-    match (cx.check(), parsed) {
-        (Ok(()), Some(parsed)) => expand::expand(&parsed),
-        (Err(errors), Some(parsed)) => fallback::item_with_errors(&parsed.item, &errors),
-        (Err(errors), None) => fallback::item_with_errors(input, &errors),
-        (Ok(()), None) => unreachable!("a failed parse records an error"),
+
+    fn validate<'a>(cx: &Ctxt, parsed: &'a parse::Input) -> Option<validate::Output<'a>> {
+        validate::check(cx, parsed)
+    }
+
+    fn expand(valid: &validate::Output<'_>) -> TokenStream {
+        expand::expand(valid)
+    }
+
+    fn fallback(parsed: &parse::Input) -> TokenStream {
+        expand::stub(parsed)
     }
 }

@@ -4,10 +4,11 @@
 use super::rename::RenameRule;
 use super::serde_attrs;
 use crate::common::ctxt::Ctxt;
+use crate::common::item::{item_span, take_attrs};
 use crate::common::options::{set_once, unknown as unknown_option};
 use proc_macro2::{Span, TokenStream};
 use syn::spanned::Spanned;
-use syn::{Attribute, ExprPath, Fields, Generics, Ident, Item, ItemStruct, LitStr, Type};
+use syn::{Attribute, ExprPath, Fields, Ident, Item, ItemStruct, LitStr, Type};
 
 /// The attribute on a field.
 pub(crate) const PARTIAL: &str = "partial";
@@ -22,8 +23,6 @@ const OPTIONS: &[&str] = &[LEAF, COLUMN, NO_COLUMN];
 pub(crate) struct Input {
     /// The struct as the user wrote it, minus `#[partial]` attributes.
     pub(crate) item: ItemStruct,
-    pub(crate) ident: Ident,
-    pub(crate) generics: Generics,
     pub(crate) shape: StructShape,
     pub(crate) fields: Vec<Field>,
     pub(crate) rename_all: Option<RenameRule>,
@@ -72,25 +71,19 @@ pub(crate) fn parse(cx: &Ctxt, args: TokenStream, input: TokenStream) -> Option<
     }
     let mut item = match syn::parse2::<Item>(input) {
         Ok(Item::Struct(item)) => item,
-        Ok(Item::Enum(item)) => {
-            cx.error_at(
-                item.enum_token,
-                "#[partial_response] supports structs with named fields; an enum's variants cannot be selected by field name. Serialize the enum whole from a struct field marked #[partial(leaf)]",
-            );
-            return None;
-        }
-        Ok(Item::Union(item)) => {
-            cx.error_at(
-                item.union_token,
-                "#[partial_response] supports structs with named fields, not unions",
-            );
-            return None;
-        }
         Ok(other) => {
-            cx.error_span(
-                other.span(),
-                "#[partial_response] applies to a struct with named fields that derives Serialize",
-            );
+            let message = match other {
+                Item::Enum(_) => {
+                    "#[partial_response] supports structs with named fields; an enum's variants cannot be selected by field name. Serialize the enum whole from a struct field marked #[partial(leaf)]"
+                }
+                Item::Union(_) => {
+                    "#[partial_response] supports structs with named fields, not unions"
+                }
+                _ => {
+                    "#[partial_response] applies to a struct with named fields that derives Serialize"
+                }
+            };
+            cx.error_span(item_span(&other), message);
             return None;
         }
         Err(error) => {
@@ -124,8 +117,6 @@ pub(crate) fn parse(cx: &Ctxt, args: TokenStream, input: TokenStream) -> Option<
         });
     }
     Some(Input {
-        ident: item.ident.clone(),
-        generics: item.generics.clone(),
         item,
         shape,
         fields,
@@ -145,11 +136,7 @@ struct Options {
 /// them) and reads their options.
 fn take_options(cx: &Ctxt, attrs: &mut Vec<Attribute>) -> Options {
     let mut options = Options::default();
-    let (ours, others): (Vec<_>, Vec<_>) = attrs
-        .drain(..)
-        .partition(|attr| attr.path().is_ident(PARTIAL));
-    *attrs = others;
-    for attr in ours {
+    for attr in take_attrs(attrs, PARTIAL) {
         let result = attr.parse_nested_meta(|meta| {
             let span = meta.path.span();
             if meta.path.is_ident(LEAF) {

@@ -1,5 +1,10 @@
 //! serde's `rename_all` rules, applied to field names exactly as serde does, so
 //! that clients select the names they see in the JSON.
+//!
+//! Not `heck` (which `common::case` uses for the names macros make up): heck
+//! also splits words at case changes (`fooBar` becomes `FOO_BAR`, serde writes
+//! `FOOBAR`) and changes case by Unicode, where serde only splits at `_` and
+//! changes ASCII case; a name one character off is a field no client can select.
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum RenameRule {

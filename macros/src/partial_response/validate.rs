@@ -1,14 +1,83 @@
-//! The rules a `#[partial_response]` struct must follow.
+//! The rules a `#[partial_response]` struct must follow, and the model of one
+//! that follows them: each serialized field with its name and column resolved.
 
-use super::parse::{Input, StructShape};
+use super::parse::{Field, Input, StructShape};
 use crate::common::ctxt::Ctxt;
+use proc_macro2::Span;
 use std::collections::HashMap;
+use syn::{ExprPath, Generics, Ident, ItemStruct, LitStr, Type};
 
-pub(crate) fn check(cx: &Ctxt, input: &Input) {
+/// A struct that follows every rule: all that `expand` reads.
+pub(crate) struct Output<'a> {
+    /// The struct as the user wrote it, minus `#[partial]` attributes.
+    pub(crate) item: &'a ItemStruct,
+    pub(crate) ident: &'a Ident,
+    pub(crate) generics: &'a Generics,
+    /// The fields serde serializes, in declaration order.
+    pub(crate) fields: Vec<Serialized<'a>>,
+}
+
+/// One field serde serializes.
+pub(crate) struct Serialized<'a> {
+    pub(crate) member: &'a Ident,
+    pub(crate) ty: &'a Type,
+    /// The name a client selects, as serde serializes it.
+    pub(crate) name: String,
+    /// The column `Selection::columns` reports, if the field is read from one.
+    pub(crate) column: Option<LitStr>,
+    pub(crate) form: Form,
+    /// serde's `skip_serializing_if`: left out at run time when it says so.
+    pub(crate) skip_if: Option<&'a ExprPath>,
+}
+
+/// How a field is serialized under a selection.
+#[derive(Clone, Copy)]
+pub(crate) enum Form {
+    /// `#[partial(leaf)]`: whole, with its own `Serialize`.
+    Leaf,
+    /// Through its type's `Selectable`: selected into.
+    Selected,
+}
+
+pub(crate) fn check<'a>(cx: &Ctxt, input: &'a Input) -> Option<Output<'a>> {
     check_named_fields(cx, input);
     check_derives_serialize(cx, input);
     check_unique_names(cx, input);
     check_column_options(cx, input);
+    Some(Output {
+        item: &input.item,
+        ident: &input.item.ident,
+        generics: &input.item.generics,
+        fields: serialized(input).map(|field| model(input, field)).collect(),
+    })
+}
+
+/// The serialized fields: the ones serde does not skip, in declaration order.
+fn serialized(input: &Input) -> impl Iterator<Item = &Field> {
+    input.fields.iter().filter(|field| !field.skip)
+}
+
+fn model<'a>(input: &Input, field: &'a Field) -> Serialized<'a> {
+    let column = match (&field.column, field.no_column) {
+        (Some(column), _) => Some(column.clone()),
+        (None, Some(_)) => None,
+        (None, None) => {
+            let name = field.ident.to_string();
+            let name = name.strip_prefix("r#").unwrap_or(&name);
+            Some(LitStr::new(name, Span::call_site()))
+        }
+    };
+    Serialized {
+        member: &field.ident,
+        ty: &field.ty,
+        name: field.serialized_name(input.rename_all),
+        column,
+        form: match field.leaf {
+            Some(_) => Form::Leaf,
+            None => Form::Selected,
+        },
+        skip_if: field.skip_if.as_ref(),
+    }
 }
 
 /// Clients select fields by name, so there must be names: a tuple struct
@@ -20,7 +89,7 @@ fn check_named_fields(cx: &Ctxt, input: &Input) {
         StructShape::Unit => "a unit struct has no fields",
     };
     cx.error_at(
-        &input.ident,
+        &input.item.ident,
         format!(
             "#[partial_response] needs a struct with named fields: {what}; use named fields, or mark the field that holds this type #[partial(leaf)]"
         ),
@@ -34,10 +103,10 @@ fn check_named_fields(cx: &Ctxt, input: &Input) {
 fn check_derives_serialize(cx: &Ctxt, input: &Input) {
     if input.derives_serialize.is_none() {
         cx.error_at(
-            &input.ident,
+            &input.item.ident,
             format!(
                 "#[partial_response] needs #[derive(Serialize)] below it: write #[partial_response] first, then #[derive(serde::Serialize)] on `{}`",
-                input.ident
+                input.item.ident
             ),
         );
     }
@@ -46,8 +115,8 @@ fn check_derives_serialize(cx: &Ctxt, input: &Input) {
 /// Two fields serialized under one name would both answer a selection of that
 /// name, and the output would hold the key twice.
 fn check_unique_names(cx: &Ctxt, input: &Input) {
-    let mut seen: HashMap<String, &syn::Ident> = HashMap::new();
-    for field in input.fields.iter().filter(|field| !field.skip) {
+    let mut seen: HashMap<String, &Ident> = HashMap::new();
+    for field in serialized(input) {
         let name = field.serialized_name(input.rename_all);
         if let Some(first) = seen.get(&name) {
             cx.error_at(

@@ -46,10 +46,7 @@ where
     type Rejection = FieldsRejection;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        match fields_param(parts.uri.query()) {
-            None => Ok(Self(Selection::all())),
-            Some(text) => Ok(Self(Fields::parse(&text)?.compile()?)),
-        }
+        selection(parts, Fields::compile).map(Self)
     }
 }
 
@@ -61,10 +58,19 @@ where
     type Rejection = FieldsRejection;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        match fields_param(parts.uri.query()) {
-            None => Ok(Self(Selection::all())),
-            Some(text) => Ok(Self(Fields::parse(&text)?.compile_lenient())),
-        }
+        selection(parts, |fields| Ok(fields.compile_lenient())).map(Self)
+    }
+}
+
+/// The request's `fields` parameter, parsed and compiled by `compile`;
+/// everything when there is none.
+fn selection<T: Selectable + ?Sized>(
+    parts: &Parts,
+    compile: impl FnOnce(&Fields) -> Result<Selection<T>, FieldsError>,
+) -> Result<Selection<T>, FieldsRejection> {
+    match fields_param(parts.uri.query()) {
+        None => Ok(Selection::all()),
+        Some(text) => Ok(compile(&Fields::parse(&text)?)?),
     }
 }
 

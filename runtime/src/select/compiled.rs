@@ -4,7 +4,7 @@
 
 use super::error::{FieldsError, FieldsErrorKind};
 use super::fields::Fields;
-use super::schema::{Object, Schema, Selectable, Shape};
+use super::schema::{Schema, Selectable, Shape};
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -167,6 +167,30 @@ impl<T: Selectable + ?Sized> Selection<T> {
         Fields::parse(text)?.compile()
     }
 
+    /// The columns of `T`'s row that the selection needs, in declaration order:
+    /// each selected field's column (its Rust name, or its `#[partial(column)]`).
+    /// Fields marked `#[partial(no_column)]` are left out, and a `T` that is not
+    /// a `#[partial_response]` struct has none.
+    #[must_use]
+    pub fn columns(&self) -> Vec<&'static str> {
+        let Shape::Object(schema) = T::shape() else {
+            return Vec::new();
+        };
+        let fields = schema.fields.iter();
+        match &*self.root {
+            Pick::Skip => Vec::new(),
+            Pick::All => fields.filter_map(|field| field.column).collect(),
+            Pick::Some(node) => match &node.kind {
+                NodeKind::Object { picks, .. } => fields
+                    .zip(picks.iter())
+                    .filter(|(_, pick)| !pick.is_skip())
+                    .filter_map(|(field, _)| field.column)
+                    .collect(),
+                NodeKind::Keys { .. } => Vec::new(),
+            },
+        }
+    }
+
     fn from_pick(pick: Pick) -> Self {
         Self {
             root: Arc::new(pick),
@@ -178,7 +202,7 @@ impl<T: Selectable + ?Sized> Selection<T> {
 impl<T: ?Sized> Selection<T> {
     /// The compiled root, for serializers.
     #[must_use]
-    pub fn pick(&self) -> &Pick {
+    pub(crate) fn pick(&self) -> &Pick {
         &self.root
     }
 
@@ -202,28 +226,6 @@ impl<T: ?Sized> Selection<T> {
             }
         }
         !pick.is_skip()
-    }
-}
-
-impl<T: Object + ?Sized> Selection<T> {
-    /// The columns of `T`'s row that the selection needs, in declaration order:
-    /// each selected field's column (its Rust name, or its `#[partial(column)]`).
-    /// Fields marked `#[partial(no_column)]` are left out.
-    #[must_use]
-    pub fn columns(&self) -> Vec<&'static str> {
-        let fields = T::SCHEMA.fields.iter();
-        match &*self.root {
-            Pick::Skip => Vec::new(),
-            Pick::All => fields.filter_map(|field| field.column).collect(),
-            Pick::Some(node) => match &node.kind {
-                NodeKind::Object { picks, .. } => fields
-                    .zip(picks.iter())
-                    .filter(|(_, pick)| !pick.is_skip())
-                    .filter_map(|(field, _)| field.column)
-                    .collect(),
-                NodeKind::Keys { .. } => Vec::new(),
-            },
-        }
     }
 }
 

@@ -256,34 +256,30 @@ where
     map.end()
 }
 
-impl<K: SelectKey + Ord, V: Selectable> Selectable for BTreeMap<K, V> {
-    type Root = Self;
-    fn shape() -> Shape {
-        Shape::Map(V::shape)
-    }
-    fn serialize_selected<S: Serializer>(
-        &self,
-        node: &Node,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serialize_entries(self.iter(), node, serializer)
-    }
+/// Maps select by key: each entry's value gets the part of the selection its
+/// key names.
+macro_rules! maps {
+    ($(impl[$($params:tt)*] $map:ty => $value:ty;)*) => {$(
+        impl<$($params)*> Selectable for $map {
+            type Root = Self;
+            fn shape() -> Shape {
+                Shape::Map(<$value>::shape)
+            }
+            fn serialize_selected<S: Serializer>(
+                &self,
+                node: &Node,
+                serializer: S,
+            ) -> Result<S::Ok, S::Error> {
+                serialize_entries(self.iter(), node, serializer)
+            }
+        }
+    )*};
 }
 
-impl<K: SelectKey + Eq + std::hash::Hash, V: Selectable, H: BuildHasher> Selectable
-    for HashMap<K, V, H>
-{
-    type Root = Self;
-    fn shape() -> Shape {
-        Shape::Map(V::shape)
-    }
-    fn serialize_selected<S: Serializer>(
-        &self,
-        node: &Node,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serialize_entries(self.iter(), node, serializer)
-    }
+maps! {
+    impl[K: SelectKey + Ord, V: Selectable] BTreeMap<K, V> => V;
+    impl[K: SelectKey + Eq + std::hash::Hash, V: Selectable, H: BuildHasher] HashMap<K, V, H> => V;
+    impl[] serde_json::Map<String, serde_json::Value> => serde_json::Value;
 }
 
 impl Selectable for serde_json::Value {
@@ -302,19 +298,5 @@ impl Selectable for serde_json::Value {
             Value::Array(items) => serialize_elements(items.iter(), node, serializer),
             scalar => scalar.serialize(serializer),
         }
-    }
-}
-
-impl Selectable for serde_json::Map<String, serde_json::Value> {
-    type Root = Self;
-    fn shape() -> Shape {
-        Shape::Map(serde_json::Value::shape)
-    }
-    fn serialize_selected<S: Serializer>(
-        &self,
-        node: &Node,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serialize_entries(self.iter(), node, serializer)
     }
 }

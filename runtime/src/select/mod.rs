@@ -3,14 +3,15 @@
 //!
 //! 1. [`Fields::parse`] reads the text (a superset of Google's partial-response
 //!    syntax) into a normal form; equal selections print the same canonical text.
-//! 2. [`Fields::compile`] checks it against a type's static [`Schema`] once and
+//! 2. [`Fields::compile`] checks it against a type's static schema once and
 //!    gives a [`Selection`]: per struct, one decision per field.
 //! 3. [`Selectable::select`] wraps a value and its selection into a [`Selected`]
 //!    that any serde serializer writes: skipped fields are never touched,
 //!    selected ones are written with their own `Serialize`, and each child gets
 //!    its own part of the selection. No `serde_json::Value` is built.
 //!
-//! `#[partial_response]` implements [`Selectable`] and [`Object`] for a struct.
+//! `#[partial_response]` implements [`Selectable`] for a struct, with the static
+//! schema of its serialized fields.
 //!
 //! ```
 //! use unokit::partial_response;
@@ -54,16 +55,18 @@ mod error;
 mod fields;
 mod impls;
 mod parse;
+#[doc(hidden)]
+pub mod rt;
 mod schema;
 mod serialize;
 mod suggest;
 
-pub use compiled::{Node, Pick, Selection};
+pub use compiled::Selection;
 pub use error::{FieldsError, FieldsErrorKind};
 pub use fields::{Fields, MAX_NODES};
 pub use impls::SelectKey;
 pub use parse::MAX_DEPTH;
-pub use schema::{FieldSchema, Object, Schema, Selectable, Shape, leaf_shape};
+pub use schema::Selectable;
 pub use serialize::Selected;
 
 #[cfg(test)]

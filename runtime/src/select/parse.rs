@@ -119,16 +119,14 @@ impl Parser<'_> {
                 });
             }
             self.pos += 1;
-            if negated {
-                if let Some(inner) = first_negated(&sub) {
-                    // Checked here, not when the exclusion is applied, so that
-                    // whether a text parses does not depend on its items' order.
-                    return Err(self.error(
-                        FieldsErrorKind::Syntax,
-                        inner.path[0].offset,
-                        "inside an exclusion `-a(...)`, list the fields to exclude without `-`",
-                    ));
-                }
+            // Checked here, not when the exclusion is applied, so that
+            // whether a text parses does not depend on its items' order.
+            if negated && let Some(inner) = first_negated(&sub) {
+                return Err(self.error(
+                    FieldsErrorKind::Syntax,
+                    inner.path[0].offset,
+                    "inside an exclusion `-a(...)`, list the fields to exclude without `-`",
+                ));
             }
             Some(sub)
         } else {

@@ -39,7 +39,7 @@ pub struct Schema {
 pub struct FieldSchema {
     /// The name a client selects, after serde's `rename` and `rename_all`.
     pub name: &'static str,
-    /// The database column it is read from, for [`Selection::columns`](super::Selection::columns):
+    /// The database column it is read from, for [`Selection::columns`]:
     /// the Rust field name unless `#[partial(column = "..")]` or `#[partial(no_column)]`.
     pub column: Option<&'static str>,
     /// The field's shape. A function, so that recursive types have a schema.
@@ -62,21 +62,23 @@ impl Schema {
 /// integer keys, and `serde_json::Value`. A field of any other type can be
 /// marked `#[partial(leaf)]` to be serialized whole.
 ///
-/// Implementing it by hand for an opaque type takes three lines:
+/// Use it as a bound: a function generic over the output types it serializes
+/// asks for `T: Selectable<Root = T>`, so that a `Selection<T>` applies to `T`.
 ///
 /// ```
-/// use unokit::select::{Node, Selectable, Shape};
+/// use unokit::partial_response;
+/// use unokit::select::{Selectable, Selection};
 ///
-/// #[derive(serde::Serialize)]
-/// struct Money(i64);
-///
-/// impl Selectable for Money {
-///     type Root = Self;
-///     fn shape() -> Shape { Shape::Leaf }
-///     fn serialize_selected<S: serde::Serializer>(&self, _: &Node, serializer: S) -> Result<S::Ok, S::Error> {
-///         serde::Serialize::serialize(self, serializer)
-///     }
+/// fn to_json<T: Selectable<Root = T>>(value: &T, fields: &str) -> String {
+///     let selection = Selection::<T>::parse(fields).unwrap();
+///     serde_json::to_string(&value.select(&selection)).unwrap()
 /// }
+///
+/// #[partial_response]
+/// #[derive(serde::Serialize)]
+/// struct Point { x: i32, y: i32 }
+///
+/// assert_eq!(to_json(&Point { x: 1, y: 2 }, "y"), r#"{"y":2}"#);
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be selected into by #[partial_response]",
@@ -89,16 +91,20 @@ pub trait Selectable: Serialize {
     /// `Vec<User>` too).
     type Root: ?Sized;
 
-    /// This type's shape.
+    /// This type's shape. Written by `#[partial_response]`; its type is not
+    /// public API.
+    #[doc(hidden)]
     fn shape() -> Shape;
 
     /// Serializes the selected part of `self`. `node` was compiled against
     /// [`shape`](Self::shape) and is never "everything": that case calls
-    /// [`Serialize::serialize`] instead.
+    /// [`Serialize::serialize`] instead. Written by `#[partial_response]`; its
+    /// types are not public API.
     ///
     /// # Errors
     ///
     /// The serializer's errors.
+    #[doc(hidden)]
     fn serialize_selected<S: Serializer>(
         &self,
         node: &Node,

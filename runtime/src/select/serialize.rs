@@ -30,7 +30,7 @@ impl<'a, T: ?Sized> Selected<'a, T> {
     /// `value` under `pick`, which must have been compiled against `T`'s shape.
     #[inline]
     #[must_use]
-    pub fn new(value: &'a T, pick: &'a Pick) -> Self {
+    pub(crate) fn new(value: &'a T, pick: &'a Pick) -> Self {
         Self { value, pick }
     }
 }

@@ -83,25 +83,25 @@ where
             ::unokit::__private::select::SerializeMap::serialize_entry(
                 &mut __map,
                 "id",
-                &::unokit::__private::select::Selected::<u64>::new(&self.id, __pick0),
+                &::unokit::__private::select::selected::<u64>(&self.id, __pick0),
             )?;
         }
         if !__pick1.is_skip() {
             ::unokit::__private::select::SerializeMap::serialize_entry(
                 &mut __map,
                 "displayName",
-                &::unokit::__private::select::Selected::<
+                &::unokit::__private::select::selected::<
                     String,
-                >::new(&self.display_name, __pick1),
+                >(&self.display_name, __pick1),
             )?;
         }
         if !__pick2.is_skip() && !Option::is_none(&self.bio) {
             ::unokit::__private::select::SerializeMap::serialize_entry(
                 &mut __map,
                 "bio",
-                &::unokit::__private::select::Selected::<
+                &::unokit::__private::select::selected::<
                     Option<String>,
-                >::new(&self.bio, __pick2),
+                >(&self.bio, __pick2),
             )?;
         }
         if !__pick3.is_skip() {
@@ -115,9 +115,7 @@ where
             ::unokit::__private::select::SerializeMap::serialize_entry(
                 &mut __map,
                 "posts",
-                &::unokit::__private::select::Selected::<
-                    Vec<T>,
-                >::new(&self.posts, __pick4),
+                &::unokit::__private::select::selected::<Vec<T>>(&self.posts, __pick4),
             )?;
         }
         ::unokit::__private::select::SerializeMap::end(__map)
