@@ -149,8 +149,15 @@ pub async fn hand_batched(pool: &SqlitePool) -> Vec<Post> {
             .unwrap(),
     );
     let post_ids: Vec<i64> = posts.iter().map(|post| post.id).collect();
-    let mut comments: Vec<Comment> =
-        rows(&where_in(pool, Sqlite::statements::<Comment>().select, "post_id", &post_ids).await);
+    let mut comments: Vec<Comment> = rows(
+        &where_in(
+            pool,
+            Sqlite::statements::<Comment>().select,
+            "post_id",
+            &post_ids,
+        )
+        .await,
+    );
     let mut author_ids: Vec<i64> = posts.iter().map(|post| post.author_id).collect();
     let post_authors = authors(pool, &author_ids).await;
     author_ids = comments.iter().map(|comment| comment.author_id).collect();

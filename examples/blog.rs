@@ -71,7 +71,10 @@ async fn naive(pool: &SqlitePool) -> Result<Vec<Post>, DbError> {
         .iter()
         .map(read)
         .collect::<Result<Vec<_>, _>>()?;
-    let comments_sql = format!("{} WHERE post_id = ? ORDER BY id", Sqlite::statements::<Comment>().select);
+    let comments_sql = format!(
+        "{} WHERE post_id = ? ORDER BY id",
+        Sqlite::statements::<Comment>().select
+    );
     for post in &mut posts {
         post.author.set(author(pool, post.author_id).await?);
         let rows = sqlx::query(&comments_sql)

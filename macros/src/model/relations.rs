@@ -47,7 +47,8 @@ fn items(vis: &Visibility, parent: &Ident, relations: &[Items<'_>]) -> TokenStre
             described,
             ..
         } = relation;
-        let doc = format!(" The `{field}` relation ({described}): include it in a query, or `load` it.");
+        let doc =
+            format!(" The `{field}` relation ({described}): include it in a query, or `load` it.");
         quote! {
             #[doc = #doc]
             #vis const #constant: #ty = #ty;

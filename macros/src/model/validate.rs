@@ -3,8 +3,8 @@
 
 use super::def::{ColumnDef, FieldDef, ModelDef, Relation, RelationField};
 use super::parse::{
-    BELONGS_TO, FOREIGN_KEY, Field, HAS_MANY, Input, KEY, LOCAL, PRIMARY_KEY, REMOTE,
-    RelationAttr, RelationKind, TABLE, THROUGH,
+    BELONGS_TO, FOREIGN_KEY, Field, HAS_MANY, Input, KEY, LOCAL, PRIMARY_KEY, REMOTE, RelationAttr,
+    RelationKind, TABLE, THROUGH,
 };
 use crate::common::ctxt::Ctxt;
 use crate::common::{case, suggest};

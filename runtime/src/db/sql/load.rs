@@ -64,7 +64,13 @@ mod tests {
     #[test]
     fn selects_by_keys() {
         assert_eq!(
-            select_where_in(Dialect::Sqlite, r#"SELECT "id" FROM "c""#, "post_id", 2, "id"),
+            select_where_in(
+                Dialect::Sqlite,
+                r#"SELECT "id" FROM "c""#,
+                "post_id",
+                2,
+                "id"
+            ),
             r#"SELECT "id" FROM "c" WHERE "post_id" IN (?, ?) ORDER BY "id""#
         );
     }
