@@ -109,38 +109,47 @@ pub trait KeyColumn<DB: Database>: Column<DB> + Hash + Eq + Clone + 'static {
     -> Result<(), BoxDynError>;
 }
 
-mod sqlite {
-    use super::{Column, Dialect, Engine, KeyColumn, StatementFuture};
-    use sqlx::error::BoxDynError;
-    use sqlx::sqlite::{SqliteArguments, SqliteRow};
-    use sqlx::{Arguments, Pool, Row, Sqlite};
-    use std::hash::Hash;
-
-    impl Engine for Sqlite {
-        const DIALECT: Dialect = Dialect::Sqlite;
-
-        fn get<T: Column<Self>>(row: &SqliteRow, index: usize) -> Result<T, sqlx::Error> {
-            row.try_get(index)
+/// How a statement runs and a row is read, the same sqlx calls on every engine.
+/// (They are written in each engine's impl, not as provided methods, because
+/// sqlx's executor bounds hold only for the concrete engines.)
+macro_rules! run_with_sqlx {
+    () => {
+        fn get<T: Column<Self>>(row: &Self::Row, index: usize) -> Result<T, sqlx::Error> {
+            sqlx::Row::try_get(row, index)
         }
 
         fn fetch_all<'a>(
-            pool: &'a Pool<Self>,
+            pool: &'a sqlx::Pool<Self>,
             sql: &'a str,
-            arguments: SqliteArguments<'a>,
-        ) -> StatementFuture<'a, Vec<SqliteRow>> {
+            arguments: Self::Arguments<'a>,
+        ) -> StatementFuture<'a, Vec<Self::Row>> {
             Box::pin(sqlx::query_with(sql, arguments).fetch_all(pool))
         }
 
         fn execute<'a>(
-            pool: &'a Pool<Self>,
+            pool: &'a sqlx::Pool<Self>,
             sql: &'a str,
-            arguments: SqliteArguments<'a>,
+            arguments: Self::Arguments<'a>,
         ) -> StatementFuture<'a, u64> {
             Box::pin(async move {
                 let done = sqlx::query_with(sql, arguments).execute(pool).await?;
                 Ok(done.rows_affected())
             })
         }
+    };
+}
+
+mod sqlite {
+    use super::{Column, Dialect, Engine, KeyColumn, StatementFuture};
+    use sqlx::error::BoxDynError;
+    use sqlx::sqlite::SqliteArguments;
+    use sqlx::{Arguments, Sqlite};
+    use std::hash::Hash;
+
+    impl Engine for Sqlite {
+        const DIALECT: Dialect = Dialect::Sqlite;
+
+        run_with_sqlx!();
     }
 
     impl<K: Column<Sqlite> + Hash + Eq + Clone + 'static> KeyColumn<Sqlite> for K {
@@ -160,35 +169,14 @@ mod sqlite {
 mod postgres {
     use super::{Column, Dialect, Engine, KeyColumn, StatementFuture};
     use sqlx::error::BoxDynError;
-    use sqlx::postgres::{PgArguments, PgHasArrayType, PgRow};
-    use sqlx::{Arguments, Pool, Postgres, Row};
+    use sqlx::postgres::{PgArguments, PgHasArrayType};
+    use sqlx::{Arguments, Postgres};
     use std::hash::Hash;
 
     impl Engine for Postgres {
         const DIALECT: Dialect = Dialect::Postgres;
 
-        fn get<T: Column<Self>>(row: &PgRow, index: usize) -> Result<T, sqlx::Error> {
-            row.try_get(index)
-        }
-
-        fn fetch_all<'a>(
-            pool: &'a Pool<Self>,
-            sql: &'a str,
-            arguments: PgArguments,
-        ) -> StatementFuture<'a, Vec<PgRow>> {
-            Box::pin(sqlx::query_with(sql, arguments).fetch_all(pool))
-        }
-
-        fn execute<'a>(
-            pool: &'a Pool<Self>,
-            sql: &'a str,
-            arguments: PgArguments,
-        ) -> StatementFuture<'a, u64> {
-            Box::pin(async move {
-                let done = sqlx::query_with(sql, arguments).execute(pool).await?;
-                Ok(done.rows_affected())
-            })
-        }
+        run_with_sqlx!();
     }
 
     impl<K> KeyColumn<Postgres> for K
