@@ -230,23 +230,24 @@ fn read_relation(
                 cx.error_at(&inner.path, "the related model is given once, first: `belongs_to(Author, key = author_id)`");
             }
             relation.model = Some(inner.path.clone());
-        } else if takes(KEY) {
-            let value = inner.value()?.parse()?;
-            options::set_once(cx, &mut relation.key, KEY, span, value);
-        } else if takes(FOREIGN_KEY) {
-            let value = inner.value()?.parse()?;
-            options::set_once(cx, &mut relation.foreign_key, FOREIGN_KEY, span, value);
         } else if takes(THROUGH) {
             let value = inner.value()?.parse()?;
             options::set_once(cx, &mut relation.through, THROUGH, span, value);
-        } else if takes(LOCAL) {
-            let value = inner.value()?.parse()?;
-            options::set_once(cx, &mut relation.local, LOCAL, span, value);
-        } else if takes(REMOTE) {
-            let value = inner.value()?.parse()?;
-            options::set_once(cx, &mut relation.remote, REMOTE, span, value);
         } else {
-            unknown(cx, &inner, known, &format!("`{}`", kind.name()))?;
+            // The options naming a column.
+            let columns = [
+                (KEY, &mut relation.key),
+                (FOREIGN_KEY, &mut relation.foreign_key),
+                (LOCAL, &mut relation.local),
+                (REMOTE, &mut relation.remote),
+            ];
+            match columns.into_iter().find(|(option, _)| takes(option)) {
+                Some((option, slot)) => {
+                    let value = inner.value()?.parse()?;
+                    options::set_once(cx, slot, option, span, value);
+                }
+                None => unknown(cx, &inner, known, &format!("`{}`", kind.name()))?,
+            }
         }
         Ok(())
     })
