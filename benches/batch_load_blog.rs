@@ -7,7 +7,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 use std::collections::HashMap;
 use unokit::Model;
-use unokit::db::{Model as _, ModelRow, Related, Session};
+use unokit::db::{Engine as _, ModelRow, Related, Session};
 
 #[derive(Model, Clone, Debug, PartialEq)]
 #[model(table = "authors")]
@@ -99,7 +99,7 @@ fn rows<M: ModelRow<Sqlite>>(rows: &[sqlx::sqlite::SqliteRow]) -> Vec<M> {
 /// The N+1 loop: a statement per post for its author and its comments, one per
 /// comment for its author (1 + 100 + 100 + 1000 statements).
 pub async fn naive(pool: &SqlitePool) -> Vec<Post> {
-    let statements = Post::SQLITE;
+    let statements = Sqlite::statements::<Post>();
     let mut posts: Vec<Post> = rows(
         &sqlx::query(statements.select_all)
             .fetch_all(pool)
@@ -108,10 +108,10 @@ pub async fn naive(pool: &SqlitePool) -> Vec<Post> {
     );
     let comments_sql = format!(
         "{} WHERE \"post_id\" = ? ORDER BY \"id\"",
-        Comment::SQLITE.select
+        Sqlite::statements::<Comment>().select
     );
     for post in &mut posts {
-        let author = sqlx::query(Author::SQLITE.by_key)
+        let author = sqlx::query(Sqlite::statements::<Author>().by_key)
             .bind(post.author_id)
             .fetch_one(pool)
             .await
@@ -126,7 +126,7 @@ pub async fn naive(pool: &SqlitePool) -> Vec<Post> {
                 .unwrap(),
         );
         for comment in &mut comments {
-            let author = sqlx::query(Author::SQLITE.by_key)
+            let author = sqlx::query(Sqlite::statements::<Author>().by_key)
                 .bind(comment.author_id)
                 .fetch_one(pool)
                 .await
@@ -143,14 +143,21 @@ pub async fn naive(pool: &SqlitePool) -> Vec<Post> {
 /// What an expert writes by hand: one `IN (...)` statement per hop, grouped in maps.
 pub async fn hand_batched(pool: &SqlitePool) -> Vec<Post> {
     let mut posts: Vec<Post> = rows(
-        &sqlx::query(Post::SQLITE.select_all)
+        &sqlx::query(Sqlite::statements::<Post>().select_all)
             .fetch_all(pool)
             .await
             .unwrap(),
     );
     let post_ids: Vec<i64> = posts.iter().map(|post| post.id).collect();
-    let mut comments: Vec<Comment> =
-        rows(&where_in(pool, Comment::SQLITE.select, "post_id", &post_ids).await);
+    let mut comments: Vec<Comment> = rows(
+        &where_in(
+            pool,
+            Sqlite::statements::<Comment>().select,
+            "post_id",
+            &post_ids,
+        )
+        .await,
+    );
     let mut author_ids: Vec<i64> = posts.iter().map(|post| post.author_id).collect();
     let post_authors = authors(pool, &author_ids).await;
     author_ids = comments.iter().map(|comment| comment.author_id).collect();
@@ -174,7 +181,7 @@ async fn authors(pool: &SqlitePool, ids: &[i64]) -> HashMap<i64, Author> {
     let mut ids = ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
-    rows::<Author>(&where_in(pool, Author::SQLITE.select, "id", &ids).await)
+    rows::<Author>(&where_in(pool, Sqlite::statements::<Author>().select, "id", &ids).await)
         .into_iter()
         .map(|author| (author.id, author))
         .collect()

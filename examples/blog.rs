@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use unokit::Model;
 use unokit::db::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use unokit::db::sqlx::{self, Sqlite, SqlitePool};
-use unokit::db::{DbError, Model as _, ModelRow, Related, Session};
+use unokit::db::{DbError, Engine as _, ModelRow, Related, Session};
 
 // ---- The models -----------------------------------------------------------
 // Each struct is a table; `Related` fields are relations, loaded through
@@ -65,13 +65,16 @@ struct Comment {
 /// comments, and one per comment for its author.
 async fn naive(pool: &SqlitePool) -> Result<Vec<Post>, DbError> {
     let read = |row: &sqlx::sqlite::SqliteRow| <Post as ModelRow<Sqlite>>::from_row(row, 0);
-    let mut posts = sqlx::query(Post::SQLITE.select_all)
+    let mut posts = sqlx::query(Sqlite::statements::<Post>().select_all)
         .fetch_all(pool)
         .await?
         .iter()
         .map(read)
         .collect::<Result<Vec<_>, _>>()?;
-    let comments_sql = format!("{} WHERE post_id = ? ORDER BY id", Comment::SQLITE.select);
+    let comments_sql = format!(
+        "{} WHERE post_id = ? ORDER BY id",
+        Sqlite::statements::<Comment>().select
+    );
     for post in &mut posts {
         post.author.set(author(pool, post.author_id).await?);
         let rows = sqlx::query(&comments_sql)
@@ -90,7 +93,7 @@ async fn naive(pool: &SqlitePool) -> Result<Vec<Post>, DbError> {
 }
 
 async fn author(pool: &SqlitePool, id: i64) -> Result<Author, DbError> {
-    let row = sqlx::query(Author::SQLITE.by_key)
+    let row = sqlx::query(Sqlite::statements::<Author>().by_key)
         .bind(id)
         .fetch_one(pool)
         .await?;

@@ -78,16 +78,7 @@ pub mod __private {
         BatchFn, BatchLoader, BatchStats, Load, LoadMany, LoaderCache, LoaderConfig, SharedCache,
     };
 
-    /// What `#[derive(Model)]` names.
-    pub mod db {
-        pub use unokit_runtime::db::checks::{SameKey, assert_model, same_str};
-        pub use unokit_runtime::db::sqlx::error::BoxDynError;
-        pub use unokit_runtime::db::sqlx::{Arguments, Database, Error};
-        pub use unokit_runtime::db::{
-            Column, DbError, Engine, KeyColumn, Many, Model, ModelRow, One, Related, Relation,
-            RelationOn, Session, Shape, Statements, Target, With,
-        };
-    }
+    pub use unokit_runtime::db::rt as db;
 }
 
 /// The README's examples, run as doctests.

@@ -146,7 +146,7 @@ on_both_engines! {
         assert_eq!(bodies.len(), 10);
         assert_eq!(<PostTitle as unokit::db::Model>::COLUMNS, ["id", "title"]);
         assert_eq!(
-            <PostTitle as unokit::db::Model>::SQLITE.select_all,
+            <unokit::db::sqlx::Sqlite as unokit::db::Engine>::statements::<PostTitle>().select_all,
             r#"SELECT "id", "title" FROM "posts" ORDER BY "id""#
         );
         assert_eq!(<CommentBody as unokit::db::Model>::COLUMNS, ["id", "post_id", "body"]);

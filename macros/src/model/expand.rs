@@ -1,162 +1,233 @@
 //! The `Model` and `ModelRow` impls, and the compile-time checks of a partial model.
 
-use super::parse::{Field, Input};
+use super::def::{ColumnDef, FieldDef, ModelDef};
+use super::parse::Input;
 use super::relations;
-use super::statements::{self, Engine, Statements};
-use crate::common::private;
+use crate::common::paths::db::{
+    ARGUMENTS, BOX_DYN_ERROR, COLUMN, DATABASE, ENGINE, KEY_COLUMN, MODEL, MODEL_ROW, RELATED,
+    SAME_STR, SQLX_ERROR, STATEMENT_CELLS,
+};
 use proc_macro2::{Literal, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
+use syn::{Ident, Type};
 
-pub(crate) fn expand(input: &Input) -> TokenStream {
-    let model = model_impl(input);
-    let row = row_impl(input);
-    let partial = partial_checks(input);
-    let relations = relations::expand(input);
-    quote!(#model #row #partial #relations)
+pub(crate) fn expand(model: &ModelDef<'_>) -> TokenStream {
+    let model_impl = model_impl(model);
+    let row = row_impl(model);
+    let partial = partial_checks(model);
+    let relations = relations::expand(model);
+    quote!(#model_impl #row #partial #relations)
 }
 
-fn model_impl(input: &Input) -> TokenStream {
-    let private = private();
-    let db = quote!(#private::db);
-    let ident = &input.ident;
-    let key = input.primary_key().expect("validated: a primary key");
-    let key_ident = &key.ident;
-    let key_ty = &key.ty;
-    let table = input.table.as_ref().expect("validated: a table").value();
-    let columns: Vec<String> = input.columns().map(Field::column).collect();
-    let key_column = key.column();
-    let sqlite = statements_tokens(&statements::statements(
-        Engine::Sqlite,
-        &table,
-        &columns,
-        &key_column,
-    ));
-    let postgres = statements_tokens(&statements::statements(
-        Engine::Postgres,
-        &table,
-        &columns,
-        &key_column,
-    ));
+/// On error, the impls and relation items that code naming the model expects,
+/// with bodies that never run, so that such code reports only the real error.
+/// A generic struct gets none: a model cannot be one, and an impl without its
+/// parameters would only add errors.
+pub(crate) fn stub(input: &Input) -> TokenStream {
+    if !input.generics.params.is_empty() {
+        return TokenStream::new();
+    }
+    // The key's type as far as it is known: the marked column, else the first
+    // column (whose type is a column's, at least).
+    let key_ty: Type = input
+        .primary_key()
+        .or_else(|| input.columns().next())
+        .map_or_else(|| syn::parse_quote!(()), |field| field.ty.clone());
+    let table = input
+        .table
+        .as_ref()
+        .map(syn::LitStr::value)
+        .unwrap_or_default();
+    let key_column = input
+        .primary_key()
+        .map(|field| field.column())
+        .unwrap_or_default();
+    let columns: Vec<String> = input.columns().map(|field| field.column()).collect();
+    let unreachable = quote!(::core::unreachable!());
+    let model_impl = impl_model(
+        &input.ident,
+        &key_ty,
+        &Names {
+            table: &table,
+            key: &key_column,
+            columns: &columns,
+        },
+        &unreachable,
+    );
+    let row = impl_model_row(
+        &input.ident,
+        &[quote!(#key_ty: #KEY_COLUMN<__UnokitDb>)],
+        &Bodies {
+            from_row: unreachable.clone(),
+            bind_insert: unreachable.clone(),
+            bind_update: unreachable.clone(),
+            bind_key: unreachable,
+        },
+    );
+    let relations = relations::stub(input);
+    quote!(#model_impl #row #relations)
+}
+
+/// The identifiers of the table, from which the runtime builds the statements.
+struct Names<'a> {
+    table: &'a str,
+    key: &'a str,
+    columns: &'a [String],
+}
+
+fn model_impl(model: &ModelDef<'_>) -> TokenStream {
+    let key = model.key.ident;
+    let columns: Vec<String> = model.columns().map(|column| column.name.clone()).collect();
+    impl_model(
+        model.ident,
+        model.key.ty,
+        &Names {
+            table: &model.table,
+            key: &model.key.name,
+            columns: &columns,
+        },
+        &quote!(::core::clone::Clone::clone(&self.#key)),
+    )
+}
+
+fn impl_model(ident: &Ident, key_ty: &Type, names: &Names<'_>, key: &TokenStream) -> TokenStream {
+    let Names {
+        table,
+        key: key_column,
+        columns,
+    } = names;
     quote! {
         #[automatically_derived]
-        impl #db::Model for #ident {
+        impl #MODEL for #ident {
             type Key = #key_ty;
             const TABLE: &'static str = #table;
             const KEY_COLUMN: &'static str = #key_column;
             const COLUMNS: &'static [&'static str] = &[#(#columns),*];
-            const SQLITE: #db::Statements = #sqlite;
-            const POSTGRES: #db::Statements = #postgres;
 
             #[inline]
             fn key(&self) -> #key_ty {
-                ::core::clone::Clone::clone(&self.#key_ident)
+                #key
+            }
+
+            #[inline]
+            fn statement_cells() -> &'static #STATEMENT_CELLS {
+                static STATEMENTS: #STATEMENT_CELLS = #STATEMENT_CELLS::new();
+                &STATEMENTS
             }
         }
     }
 }
 
-fn statements_tokens(statements: &Statements) -> TokenStream {
-    let private = private();
-    let Statements {
-        select,
-        select_all,
-        by_key,
-        insert,
-        update,
-        delete,
-    } = statements;
-    quote! {
-        #private::db::Statements {
-            select: #select,
-            select_all: #select_all,
-            by_key: #by_key,
-            insert: #insert,
-            update: #update,
-            delete: #delete,
-        }
-    }
+/// The bodies of `ModelRow`'s methods.
+struct Bodies {
+    from_row: TokenStream,
+    bind_insert: TokenStream,
+    bind_update: TokenStream,
+    bind_key: TokenStream,
 }
 
-fn row_impl(input: &Input) -> TokenStream {
-    let private = private();
-    let db = quote!(#private::db);
-    let ident = &input.ident;
+fn row_impl(model: &ModelDef<'_>) -> TokenStream {
     let engine = quote!(__UnokitDb);
-    let key = input.primary_key().expect("validated: a primary key");
-    let bounds = input.columns().map(|field| {
-        let ty = &field.ty;
-        if field.primary_key.is_some() {
-            quote_spanned!(ty.span()=> #ty: #db::KeyColumn<#engine>)
-        } else {
-            quote_spanned!(ty.span()=> #ty: #db::Column<#engine>)
+    let bounds: Vec<TokenStream> = model
+        .columns()
+        .map(|column| {
+            let ty = column.ty;
+            if column.is_key {
+                quote_spanned!(ty.span()=> #ty: #KEY_COLUMN<#engine>)
+            } else {
+                quote_spanned!(ty.span()=> #ty: #COLUMN<#engine>)
+            }
+        })
+        .collect();
+    let mut position = 0_usize;
+    let reads = model.fields.iter().map(|field| match field {
+        FieldDef::Relation(relation) => {
+            let name = relation.ident;
+            quote!(#name: #RELATED::not_loaded())
         }
-    });
-    let reads = input.fields.iter().scan(0_usize, |position, field| {
-        let name = &field.ident;
-        Some(if field.relation.is_some() {
-            quote!(#name: #db::Related::not_loaded())
-        } else {
-            let at = match *position {
+        FieldDef::Column(column) => {
+            let name = column.ident;
+            let at = match position {
                 0 => quote!(offset),
                 position => {
                     let position = Literal::usize_unsuffixed(position);
                     quote!(offset + #position)
                 }
             };
-            *position += 1;
-            quote!(#name: <#engine as #db::Engine>::get(row, #at)?)
-        })
+            position += 1;
+            quote!(#name: <#engine as #ENGINE>::get(row, #at)?)
+        }
     });
-    let add = |field: &Field| {
-        let name = &field.ident;
-        quote!(#db::Arguments::add(arguments, &self.#name)?;)
+    let add = |column: &ColumnDef<'_>| {
+        let name = column.ident;
+        quote!(#ARGUMENTS::add(arguments, &self.#name)?;)
     };
-    let insert: Vec<_> = input.columns().map(add).collect();
-    let update: Vec<_> = input
+    let insert: Vec<_> = model.columns().map(add).collect();
+    let update: Vec<_> = model
         .columns()
-        .filter(|field| field.primary_key.is_none())
-        .chain([key])
+        .filter(|column| !column.is_key)
+        .chain([&model.key])
         .map(add)
         .collect();
-    let delete = add(key);
+    let key = add(&model.key);
+    let ok = quote!(::core::result::Result::Ok(()));
+    impl_model_row(
+        model.ident,
+        &bounds,
+        &Bodies {
+            from_row: quote! {
+                ::core::result::Result::Ok(Self {
+                    #(#reads,)*
+                })
+            },
+            bind_insert: quote!(#(#insert)* #ok),
+            bind_update: quote!(#(#update)* #ok),
+            bind_key: quote!(#key #ok),
+        },
+    )
+}
+
+fn impl_model_row(ident: &Ident, bounds: &[TokenStream], bodies: &Bodies) -> TokenStream {
+    let engine = quote!(__UnokitDb);
+    let Bodies {
+        from_row,
+        bind_insert,
+        bind_update,
+        bind_key,
+    } = bodies;
     quote! {
         #[automatically_derived]
-        impl<#engine: #db::Engine> #db::ModelRow<#engine> for #ident
+        impl<#engine: #ENGINE> #MODEL_ROW<#engine> for #ident
         where
             #(#bounds,)*
         {
             fn from_row(
-                row: &<#engine as #db::Database>::Row,
+                row: &<#engine as #DATABASE>::Row,
                 offset: usize,
-            ) -> ::core::result::Result<Self, #db::Error> {
-                ::core::result::Result::Ok(Self {
-                    #(#reads,)*
-                })
+            ) -> ::core::result::Result<Self, #SQLX_ERROR> {
+                #from_row
             }
 
             fn bind_insert<'q>(
                 &'q self,
-                arguments: &mut <#engine as #db::Database>::Arguments<'q>,
-            ) -> ::core::result::Result<(), #db::BoxDynError> {
-                #(#insert)*
-                ::core::result::Result::Ok(())
+                arguments: &mut <#engine as #DATABASE>::Arguments<'q>,
+            ) -> ::core::result::Result<(), #BOX_DYN_ERROR> {
+                #bind_insert
             }
 
             fn bind_update<'q>(
                 &'q self,
-                arguments: &mut <#engine as #db::Database>::Arguments<'q>,
-            ) -> ::core::result::Result<(), #db::BoxDynError> {
-                #(#update)*
-                ::core::result::Result::Ok(())
+                arguments: &mut <#engine as #DATABASE>::Arguments<'q>,
+            ) -> ::core::result::Result<(), #BOX_DYN_ERROR> {
+                #bind_update
             }
 
             fn bind_key<'q>(
                 &'q self,
-                arguments: &mut <#engine as #db::Database>::Arguments<'q>,
-            ) -> ::core::result::Result<(), #db::BoxDynError> {
-                #delete
-                ::core::result::Result::Ok(())
+                arguments: &mut <#engine as #DATABASE>::Arguments<'q>,
+            ) -> ::core::result::Result<(), #BOX_DYN_ERROR> {
+                #bind_key
             }
         }
     }
@@ -165,16 +236,15 @@ fn row_impl(input: &Input) -> TokenStream {
 /// A partial model selects some columns of a full one: each of its columns must
 /// be a field of the full model with the same type (a typo is a compile error
 /// at the field), and both must name the same table.
-fn partial_checks(input: &Input) -> TokenStream {
-    let Some(full) = &input.partial_of else {
+fn partial_checks(model: &ModelDef<'_>) -> TokenStream {
+    let Some(full) = model.partial_of else {
         return TokenStream::new();
     };
-    let private = private();
-    let ident = &input.ident;
-    let table = input.table.as_ref().expect("validated: a table").value();
-    let fields = input.columns().map(|field| {
-        let name = &field.ident;
-        let ty = &field.ty;
+    let ident = model.ident;
+    let table = &model.table;
+    let fields = model.columns().map(|column| {
+        let name = column.ident;
+        let ty = column.ty;
         quote_spanned!(name.span()=> let _: &#ty = &full.#name;)
     });
     let message = format!(
@@ -188,7 +258,7 @@ fn partial_checks(input: &Input) -> TokenStream {
                 #(#fields)*
             }
             ::core::assert!(
-                #private::db::same_str(<#full as #private::db::Model>::TABLE, #table),
+                #SAME_STR(<#full as #MODEL>::TABLE, #table),
                 #message
             );
         };

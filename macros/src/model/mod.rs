@@ -1,29 +1,45 @@
-//! `#[derive(Model)]`: maps a row struct to a table, with its statements for each
-//! engine, its row mapping, and a relation type per relation field.
+//! `#[derive(Model)]`: maps a row struct to a table, with its table, key and
+//! column names (from which the runtime builds each engine's statements), its
+//! row mapping, and a relation type per relation field.
 //!
 //! [`parse`] reads the struct and its `#[model]` attributes, [`validate`] checks
-//! every rule, [`expand`] writes the impls; [`statements`] writes the SQL and
-//! [`relations`] the relation types.
+//! every rule and builds the typed model of [`def`], [`expand`] writes the
+//! impls and [`relations`] the relation types.
 
+mod def;
 mod expand;
 mod parse;
 mod relations;
-mod statements;
 mod validate;
 
 use crate::common::ctxt::Ctxt;
+use crate::common::pipeline::{self, Pipeline};
 use proc_macro2::TokenStream;
 
 pub(crate) fn derive(input: TokenStream) -> TokenStream {
-    let cx = Ctxt::new();
-    let parsed = parse::parse(&cx, input);
-    if let Some(parsed) = &parsed {
-        validate::check(&cx, parsed);
+    pipeline::run::<DeriveModel>(TokenStream::new(), input)
+}
+
+struct DeriveModel;
+
+impl Pipeline for DeriveModel {
+    type Parsed = parse::Input;
+    type Valid<'a> = def::ModelDef<'a>;
+    const IS_DERIVE: bool = true;
+
+    fn parse(cx: &Ctxt, _args: TokenStream, input: TokenStream) -> Option<parse::Input> {
+        parse::parse(cx, input)
     }
-    match (cx.check(), parsed) {
-        (Ok(()), Some(parsed)) => expand::expand(&parsed),
-        // A derive's input stays in place; only the errors are emitted.
-        (Err(errors), _) => errors.to_compile_error(),
-        (Ok(()), None) => unreachable!("a failed parse records an error"),
+
+    fn validate<'a>(cx: &Ctxt, parsed: &'a parse::Input) -> Option<def::ModelDef<'a>> {
+        validate::check(cx, parsed)
+    }
+
+    fn expand(valid: &def::ModelDef<'_>) -> TokenStream {
+        expand::expand(valid)
+    }
+
+    fn fallback(parsed: &parse::Input) -> TokenStream {
+        expand::stub(parsed)
     }
 }

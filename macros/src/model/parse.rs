@@ -41,9 +41,53 @@ pub(crate) struct Field {
     pub(crate) relation: Option<RelationAttr>,
 }
 
+/// The three relations, as named in the attribute.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RelationKind {
+    BelongsTo,
+    HasMany,
+    ManyToMany,
+}
+
+impl RelationKind {
+    fn from_path(path: &Path) -> Option<Self> {
+        [
+            (BELONGS_TO, Self::BelongsTo),
+            (HAS_MANY, Self::HasMany),
+            (MANY_TO_MANY, Self::ManyToMany),
+        ]
+        .into_iter()
+        .find_map(|(name, kind)| path.is_ident(name).then_some(kind))
+    }
+
+    /// The options the relation takes after its model.
+    fn options(self) -> &'static [&'static str] {
+        match self {
+            Self::BelongsTo => &[KEY],
+            Self::HasMany => &[FOREIGN_KEY],
+            Self::ManyToMany => &[THROUGH, LOCAL, REMOTE],
+        }
+    }
+
+    /// The relation's name in the attribute.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Self::BelongsTo => BELONGS_TO,
+            Self::HasMany => HAS_MANY,
+            Self::ManyToMany => MANY_TO_MANY,
+        }
+    }
+
+    /// Whether the field holds many rows (`Related<Vec<Model>>`).
+    pub(crate) fn to_many(self) -> bool {
+        self != Self::BelongsTo
+    }
+}
+
 pub(crate) struct RelationAttr {
-    /// `belongs_to`, `has_many` or `many_to_many`, as written.
-    pub(crate) kind: Ident,
+    pub(crate) kind: RelationKind,
+    /// The relation's name as written, where errors about it point.
+    pub(crate) name: Ident,
     /// The related model, the first argument.
     pub(crate) model: Option<Path>,
     pub(crate) key: Option<Ident>,
@@ -94,10 +138,13 @@ pub(crate) fn parse(cx: &Ctxt, input: TokenStream) -> Option<Input> {
         .filter(|attr| attr.path().is_ident(MODEL))
     {
         let result = attr.parse_nested_meta(|meta| {
+            let span = meta.path.span();
             if meta.path.is_ident(TABLE) {
-                table = Some(meta.value()?.parse::<LitStr>()?);
+                let value = meta.value()?.parse::<LitStr>()?;
+                options::set_once(cx, &mut table, TABLE, span, value);
             } else if meta.path.is_ident(PARTIAL_OF) {
-                partial_of = Some(meta.value()?.parse::<Path>()?);
+                let value = meta.value()?.parse::<Path>()?;
+                options::set_once(cx, &mut partial_of, PARTIAL_OF, span, value);
             } else {
                 unknown(cx, &meta, STRUCT_OPTIONS, "#[model] on a struct")?;
             }
@@ -107,7 +154,10 @@ pub(crate) fn parse(cx: &Ctxt, input: TokenStream) -> Option<Input> {
             cx.push(error);
         }
     }
-    let fields = fields.iter().map(|field| read_field(cx, field)).collect();
+    let fields = fields
+        .iter()
+        .filter_map(|field| Some(read_field(cx, field.ident.as_ref()?, field)))
+        .collect();
     Some(Input {
         ident: input.ident,
         vis: input.vis,
@@ -118,9 +168,9 @@ pub(crate) fn parse(cx: &Ctxt, input: TokenStream) -> Option<Input> {
     })
 }
 
-fn read_field(cx: &Ctxt, field: &syn::Field) -> Field {
+fn read_field(cx: &Ctxt, ident: &Ident, field: &syn::Field) -> Field {
     let mut read = Field {
-        ident: field.ident.clone().expect("named fields"),
+        ident: ident.clone(),
         ty: field.ty.clone(),
         primary_key: None,
         relation: None,
@@ -132,15 +182,13 @@ fn read_field(cx: &Ctxt, field: &syn::Field) -> Field {
     {
         let result = attr.parse_nested_meta(|meta| {
             if meta.path.is_ident(PRIMARY_KEY) {
-                read.primary_key = Some(meta.path.span());
-            } else if meta.path.is_ident(BELONGS_TO)
-                || meta.path.is_ident(HAS_MANY)
-                || meta.path.is_ident(MANY_TO_MANY)
-            {
-                let relation = read_relation(cx, &meta)?;
+                let span = meta.path.span();
+                options::set_once(cx, &mut read.primary_key, PRIMARY_KEY, span, span);
+            } else if let Some(kind) = RelationKind::from_path(&meta.path) {
+                let relation = read_relation(cx, &meta, kind)?;
                 if read.relation.is_some() {
                     cx.error_at(
-                        &relation.kind,
+                        &relation.name,
                         "a field holds one relation; remove the other",
                     );
                 }
@@ -157,14 +205,14 @@ fn read_field(cx: &Ctxt, field: &syn::Field) -> Field {
     read
 }
 
-fn read_relation(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<RelationAttr> {
-    let kind = meta
-        .path
-        .get_ident()
-        .expect("checked to be one of ours")
-        .clone();
+fn read_relation(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta<'_>,
+    kind: RelationKind,
+) -> syn::Result<RelationAttr> {
     let mut relation = RelationAttr {
         kind,
+        name: Ident::new(kind.name(), meta.path.span()),
         model: None,
         key: None,
         foreign_key: None,
@@ -172,32 +220,34 @@ fn read_relation(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<RelationA
         local: None,
         remote: None,
     };
-    let known: &[&str] = match relation.kind.to_string().as_str() {
-        BELONGS_TO => &[KEY],
-        HAS_MANY => &[FOREIGN_KEY],
-        _ => &[THROUGH, LOCAL, REMOTE],
-    };
+    let known = kind.options();
     meta.parse_nested_meta(|inner| {
         let name = inner.path.get_ident().map(ToString::to_string);
         let takes = |option: &str| name.as_deref() == Some(option) && known.contains(&option);
+        let span = inner.path.span();
         if !inner.input.peek(syn::Token![=]) {
             if relation.model.is_some() {
                 cx.error_at(&inner.path, "the related model is given once, first: `belongs_to(Author, key = author_id)`");
             }
             relation.model = Some(inner.path.clone());
-        } else if takes(KEY) {
-            relation.key = Some(inner.value()?.parse()?);
-        } else if takes(FOREIGN_KEY) {
-            relation.foreign_key = Some(inner.value()?.parse()?);
         } else if takes(THROUGH) {
-            relation.through = Some(inner.value()?.parse()?);
-        } else if takes(LOCAL) {
-            relation.local = Some(inner.value()?.parse()?);
-        } else if takes(REMOTE) {
-            relation.remote = Some(inner.value()?.parse()?);
+            let value = inner.value()?.parse()?;
+            options::set_once(cx, &mut relation.through, THROUGH, span, value);
         } else {
-            let kind = &relation.kind;
-            unknown(cx, &inner, known, &format!("`{kind}`"))?;
+            // The options naming a column.
+            let columns = [
+                (KEY, &mut relation.key),
+                (FOREIGN_KEY, &mut relation.foreign_key),
+                (LOCAL, &mut relation.local),
+                (REMOTE, &mut relation.remote),
+            ];
+            match columns.into_iter().find(|(option, _)| takes(option)) {
+                Some((option, slot)) => {
+                    let value = inner.value()?.parse()?;
+                    options::set_once(cx, slot, option, span, value);
+                }
+                None => unknown(cx, &inner, known, &format!("`{}`", kind.name()))?,
+            }
         }
         Ok(())
     })
@@ -231,12 +281,6 @@ impl Field {
 impl Input {
     pub(crate) fn columns(&self) -> impl Iterator<Item = &Field> {
         self.fields.iter().filter(|field| field.relation.is_none())
-    }
-
-    pub(crate) fn relations(&self) -> impl Iterator<Item = (&Field, &RelationAttr)> {
-        self.fields
-            .iter()
-            .filter_map(|field| Some((field, field.relation.as_ref()?)))
     }
 
     pub(crate) fn primary_key(&self) -> Option<&Field> {

@@ -1,166 +1,231 @@
 //! One zero-sized type per relation field, implementing `Relation`, with a
 //! constant on the model (`Post::AUTHOR`) to include it or load it.
 
-use super::parse::{BELONGS_TO, Field, HAS_MANY, Input, RelationAttr};
-use crate::common::{case, private};
+use super::def::{ModelDef, Relation, RelationField};
+use super::parse::{Field, Input, RelationAttr, RelationKind};
+use crate::common::case;
+use crate::common::paths::db::{
+    ASSERT_MODEL, DB_ERROR, ENGINE, MANY, MODEL, ONE, RELATED, RELATION, RELATION_KIND,
+    RELATION_ON, SAME_KEY, SESSION, TARGET, WITH,
+};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
-use syn::Ident;
 use syn::spanned::Spanned;
+use syn::{Ident, Path, Visibility};
 
-pub(crate) fn expand(input: &Input) -> TokenStream {
-    let relations: Vec<_> = input
+pub(crate) fn expand(model: &ModelDef<'_>) -> TokenStream {
+    let relations: Vec<Items<'_>> = model
         .relations()
-        .map(|(field, relation)| Relation::new(input, field, relation))
+        .map(|relation| Items::new(model, relation))
         .collect();
+    items(model.vis, model.ident, &relations)
+}
+
+/// On error, the relation types and constants that code naming them expects,
+/// with bodies that never run, for every relation whose model is known.
+pub(crate) fn stub(input: &Input) -> TokenStream {
+    let relations: Vec<Items<'_>> = input
+        .fields
+        .iter()
+        .filter_map(|field| {
+            let attr = field.relation.as_ref()?;
+            Some(Items::stub(input, field, attr, attr.model.as_ref()?))
+        })
+        .collect();
+    items(&input.vis, &input.ident, &relations)
+}
+
+fn items(vis: &Visibility, parent: &Ident, relations: &[Items<'_>]) -> TokenStream {
     if relations.is_empty() {
         return TokenStream::new();
     }
-    let vis = &input.vis;
-    let ident = &input.ident;
     let constants = relations.iter().map(|relation| {
-        let Relation { ty, constant, .. } = relation;
-        let doc = format!(
-            " The `{}` relation ({}): include it in a query, or `load` it.",
-            relation.field.ident,
-            relation.described()
-        );
+        let Items {
+            ty,
+            constant,
+            field,
+            described,
+            ..
+        } = relation;
+        let doc =
+            format!(" The `{field}` relation ({described}): include it in a query, or `load` it.");
         quote! {
             #[doc = #doc]
             #vis const #constant: #ty = #ty;
         }
     });
-    let items = relations.iter().map(Relation::items);
+    let items = relations.iter().map(|relation| relation.items(vis, parent));
     quote! {
-        impl #ident {
+        impl #parent {
             #(#constants)*
         }
         #(#items)*
     }
 }
 
-struct Relation<'a> {
-    input: &'a Input,
-    field: &'a Field,
-    attr: &'a RelationAttr,
+/// What one relation's items are made of.
+struct Items<'a> {
+    /// The relation field.
+    field: &'a Ident,
+    /// The related model.
+    child: &'a Path,
     /// `PostAuthorRelation`.
     ty: Ident,
     /// `AUTHOR`.
     constant: Ident,
+    /// `` `belongs_to(Author, key = author_id)` ``, for docs.
+    described: String,
+    /// `Relation::Key`.
+    key: TokenStream,
+    /// `Relation::Arity`.
+    arity: TokenStream,
+    /// `Relation::KIND`.
+    kind: TokenStream,
+    parent_key: TokenStream,
+    child_key: TokenStream,
+    /// The bodies of `related` and `related_mut`.
+    related: TokenStream,
+    related_mut: TokenStream,
+    /// Checks spanned at the attribute.
+    checks: TokenStream,
 }
 
-impl<'a> Relation<'a> {
-    fn new(input: &'a Input, field: &'a Field, attr: &'a RelationAttr) -> Self {
-        let camel = case::upper_camel(&field.ident);
-        Self {
-            input,
-            field,
-            attr,
-            ty: format_ident!(
-                "{}{}Relation",
-                input.ident,
-                camel,
-                span = field.ident.span()
+impl<'a> Items<'a> {
+    fn new(model: &ModelDef<'a>, relation: &'a RelationField<'a>) -> Self {
+        let parent = model.ident;
+        let child = relation.model;
+        let field = relation.ident;
+        let (key, arity, kind, parent_key, child_key, described) = match &relation.relation {
+            Relation::BelongsTo { key } => (
+                quote!(<#child as #MODEL>::Key),
+                quote!(#ONE),
+                quote!(#RELATION_KIND::BelongsTo),
+                // The key field must have the related model's key type: checked
+                // here, and reported at `key = ...`.
+                quote_spanned!(key.span()=> #SAME_KEY::<Self::Key>::to_key(&parent.#key)),
+                quote!(::core::option::Option::Some(#MODEL::key(child))),
+                format!("`belongs_to({}, key = {key})`", path_text(child)),
             ),
-            constant: format_ident!(
-                "{}",
-                field.column().to_uppercase(),
-                span = field.ident.span()
-            ),
-        }
-    }
-
-    fn kind(&self) -> String {
-        self.attr.kind.to_string()
-    }
-
-    fn described(&self) -> String {
-        let attr = self.attr;
-        let model = attr
-            .model
-            .as_ref()
-            .map(|model| quote!(#model).to_string())
-            .unwrap_or_default();
-        match self.kind().as_str() {
-            BELONGS_TO => format!(
-                "`belongs_to({model}, key = {})`",
-                attr.key.as_ref().expect("validated")
-            ),
-            HAS_MANY => format!(
-                "`has_many({model}, foreign_key = {})`",
-                attr.foreign_key.as_ref().expect("validated")
-            ),
-            _ => format!(
-                "`many_to_many({model}, through = \"{}\")`",
-                attr.through.as_ref().expect("validated").value()
-            ),
-        }
-    }
-
-    fn items(&self) -> TokenStream {
-        let private = private();
-        let db = quote!(#private::db);
-        let Self {
-            input,
-            field,
-            attr,
-            ty,
-            ..
-        } = self;
-        let vis = &input.vis;
-        let parent = &input.ident;
-        let child = attr.model.as_ref().expect("validated: the related model");
-        let name = format!("{parent}.{}", field.ident);
-        let related = &field.ident;
-        let (key, arity, shape, parent_key, child_key) = match self.kind().as_str() {
-            BELONGS_TO => {
-                let key_field = attr.key.as_ref().expect("validated");
-                (
-                    quote!(<#child as #db::Model>::Key),
-                    quote!(#db::One),
-                    quote!(#db::Shape::BelongsTo),
-                    // The key field must have the related model's key type: checked
-                    // here, and reported at `key = ...`.
-                    quote_spanned!(key_field.span()=> #db::SameKey::<Self::Key>::to_key(&parent.#key_field)),
-                    quote!(::core::option::Option::Some(#db::Model::key(child))),
-                )
-            }
-            HAS_MANY => {
-                let foreign_key = attr.foreign_key.as_ref().expect("validated");
+            Relation::HasMany { foreign_key } => {
                 let column = foreign_key.to_string();
                 (
-                    quote!(<#parent as #db::Model>::Key),
-                    quote!(#db::Many),
-                    quote!(#db::Shape::HasMany { foreign_key: #column }),
-                    quote!(#db::Model::key(parent)),
-                    quote_spanned!(foreign_key.span()=> ::core::option::Option::Some(#db::SameKey::<Self::Key>::to_key(&child.#foreign_key))),
+                    quote!(<#parent as #MODEL>::Key),
+                    quote!(#MANY),
+                    quote!(#RELATION_KIND::HasMany { foreign_key: #column }),
+                    quote!(#MODEL::key(parent)),
+                    quote_spanned!(foreign_key.span()=> ::core::option::Option::Some(#SAME_KEY::<Self::Key>::to_key(&child.#foreign_key))),
+                    format!(
+                        "`has_many({}, foreign_key = {foreign_key})`",
+                        path_text(child)
+                    ),
                 )
             }
-            _ => {
-                let through = attr.through.as_ref().expect("validated").value();
-                let local = attr.local.as_ref().expect("validated").to_string();
-                let remote = attr.remote.as_ref().expect("validated").to_string();
+            Relation::ManyToMany {
+                through,
+                local,
+                remote,
+            } => {
+                let (local, remote) = (local.to_string(), remote.to_string());
                 (
-                    quote!(<#parent as #db::Model>::Key),
-                    quote!(#db::Many),
-                    quote!(#db::Shape::ManyToMany { through: #through, local: #local, remote: #remote }),
-                    quote!(#db::Model::key(parent)),
+                    quote!(<#parent as #MODEL>::Key),
+                    quote!(#MANY),
+                    quote!(#RELATION_KIND::ManyToMany { through: #through, local: #local, remote: #remote }),
+                    quote!(#MODEL::key(parent)),
                     quote!({
                         let _ = child;
                         ::core::option::Option::None
                     }),
+                    format!(
+                        "`many_to_many({}, through = \"{through}\")`",
+                        path_text(child)
+                    ),
                 )
             }
         };
-        let checks = self.checks();
+        let is_model = quote_spanned!(child.span()=> #ASSERT_MODEL::<#child>(););
+        Self {
+            field,
+            child,
+            ty: relation_type(parent, field),
+            constant: constant(field, &relation.name),
+            described,
+            key,
+            arity,
+            kind,
+            parent_key,
+            child_key,
+            related: quote!(&parent.#field),
+            related_mut: quote!(&mut parent.#field),
+            // The related type is a model. (The key types are checked where the
+            // keys are read, in `parent_key` and `child_key`.)
+            checks: quote! {
+                const _: () = {
+                    #is_model
+                };
+            },
+        }
+    }
+
+    /// The same items with bodies that never run and no checks: the input had
+    /// errors, which are reported instead.
+    fn stub(input: &'a Input, field: &'a Field, attr: &RelationAttr, child: &'a Path) -> Self {
+        let parent = &input.ident;
+        let unreachable = quote!(::core::unreachable!());
+        let (key, arity, kind) = match attr.kind {
+            RelationKind::BelongsTo => (
+                quote!(<#child as #MODEL>::Key),
+                quote!(#ONE),
+                quote!(#RELATION_KIND::BelongsTo),
+            ),
+            RelationKind::HasMany => (
+                quote!(<#parent as #MODEL>::Key),
+                quote!(#MANY),
+                quote!(#RELATION_KIND::HasMany { foreign_key: "" }),
+            ),
+            RelationKind::ManyToMany => (
+                quote!(<#parent as #MODEL>::Key),
+                quote!(#MANY),
+                quote!(#RELATION_KIND::ManyToMany { through: "", local: "", remote: "" }),
+            ),
+        };
+        Self {
+            field: &field.ident,
+            child,
+            ty: relation_type(parent, &field.ident),
+            constant: constant(&field.ident, &field.column()),
+            described: format!("`{}({})`", attr.kind.name(), path_text(child)),
+            key,
+            arity,
+            kind,
+            parent_key: unreachable.clone(),
+            child_key: unreachable.clone(),
+            related: unreachable.clone(),
+            related_mut: unreachable,
+            checks: TokenStream::new(),
+        }
+    }
+
+    fn items(&self, vis: &Visibility, parent: &Ident) -> TokenStream {
+        let Self {
+            field,
+            child,
+            ty,
+            described,
+            key,
+            arity,
+            kind,
+            parent_key,
+            child_key,
+            related,
+            related_mut,
+            checks,
+            ..
+        } = self;
+        let name = format!("{parent}.{field}");
         let child_type = quote_spanned!(child.span()=> type Child = #child;);
-        let doc = format!(
-            " The `{}` relation of [`{parent}`]: {}.",
-            field.ident,
-            self.described()
-        );
+        let doc = format!(" The `{field}` relation of [`{parent}`]: {described}.");
         let load_doc =
-            format!(" Loads `{related}` into `parent` now, unless it is loaded, and returns it.");
+            format!(" Loads `{field}` into `parent` now, unless it is loaded, and returns it.");
         quote! {
             #checks
 
@@ -186,13 +251,13 @@ impl<'a> Relation<'a> {
             }
 
             #[automatically_derived]
-            impl #db::Relation for #ty {
+            impl #RELATION for #ty {
                 type Parent = #parent;
                 #child_type
                 type Key = #key;
                 type Arity = #arity;
                 const NAME: &'static str = #name;
-                const SHAPE: #db::Shape = #shape;
+                const KIND: #RELATION_KIND = #kind;
 
                 #[inline]
                 fn parent_key(parent: &#parent) -> Self::Key {
@@ -205,13 +270,13 @@ impl<'a> Relation<'a> {
                 }
 
                 #[inline]
-                fn related(parent: &#parent) -> &#db::Related<#db::Target<Self>> {
-                    &parent.#related
+                fn related(parent: &#parent) -> &#RELATED<#TARGET<Self>> {
+                    #related
                 }
 
                 #[inline]
-                fn related_mut(parent: &mut #parent) -> &mut #db::Related<#db::Target<Self>> {
-                    &mut parent.#related
+                fn related_mut(parent: &mut #parent) -> &mut #RELATED<#TARGET<Self>> {
+                    #related_mut
                 }
             }
 
@@ -227,12 +292,12 @@ impl<'a> Relation<'a> {
                 /// the statement fails, or a `belongs_to` row is missing.
                 pub async fn load<'p, __UnokitDb>(
                     self,
-                    session: &#db::Session<__UnokitDb>,
+                    session: &#SESSION<__UnokitDb>,
                     parent: &'p mut #parent,
-                ) -> ::core::result::Result<&'p #db::Target<Self>, #db::DbError>
+                ) -> ::core::result::Result<&'p #TARGET<Self>, #DB_ERROR>
                 where
-                    __UnokitDb: #db::Engine,
-                    Self: #db::RelationOn<__UnokitDb>,
+                    __UnokitDb: #ENGINE,
+                    Self: #RELATION_ON<__UnokitDb>,
                 {
                     session.load_relation(self, parent).await
                 }
@@ -242,27 +307,29 @@ impl<'a> Relation<'a> {
                 pub const fn with<__UnokitNested>(
                     self,
                     nested: __UnokitNested,
-                ) -> #db::With<Self, __UnokitNested> {
-                    #db::With::new(self, nested)
+                ) -> #WITH<Self, __UnokitNested> {
+                    #WITH::new(self, nested)
                 }
             }
         }
     }
+}
 
-    /// Checks spanned at the attribute: the related type is a model. (The key
-    /// types are checked where the keys are read, in `parent_key` and `child_key`.)
-    fn checks(&self) -> TokenStream {
-        let private = private();
-        let child = self
-            .attr
-            .model
-            .as_ref()
-            .expect("validated: the related model");
-        let is_model = quote_spanned!(child.span()=> #private::db::assert_model::<#child>(););
-        quote! {
-            const _: () = {
-                #is_model
-            };
-        }
-    }
+/// `PostAuthorRelation`, spanned at the field.
+fn relation_type(parent: &Ident, field: &Ident) -> Ident {
+    format_ident!(
+        "{}{}Relation",
+        parent,
+        case::upper_camel(field),
+        span = field.span()
+    )
+}
+
+/// `AUTHOR`, spanned at the field.
+fn constant(field: &Ident, name: &str) -> Ident {
+    format_ident!("{}", name.to_uppercase(), span = field.span())
+}
+
+fn path_text(path: &Path) -> String {
+    quote!(#path).to_string()
 }

@@ -1,19 +1,47 @@
-//! The rules a `#[derive(Model)]` struct must follow, one check each.
+//! The rules a `#[derive(Model)]` struct must follow, one check each, and the
+//! typed model built from what passes them.
 
+use super::def::{ColumnDef, FieldDef, ModelDef, Relation, RelationField};
 use super::parse::{
-    BELONGS_TO, FOREIGN_KEY, HAS_MANY, Input, KEY, LOCAL, PRIMARY_KEY, REMOTE, RelationAttr, TABLE,
-    THROUGH,
+    BELONGS_TO, FOREIGN_KEY, Field, HAS_MANY, Input, KEY, LOCAL, PRIMARY_KEY, REMOTE, RelationAttr,
+    RelationKind, TABLE, THROUGH,
 };
 use crate::common::ctxt::Ctxt;
-use crate::common::suggest;
-use syn::{GenericArgument, PathArguments, Type};
+use crate::common::{case, suggest};
+use syn::{GenericArgument, Ident, PathArguments, Type};
 
-pub(crate) fn check(cx: &Ctxt, input: &Input) {
+/// Checks every rule (recording each broken one) and builds the model from
+/// what is valid; `None` when a part is missing.
+pub(crate) fn check<'a>(cx: &Ctxt, input: &'a Input) -> Option<ModelDef<'a>> {
     check_not_generic(cx, input);
-    check_table(cx, input);
-    check_primary_key(cx, input);
-    check_relation_fields(cx, input);
+    let table = check_table(cx, input);
+    let key = check_primary_key(cx, input);
+    let fields: Vec<Option<FieldDef<'a>>> = input
+        .fields
+        .iter()
+        .map(|field| match &field.relation {
+            None => Some(FieldDef::Column(column(field))),
+            Some(relation) => check_relation(cx, input, field, relation).map(FieldDef::Relation),
+        })
+        .collect();
     check_unmarked_relations(cx, input);
+    Some(ModelDef {
+        ident: &input.ident,
+        vis: &input.vis,
+        table: table?,
+        partial_of: input.partial_of.as_ref(),
+        key: key?,
+        fields: fields.into_iter().collect::<Option<_>>()?,
+    })
+}
+
+fn column(field: &Field) -> ColumnDef<'_> {
+    ColumnDef {
+        ident: &field.ident,
+        ty: &field.ty,
+        name: field.column(),
+        is_key: field.primary_key.is_some(),
+    }
 }
 
 /// The model's statements and loaders are built once for the type, at compile
@@ -29,81 +57,104 @@ fn check_not_generic(cx: &Ctxt, input: &Input) {
 
 /// The table goes into every statement, quoted; only a plain identifier (or
 /// `schema.table`) is accepted, so nothing in it can change a statement.
-fn check_table(cx: &Ctxt, input: &Input) {
+fn check_table(cx: &Ctxt, input: &Input) -> Option<String> {
     let Some(table) = &input.table else {
         cx.error_at(
             &input.ident,
             format!(
                 "a model names its table: add #[model({TABLE} = \"{}s\")]",
-                snake(&input.ident.to_string())
+                case::snake(&input.ident.to_string())
             ),
         );
-        return;
+        return None;
     };
-    if !is_identifier_path(&table.value()) {
+    let name = table.value();
+    if !is_identifier_path(&name) {
         cx.error_at(table, "a table name is letters, digits and `_` (optionally `schema.table`); it is quoted into the statements, so nothing else is accepted");
+        return None;
     }
+    Some(name)
 }
 
 /// Every statement by key, and every relation to this model, uses its one key.
-fn check_primary_key(cx: &Ctxt, input: &Input) {
+fn check_primary_key<'a>(cx: &Ctxt, input: &'a Input) -> Option<ColumnDef<'a>> {
     let keys: Vec<_> = input
         .fields
         .iter()
-        .filter(|field| field.primary_key.is_some())
+        .filter_map(|field| Some((field, field.primary_key?)))
         .collect();
     match keys.as_slice() {
         [] => cx.error_at(
             &input.ident,
             format!("a model needs a primary key: mark its key field #[model({PRIMARY_KEY})]"),
         ),
-        [key] if key.relation.is_some() => cx.error_span(
-            key.primary_key.expect("marked"),
-            "the primary key is a column, not a relation",
-        ),
-        [_] => {}
+        [(key, marked)] if key.relation.is_some() => {
+            cx.error_span(*marked, "the primary key is a column, not a relation");
+        }
+        [(key, _)] => return Some(column(key)),
         [_, extra @ ..] => {
-            for field in extra {
-                cx.error_span(field.primary_key.expect("marked"), "a model has one primary key field; composite keys are not supported, unmark this one");
+            for (_, marked) in extra {
+                cx.error_span(*marked, "a model has one primary key field; composite keys are not supported, unmark this one");
             }
         }
     }
+    None
 }
 
 /// Each relation names its model and the columns that link the rows, and its
 /// field holds `Related<Model>` or `Related<Vec<Model>>`.
-fn check_relation_fields(cx: &Ctxt, input: &Input) {
-    for (field, relation) in input.relations() {
-        let kind = relation.kind.to_string();
-        if relation.model.is_none() {
-            cx.error_at(
-                &relation.kind,
-                format!("name the related model first: `{kind}(Author, ...)`"),
-            );
+fn check_relation<'a>(
+    cx: &Ctxt,
+    input: &'a Input,
+    field: &'a Field,
+    attr: &'a RelationAttr,
+) -> Option<RelationField<'a>> {
+    let kind = attr.kind.name();
+    if attr.model.is_none() {
+        cx.error_at(
+            &attr.name,
+            format!("name the related model first: `{kind}(Author, ...)`"),
+        );
+    }
+    let to_many = attr.kind.to_many();
+    match related_inner(&field.ty) {
+        None => cx.error_at(&field.ty, format!("a `{kind}` field holds `Related<{}>`", if to_many { "Vec<Model>" } else { "Model" })),
+        Some(inner) if to_many && !is_vec(inner) => cx.error_at(&field.ty, format!("a `{kind}` relation holds many rows: `Related<Vec<...>>`")),
+        Some(inner) if !to_many && is_vec(inner) => cx.error_at(&field.ty, format!("a `{BELONGS_TO}` relation holds one row: `Related<Model>`; for many rows use `{HAS_MANY}`")),
+        Some(_) => {}
+    }
+    let relation = match attr.kind {
+        RelationKind::BelongsTo => {
+            check_belongs_to_key(cx, input, attr).map(|key| Relation::BelongsTo { key })
         }
-        let to_many = kind != BELONGS_TO;
-        match related_inner(&field.ty) {
-            None => cx.error_at(&field.ty, format!("a `{kind}` field holds `Related<{}>`", if to_many { "Vec<Model>" } else { "Model" })),
-            Some(inner) if to_many && !is_vec(inner) => cx.error_at(&field.ty, format!("a `{kind}` relation holds many rows: `Related<Vec<...>>`")),
-            Some(inner) if !to_many && is_vec(inner) => cx.error_at(&field.ty, format!("a `{BELONGS_TO}` relation holds one row: `Related<Model>`; for many rows use `{HAS_MANY}`")),
-            Some(_) => {}
-        }
-        match kind.as_str() {
-            BELONGS_TO => check_belongs_to_key(cx, input, relation),
-            HAS_MANY => require(
+        RelationKind::HasMany => {
+            require(
                 cx,
-                relation,
-                relation.foreign_key.is_some(),
+                attr,
+                attr.foreign_key.is_some(),
                 FOREIGN_KEY,
                 "the related model's field holding this model's key: `foreign_key = post_id`",
-            ),
-            _ => check_many_to_many(cx, relation),
+            );
+            attr.foreign_key
+                .as_ref()
+                .map(|foreign_key| Relation::HasMany { foreign_key })
         }
-    }
+        RelationKind::ManyToMany => check_many_to_many(cx, attr),
+    };
+    Some(RelationField {
+        ident: &field.ident,
+        name: field.column(),
+        model: attr.model.as_ref()?,
+        relation: relation?,
+    })
 }
 
 /// The key of a `belongs_to` is a column of this model.
-fn check_belongs_to_key(cx: &Ctxt, input: &Input, relation: &RelationAttr) {
+fn check_belongs_to_key<'a>(
+    cx: &Ctxt,
+    input: &Input,
+    relation: &'a RelationAttr,
+) -> Option<&'a Ident> {
     let Some(key) = &relation.key else {
         require(
             cx,
@@ -112,7 +163,7 @@ fn check_belongs_to_key(cx: &Ctxt, input: &Input, relation: &RelationAttr) {
             KEY,
             "this model's field holding the related row's key: `key = author_id`",
         );
-        return;
+        return None;
     };
     match input.field(key) {
         Some(field) if field.relation.is_some() => cx.error_at(
@@ -121,7 +172,7 @@ fn check_belongs_to_key(cx: &Ctxt, input: &Input, relation: &RelationAttr) {
                 "`{key}` is a relation; `{KEY}` names the column holding the related row's key"
             ),
         ),
-        Some(_) => {}
+        Some(_) => return Some(key),
         None => {
             let columns: Vec<String> = input
                 .columns()
@@ -140,23 +191,30 @@ fn check_belongs_to_key(cx: &Ctxt, input: &Input, relation: &RelationAttr) {
             );
         }
     }
+    None
 }
 
-fn check_many_to_many(cx: &Ctxt, relation: &RelationAttr) {
-    match &relation.through {
-        None => require(
-            cx,
-            relation,
-            false,
-            THROUGH,
-            "the join table: `through = \"post_tags\"`",
-        ),
-        Some(through) if !is_identifier_path(&through.value()) => cx.error_at(
-            through,
-            "a join table name is letters, digits and `_` (optionally `schema.table`)",
-        ),
-        Some(_) => {}
-    }
+fn check_many_to_many<'a>(cx: &Ctxt, relation: &'a RelationAttr) -> Option<Relation<'a>> {
+    let through = match &relation.through {
+        None => {
+            require(
+                cx,
+                relation,
+                false,
+                THROUGH,
+                "the join table: `through = \"post_tags\"`",
+            );
+            None
+        }
+        Some(through) if !is_identifier_path(&through.value()) => {
+            cx.error_at(
+                through,
+                "a join table name is letters, digits and `_` (optionally `schema.table`)",
+            );
+            None
+        }
+        Some(through) => Some(through.value()),
+    };
     require(
         cx,
         relation,
@@ -171,13 +229,18 @@ fn check_many_to_many(cx: &Ctxt, relation: &RelationAttr) {
         REMOTE,
         "the join table's column holding the related model's key: `remote = tag_id`",
     );
+    Some(Relation::ManyToMany {
+        through: through?,
+        local: relation.local.as_ref()?,
+        remote: relation.remote.as_ref()?,
+    })
 }
 
 fn require(cx: &Ctxt, relation: &RelationAttr, given: bool, option: &str, what: &str) {
     if !given {
         cx.error_at(
-            &relation.kind,
-            format!("`{}` needs `{option}`: {what}", relation.kind),
+            &relation.name,
+            format!("`{}` needs `{option}`: {what}", relation.name),
         );
     }
 }
@@ -224,20 +287,9 @@ fn is_identifier_path(name: &str) -> bool {
         })
 }
 
-fn snake(name: &str) -> String {
-    let mut snake = String::new();
-    for (position, c) in name.chars().enumerate() {
-        if c.is_uppercase() && position > 0 {
-            snake.push('_');
-        }
-        snake.extend(c.to_lowercase());
-    }
-    snake
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{is_identifier_path, snake};
+    use super::is_identifier_path;
 
     #[test]
     fn table_names_are_identifiers() {
@@ -248,6 +300,5 @@ mod tests {
         assert!(!is_identifier_path("\"posts\""));
         assert!(!is_identifier_path(""));
         assert!(!is_identifier_path("1posts"));
-        assert_eq!(snake("BlogPost"), "blog_post");
     }
 }

@@ -1,7 +1,8 @@
-//! What differs between SQLite and PostgreSQL: placeholders, how many keys one
-//! statement may bind, how keys are bound, and how a statement runs.
+//! The engines models run on: how a row is read, how keys are bound, and how a
+//! statement runs. Their SQL dialects are in [`super::sql`].
 
-use super::model::{Model, Statements};
+use super::model::Model;
+use super::sql::{Dialect, Statements};
 use sqlx::error::BoxDynError;
 use sqlx::{Database, Decode, Encode, Pool, Type};
 use std::future::Future;
@@ -22,22 +23,37 @@ pub type StatementFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, sqlx::Er
 /// assert_eq!(sql, r#"SELECT * FROM posts WHERE "id" IN (?, ?, ?)"#);
 /// ```
 pub trait Engine: Database {
+    /// The engine's SQL dialect.
+    #[doc(hidden)]
+    const DIALECT: Dialect;
+
     /// The most parameters one statement may bind.
-    const MAX_PARAMS: usize;
+    const MAX_PARAMS: usize = Self::DIALECT.max_params();
 
     /// Appends the placeholder of parameter `n` (from 1).
-    fn push_placeholder(sql: &mut String, n: usize);
+    fn push_placeholder(sql: &mut String, n: usize) {
+        Self::DIALECT.push_placeholder(sql, n);
+    }
 
     /// Appends a condition matching `column` against `count` keys bound from
     /// parameter `first` on: `"column" IN (?, …)`, or `"column" = ANY($n)`.
-    fn push_where_in(sql: &mut String, column: &str, count: usize, first: usize);
+    fn push_where_in(sql: &mut String, column: &str, count: usize, first: usize) {
+        Self::DIALECT.push_where_in(sql, column, count, first);
+    }
 
     /// How many keys one statement of [`push_where_in`](Self::push_where_in)
     /// may bind; more are split over several statements.
-    fn keys_per_statement() -> usize;
+    fn keys_per_statement() -> usize {
+        Self::DIALECT.keys_per_statement()
+    }
 
-    /// A model's statements, with this engine's placeholders.
-    fn statements<M: Model>() -> &'static Statements;
+    /// A model's statements, with this engine's placeholders: built on first
+    /// use, then read from the model's cells.
+    fn statements<M: Model>() -> &'static Statements {
+        M::statement_cells().get(Self::DIALECT, || {
+            Statements::build(Self::DIALECT, M::TABLE, M::KEY_COLUMN, M::COLUMNS)
+        })
+    }
 
     /// Reads column `index` of `row`.
     ///
@@ -93,62 +109,47 @@ pub trait KeyColumn<DB: Database>: Column<DB> + Hash + Eq + Clone + 'static {
     -> Result<(), BoxDynError>;
 }
 
-mod sqlite {
-    use super::{Column, Engine, KeyColumn, Model, StatementFuture, Statements};
-    use sqlx::error::BoxDynError;
-    use sqlx::sqlite::{SqliteArguments, SqliteRow};
-    use sqlx::{Arguments, Pool, Row, Sqlite};
-    use std::hash::Hash;
-
-    impl Engine for Sqlite {
-        const MAX_PARAMS: usize = 32_766;
-
-        fn push_placeholder(sql: &mut String, _n: usize) {
-            sql.push('?');
-        }
-
-        fn push_where_in(sql: &mut String, column: &str, count: usize, _first: usize) {
-            super::push_quoted(sql, column);
-            sql.push_str(" IN (");
-            for position in 0..count {
-                if position > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push('?');
-            }
-            sql.push(')');
-        }
-
-        fn keys_per_statement() -> usize {
-            Self::MAX_PARAMS
-        }
-
-        fn statements<M: Model>() -> &'static Statements {
-            &M::SQLITE
-        }
-
-        fn get<T: Column<Self>>(row: &SqliteRow, index: usize) -> Result<T, sqlx::Error> {
-            row.try_get(index)
+/// How a statement runs and a row is read, the same sqlx calls on every engine.
+/// (They are written in each engine's impl, not as provided methods, because
+/// sqlx's executor bounds hold only for the concrete engines.)
+macro_rules! run_with_sqlx {
+    () => {
+        fn get<T: Column<Self>>(row: &Self::Row, index: usize) -> Result<T, sqlx::Error> {
+            sqlx::Row::try_get(row, index)
         }
 
         fn fetch_all<'a>(
-            pool: &'a Pool<Self>,
+            pool: &'a sqlx::Pool<Self>,
             sql: &'a str,
-            arguments: SqliteArguments<'a>,
-        ) -> StatementFuture<'a, Vec<SqliteRow>> {
+            arguments: Self::Arguments<'a>,
+        ) -> StatementFuture<'a, Vec<Self::Row>> {
             Box::pin(sqlx::query_with(sql, arguments).fetch_all(pool))
         }
 
         fn execute<'a>(
-            pool: &'a Pool<Self>,
+            pool: &'a sqlx::Pool<Self>,
             sql: &'a str,
-            arguments: SqliteArguments<'a>,
+            arguments: Self::Arguments<'a>,
         ) -> StatementFuture<'a, u64> {
             Box::pin(async move {
                 let done = sqlx::query_with(sql, arguments).execute(pool).await?;
                 Ok(done.rows_affected())
             })
         }
+    };
+}
+
+mod sqlite {
+    use super::{Column, Dialect, Engine, KeyColumn, StatementFuture};
+    use sqlx::error::BoxDynError;
+    use sqlx::sqlite::SqliteArguments;
+    use sqlx::{Arguments, Sqlite};
+    use std::hash::Hash;
+
+    impl Engine for Sqlite {
+        const DIALECT: Dialect = Dialect::Sqlite;
+
+        run_with_sqlx!();
     }
 
     impl<K: Column<Sqlite> + Hash + Eq + Clone + 'static> KeyColumn<Sqlite> for K {
@@ -166,56 +167,16 @@ mod sqlite {
 
 #[cfg(feature = "postgres")]
 mod postgres {
-    use super::{Column, Engine, KeyColumn, Model, StatementFuture, Statements};
+    use super::{Column, Dialect, Engine, KeyColumn, StatementFuture};
     use sqlx::error::BoxDynError;
-    use sqlx::postgres::{PgArguments, PgHasArrayType, PgRow};
-    use sqlx::{Arguments, Pool, Postgres, Row};
-    use std::fmt::Write;
+    use sqlx::postgres::{PgArguments, PgHasArrayType};
+    use sqlx::{Arguments, Postgres};
     use std::hash::Hash;
 
     impl Engine for Postgres {
-        const MAX_PARAMS: usize = 65_535;
+        const DIALECT: Dialect = Dialect::Postgres;
 
-        fn push_placeholder(sql: &mut String, n: usize) {
-            write!(sql, "${n}").expect("writing to a String cannot fail");
-        }
-
-        fn push_where_in(sql: &mut String, column: &str, _count: usize, first: usize) {
-            super::push_quoted(sql, column);
-            write!(sql, " = ANY(${first})").expect("writing to a String cannot fail");
-        }
-
-        /// All of them: they go in one array parameter.
-        fn keys_per_statement() -> usize {
-            usize::MAX
-        }
-
-        fn statements<M: Model>() -> &'static Statements {
-            &M::POSTGRES
-        }
-
-        fn get<T: Column<Self>>(row: &PgRow, index: usize) -> Result<T, sqlx::Error> {
-            row.try_get(index)
-        }
-
-        fn fetch_all<'a>(
-            pool: &'a Pool<Self>,
-            sql: &'a str,
-            arguments: PgArguments,
-        ) -> StatementFuture<'a, Vec<PgRow>> {
-            Box::pin(sqlx::query_with(sql, arguments).fetch_all(pool))
-        }
-
-        fn execute<'a>(
-            pool: &'a Pool<Self>,
-            sql: &'a str,
-            arguments: PgArguments,
-        ) -> StatementFuture<'a, u64> {
-            Box::pin(async move {
-                let done = sqlx::query_with(sql, arguments).execute(pool).await?;
-                Ok(done.rows_affected())
-            })
-        }
+        run_with_sqlx!();
     }
 
     impl<K> KeyColumn<Postgres> for K
@@ -225,19 +186,5 @@ mod postgres {
         fn add_keys(arguments: &mut PgArguments, keys: &[Self]) -> Result<(), BoxDynError> {
             arguments.add(keys)
         }
-    }
-}
-
-/// Appends `name` as a quoted identifier; `schema.table` becomes
-/// `"schema"."table"`. Names come from the model derive, which accepts only
-/// letters, digits, `_` and one `.`: nothing a user passes at run time.
-pub(crate) fn push_quoted(sql: &mut String, name: &str) {
-    for (position, part) in name.split('.').enumerate() {
-        if position > 0 {
-            sql.push('.');
-        }
-        sql.push('"');
-        sql.push_str(part);
-        sql.push('"');
     }
 }

@@ -2,7 +2,7 @@
 //! session: each loader and shared cache of a relation registers, under the
 //! related table's name, what a written row makes stale.
 
-use super::relation::{Relation, Shape};
+use super::relation::{Relation, RelationKind};
 use crate::batch::{BatchFn, BatchLoader, SharedCache};
 use std::any::Any;
 use std::collections::HashMap;
@@ -108,9 +108,9 @@ where
 pub(crate) fn for_relation<R: Relation>(target: impl Forget<R::Key>) -> Invalidator {
     Arc::new(move |row: &dyn Any, write: Write| {
         let key = row.downcast_ref::<R::Child>().and_then(R::child_key);
-        match (R::SHAPE, write, key) {
-            (Shape::HasMany { .. }, Write::Update, _)
-            | (Shape::ManyToMany { .. }, _, _)
+        match (R::KIND, write, key) {
+            (RelationKind::HasMany { .. }, Write::Update, _)
+            | (RelationKind::ManyToMany { .. }, _, _)
             | (_, _, None) => {
                 target.forget_all();
             }

@@ -1,9 +1,10 @@
 //! Models and relation loading on sqlx: the backend of `#[derive(Model)]`.
 //!
-//! `#[derive(Model)]` maps a row struct to a table at compile time: its column
-//! list, its statements for each engine (SQLite `?`, PostgreSQL `$n`), and row
-//! mapping. Relation fields (`belongs_to`, `has_many`, `many_to_many`) are
-//! [`Related`] values, loaded through the batch loaders of a [`Session`]:
+//! `#[derive(Model)]` maps a row struct to a table at compile time: its table,
+//! key and column names, and row mapping; each engine's statements (SQLite `?`,
+//! PostgreSQL `$n`) are built from those names once, on first use. Relation
+//! fields (`belongs_to`, `has_many`, `many_to_many`) are [`Related`] values,
+//! loaded through the batch loaders of a [`Session`]:
 //!
 //! - **eagerly**, with [`Session::query`] and `include`: one statement per
 //!   relation hop, however many parents, nested as deep as wanted;
@@ -20,8 +21,7 @@
 //! input, quoted, and placeholders: values are always bound.
 
 mod cache;
-#[doc(hidden)]
-pub mod checks;
+mod checks;
 mod engine;
 mod error;
 mod include;
@@ -29,18 +29,20 @@ mod invalidate;
 mod model;
 mod related;
 mod relation;
+#[doc(hidden)]
+pub mod rt;
 mod session;
+mod sql;
 
 pub use cache::RelationCache;
-pub use engine::{Column, Engine, KeyColumn, StatementFuture};
+pub use engine::{Column, Engine, StatementFuture};
 pub use error::DbError;
 pub use include::{Chain, Include, IncludeFuture, Query, With};
-pub use model::{Model, ModelRow, Statements};
+pub use model::{Model, ModelRow};
 pub use related::{NotLoaded, Related};
-pub use relation::{
-    Arity, KeyFetch, Many, One, Relation, RelationFetch, RelationOn, Shape, Target,
-};
+pub use relation::{Relation, RelationOn, Target};
 pub use session::Session;
+pub use sql::Statements;
 
 /// The sqlx unokit's models run on: use it for pools and connect options, so that
 /// the versions match.

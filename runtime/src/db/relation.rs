@@ -1,9 +1,10 @@
 //! Relations between models, and the batch functions that load them: one
 //! statement per batch of keys (more only past the engine's bind limit).
 
-use super::engine::{Engine, KeyColumn, push_quoted};
+use super::engine::{Engine, KeyColumn};
 use super::model::{Model, ModelRow};
 use super::related::Related;
+use super::sql::{self, ManyToMany};
 use crate::batch::BatchFn;
 use sqlx::Pool;
 use std::collections::HashMap;
@@ -29,7 +30,7 @@ pub trait Relation: Copy + Send + Sync + 'static {
     /// `Model.field`, for messages.
     const NAME: &'static str;
     /// How the related rows are found.
-    const SHAPE: Shape;
+    const KIND: RelationKind;
 
     /// The key the parent's related rows are found by.
     fn parent_key(parent: &Self::Parent) -> Self::Key;
@@ -54,9 +55,9 @@ pub trait RelationOn<DB: Engine>: Relation<Key: KeyColumn<DB>, Child: ModelRow<D
 
 impl<DB: Engine, R: Relation<Key: KeyColumn<DB>, Child: ModelRow<DB>>> RelationOn<DB> for R {}
 
-/// How a relation's rows are found.
+/// How a relation's rows are found: the three relations of `#[derive(Model)]`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Shape {
+pub enum RelationKind {
     /// The parent's foreign key is the child's primary key.
     BelongsTo,
     /// The child's `foreign_key` column holds the parent's key.
@@ -130,7 +131,7 @@ impl<C: Clone + Send + Sync + 'static> Arity<C> for Many {
 }
 
 /// The batch function of a relation's loader.
-pub struct RelationFetch<R, DB: Engine> {
+pub(crate) struct RelationFetch<R, DB: Engine> {
     pool: Pool<DB>,
     relation: PhantomData<fn() -> R>,
 }
@@ -151,7 +152,7 @@ impl<R: RelationOn<DB>, DB: Engine> BatchFn for RelationFetch<R, DB> {
     type Map = HashMap<R::Key, Target<R>>;
 
     async fn load(&self, keys: &[R::Key]) -> Result<Self::Map, sqlx::Error> {
-        let joined = matches!(R::SHAPE, Shape::ManyToMany { .. });
+        let joined = matches!(R::KIND, RelationKind::ManyToMany { .. });
         let rows = fetch_by_keys::<DB, R::Key>(&self.pool, keys, relation_sql::<R, DB>).await?;
         let mut pairs = Vec::with_capacity(rows.len());
         for row in &rows {
@@ -170,7 +171,7 @@ impl<R: RelationOn<DB>, DB: Engine> BatchFn for RelationFetch<R, DB> {
 }
 
 /// The batch function of a model's loader by primary key.
-pub struct KeyFetch<M, DB: Engine> {
+pub(crate) struct KeyFetch<M, DB: Engine> {
     pool: Pool<DB>,
     model: PhantomData<fn() -> M>,
 }
@@ -192,7 +193,8 @@ impl<M: ModelRow<DB>, DB: Engine> BatchFn for KeyFetch<M, DB> {
 
     async fn load(&self, keys: &[M::Key]) -> Result<Self::Map, sqlx::Error> {
         let rows = fetch_by_keys::<DB, M::Key>(&self.pool, keys, |count| {
-            where_in_sql::<DB>(
+            sql::select_where_in(
+                DB::DIALECT,
                 DB::statements::<M>().select,
                 M::KEY_COLUMN,
                 count,
@@ -217,7 +219,7 @@ async fn fetch_by_keys<DB: Engine, K: KeyColumn<DB>>(
     sql_for: impl Fn(usize) -> String,
 ) -> Result<Vec<DB::Row>, sqlx::Error> {
     let mut rows = Vec::new();
-    for chunk in keys.chunks(DB::keys_per_statement()) {
+    for chunk in DB::DIALECT.key_chunks(keys) {
         let sql = sql_for(chunk.len());
         let mut arguments = <DB::Arguments<'_>>::default();
         K::add_keys(&mut arguments, chunk).map_err(sqlx::Error::Encode)?;
@@ -226,50 +228,30 @@ async fn fetch_by_keys<DB: Engine, K: KeyColumn<DB>>(
     Ok(rows)
 }
 
-/// `select WHERE column IN (…) ORDER BY order`.
-fn where_in_sql<DB: Engine>(select: &str, column: &str, count: usize, order: &str) -> String {
-    let mut sql = String::with_capacity(select.len() + 32 + 3 * count);
-    sql.push_str(select);
-    sql.push_str(" WHERE ");
-    DB::push_where_in(&mut sql, column, count, 1);
-    sql.push_str(" ORDER BY ");
-    push_quoted(&mut sql, order);
-    sql
-}
-
 /// The statement loading relation `R` for `count` keys.
 fn relation_sql<R: Relation, DB: Engine>(count: usize) -> String {
-    let child = DB::statements::<R::Child>();
+    let select = DB::statements::<R::Child>().select;
     let key = R::Child::KEY_COLUMN;
-    match R::SHAPE {
-        Shape::BelongsTo => where_in_sql::<DB>(child.select, key, count, key),
-        Shape::HasMany { foreign_key } => where_in_sql::<DB>(child.select, foreign_key, count, key),
-        Shape::ManyToMany {
+    match R::KIND {
+        RelationKind::BelongsTo => sql::select_where_in(DB::DIALECT, select, key, count, key),
+        RelationKind::HasMany { foreign_key } => {
+            sql::select_where_in(DB::DIALECT, select, foreign_key, count, key)
+        }
+        RelationKind::ManyToMany {
             through,
             local,
             remote,
-        } => {
-            // SELECT j."post_id", t."id", t."name" FROM "tags" t
-            // JOIN "post_tags" j ON j."tag_id" = t."id" WHERE j."post_id" IN (…) ORDER BY t."id"
-            let mut sql = String::from("SELECT ");
-            push_quoted(&mut sql, &format!("j.{local}"));
-            for column in R::Child::COLUMNS {
-                sql.push_str(", ");
-                push_quoted(&mut sql, &format!("t.{column}"));
-            }
-            sql.push_str(" FROM ");
-            push_quoted(&mut sql, R::Child::TABLE);
-            sql.push_str(" t JOIN ");
-            push_quoted(&mut sql, through);
-            sql.push_str(" j ON ");
-            push_quoted(&mut sql, &format!("j.{remote}"));
-            sql.push_str(" = ");
-            push_quoted(&mut sql, &format!("t.{key}"));
-            sql.push_str(" WHERE ");
-            DB::push_where_in(&mut sql, &format!("j.{local}"), count, 1);
-            sql.push_str(" ORDER BY ");
-            push_quoted(&mut sql, &format!("t.{key}"));
-            sql
-        }
+        } => sql::many_to_many(
+            DB::DIALECT,
+            &ManyToMany {
+                table: R::Child::TABLE,
+                key,
+                columns: R::Child::COLUMNS,
+                through,
+                local,
+                remote,
+            },
+            count,
+        ),
     }
 }

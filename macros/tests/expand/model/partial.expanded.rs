@@ -4,25 +4,14 @@ impl ::unokit::__private::db::Model for PostTitle {
     const TABLE: &'static str = "blog.posts";
     const KEY_COLUMN: &'static str = "id";
     const COLUMNS: &'static [&'static str] = &["id", "title"];
-    const SQLITE: ::unokit::__private::db::Statements = ::unokit::__private::db::Statements {
-        select: "SELECT \"id\", \"title\" FROM \"blog\".\"posts\"",
-        select_all: "SELECT \"id\", \"title\" FROM \"blog\".\"posts\" ORDER BY \"id\"",
-        by_key: "SELECT \"id\", \"title\" FROM \"blog\".\"posts\" WHERE \"id\" = ?",
-        insert: "INSERT INTO \"blog\".\"posts\" (\"id\", \"title\") VALUES (?, ?)",
-        update: "UPDATE \"blog\".\"posts\" SET \"title\" = ? WHERE \"id\" = ?",
-        delete: "DELETE FROM \"blog\".\"posts\" WHERE \"id\" = ?",
-    };
-    const POSTGRES: ::unokit::__private::db::Statements = ::unokit::__private::db::Statements {
-        select: "SELECT \"id\", \"title\" FROM \"blog\".\"posts\"",
-        select_all: "SELECT \"id\", \"title\" FROM \"blog\".\"posts\" ORDER BY \"id\"",
-        by_key: "SELECT \"id\", \"title\" FROM \"blog\".\"posts\" WHERE \"id\" = $1",
-        insert: "INSERT INTO \"blog\".\"posts\" (\"id\", \"title\") VALUES ($1, $2)",
-        update: "UPDATE \"blog\".\"posts\" SET \"title\" = $1 WHERE \"id\" = $2",
-        delete: "DELETE FROM \"blog\".\"posts\" WHERE \"id\" = $1",
-    };
     #[inline]
     fn key(&self) -> i64 {
         ::core::clone::Clone::clone(&self.id)
+    }
+    #[inline]
+    fn statement_cells() -> &'static ::unokit::__private::db::StatementCells {
+        static STATEMENTS: ::unokit::__private::db::StatementCells = ::unokit::__private::db::StatementCells::new();
+        &STATEMENTS
     }
 }
 #[automatically_derived]

@@ -4,25 +4,14 @@ impl ::unokit::__private::db::Model for Post {
     const TABLE: &'static str = "posts";
     const KEY_COLUMN: &'static str = "id";
     const COLUMNS: &'static [&'static str] = &["id", "title", "author_id"];
-    const SQLITE: ::unokit::__private::db::Statements = ::unokit::__private::db::Statements {
-        select: "SELECT \"id\", \"title\", \"author_id\" FROM \"posts\"",
-        select_all: "SELECT \"id\", \"title\", \"author_id\" FROM \"posts\" ORDER BY \"id\"",
-        by_key: "SELECT \"id\", \"title\", \"author_id\" FROM \"posts\" WHERE \"id\" = ?",
-        insert: "INSERT INTO \"posts\" (\"id\", \"title\", \"author_id\") VALUES (?, ?, ?)",
-        update: "UPDATE \"posts\" SET \"title\" = ?, \"author_id\" = ? WHERE \"id\" = ?",
-        delete: "DELETE FROM \"posts\" WHERE \"id\" = ?",
-    };
-    const POSTGRES: ::unokit::__private::db::Statements = ::unokit::__private::db::Statements {
-        select: "SELECT \"id\", \"title\", \"author_id\" FROM \"posts\"",
-        select_all: "SELECT \"id\", \"title\", \"author_id\" FROM \"posts\" ORDER BY \"id\"",
-        by_key: "SELECT \"id\", \"title\", \"author_id\" FROM \"posts\" WHERE \"id\" = $1",
-        insert: "INSERT INTO \"posts\" (\"id\", \"title\", \"author_id\") VALUES ($1, $2, $3)",
-        update: "UPDATE \"posts\" SET \"title\" = $1, \"author_id\" = $2 WHERE \"id\" = $3",
-        delete: "DELETE FROM \"posts\" WHERE \"id\" = $1",
-    };
     #[inline]
     fn key(&self) -> i64 {
         ::core::clone::Clone::clone(&self.id)
+    }
+    #[inline]
+    fn statement_cells() -> &'static ::unokit::__private::db::StatementCells {
+        static STATEMENTS: ::unokit::__private::db::StatementCells = ::unokit::__private::db::StatementCells::new();
+        &STATEMENTS
     }
 }
 #[automatically_derived]
@@ -114,7 +103,7 @@ impl ::unokit::__private::db::Relation for PostAuthorRelation {
     type Key = <Author as ::unokit::__private::db::Model>::Key;
     type Arity = ::unokit::__private::db::One;
     const NAME: &'static str = "Post.author";
-    const SHAPE: ::unokit::__private::db::Shape = ::unokit::__private::db::Shape::BelongsTo;
+    const KIND: ::unokit::__private::db::RelationKind = ::unokit::__private::db::RelationKind::BelongsTo;
     #[inline]
     fn parent_key(parent: &Post) -> Self::Key {
         ::unokit::__private::db::SameKey::<Self::Key>::to_key(&parent.author_id)
@@ -196,7 +185,7 @@ impl ::unokit::__private::db::Relation for PostCommentsRelation {
     type Key = <Post as ::unokit::__private::db::Model>::Key;
     type Arity = ::unokit::__private::db::Many;
     const NAME: &'static str = "Post.comments";
-    const SHAPE: ::unokit::__private::db::Shape = ::unokit::__private::db::Shape::HasMany {
+    const KIND: ::unokit::__private::db::RelationKind = ::unokit::__private::db::RelationKind::HasMany {
         foreign_key: "post_id",
     };
     #[inline]
@@ -282,7 +271,7 @@ impl ::unokit::__private::db::Relation for PostTagsRelation {
     type Key = <Post as ::unokit::__private::db::Model>::Key;
     type Arity = ::unokit::__private::db::Many;
     const NAME: &'static str = "Post.tags";
-    const SHAPE: ::unokit::__private::db::Shape = ::unokit::__private::db::Shape::ManyToMany {
+    const KIND: ::unokit::__private::db::RelationKind = ::unokit::__private::db::RelationKind::ManyToMany {
         through: "post_tags",
         local: "post_id",
         remote: "tag_id",

@@ -1,0 +1,14 @@
+//! What `#[derive(Model)]` generates code against, and nothing else: the facade
+//! re-exports this module as `unokit::__private::db`. Not public API.
+
+pub use super::checks::{SameKey, assert_model, same_str};
+pub use super::engine::{Column, Engine, KeyColumn};
+pub use super::error::DbError;
+pub use super::include::With;
+pub use super::model::{Model, ModelRow};
+pub use super::related::Related;
+pub use super::relation::{Many, One, Relation, RelationKind, RelationOn, Target};
+pub use super::session::Session;
+pub use super::sql::StatementCells;
+pub use sqlx::error::BoxDynError;
+pub use sqlx::{Arguments, Database, Error};

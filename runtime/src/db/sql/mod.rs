@@ -1,0 +1,17 @@
+//! The SQL unokit writes, in one place: each engine's placeholders and key
+//! conditions ([`Dialect`]), identifier quoting, a model's statements (built
+//! once per model and engine, see [`StatementCells`]), and the statements that
+//! load relations.
+//!
+//! Only identifiers reach the text: table and column names written in a
+//! `#[derive(Model)]` input, which the derive accepts only as letters, digits,
+//! `_` (and one `.` for `schema.table`). Values are always bound.
+
+mod dialect;
+mod ident;
+mod load;
+mod statements;
+
+pub use dialect::Dialect;
+pub(crate) use load::{ManyToMany, many_to_many, select_where_in};
+pub use statements::{StatementCells, Statements};
