@@ -15,14 +15,15 @@
 //!   [`LoadError`]; dropping a load never blocks the others.
 
 mod cell;
-#[doc(hidden)]
-pub mod checks;
+mod checks;
 mod config;
 mod dispatch;
 mod error;
 mod fetch;
 mod load;
 mod loader;
+#[doc(hidden)]
+pub mod rt;
 mod shared;
 mod shared_cache;
 mod stats;
