@@ -24,8 +24,8 @@ mod load;
 mod loader;
 #[doc(hidden)]
 pub mod rt;
-mod shared;
 mod shared_cache;
+mod state;
 mod stats;
 
 pub use config::{LoaderCache, LoaderConfig};
