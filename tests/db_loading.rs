@@ -44,7 +44,7 @@ fn new_comment(id: i64, post_id: i64, body: &str) -> Comment {
 on_both_engines! {
     async fn loading_100_000_keys_respects_the_bind_limits(db, session) {
         unokit::db::sqlx::raw_sql(MORE_AUTHORS).execute(&db.pool).await.unwrap();
-        let session = db.session().with_loader_config(LoaderConfig::new().max_batch(100_000));
+        let session = db.session().with_loader_config(LoaderConfig::new().with_max_batch(100_000));
         db.reset_count();
         let authors = session.find_many::<Author>(1..=MANY).await.unwrap();
         assert_eq!(authors.len(), 100_000);

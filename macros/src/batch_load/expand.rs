@@ -247,15 +247,15 @@ fn config_expr(config: &Config) -> TokenStream {
     let mut expr = quote!(#LOADER_CONFIG::new());
     if let Some(max_batch) = config.max_batch {
         let keys = proc_macro2::Literal::u64_unsuffixed(max_batch);
-        expr = quote!(#expr.max_batch(#keys));
+        expr = quote!(#expr.with_max_batch(#keys));
     }
     if let Some(window) = config.window {
         let millis = window.literal();
-        expr = quote!(#expr.window(::core::time::Duration::from_millis(#millis)));
+        expr = quote!(#expr.with_window(::core::time::Duration::from_millis(#millis)));
     }
     match &config.cache {
         Cache::PerLoader => {}
-        Cache::Off => expr = quote!(#expr.cache(#LOADER_CACHE::Off)),
+        Cache::Off => expr = quote!(#expr.with_cache(#LOADER_CACHE::Off)),
         Cache::Bounded { capacity, ttl } => {
             let mut bounds = quote!(#CACHE_CONFIG::new());
             if let Some(capacity) = capacity {
@@ -266,7 +266,7 @@ fn config_expr(config: &Config) -> TokenStream {
                 let millis = ttl.literal();
                 bounds = quote!(#bounds.ttl(::core::time::Duration::from_millis(#millis)));
             }
-            expr = quote!(#expr.cache(#LOADER_CACHE::Bounded(#bounds)));
+            expr = quote!(#expr.with_cache(#LOADER_CACHE::Bounded(#bounds)));
         }
     }
     expr

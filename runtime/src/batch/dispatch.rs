@@ -30,7 +30,7 @@ pub(crate) fn start<F: BatchFn>(loader: &Arc<LoaderState<F>>, dispatch: Dispatch
 /// filled up and was dispatched before.
 fn after_window<F: BatchFn>(loader: Arc<LoaderState<F>>, batch: Arc<Cell<F>>) {
     spawn(async move {
-        let window = loader.config.window_length();
+        let window = loader.config.window();
         if !window.is_zero() {
             tokio::time::sleep(window).await;
         }

@@ -41,8 +41,8 @@ use std::sync::Arc;
 /// # Batching
 ///
 /// A load's first poll puts its key into the open batch, opening one if there is
-/// none. The batch is dispatched when its [window](LoaderConfig::window) has
-/// passed, or at once when it reaches [`max_batch`](LoaderConfig::max_batch):
+/// none. The batch is dispatched when its [window](LoaderConfig::with_window) has
+/// passed, or at once when it reaches [`max_batch`](LoaderConfig::with_max_batch):
 /// batches never exceed it, and the next key opens a new batch. Each batch runs
 /// in a task of its own on the current Tokio runtime, so a load must be polled
 /// inside one.

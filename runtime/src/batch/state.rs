@@ -112,7 +112,7 @@ impl<F: BatchFn> LoaderState<F> {
     }
 
     pub(crate) fn store_for(config: LoaderConfig) -> Store<F::Key, F::Value> {
-        match config.cache_kind() {
+        match config.cache() {
             LoaderCache::PerLoader => Store::PerLoader,
             LoaderCache::Bounded(bounds) => Store::Moka(SharedCache::new(bounds)),
             LoaderCache::Off => Store::Off,
@@ -230,7 +230,7 @@ impl<F: BatchFn> LoaderState<F> {
         }
         let batch = open.get_or_insert_with(|| Open {
             batch: Arc::new(BatchCell::new()),
-            keys: Vec::with_capacity(FIRST_CAPACITY.min(self.config.max_batch_size())),
+            keys: Vec::with_capacity(FIRST_CAPACITY.min(self.config.max_batch())),
             wakers: Vec::new(),
             dirty: false,
         });
@@ -242,7 +242,7 @@ impl<F: BatchFn> LoaderState<F> {
             index,
             waker: slot,
         };
-        let full = batch.keys.len() >= self.config.max_batch_size();
+        let full = batch.keys.len() >= self.config.max_batch();
         // A batch full at its first key needs no timer: it runs at once.
         let dispatch = match full.then(|| close(open, stats)).flatten() {
             Some(closed) => Dispatch::Now(closed),

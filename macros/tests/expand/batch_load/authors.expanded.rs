@@ -36,8 +36,8 @@ pub struct AuthorsByIdLoader {
 impl AuthorsByIdLoader {
     /// The batching and caching given in the attribute.
     pub const CONFIG: ::unokit::__private::batch::LoaderConfig = ::unokit::__private::batch::LoaderConfig::new()
-        .max_batch(500)
-        .window(::core::time::Duration::from_millis(1));
+        .with_max_batch(500)
+        .with_window(::core::time::Duration::from_millis(1));
     /// A loader calling [`authors_by_id`] with these `#[ctx]` arguments.
     #[must_use]
     pub fn new(pool: SqlitePool) -> Self {

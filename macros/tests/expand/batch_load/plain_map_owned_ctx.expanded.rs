@@ -34,7 +34,7 @@ struct SquareLoader {
 impl SquareLoader {
     /// The batching and caching given in the attribute.
     pub const CONFIG: ::unokit::__private::batch::LoaderConfig = ::unokit::__private::batch::LoaderConfig::new()
-        .cache(
+        .with_cache(
             ::unokit::__private::batch::LoaderCache::Bounded(
                 ::unokit::__private::batch::CacheConfig::new()
                     .capacity(10000)
