@@ -2,9 +2,7 @@
 //! `#[batch_load]`: one call per open batch, windows, the `max_batch` cap,
 //! de-duplication, missing keys, the cache.
 
-#[path = "support/recorder.rs"]
-#[allow(dead_code)]
-mod recorder;
+use unokit_fixtures::recorder;
 
 use futures::future::join_all;
 use recorder::{Recorder, value_of};

@@ -3,15 +3,7 @@
 //! limits, the relation cache and its invalidation by writes, and
 //! `#[batch_load]` over a real pool.
 
-#[path = "support/blog.rs"]
-#[allow(dead_code)]
-mod blog;
-#[path = "support/counting.rs"]
-#[allow(dead_code)]
-mod counting;
-#[macro_use]
-#[path = "support/engines.rs"]
-mod engines;
+use unokit_fixtures::{blog, counting, on_both_engines};
 
 use blog::{Author, Comment, Post};
 use std::time::Duration;
