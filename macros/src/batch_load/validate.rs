@@ -187,10 +187,10 @@ fn check_options(cx: &Ctxt, f: &BatchLoadFn) {
     if let Some(ttl) = options.ttl.as_ref().filter(|ttl| ttl.value.is_zero()) {
         cx.error_span(ttl.span, "an expiry of zero expires every value at once; give a positive duration such as \"30s\"");
     }
-    if let Some(no_cache) = &options.no_cache {
-        if options.capacity.is_some() || options.ttl.is_some() {
-            cx.error_span(no_cache.span, format!("`{NO_CACHE}` contradicts `{CAPACITY}` and `{TTL}`, which bound a cache; keep one or the other"));
-        }
+    if let Some(no_cache) = &options.no_cache
+        && (options.capacity.is_some() || options.ttl.is_some())
+    {
+        cx.error_span(no_cache.span, format!("`{NO_CACHE}` contradicts `{CAPACITY}` and `{TTL}`, which bound a cache; keep one or the other"));
     }
 }
 

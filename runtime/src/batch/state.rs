@@ -136,11 +136,11 @@ impl<F: BatchFn> LoaderState<F> {
         waker: Option<&Waker>,
     ) -> Lookup<F> {
         state.stats.loads += 1;
-        if let Store::Moka(cache) = &self.store {
-            if let Some(value) = cache.get(&key) {
-                state.stats.cache_hits += 1;
-                return Lookup::Ready(Ok(Some(value)));
-            }
+        if let Store::Moka(cache) = &self.store
+            && let Some(value) = cache.get(&key)
+        {
+            state.stats.cache_hits += 1;
+            return Lookup::Ready(Ok(Some(value)));
         }
         let Locked {
             entries,
@@ -361,10 +361,10 @@ impl<F: BatchFn> LoaderState<F> {
         }
         let mut state = self.lock();
         for key in keys {
-            if let Some(Entry::Batched { batch: held, .. }) = state.entries.get(key) {
-                if Arc::ptr_eq(held, batch) {
-                    state.entries.remove(key);
-                }
+            if let Some(Entry::Batched { batch: held, .. }) = state.entries.get(key)
+                && Arc::ptr_eq(held, batch)
+            {
+                state.entries.remove(key);
             }
         }
     }
@@ -404,10 +404,10 @@ impl<F: BatchFn> Locked<F> {
     /// Marks the open batch dirty if `entry` pointed into it: its key is still
     /// in the batch, and the next load of it will add it again.
     fn mark_if_open(&mut self, entry: Option<&Entry<F>>) {
-        if let (Some(Entry::Batched { batch, .. }), Some(open)) = (entry, &mut self.open) {
-            if Arc::ptr_eq(batch, &open.batch) {
-                open.dirty = true;
-            }
+        if let (Some(Entry::Batched { batch, .. }), Some(open)) = (entry, &mut self.open)
+            && Arc::ptr_eq(batch, &open.batch)
+        {
+            open.dirty = true;
         }
     }
 }
@@ -446,10 +446,10 @@ fn watch<F: BatchFn>(open: &mut Option<Open<F>>, batch: &Arc<Cell<F>>, waker: &W
 /// waker: storing it once saves a clone and a wake per load.
 #[inline]
 fn add_waker(wakers: &mut Vec<Waker>, waker: &Waker) -> u32 {
-    if let Some(last) = wakers.last() {
-        if last.will_wake(waker) {
-            return index_of(wakers.len() - 1);
-        }
+    if let Some(last) = wakers.last()
+        && last.will_wake(waker)
+    {
+        return index_of(wakers.len() - 1);
     }
     wakers.push(waker.clone());
     index_of(wakers.len() - 1)
