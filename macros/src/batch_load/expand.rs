@@ -26,9 +26,13 @@ pub(crate) fn expand(loader: &Loader<'_>) -> TokenStream {
 struct Expansion<'a>(&'a Loader<'a>);
 
 impl Expansion<'_> {
+    /// The function's visibility, which the generated types share, and its name.
+    fn vis_and_name(&self) -> (&syn::Visibility, &syn::Ident) {
+        (&self.0.function.vis, &self.0.function.sig.ident)
+    }
+
     fn batch_fn_type(&self) -> TokenStream {
         let Loader {
-            function: f,
             loader,
             batch_fn,
             key,
@@ -36,8 +40,7 @@ impl Expansion<'_> {
             ctx,
             ..
         } = self.0;
-        let vis = &f.vis;
-        let function = &f.sig.ident;
+        let (vis, function) = self.vis_and_name();
         let (map, value) = (returns.map, returns.value);
         let fields = ctx
             .iter()
@@ -96,7 +99,6 @@ impl Expansion<'_> {
 
     fn loader_type(&self) -> TokenStream {
         let Loader {
-            function: f,
             loader,
             batch_fn,
             key,
@@ -105,9 +107,8 @@ impl Expansion<'_> {
             config,
             ..
         } = self.0;
-        let vis = &f.vis;
+        let (vis, function) = self.vis_and_name();
         let value = returns.value;
-        let function = &f.sig.ident;
         let names: Vec<_> = ctx.iter().map(|ctx| ctx.name).collect();
         let params = ctx
             .iter()
