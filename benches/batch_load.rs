@@ -32,9 +32,7 @@ use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 use unokit::batch::{BatchFn, BatchLoader};
 use unokit_benches::poll_all;
-
-#[path = "batch_load_blog.rs"]
-mod blog;
+use unokit_fixtures::file_blog as blog;
 
 const KEYS: u64 = 1_000;
 /// Every loader dispatches its batch when it holds all the keys.

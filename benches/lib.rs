@@ -56,11 +56,11 @@ pub async fn poll_all<F: Future + Unpin>(futures: impl IntoIterator<Item = F>) -
     let mut running = slots.len();
     std::future::poll_fn(move |context| {
         for slot in &mut slots {
-            if let Slot::Running(future) = slot {
-                if let Poll::Ready(output) = std::pin::Pin::new(future).poll(context) {
-                    *slot = Slot::Finished(Some(output));
-                    running -= 1;
-                }
+            if let Slot::Running(future) = slot
+                && let Poll::Ready(output) = std::pin::Pin::new(future).poll(context)
+            {
+                *slot = Slot::Finished(Some(output));
+                running -= 1;
             }
         }
         if running > 0 {

@@ -15,49 +15,17 @@
 
 use futures::future::join_all;
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
-use unokit::Model;
-use unokit::db::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use unokit::db::sqlx::{self, Sqlite, SqlitePool};
-use unokit::db::{DbError, Engine as _, ModelRow, Related, Session};
+use unokit::db::{DbError, Engine as _, ModelRow, Session};
+use unokit_fixtures::counting as statements;
+use unokit_fixtures::file_blog::{self, Author, Comment, Post};
 
 // ---- The models -----------------------------------------------------------
-// Each struct is a table; `Related` fields are relations, loaded through
-// batch loaders and never by a hidden query.
-
-#[derive(Model, Clone, Debug, PartialEq)]
-#[model(table = "authors")]
-struct Author {
-    #[model(primary_key)]
-    id: i64,
-    name: String,
-}
-
-#[derive(Model, Clone, Debug, PartialEq)]
-#[model(table = "posts")]
-struct Post {
-    #[model(primary_key)]
-    id: i64,
-    title: String,
-    author_id: i64,
-    #[model(belongs_to(Author, key = author_id))]
-    author: Related<Author>,
-    #[model(has_many(Comment, foreign_key = post_id))]
-    comments: Related<Vec<Comment>>,
-}
-
-#[derive(Model, Clone, Debug, PartialEq)]
-#[model(table = "comments")]
-struct Comment {
-    #[model(primary_key)]
-    id: i64,
-    post_id: i64,
-    author_id: i64,
-    body: String,
-    #[model(belongs_to(Author, key = author_id))]
-    author: Related<Author>,
-}
+// `Author`, `Post` and `Comment` are the blog fixture's, which the benchmark
+// loads too (`fixtures/src/file_blog.rs`): each struct is a table, with
+// `#[derive(Model)]`; `Related` fields are relations, loaded through batch
+// loaders and never by a hidden query.
 
 // ---- The three ways -------------------------------------------------------
 
@@ -148,8 +116,8 @@ async fn lazy(pool: &SqlitePool) -> Result<Vec<Post>, DbError> {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    statements::count_them();
-    let pool = database().await?;
+    statements::install();
+    let pool = file_blog::database().await;
 
     let (naive_posts, naive_run) = run("naive loop", || naive(&pool)).await?;
     let (eager_posts, eager_run) = run("unokit, eager", || eager(&pool)).await?;
@@ -181,15 +149,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             (1.0 - ratio) * 100.0,
         );
     }
-    pool.close().await;
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", database_path().display()));
-    }
+    file_blog::remove(pool).await;
     Ok(())
-}
-
-fn database_path() -> std::path::PathBuf {
-    std::env::temp_dir().join(format!("unokit-blog-example-{}.db", std::process::id()))
 }
 
 /// What one way took: the statements SQLite ran, and the best time of a few runs.
@@ -204,9 +165,9 @@ where
     F: Fn() -> Fut,
     Fut: Future<Output = Result<Vec<Post>, DbError>>,
 {
-    let before = statements::SELECTS.load(Relaxed);
+    let before = statements::selects();
     let posts = load().await?;
-    let statements = statements::SELECTS.load(Relaxed) - before;
+    let statements = statements::selects() - before;
     let mut time = Duration::MAX;
     for _ in 0..5 {
         let start = Instant::now();
@@ -218,104 +179,4 @@ where
         time.as_secs_f64() * 1e3
     );
     Ok((posts, Measured { statements, time }))
-}
-
-/// A fresh SQLite file, seeded in three statements.
-async fn database() -> Result<SqlitePool, sqlx::Error> {
-    let options = SqliteConnectOptions::new()
-        .filename(database_path())
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal);
-    let pool = SqlitePoolOptions::new()
-        .max_connections(4)
-        .connect_with(options)
-        .await?;
-    sqlx::raw_sql(
-        "DROP TABLE IF EXISTS authors; DROP TABLE IF EXISTS posts; DROP TABLE IF EXISTS comments;
-         CREATE TABLE authors (id BIGINT PRIMARY KEY, name TEXT NOT NULL);
-         CREATE TABLE posts (id BIGINT PRIMARY KEY, title TEXT NOT NULL, author_id BIGINT NOT NULL);
-         CREATE TABLE comments (id BIGINT PRIMARY KEY, post_id BIGINT NOT NULL,
-                                author_id BIGINT NOT NULL, body TEXT NOT NULL);
-         CREATE INDEX comments_by_post ON comments (post_id);
-         WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 40)
-             INSERT INTO authors SELECT x, 'author ' || x FROM n;
-         WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 100)
-             INSERT INTO posts SELECT x, 'post ' || x, x % 40 + 1 FROM n;
-         WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 1000)
-             INSERT INTO comments SELECT x, (x - 1) / 10 + 1, x * 7 % 40 + 1, 'comment ' || x FROM n;",
-    )
-    .execute(&pool)
-    .await?;
-    Ok(pool)
-}
-
-/// Counts the `SELECT`s SQLite runs, from sqlx's own report of each statement
-/// (a `tracing` event with the target `sqlx::query`), not from unokit.
-mod statements {
-    use super::{AtomicU64, Relaxed};
-    use tracing::span::{Attributes, Id, Record};
-    use tracing::subscriber::Interest;
-    use tracing::{Event, Metadata, Subscriber};
-
-    pub static SELECTS: AtomicU64 = AtomicU64::new(0);
-
-    struct Counter;
-
-    impl Subscriber for Counter {
-        fn register_callsite(&self, metadata: &'static Metadata<'static>) -> Interest {
-            if metadata.target() == "sqlx::query" {
-                Interest::always()
-            } else {
-                Interest::never()
-            }
-        }
-
-        fn enabled(&self, metadata: &Metadata<'_>) -> bool {
-            metadata.target() == "sqlx::query"
-        }
-
-        fn new_span(&self, _: &Attributes<'_>) -> Id {
-            Id::from_u64(1)
-        }
-
-        fn record(&self, _: &Id, _: &Record<'_>) {}
-
-        fn record_follows_from(&self, _: &Id, _: &Id) {}
-
-        fn event(&self, event: &Event<'_>) {
-            struct Summary(bool);
-            impl tracing::field::Visit for Summary {
-                fn record_debug(
-                    &mut self,
-                    field: &tracing::field::Field,
-                    value: &dyn std::fmt::Debug,
-                ) {
-                    if field.name() == "summary" {
-                        self.0 = format!("{value:?}")
-                            .trim_matches('"')
-                            .to_ascii_uppercase()
-                            .starts_with("SELECT");
-                    }
-                }
-                fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
-                    if field.name() == "summary" {
-                        self.0 = value.to_ascii_uppercase().starts_with("SELECT");
-                    }
-                }
-            }
-            let mut summary = Summary(false);
-            event.record(&mut summary);
-            if summary.0 {
-                SELECTS.fetch_add(1, Relaxed);
-            }
-        }
-
-        fn enter(&self, _: &Id) {}
-
-        fn exit(&self, _: &Id) {}
-    }
-
-    pub fn count_them() {
-        tracing::subscriber::set_global_default(Counter).expect("the only subscriber");
-    }
 }

@@ -71,12 +71,7 @@ pub mod __private {
 
     pub use unokit_runtime::{di, task};
 
-    pub use unokit_runtime::batch::checks::{
-        assert_batch_error, assert_batch_key, assert_batch_value,
-    };
-    pub use unokit_runtime::batch::{
-        BatchFn, BatchLoader, BatchStats, Load, LoadMany, LoaderCache, LoaderConfig, SharedCache,
-    };
+    pub use unokit_runtime::batch::rt as batch;
 
     pub use unokit_runtime::db::rt as db;
 }

@@ -56,11 +56,8 @@ async fn the_generated_loader_batches_and_caches() {
     assert_eq!(loader.load(5).await.unwrap().unwrap().id, 5);
     let stats = loader.stats();
     assert_eq!((stats.batches, stats.cache_hits), (2, 1));
-    assert_eq!(AuthorsByIdLoader::CONFIG.max_batch_size(), 500);
-    assert_eq!(
-        AuthorsByIdLoader::CONFIG.window_length(),
-        Duration::from_millis(1)
-    );
+    assert_eq!(AuthorsByIdLoader::CONFIG.max_batch(), 500);
+    assert_eq!(AuthorsByIdLoader::CONFIG.window(), Duration::from_millis(1));
 }
 
 impl AuthorsByIdLoaderFn {

@@ -1,12 +1,7 @@
 //! `#[batch_load]` on batch functions that query a real database, on SQLite and
 //! PostgreSQL, with statements counted at the connection.
 
-#[path = "support/blog.rs"]
-#[allow(dead_code)]
-mod blog;
-#[path = "support/counting.rs"]
-#[allow(dead_code)]
-mod counting;
+use unokit_fixtures::{blog, counting};
 
 use futures::future::join_all;
 use std::collections::HashMap;

@@ -2,9 +2,7 @@
 //! `#[batch_load]`: one call per open batch, windows, the `max_batch` cap,
 //! de-duplication, missing keys, the cache.
 
-#[path = "support/recorder.rs"]
-#[allow(dead_code)]
-mod recorder;
+use unokit_fixtures::recorder;
 
 use futures::future::join_all;
 use recorder::{Recorder, value_of};
@@ -51,7 +49,7 @@ async fn loads_from_many_tasks_share_one_call() {
 #[tokio::test(start_paused = true)]
 async fn the_window_gathers_loads_until_it_closes() {
     let recorder = Recorder::default();
-    let config = LoaderConfig::new().window(Duration::from_millis(50));
+    let config = LoaderConfig::new().with_window(Duration::from_millis(50));
     let loader = BatchLoader::with_config(recorder.clone(), config);
     let at = |delay: u64, key: u64| {
         let loader = loader.clone();
@@ -71,8 +69,8 @@ async fn the_window_gathers_loads_until_it_closes() {
 async fn a_full_batch_is_dispatched_without_waiting_for_its_window() {
     let recorder = Recorder::default();
     let config = LoaderConfig::new()
-        .max_batch(3)
-        .window(Duration::from_secs(3600));
+        .with_max_batch(3)
+        .with_window(Duration::from_secs(3600));
     let loader = BatchLoader::with_config(recorder.clone(), config);
     let loads = join_all((1..=3).map(|key| loader.load(key)));
     tokio::time::timeout(Duration::from_secs(10), loads)
@@ -84,7 +82,7 @@ async fn a_full_batch_is_dispatched_without_waiting_for_its_window() {
 #[tokio::test]
 async fn max_batch_is_a_hard_cap() {
     let recorder = Recorder::default();
-    let loader = BatchLoader::with_config(recorder.clone(), LoaderConfig::new().max_batch(3));
+    let loader = BatchLoader::with_config(recorder.clone(), LoaderConfig::new().with_max_batch(3));
     let loaded = join_all((1..=10).map(|key| loader.load(key))).await;
     assert!(loaded.iter().all(Result::is_ok));
     let sizes: Vec<usize> = recorder.calls().iter().map(Vec::len).collect();
@@ -95,7 +93,8 @@ async fn max_batch_is_a_hard_cap() {
 #[tokio::test]
 async fn load_many_splits_100_000_keys_into_capped_batches() {
     let recorder = Recorder::default();
-    let loader = BatchLoader::with_config(recorder.clone(), LoaderConfig::new().max_batch(500));
+    let loader =
+        BatchLoader::with_config(recorder.clone(), LoaderConfig::new().with_max_batch(500));
     let values = loader.load_many(0..100_000).await.unwrap();
     let expected = (0..100_000).filter(|key| value_of(*key).is_some()).count();
     assert_eq!(values.len(), expected);
@@ -187,7 +186,7 @@ async fn prime_clear_and_clear_all() {
 #[tokio::test]
 async fn without_a_cache_each_batch_fetches_again() {
     let recorder = Recorder::default();
-    let config = LoaderConfig::new().cache(LoaderCache::Off);
+    let config = LoaderConfig::new().with_cache(LoaderCache::Off);
     let loader = BatchLoader::with_config(recorder.clone(), config);
     loader.load(1).await.unwrap();
     loader.load(1).await.unwrap();
@@ -200,7 +199,7 @@ async fn a_bounded_cache_expires_after_its_ttl() {
     let bounds = CacheConfig::new()
         .capacity(100)
         .ttl(Duration::from_millis(100));
-    let config = LoaderConfig::new().cache(LoaderCache::Bounded(bounds));
+    let config = LoaderConfig::new().with_cache(LoaderCache::Bounded(bounds));
     let loader = BatchLoader::with_config(recorder.clone(), config);
     loader.load(1).await.unwrap();
     loader.load(1).await.unwrap();
@@ -213,7 +212,7 @@ async fn a_bounded_cache_expires_after_its_ttl() {
 #[tokio::test]
 async fn a_bounded_cache_holds_at_most_its_capacity() {
     let bounds = CacheConfig::new().capacity(10);
-    let config = LoaderConfig::new().cache(LoaderCache::Bounded(bounds));
+    let config = LoaderConfig::new().with_cache(LoaderCache::Bounded(bounds));
     let loader = BatchLoader::with_config(Recorder::default(), config);
     loader.load_many(1..=100).await.unwrap();
     let cache = loader
@@ -241,7 +240,8 @@ async fn loaders_over_one_shared_cache_fetch_a_key_once() {
 
 #[tokio::test]
 async fn stats_count_batches_keys_and_hits() {
-    let loader = BatchLoader::with_config(Recorder::default(), LoaderConfig::new().max_batch(4));
+    let loader =
+        BatchLoader::with_config(Recorder::default(), LoaderConfig::new().with_max_batch(4));
     join_all((1..=10).map(|key| loader.load(key))).await;
     join_all((1..=5).map(|key| loader.load(key))).await;
     let stats = loader.stats();

@@ -1,9 +1,7 @@
 //! What a `BatchLoader` does when things go wrong: batch errors, panics,
 //! cancelled loads, a runtime that goes away. No waiter ever hangs.
 
-#[path = "support/recorder.rs"]
-#[allow(dead_code)]
-mod recorder;
+use unokit_fixtures::recorder;
 
 use futures::future::join_all;
 use recorder::{Behaviour, Down, Recorder};

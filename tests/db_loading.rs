@@ -3,15 +3,7 @@
 //! limits, the relation cache and its invalidation by writes, and
 //! `#[batch_load]` over a real pool.
 
-#[path = "support/blog.rs"]
-#[allow(dead_code)]
-mod blog;
-#[path = "support/counting.rs"]
-#[allow(dead_code)]
-mod counting;
-#[macro_use]
-#[path = "support/engines.rs"]
-mod engines;
+use unokit_fixtures::{blog, counting, on_both_engines};
 
 use blog::{Author, Comment, Post};
 use std::time::Duration;
@@ -44,7 +36,7 @@ fn new_comment(id: i64, post_id: i64, body: &str) -> Comment {
 on_both_engines! {
     async fn loading_100_000_keys_respects_the_bind_limits(db, session) {
         unokit::db::sqlx::raw_sql(MORE_AUTHORS).execute(&db.pool).await.unwrap();
-        let session = db.session().with_loader_config(LoaderConfig::new().max_batch(100_000));
+        let session = db.session().with_loader_config(LoaderConfig::new().with_max_batch(100_000));
         db.reset_count();
         let authors = session.find_many::<Author>(1..=MANY).await.unwrap();
         assert_eq!(authors.len(), 100_000);

@@ -1,15 +1,7 @@
 //! Relation loading on the blog fixture, statements counted at the connection:
 //! naive N+1 against eager and lazy loading, on SQLite and PostgreSQL.
 
-#[path = "support/blog.rs"]
-#[allow(dead_code)]
-mod blog;
-#[path = "support/counting.rs"]
-#[allow(dead_code)]
-mod counting;
-#[macro_use]
-#[path = "support/engines.rs"]
-mod engines;
+use unokit_fixtures::{blog, on_both_engines};
 
 use blog::{Author, Comment, CommentBody, Post, PostTitle, Tag};
 use futures::future::join_all;

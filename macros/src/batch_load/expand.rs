@@ -1,18 +1,20 @@
 //! The generated items: the function unchanged, its loader type, and the
-//! batch-function type the loader calls.
+//! batch-function type the loader calls; on error, the function and a stub of
+//! the loader type.
 
-use super::options::Options;
-use super::parse::{BatchLoadFn, Param, Returns};
-use crate::common::types::ungroup;
-use crate::common::{case, private};
-use proc_macro2::{Span, TokenStream};
+use super::model::{Argument, Cache, Config, Ctx, Loader};
+use super::parse::BatchLoadFn;
+use crate::common::paths::batch::{
+    ASSERT_BATCH_ERROR, ASSERT_BATCH_KEY, ASSERT_BATCH_VALUE, BATCH_FN, BATCH_LOADER, BATCH_STATS,
+    CACHE_CONFIG, LOAD, LOAD_ERROR, LOAD_MANY, LOADER_CACHE, LOADER_CONFIG, SHARED_CACHE,
+};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{Ident, Type};
 
-pub(crate) fn expand(f: &BatchLoadFn) -> TokenStream {
-    let cx = Expansion::new(f);
-    let unchanged = f.unchanged();
+pub(crate) fn expand(loader: &Loader<'_>) -> TokenStream {
+    let cx = Expansion(loader);
+    let unchanged = loader.function;
     // The loader needs an `async fn`, even one whose body does not await.
     let function = quote!(#[allow(clippy::unused_async)] #unchanged);
     let batch_fn = cx.batch_fn_type();
@@ -21,58 +23,35 @@ pub(crate) fn expand(f: &BatchLoadFn) -> TokenStream {
     quote!(#function #assertions #batch_fn #loader)
 }
 
-struct Expansion<'a> {
-    f: &'a BatchLoadFn,
-    loader: Ident,
-    batch_fn: Ident,
-    key: &'a Type,
-    returns: Returns<'a>,
-    ctx: Vec<Ctx<'a>>,
-}
+struct Expansion<'a>(&'a Loader<'a>);
 
-/// A `#[ctx]` argument: stored as `stored`, passed by reference or by clone.
-struct Ctx<'a> {
-    name: &'a Ident,
-    stored: &'a Type,
-    by_ref: bool,
-}
-
-impl<'a> Expansion<'a> {
-    fn new(f: &'a BatchLoadFn) -> Self {
-        let loader = f.options.loader.as_ref().map_or_else(
-            || case::type_name(&f.sig.ident, "Loader"),
-            |given| given.value.clone(),
-        );
-        let batch_fn = format_ident!("{}Fn", loader, span = loader.span());
-        Self {
-            f,
-            batch_fn,
-            loader,
-            key: f.key_type().expect("validated: the keys are a slice"),
-            returns: f.returns().expect("validated: the function returns a map"),
-            ctx: f.ctx_params().map(Ctx::of).collect(),
-        }
+impl Expansion<'_> {
+    /// The function's visibility, which the generated types share, and its name.
+    fn vis_and_name(&self) -> (&syn::Visibility, &syn::Ident) {
+        (&self.0.function.vis, &self.0.function.sig.ident)
     }
 
     fn batch_fn_type(&self) -> TokenStream {
-        let private = private();
-        let Self {
-            f,
+        let Loader {
             loader,
             batch_fn,
             key,
+            returns,
+            ctx,
             ..
-        } = self;
-        let vis = &f.vis;
-        let function = &f.sig.ident;
-        let Returns { map, value, error } = &self.returns;
-        let fields = self
-            .ctx
+        } = self.0;
+        let (vis, function) = self.vis_and_name();
+        let (map, value) = (returns.map, returns.value);
+        let fields = ctx
             .iter()
             .map(|Ctx { name, stored, .. }| quote!(#name: #stored));
-        let arguments = f.params.iter().map(|param| self.argument(param));
+        let arguments = self
+            .0
+            .arguments
+            .iter()
+            .map(|argument| self.argument(argument));
         let call = quote!(#function(#(#arguments),*).await);
-        let (error, body) = match error {
+        let (error, body) = match returns.error {
             Some(error) => (quote!(#error), call),
             None => (
                 quote!(::core::convert::Infallible),
@@ -89,7 +68,7 @@ impl<'a> Expansion<'a> {
             }
 
             #[automatically_derived]
-            impl #private::BatchFn for #batch_fn {
+            impl #BATCH_FN for #batch_fn {
                 type Key = #key;
                 type Value = #value;
                 type Error = #error;
@@ -105,17 +84,13 @@ impl<'a> Expansion<'a> {
         }
     }
 
-    /// What the batch function's `load` passes for `param`.
-    fn argument(&self, param: &Param) -> TokenStream {
-        let Some(ctx) = self
-            .ctx
-            .iter()
-            .find(|ctx| Some(ctx.name) == param.name.as_ref() && param.ctx.is_some())
-        else {
+    /// What the batch function's `load` passes for `argument`.
+    fn argument(&self, argument: &Argument) -> TokenStream {
+        let Argument::Ctx(index) = argument else {
             return quote!(keys);
         };
-        let name = ctx.name;
-        if ctx.by_ref {
+        let Ctx { name, by_ref, .. } = &self.0.ctx[*index];
+        if *by_ref {
             quote!(&self.#name)
         } else {
             quote!(::core::clone::Clone::clone(&self.#name))
@@ -123,25 +98,24 @@ impl<'a> Expansion<'a> {
     }
 
     fn loader_type(&self) -> TokenStream {
-        let private = private();
-        let Self {
-            f,
+        let Loader {
             loader,
             batch_fn,
             key,
+            returns,
+            ctx,
+            config,
             ..
-        } = self;
-        let vis = &f.vis;
-        let value = self.returns.value;
-        let function = &f.sig.ident;
-        let names: Vec<_> = self.ctx.iter().map(|ctx| ctx.name).collect();
-        let params = self
-            .ctx
+        } = self.0;
+        let (vis, function) = self.vis_and_name();
+        let value = returns.value;
+        let names: Vec<_> = ctx.iter().map(|ctx| ctx.name).collect();
+        let params = ctx
             .iter()
             .map(|Ctx { name, stored, .. }| quote!(#name: #stored));
         let params2 = params.clone();
-        let config = config(&f.options);
-        let summary = summary(&f.options);
+        let summary = summary(config);
+        let config = config_expr(config);
         let doc = format!(
             " Batch loader of [`{function}`], generated by `#[batch_load]`: the loads made while a batch is open go into one call of [`{function}`]. {summary}"
         );
@@ -161,37 +135,37 @@ impl<'a> Expansion<'a> {
             #[doc = ""]
             #[doc = " Make one per request: its cache lives as long as it does. See `unokit::batch::BatchLoader` for the contract."]
             #vis struct #loader {
-                inner: #private::BatchLoader<#batch_fn>,
+                inner: #BATCH_LOADER<#batch_fn>,
             }
 
             impl #loader {
                 /// The batching and caching given in the attribute.
-                pub const CONFIG: #private::LoaderConfig = #config;
+                pub const CONFIG: #LOADER_CONFIG = #config;
 
                 #[doc = #new_doc]
                 #[must_use]
                 pub fn new(#(#params),*) -> Self {
                     Self {
-                        inner: #private::BatchLoader::with_config(#batch_fn { #(#names),* }, Self::CONFIG),
+                        inner: #BATCH_LOADER::with_config(#batch_fn { #(#names),* }, Self::CONFIG),
                     }
                 }
 
                 /// A loader whose values live in `cache`, which loaders made for other requests share.
                 #[must_use]
-                pub fn with_shared_cache(#(#params2,)* cache: #private::SharedCache<#key, #value>) -> Self {
+                pub fn with_shared_cache(#(#params2,)* cache: #SHARED_CACHE<#key, #value>) -> Self {
                     Self {
-                        inner: #private::BatchLoader::with_shared_cache(#batch_fn { #(#names),* }, Self::CONFIG, cache),
+                        inner: #BATCH_LOADER::with_shared_cache(#batch_fn { #(#names),* }, Self::CONFIG, cache),
                     }
                 }
 
                 /// Loads the value of `key` in the next batch: `Ok(None)` if the batch function has none.
                 #[inline]
-                pub fn load(&self, key: #key) -> #private::Load<'_, #batch_fn> {
+                pub fn load(&self, key: #key) -> #LOAD<'_, #batch_fn> {
                     self.inner.load(key)
                 }
 
                 /// Loads the values of `keys`; keys without a value are absent from the map.
-                pub fn load_many<I>(&self, keys: I) -> #private::LoadMany<'_, #batch_fn>
+                pub fn load_many<I>(&self, keys: I) -> #LOAD_MANY<'_, #batch_fn>
                 where
                     I: ::core::iter::IntoIterator<Item = #key>,
                 {
@@ -216,13 +190,13 @@ impl<'a> Expansion<'a> {
 
                 /// Loads, cache hits, batches and keys per batch so far.
                 #[must_use]
-                pub fn stats(&self) -> #private::BatchStats {
+                pub fn stats(&self) -> #BATCH_STATS {
                     self.inner.stats()
                 }
 
                 /// The runtime loader underneath.
                 #[must_use]
-                pub fn batch_loader(&self) -> &#private::BatchLoader<#batch_fn> {
+                pub fn batch_loader(&self) -> &#BATCH_LOADER<#batch_fn> {
                     &self.inner
                 }
             }
@@ -250,15 +224,15 @@ impl<'a> Expansion<'a> {
     /// Bound checks spanned at the user's types, so that a key without `Hash`
     /// is reported at the key, in words about batch keys.
     fn assertions(&self) -> TokenStream {
-        let private = private();
-        let key = self.key;
-        let value = self.returns.value;
-        let key_check = quote_spanned!(key.span()=> #private::assert_batch_key::<#key>());
-        let value_check = quote_spanned!(value.span()=> #private::assert_batch_value::<#value>());
+        let key = self.0.key;
+        let value = self.0.returns.value;
+        let key_check = quote_spanned!(key.span()=> #ASSERT_BATCH_KEY::<#key>());
+        let value_check = quote_spanned!(value.span()=> #ASSERT_BATCH_VALUE::<#value>());
         let error_check = self
+            .0
             .returns
             .error
-            .map(|error| quote_spanned!(error.span()=> #private::assert_batch_error::<#error>();));
+            .map(|error| quote_spanned!(error.span()=> #ASSERT_BATCH_ERROR::<#error>();));
         quote! {
             const _: () = {
                 #key_check;
@@ -269,87 +243,151 @@ impl<'a> Expansion<'a> {
     }
 }
 
-impl<'a> Ctx<'a> {
-    fn of(param: &'a Param) -> Self {
-        let (stored, by_ref) = match ungroup(&param.ty) {
-            Type::Reference(reference) => (&*reference.elem, true),
-            owned => (owned, false),
-        };
-        Self {
-            name: param
-                .name
-                .as_ref()
-                .expect("validated: #[ctx] arguments have names"),
-            stored,
-            by_ref,
-        }
-    }
-}
-
 /// The `LoaderConfig` expression of the options.
-fn config(options: &Options) -> TokenStream {
-    let private = private();
-    let mut config = quote!(#private::LoaderConfig::new());
-    if let Some(max_batch) = &options.max_batch {
-        let keys = proc_macro2::Literal::u64_unsuffixed(max_batch.value);
-        config = quote!(#config.max_batch(#keys));
+fn config_expr(config: &Config) -> TokenStream {
+    let mut expr = quote!(#LOADER_CONFIG::new());
+    if let Some(max_batch) = config.max_batch {
+        let keys = proc_macro2::Literal::u64_unsuffixed(max_batch);
+        expr = quote!(#expr.with_max_batch(#keys));
     }
-    if let Some(window) = &options.window {
-        let millis = millis(window.value, window.span);
-        config = quote!(#config.window(::core::time::Duration::from_millis(#millis)));
+    if let Some(window) = config.window {
+        let millis = window.literal();
+        expr = quote!(#expr.with_window(::core::time::Duration::from_millis(#millis)));
     }
-    if options.no_cache.is_some() {
-        config = quote!(#config.cache(#private::LoaderCache::Off));
-    } else if options.capacity.is_some() || options.ttl.is_some() {
-        let mut bounds = quote!(#private::CacheConfig::new());
-        if let Some(capacity) = &options.capacity {
-            let entries = proc_macro2::Literal::u64_unsuffixed(capacity.value);
-            bounds = quote!(#bounds.capacity(#entries));
+    match &config.cache {
+        Cache::PerLoader => {}
+        Cache::Off => expr = quote!(#expr.with_cache(#LOADER_CACHE::Off)),
+        Cache::Bounded { capacity, ttl } => {
+            let mut bounds = quote!(#CACHE_CONFIG::new());
+            if let Some(capacity) = capacity {
+                let entries = proc_macro2::Literal::u64_unsuffixed(*capacity);
+                bounds = quote!(#bounds.capacity(#entries));
+            }
+            if let Some(ttl) = ttl {
+                let millis = ttl.literal();
+                bounds = quote!(#bounds.ttl(::core::time::Duration::from_millis(#millis)));
+            }
+            expr = quote!(#expr.with_cache(#LOADER_CACHE::Bounded(#bounds)));
         }
-        if let Some(ttl) = &options.ttl {
-            let millis = millis(ttl.value, ttl.span);
-            bounds = quote!(#bounds.ttl(::core::time::Duration::from_millis(#millis)));
-        }
-        config = quote!(#config.cache(#private::LoaderCache::Bounded(#bounds)));
     }
-    config
-}
-
-fn millis(duration: std::time::Duration, span: Span) -> proc_macro2::Literal {
-    let millis = u64::try_from(duration.as_millis()).expect("parsed durations fit in u64 ms");
-    let mut literal = proc_macro2::Literal::u64_unsuffixed(millis);
-    literal.set_span(span);
-    literal
+    expr
 }
 
 /// The options in words, for the loader's docs.
-fn summary(options: &Options) -> String {
-    let max_batch = options
-        .max_batch
-        .as_ref()
-        .map_or(1_000, |max_batch| max_batch.value);
-    let window = options.window.as_ref().map_or_else(
+fn summary(config: &Config) -> String {
+    let max_batch = config.max_batch.unwrap_or(1_000);
+    let window = config.window.map_or_else(
         || "dispatched when the loading task yields".to_owned(),
-        |window| {
-            format!(
-                "each dispatched {} ms after its first key",
-                window.value.as_millis()
-            )
-        },
+        |window| format!("each dispatched {} ms after its first key", window.millis),
     );
-    let cache = if options.no_cache.is_some() {
-        "Values are not cached.".to_owned()
-    } else if options.capacity.is_some() || options.ttl.is_some() {
-        let capacity = options
-            .capacity
-            .as_ref()
-            .map_or_else(|| "10000".to_owned(), |capacity| capacity.value.to_string());
-        let ttl = options.ttl.as_ref().map_or_else(String::new, |ttl| {
-            format!(", for {} ms", ttl.value.as_millis())
-        });
-        format!("Values are cached on moka (at most {capacity}{ttl}).")
-    } else {
-        "Values are cached for the loader's life.".to_owned()
+    let cache = match &config.cache {
+        Cache::Off => "Values are not cached.".to_owned(),
+        Cache::Bounded { capacity, ttl } => {
+            let capacity =
+                capacity.map_or_else(|| "10000".to_owned(), |capacity| capacity.to_string());
+            let ttl = ttl.map_or_else(String::new, |ttl| format!(", for {} ms", ttl.millis));
+            format!("Values are cached on moka (at most {capacity}{ttl}).")
+        }
+        Cache::PerLoader => "Values are cached for the loader's life.".to_owned(),
     };
     format!("Batches of at most {max_batch} keys, {window}. {cache}")
+}
+
+/// On error: the function as written, and a loader type of the same name whose
+/// methods are never meant to run, so that code using the loader reports only
+/// the real error. Its types are the function's where they can be read, and
+/// `Infallible` where they cannot.
+pub(crate) fn stub(f: &BatchLoadFn) -> TokenStream {
+    let function = &f.function;
+    if function.sig.receiver().is_some() {
+        // A method: inside an `impl`, where no type can be declared.
+        return quote!(#function);
+    }
+    let vis = &function.vis;
+    let loader = f.loader_name();
+    let unknown = quote!(::core::convert::Infallible);
+    let key = f
+        .key_type()
+        .map_or_else(|| unknown.clone(), |key| quote!(#key));
+    let returns = f.returns();
+    let value = returns.map_or_else(
+        || unknown.clone(),
+        |returns| {
+            let value = returns.value;
+            quote!(#value)
+        },
+    );
+    let error = match returns {
+        Some(super::parse::Returns {
+            error: Some(error), ..
+        }) => quote!(#error),
+        _ => unknown,
+    };
+    // Any argument is accepted: the `#[ctx]` types as written may be the error.
+    let ctx: Vec<_> = f
+        .ctx_params()
+        .enumerate()
+        .map(|(index, _)| format_ident!("__Ctx{}", index))
+        .collect();
+    let loaded =
+        quote!(::core::result::Result<::core::option::Option<#value>, #LOAD_ERROR<#error>>);
+    let loaded_many = quote!(::core::result::Result<::std::collections::HashMap<#key, #value>, #LOAD_ERROR<#error>>);
+    let default = ctx.is_empty().then(|| {
+        quote! {
+            #[automatically_derived]
+            impl ::core::default::Default for #loader {
+                fn default() -> Self {
+                    ::core::unreachable!()
+                }
+            }
+        }
+    });
+    quote! {
+        #function
+
+        #[derive(Clone, Debug)]
+        #vis struct #loader;
+
+        #[allow(unused_variables, clippy::needless_pass_by_value)]
+        impl #loader {
+            pub const CONFIG: #LOADER_CONFIG = #LOADER_CONFIG::new();
+
+            pub fn new<#(#ctx),*>(#(_: #ctx),*) -> Self {
+                ::core::unreachable!()
+            }
+
+            pub fn with_shared_cache<#(#ctx,)* __Cache>(#(_: #ctx,)* cache: __Cache) -> Self {
+                ::core::unreachable!()
+            }
+
+            pub fn load(&self, key: #key) -> ::core::future::Ready<#loaded> {
+                ::core::unreachable!()
+            }
+
+            pub fn load_many<I>(&self, keys: I) -> ::core::future::Ready<#loaded_many>
+            where
+                I: ::core::iter::IntoIterator<Item = #key>,
+            {
+                ::core::unreachable!()
+            }
+
+            pub fn prime(&self, key: #key, value: #value) {
+                ::core::unreachable!()
+            }
+
+            pub fn clear(&self, key: &#key) {
+                ::core::unreachable!()
+            }
+
+            pub fn clear_all(&self) {
+                ::core::unreachable!()
+            }
+
+            pub fn stats(&self) -> #BATCH_STATS {
+                ::core::unreachable!()
+            }
+        }
+
+        #default
+    }
 }

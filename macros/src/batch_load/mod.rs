@@ -1,28 +1,44 @@
 //! `#[batch_load]`: turns an `async fn` that loads many values by their keys into
 //! a DataLoader type.
 //!
-//! [`parse`] reads the function and the options, [`validate`] checks every rule,
-//! [`expand`] writes the function unchanged beside its loader type.
+//! [`parse`] reads the function and the options, [`validate`] checks every rule
+//! and reads the [`model`], [`expand`] writes the function unchanged beside its
+//! loader type.
 
 mod expand;
+mod model;
 mod options;
 mod parse;
 mod validate;
 
 use crate::common::ctxt::Ctxt;
-use crate::common::fallback;
+use crate::common::pipeline::{self, Pipeline};
 use proc_macro2::TokenStream;
 
 pub(crate) fn batch_load(args: TokenStream, input: TokenStream) -> TokenStream {
-    let cx = Ctxt::new();
-    let function = parse::parse(&cx, args, input.clone());
-    if let Some(function) = &function {
-        validate::check(&cx, function);
+    pipeline::run::<BatchLoad>(args, input)
+}
+
+struct BatchLoad;
+
+impl Pipeline for BatchLoad {
+    type Parsed = parse::BatchLoadFn;
+    type Valid<'a> = model::Loader<'a>;
+    const IS_DERIVE: bool = false;
+
+    fn parse(cx: &Ctxt, args: TokenStream, input: TokenStream) -> Option<parse::BatchLoadFn> {
+        parse::parse(cx, args, input)
     }
-    match (cx.check(), function) {
-        (Ok(()), Some(function)) => expand::expand(&function),
-        (Err(errors), Some(function)) => fallback::item_with_errors(function.unchanged(), &errors),
-        (Err(errors), None) => fallback::item_with_errors(input, &errors),
-        (Ok(()), None) => unreachable!("a failed parse records an error"),
+
+    fn validate<'a>(cx: &Ctxt, parsed: &'a parse::BatchLoadFn) -> Option<model::Loader<'a>> {
+        validate::check(cx, parsed)
+    }
+
+    fn expand(valid: &model::Loader<'_>) -> TokenStream {
+        expand::expand(valid)
+    }
+
+    fn fallback(parsed: &parse::BatchLoadFn) -> TokenStream {
+        expand::stub(parsed)
     }
 }

@@ -3,21 +3,19 @@
 
 use super::options::{self, Options};
 use crate::common::ctxt::Ctxt;
+use crate::common::item::{AnnotatedFn, take_attrs};
 use crate::common::types::{last_segment_name, type_arguments, ungroup};
 use proc_macro2::{Span, TokenStream};
-use quote::quote;
 use syn::spanned::Spanned;
-use syn::{Attribute, Block, FnArg, Ident, Item, Pat, Signature, Type, Visibility};
+use syn::{Attribute, FnArg, Ident, Pat, Type};
 
 /// The attribute that marks a context parameter.
 pub(crate) const CTX: &str = "ctx";
 
 pub(crate) struct BatchLoadFn {
-    pub(crate) attrs: Vec<Attribute>,
-    pub(crate) vis: Visibility,
-    /// The signature without `#[ctx]` attributes, as the body expects it.
-    pub(crate) sig: Signature,
-    pub(crate) block: Box<Block>,
+    /// The function, its signature without `#[ctx]` attributes, as the body
+    /// expects it.
+    pub(crate) function: AnnotatedFn,
     pub(crate) options: Options,
     /// The typed parameters, in order.
     pub(crate) params: Vec<Param>,
@@ -33,6 +31,7 @@ pub(crate) struct Param {
 }
 
 /// What the function returns.
+#[derive(Clone, Copy)]
 pub(crate) struct Returns<'a> {
     /// `HashMap<K, V>` or `BTreeMap<K, V>`, as written.
     pub(crate) map: &'a Type,
@@ -43,43 +42,30 @@ pub(crate) struct Returns<'a> {
 
 pub(crate) fn parse(cx: &Ctxt, args: TokenStream, input: TokenStream) -> Option<BatchLoadFn> {
     let options = options::parse(cx, args);
-    let item = match syn::parse2::<Item>(input) {
-        Ok(Item::Fn(item)) => item,
-        Ok(other) => {
-            cx.error_at(
-                other,
-                "#[batch_load] applies to an `async fn` that loads many values by their keys",
-            );
-            return None;
-        }
-        Err(error) => {
-            cx.push(error);
-            return None;
-        }
-    };
-    let mut sig = item.sig;
-    let params = read_params(cx, &mut sig);
+    let mut function = AnnotatedFn::parse(
+        cx,
+        input,
+        "#[batch_load] applies to an `async fn` that loads many values by their keys",
+    )?;
+    let params = read_params(cx, &mut function);
     Some(BatchLoadFn {
-        attrs: item.attrs,
-        vis: item.vis,
-        sig,
-        block: item.block,
+        function,
         options,
         params,
     })
 }
 
-fn read_params(cx: &Ctxt, sig: &mut Signature) -> Vec<Param> {
+fn read_params(cx: &Ctxt, function: &mut AnnotatedFn) -> Vec<Param> {
     let mut params = Vec::new();
-    for input in &mut sig.inputs {
+    for input in &mut function.sig.inputs {
         match input {
             FnArg::Receiver(receiver) => {
-                for attr in take_ctx_attrs(&mut receiver.attrs) {
+                for attr in take_attrs(&mut receiver.attrs, CTX) {
                     cx.error_at(attr, "`self` cannot be a #[ctx] argument");
                 }
             }
             FnArg::Typed(typed) => {
-                let ctx = take_ctx_attrs(&mut typed.attrs)
+                let ctx = take_attrs(&mut typed.attrs, CTX)
                     .iter()
                     .map(|attr| read_ctx(cx, attr))
                     .last();
@@ -96,12 +82,6 @@ fn read_params(cx: &Ctxt, sig: &mut Signature) -> Vec<Param> {
         }
     }
     params
-}
-
-fn take_ctx_attrs(attrs: &mut Vec<Attribute>) -> Vec<Attribute> {
-    let (ours, theirs) = attrs.drain(..).partition(|attr| attr.path().is_ident(CTX));
-    *attrs = theirs;
-    ours
 }
 
 fn read_ctx(cx: &Ctxt, attr: &Attribute) -> Span {
@@ -136,16 +116,9 @@ impl BatchLoadFn {
         }
     }
 
-    pub(crate) fn output(&self) -> Option<&Type> {
-        match &self.sig.output {
-            syn::ReturnType::Default => None,
-            syn::ReturnType::Type(_, ty) => Some(ungroup(ty)),
-        }
-    }
-
     /// `Result<Map<K, V>, E>` or `Map<K, V>`, where `Map` is a `HashMap` or a `BTreeMap`.
     pub(crate) fn returns(&self) -> Option<Returns<'_>> {
-        let output = self.output()?;
+        let output = self.function.output()?;
         let (map, error) = if last_segment_name(output).as_deref() == Some("Result") {
             let mut arguments = type_arguments(output);
             (arguments.next()?, Some(arguments.next()?))
@@ -162,15 +135,12 @@ impl BatchLoadFn {
         Some(Returns { map, value, error })
     }
 
-    /// The function as written, less the `#[ctx]` attributes only this macro understands.
-    pub(crate) fn unchanged(&self) -> TokenStream {
-        let Self {
-            attrs,
-            vis,
-            sig,
-            block,
-            ..
-        } = self;
-        quote!(#(#attrs)* #vis #sig #block)
+    /// The loader type's name: given by `loader = ...`, or the function's in
+    /// `UpperCamelCase` with `Loader` after it.
+    pub(crate) fn loader_name(&self) -> Ident {
+        self.options.loader.as_ref().map_or_else(
+            || crate::common::case::type_name(&self.function.sig.ident, "Loader"),
+            |given| given.value.clone(),
+        )
     }
 }

@@ -1,16 +1,22 @@
-//! The rules a `#[batch_load]` function must follow, one check each.
+//! The rules a `#[batch_load]` function must follow, one check each, and the
+//! loader they leave to generate.
 
+use super::model::{Argument, Cache, Config, Ctx, Loader, Millis};
 use super::options::{CAPACITY, MAX_BATCH, NO_CACHE, TTL};
 use super::parse::{BatchLoadFn, CTX};
 use crate::common::ctxt::Ctxt;
+use crate::common::options::Given;
 use crate::common::types;
 use crate::common::types::ungroup;
+use std::time::Duration;
 use syn::{GenericParam, Type};
 
 /// What every signature error ends with: the shape that works.
 const SHAPE: &str = "a batch function looks like `async fn authors(#[ctx] pool: &Pool, ids: &[i64]) -> Result<HashMap<i64, Author>, Error>`";
 
-pub(crate) fn check(cx: &Ctxt, f: &BatchLoadFn) {
+/// Checks every rule and reads the loader; `None` when a rule that the loader
+/// needs is broken (the error is recorded).
+pub(crate) fn check<'a>(cx: &Ctxt, f: &'a BatchLoadFn) -> Option<Loader<'a>> {
     check_async(cx, f);
     check_free_function(cx, f);
     check_not_generic(cx, f);
@@ -18,13 +24,51 @@ pub(crate) fn check(cx: &Ctxt, f: &BatchLoadFn) {
     check_returns(cx, f);
     check_ctx_params(cx, f);
     check_options(cx, f);
+    let config = config(cx, f)?;
+    let ctx = f
+        .ctx_params()
+        .map(|param| {
+            let (stored, by_ref) = match ungroup(&param.ty) {
+                Type::Reference(reference) => (&*reference.elem, true),
+                owned => (owned, false),
+            };
+            Some(Ctx {
+                name: param.name.as_ref()?,
+                stored,
+                by_ref,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let mut ctx_seen = 0;
+    let arguments = f
+        .params
+        .iter()
+        .map(|param| match param.ctx {
+            Some(_) => {
+                ctx_seen += 1;
+                Argument::Ctx(ctx_seen - 1)
+            }
+            None => Argument::Keys,
+        })
+        .collect();
+    let loader = f.loader_name();
+    Some(Loader {
+        function: &f.function,
+        batch_fn: quote::format_ident!("{}Fn", loader, span = loader.span()),
+        loader,
+        key: f.key_type()?,
+        returns: f.returns()?,
+        ctx,
+        arguments,
+        config,
+    })
 }
 
 /// The loader awaits the function once per batch, from a task of its own.
 fn check_async(cx: &Ctxt, f: &BatchLoadFn) {
-    if f.sig.asyncness.is_none() {
+    if f.function.sig.asyncness.is_none() {
         cx.error_at(
-            f.sig.fn_token,
+            f.function.sig.fn_token,
             format!(
                 "#[batch_load] needs an `async fn`: the loader awaits it once per batch; {SHAPE}"
             ),
@@ -35,14 +79,14 @@ fn check_async(cx: &Ctxt, f: &BatchLoadFn) {
 /// The loader type is a new item beside the function; inside an `impl` it could
 /// not be declared, and `self` cannot be stored.
 fn check_free_function(cx: &Ctxt, f: &BatchLoadFn) {
-    if let Some(receiver) = f.sig.receiver() {
+    if let Some(receiver) = f.function.sig.receiver() {
         cx.error_at(receiver, "#[batch_load] goes on a free function, not a method: the loader calls it with its #[ctx] arguments; pass what `self` holds as a #[ctx] argument");
     }
 }
 
 /// The loader type names the key, value and error types, so they must be concrete.
 fn check_not_generic(cx: &Ctxt, f: &BatchLoadFn) {
-    for param in &f.sig.generics.params {
+    for param in &f.function.sig.generics.params {
         if !matches!(param, GenericParam::Lifetime(_)) {
             cx.error_at(param, "#[batch_load] cannot be generic: the generated loader type names its key and value types; use concrete types");
         }
@@ -54,7 +98,7 @@ fn check_not_generic(cx: &Ctxt, f: &BatchLoadFn) {
 fn check_keys_param(cx: &Ctxt, f: &BatchLoadFn) {
     let mut keys = f.key_params();
     let Some(first) = keys.next() else {
-        cx.error_at(&f.sig.ident, format!("a batch function takes its keys as a slice: add a parameter `keys: &[K]` after the #[{CTX}] arguments; {SHAPE}"));
+        cx.error_at(&f.function.sig.ident, format!("a batch function takes its keys as a slice: add a parameter `keys: &[K]` after the #[{CTX}] arguments; {SHAPE}"));
         return;
     };
     let extras: Vec<_> = keys.collect();
@@ -86,9 +130,9 @@ fn check_returns(cx: &Ctxt, f: &BatchLoadFn) {
     let message = format!(
         "a batch function returns a map from key to value: `Result<HashMap<K, V>, E>`, or a `HashMap<K, V>` or `BTreeMap<K, V>` alone; keys missing from the map load as `None`; {SHAPE}"
     );
-    match f.output() {
+    match f.function.output() {
         Some(output) => cx.error_at(output, message),
-        None => cx.error_at(&f.sig.ident, message),
+        None => cx.error_at(&f.function.sig.ident, message),
     }
 }
 
@@ -143,13 +187,56 @@ fn check_options(cx: &Ctxt, f: &BatchLoadFn) {
     if let Some(ttl) = options.ttl.as_ref().filter(|ttl| ttl.value.is_zero()) {
         cx.error_span(ttl.span, "an expiry of zero expires every value at once; give a positive duration such as \"30s\"");
     }
-    if let Some(no_cache) = &options.no_cache {
-        if options.capacity.is_some() || options.ttl.is_some() {
-            cx.error_span(no_cache.span, format!("`{NO_CACHE}` contradicts `{CAPACITY}` and `{TTL}`, which bound a cache; keep one or the other"));
-        }
+    if let Some(no_cache) = &options.no_cache
+        && (options.capacity.is_some() || options.ttl.is_some())
+    {
+        cx.error_span(no_cache.span, format!("`{NO_CACHE}` contradicts `{CAPACITY}` and `{TTL}`, which bound a cache; keep one or the other"));
     }
 }
 
 fn is_slice(ty: &Type) -> bool {
     matches!(ungroup(ty), Type::Reference(reference) if matches!(ungroup(&reference.elem), Type::Slice(_)))
+}
+
+/// The options as the `LoaderConfig` takes them.
+fn config(cx: &Ctxt, f: &BatchLoadFn) -> Option<Config> {
+    let options = &f.options;
+    let cache = if options.no_cache.is_some() {
+        Cache::Off
+    } else if options.capacity.is_some() || options.ttl.is_some() {
+        Cache::Bounded {
+            capacity: options.capacity.as_ref().map(|capacity| capacity.value),
+            ttl: match &options.ttl {
+                Some(ttl) => Some(millis(cx, ttl)?),
+                None => None,
+            },
+        }
+    } else {
+        Cache::PerLoader
+    };
+    Some(Config {
+        max_batch: options.max_batch.as_ref().map(|max_batch| max_batch.value),
+        window: match &options.window {
+            Some(window) => Some(millis(cx, window)?),
+            None => None,
+        },
+        cache,
+    })
+}
+
+/// A duration in whole milliseconds, the unit the loader's config is written in.
+fn millis(cx: &Ctxt, given: &Given<Duration>) -> Option<Millis> {
+    match u64::try_from(given.value.as_millis()) {
+        Ok(millis) => Some(Millis {
+            millis,
+            span: given.span,
+        }),
+        Err(_) => {
+            cx.error_span(
+                given.span,
+                "this duration is too long: give at most 584 million years",
+            );
+            None
+        }
+    }
 }

@@ -9,10 +9,12 @@ use std::time::Duration;
 /// use std::time::Duration;
 /// use unokit::batch::{LoaderCache, LoaderConfig};
 ///
-/// const CONFIG: LoaderConfig = LoaderConfig::new().max_batch(500).window(Duration::from_millis(1));
-/// assert_eq!(CONFIG.max_batch_size(), 500);
-/// assert_eq!(CONFIG.window_length(), Duration::from_millis(1));
-/// assert_eq!(CONFIG.cache_kind(), LoaderCache::PerLoader);
+/// const CONFIG: LoaderConfig = LoaderConfig::new()
+///     .with_max_batch(500)
+///     .with_window(Duration::from_millis(1));
+/// assert_eq!(CONFIG.max_batch(), 500);
+/// assert_eq!(CONFIG.window(), Duration::from_millis(1));
+/// assert_eq!(CONFIG.cache(), LoaderCache::PerLoader);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LoaderConfig {
@@ -57,7 +59,7 @@ impl LoaderConfig {
     ///
     /// If `keys` is zero.
     #[must_use]
-    pub const fn max_batch(mut self, keys: usize) -> Self {
+    pub const fn with_max_batch(mut self, keys: usize) -> Self {
         assert!(keys > 0, "a batch holds at least one key");
         self.max_batch = keys;
         self
@@ -71,33 +73,33 @@ impl LoaderConfig {
     /// was ready to run, share a batch. Give a window (say 1 ms) to gather loads
     /// from tasks running on other threads; it needs Tokio's timer.
     #[must_use]
-    pub const fn window(mut self, window: Duration) -> Self {
+    pub const fn with_window(mut self, window: Duration) -> Self {
         self.window = window;
         self
     }
 
     /// Where loaded values are kept.
     #[must_use]
-    pub const fn cache(mut self, cache: LoaderCache) -> Self {
+    pub const fn with_cache(mut self, cache: LoaderCache) -> Self {
         self.cache = cache;
         self
     }
 
     /// The largest batch.
     #[must_use]
-    pub const fn max_batch_size(&self) -> usize {
+    pub const fn max_batch(&self) -> usize {
         self.max_batch
     }
 
     /// How long a batch stays open.
     #[must_use]
-    pub const fn window_length(&self) -> Duration {
+    pub const fn window(&self) -> Duration {
         self.window
     }
 
     /// Where loaded values are kept.
     #[must_use]
-    pub const fn cache_kind(&self) -> LoaderCache {
+    pub const fn cache(&self) -> LoaderCache {
         self.cache
     }
 }

@@ -7,7 +7,7 @@
 
 use super::error::LoadError;
 use super::fetch::BatchFn;
-use super::shared::{Cell, Closed, Shared};
+use super::state::{Cell, Closed, Dispatch, LoaderState, tokio_runtime};
 use std::any::Any;
 use std::collections::HashSet;
 use std::future::{Future, poll_fn};
@@ -16,35 +16,40 @@ use std::pin::pin;
 use std::sync::Arc;
 use std::task::Poll;
 
+/// Does what a key's batch needed once the key was in it.
+#[inline]
+pub(crate) fn start<F: BatchFn>(loader: &Arc<LoaderState<F>>, dispatch: Dispatch<F>) {
+    match dispatch {
+        Dispatch::Joined => {}
+        Dispatch::StartWindow(batch) => after_window(Arc::clone(loader), batch),
+        Dispatch::Now(closed) => now(Arc::clone(loader), closed),
+    }
+}
+
 /// Spawns the task that dispatches `batch` once its window has passed, unless it
 /// filled up and was dispatched before.
-pub(crate) fn after_window<F: BatchFn>(shared: Arc<Shared<F>>, batch: Arc<Cell<F>>) {
+fn after_window<F: BatchFn>(loader: Arc<LoaderState<F>>, batch: Arc<Cell<F>>) {
     spawn(async move {
-        let window = shared.config.window_length();
+        let window = loader.config.window();
         if !window.is_zero() {
             tokio::time::sleep(window).await;
         }
-        if let Some(closed) = shared.close_if_open(&batch) {
-            run(&shared, closed).await;
+        if let Some(closed) = loader.close_if_open(&batch) {
+            run(&loader, closed).await;
         }
     });
 }
 
 /// Spawns the task that runs a full batch.
-pub(crate) fn now<F: BatchFn>(shared: Arc<Shared<F>>, closed: Closed<F>) {
-    spawn(async move { run(&shared, closed).await });
+fn now<F: BatchFn>(loader: Arc<LoaderState<F>>, closed: Closed<F>) {
+    spawn(async move { run(&loader, closed).await });
 }
 
 fn spawn(task: impl Future<Output = ()> + Send + 'static) {
-    match tokio::runtime::Handle::try_current() {
-        Ok(runtime) => drop(runtime.spawn(task)),
-        Err(_) => panic!(
-            "unokit's batch loaders run each batch on a Tokio task: call `load` inside a Tokio runtime"
-        ),
-    }
+    drop(tokio_runtime().spawn(task));
 }
 
-async fn run<F: BatchFn>(shared: &Shared<F>, closed: Closed<F>) {
+async fn run<F: BatchFn>(loader: &LoaderState<F>, closed: Closed<F>) {
     let guard = FinishOnDrop(&closed.batch);
     // A dirty batch may hold a key twice; the batch function gets each once.
     let distinct: Vec<F::Key>;
@@ -60,17 +65,17 @@ async fn run<F: BatchFn>(shared: &Shared<F>, closed: Closed<F>) {
     } else {
         &closed.keys
     };
-    let outcome = match catch_unwind(shared.fetch.load(keys)).await {
-        Ok(Ok(map)) => Ok(shared.settle(&closed, map)),
+    let outcome = match catch_unwind(loader.fetch.load(keys)).await {
+        Ok(Ok(map)) => Ok(loader.settle(&closed, map)),
         Ok(Err(error)) => Err(LoadError::Batch(Arc::new(error))),
         Err(message) => Err(LoadError::Panicked(message)),
     };
     if let Ok(values) = &outcome {
-        shared.remember(&closed.keys, values);
+        loader.remember(&closed.keys, values);
     }
     closed.batch.finish(outcome);
     drop(guard);
-    shared.forget(&closed.keys, &closed.batch);
+    loader.forget(&closed.keys, &closed.batch);
 }
 
 /// Finishes the batch with an error if the task ends without finishing it: when

@@ -2,9 +2,10 @@
 //! key on the first poll and no lock to read a finished batch.
 
 use super::cell::read;
+use super::dispatch;
 use super::error::LoadError;
 use super::fetch::BatchFn;
-use super::shared::{Cell, Loaded, Lookup, Shared, Ticket, Watch};
+use super::state::{Cell, Loaded, LoaderState, Lookup, Ticket, Watch};
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
@@ -18,7 +19,7 @@ use std::task::{Context, Poll};
 /// runs in its own task.
 #[must_use = "a load does nothing until it is awaited"]
 pub struct Load<'a, F: BatchFn> {
-    shared: &'a Arc<Shared<F>>,
+    state: &'a Arc<LoaderState<F>>,
     step: Step<F>,
 }
 
@@ -32,9 +33,9 @@ enum Step<F: BatchFn> {
 impl<F: BatchFn> Unpin for Load<'_, F> {}
 
 impl<'a, F: BatchFn> Load<'a, F> {
-    pub(crate) fn new(shared: &'a Arc<Shared<F>>, key: F::Key) -> Self {
+    pub(crate) fn new(state: &'a Arc<LoaderState<F>>, key: F::Key) -> Self {
         Self {
-            shared,
+            state,
             step: Step::Start(key),
         }
     }
@@ -49,12 +50,13 @@ impl<F: BatchFn> Future for Load<'_, F> {
         match std::mem::replace(&mut this.step, Step::Done) {
             Step::Start(key) => {
                 let lookup = {
-                    let mut state = this.shared.lock();
-                    this.shared.enqueue(&mut state, key, Some(cx.waker()))
+                    let mut locked = this.state.lock();
+                    this.state.enqueue(&mut locked, key, Some(cx.waker()))
                 };
                 match lookup {
                     Lookup::Ready(loaded) => Poll::Ready(loaded),
-                    Lookup::Wait(ticket) => {
+                    Lookup::Wait(ticket, next) => {
+                        dispatch::start(this.state, next);
                         this.step = Step::Wait(ticket);
                         Poll::Pending
                     }
@@ -65,7 +67,7 @@ impl<F: BatchFn> Future for Load<'_, F> {
                     return Poll::Ready(read(outcome, ticket.index));
                 }
                 let slot = ticket.waker.expect("a load waits with its waker");
-                match this.shared.rewatch(&ticket.batch, slot, cx.waker()) {
+                match this.state.rewatch(&ticket.batch, slot, cx.waker()) {
                     Watch::Finished => Poll::Ready(read(
                         ticket
                             .batch
@@ -90,7 +92,7 @@ impl<F: BatchFn> Future for Load<'_, F> {
 /// The future of [`BatchLoader::load_many`](super::BatchLoader::load_many).
 #[must_use = "a load does nothing until it is awaited"]
 pub struct LoadMany<'a, F: BatchFn> {
-    shared: &'a Arc<Shared<F>>,
+    state: &'a Arc<LoaderState<F>>,
     step: ManyStep<F>,
 }
 
@@ -117,9 +119,9 @@ enum Found<F: BatchFn> {
 impl<F: BatchFn> Unpin for LoadMany<'_, F> {}
 
 impl<'a, F: BatchFn> LoadMany<'a, F> {
-    pub(crate) fn new(shared: &'a Arc<Shared<F>>, keys: Vec<F::Key>) -> Self {
+    pub(crate) fn new(state: &'a Arc<LoaderState<F>>, keys: Vec<F::Key>) -> Self {
         Self {
-            shared,
+            state,
             step: ManyStep::Start(keys),
         }
     }
@@ -134,7 +136,7 @@ impl<F: BatchFn> Future for LoadMany<'_, F> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         let (keys, found, mut batches) = match std::mem::replace(&mut this.step, ManyStep::Done) {
-            ManyStep::Start(keys) => match enqueue_all(this.shared, &keys) {
+            ManyStep::Start(keys) => match enqueue_all(this.state, &keys) {
                 Ok((found, batches)) => (keys, found, batches),
                 Err(error) => return Poll::Ready(Err(error)),
             },
@@ -151,8 +153,8 @@ impl<F: BatchFn> Future for LoadMany<'_, F> {
                 continue;
             }
             let watch = match slot {
-                None => this.shared.watch(batch, cx.waker()),
-                Some(slot) => this.shared.rewatch(batch, *slot, cx.waker()),
+                None => this.state.watch(batch, cx.waker()),
+                Some(slot) => this.state.rewatch(batch, *slot, cx.waker()),
             };
             if let Watch::Slot(index) = watch {
                 *slot = Some(index);
@@ -176,17 +178,18 @@ type Enqueued<F> = (Vec<Found<F>>, Vec<(Arc<Cell<F>>, Option<u32>)>);
 /// Puts every key into its batch under one lock; wakers are registered per batch
 /// afterwards, not per key.
 fn enqueue_all<F: BatchFn>(
-    shared: &Arc<Shared<F>>,
+    state: &Arc<LoaderState<F>>,
     keys: &[F::Key],
 ) -> Result<Enqueued<F>, LoadError<F::Error>> {
     let mut found = Vec::with_capacity(keys.len());
     let mut batches: Vec<(Arc<Cell<F>>, Option<u32>)> = Vec::new();
-    let mut state = shared.lock();
-    Shared::reserve(&mut state, keys.len());
+    let mut locked = state.lock();
+    LoaderState::reserve(&mut locked, keys.len());
     for key in keys {
-        match shared.enqueue(&mut state, key.clone(), None) {
+        match state.enqueue(&mut locked, key.clone(), None) {
             Lookup::Ready(loaded) => found.push(Found::Value(loaded?)),
-            Lookup::Wait(ticket) => {
+            Lookup::Wait(ticket, next) => {
+                dispatch::start(state, next);
                 // Keys mostly share the last batch; look there first.
                 let batch = batches
                     .iter()

@@ -1,8 +1,8 @@
 use super::config::LoaderConfig;
 use super::fetch::BatchFn;
 use super::load::{Load, LoadMany};
-use super::shared::{Shared, Store};
 use super::shared_cache::SharedCache;
+use super::state::{LoaderState, Store};
 use super::stats::BatchStats;
 use std::sync::Arc;
 
@@ -41,8 +41,8 @@ use std::sync::Arc;
 /// # Batching
 ///
 /// A load's first poll puts its key into the open batch, opening one if there is
-/// none. The batch is dispatched when its [window](LoaderConfig::window) has
-/// passed, or at once when it reaches [`max_batch`](LoaderConfig::max_batch):
+/// none. The batch is dispatched when its [window](LoaderConfig::with_window) has
+/// passed, or at once when it reaches [`max_batch`](LoaderConfig::with_max_batch):
 /// batches never exceed it, and the next key opens a new batch. Each batch runs
 /// in a task of its own on the current Tokio runtime, so a load must be polled
 /// inside one.
@@ -63,13 +63,13 @@ use std::sync::Arc;
 /// on moka), or make loaders per request over one [`SharedCache`] with
 /// [`with_shared_cache`](Self::with_shared_cache).
 pub struct BatchLoader<F: BatchFn> {
-    shared: Arc<Shared<F>>,
+    state: Arc<LoaderState<F>>,
 }
 
 impl<F: BatchFn> Clone for BatchLoader<F> {
     fn clone(&self) -> Self {
         Self {
-            shared: Arc::clone(&self.shared),
+            state: Arc::clone(&self.state),
         }
     }
 }
@@ -85,9 +85,9 @@ impl<F: BatchFn> BatchLoader<F> {
     /// A loader configured by `config`.
     #[must_use]
     pub fn with_config(fetch: F, config: LoaderConfig) -> Self {
-        let store = Shared::<F>::store_for(config);
+        let store = LoaderState::<F>::store_for(config);
         Self {
-            shared: Arc::new(Shared::new(fetch, config, store)),
+            state: Arc::new(LoaderState::new(fetch, config, store)),
         }
     }
 
@@ -100,7 +100,7 @@ impl<F: BatchFn> BatchLoader<F> {
         cache: SharedCache<F::Key, F::Value>,
     ) -> Self {
         Self {
-            shared: Arc::new(Shared::new(fetch, config, Store::Moka(cache))),
+            state: Arc::new(LoaderState::new(fetch, config, Store::Moka(cache))),
         }
     }
 
@@ -111,7 +111,7 @@ impl<F: BatchFn> BatchLoader<F> {
     /// The error of the batch that held the key, shared with its other keys.
     #[inline]
     pub fn load(&self, key: F::Key) -> Load<'_, F> {
-        Load::new(&self.shared, key)
+        Load::new(&self.state, key)
     }
 
     /// Loads the values of `keys`, in as few batches as `max_batch` allows; keys
@@ -121,47 +121,47 @@ impl<F: BatchFn> BatchLoader<F> {
     ///
     /// The error of the first failed batch.
     pub fn load_many(&self, keys: impl IntoIterator<Item = F::Key>) -> LoadMany<'_, F> {
-        LoadMany::new(&self.shared, keys.into_iter().collect())
+        LoadMany::new(&self.state, keys.into_iter().collect())
     }
 
     /// Stores `value` for `key`: later loads get it without a batch. Loads already
     /// waiting on a batch get that batch's value.
     pub fn prime(&self, key: F::Key, value: F::Value) {
-        self.shared.prime(key, value);
+        self.state.prime(key, value);
     }
 
     /// Forgets `key`: the next load fetches it again.
     pub fn clear(&self, key: &F::Key) {
-        self.shared.clear(key);
+        self.state.clear(key);
     }
 
     /// Forgets every key (in a [`SharedCache`], for every loader using it).
     pub fn clear_all(&self) {
-        self.shared.clear_all();
+        self.state.clear_all();
     }
 
     /// Loads, cache hits and batches so far.
     #[must_use]
     pub fn stats(&self) -> BatchStats {
-        self.shared.lock().stats
+        self.state.lock().stats
     }
 
     /// The batch function, with the context it holds.
     #[must_use]
     pub fn batch_fn(&self) -> &F {
-        &self.shared.fetch
+        &self.state.fetch
     }
 
     /// The configuration the loader was made with.
     #[must_use]
     pub fn config(&self) -> LoaderConfig {
-        self.shared.config
+        self.state.config
     }
 
     /// The moka cache holding the loader's values, if it has one.
     #[must_use]
     pub fn shared_cache(&self) -> Option<&SharedCache<F::Key, F::Value>> {
-        match &self.shared.store {
+        match &self.state.store {
             Store::Moka(cache) => Some(cache),
             Store::PerLoader | Store::Off => None,
         }
@@ -171,7 +171,7 @@ impl<F: BatchFn> BatchLoader<F> {
 impl<F: BatchFn> std::fmt::Debug for BatchLoader<F> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BatchLoader")
-            .field("config", &self.shared.config)
+            .field("config", &self.state.config)
             .field("stats", &self.stats())
             .finish_non_exhaustive()
     }

@@ -15,16 +15,17 @@
 //!   [`LoadError`]; dropping a load never blocks the others.
 
 mod cell;
-#[doc(hidden)]
-pub mod checks;
+mod checks;
 mod config;
 mod dispatch;
 mod error;
 mod fetch;
 mod load;
 mod loader;
-mod shared;
+#[doc(hidden)]
+pub mod rt;
 mod shared_cache;
+mod state;
 mod stats;
 
 pub use config::{LoaderCache, LoaderConfig};

@@ -6,16 +6,16 @@ pub async fn authors_by_id(
     fetch_authors(pool, ids).await
 }
 const _: () = {
-    ::unokit::__private::assert_batch_key::<i64>();
-    ::unokit::__private::assert_batch_value::<Author>();
-    ::unokit::__private::assert_batch_error::<sqlx::Error>();
+    ::unokit::__private::batch::assert_batch_key::<i64>();
+    ::unokit::__private::batch::assert_batch_value::<Author>();
+    ::unokit::__private::batch::assert_batch_error::<sqlx::Error>();
 };
 /// The batch function of [`AuthorsByIdLoader`]: [`authors_by_id`] with its `#[ctx]` arguments.
 pub struct AuthorsByIdLoaderFn {
     pool: SqlitePool,
 }
 #[automatically_derived]
-impl ::unokit::__private::BatchFn for AuthorsByIdLoaderFn {
+impl ::unokit::__private::batch::BatchFn for AuthorsByIdLoaderFn {
     type Key = i64;
     type Value = Author;
     type Error = sqlx::Error;
@@ -31,18 +31,18 @@ impl ::unokit::__private::BatchFn for AuthorsByIdLoaderFn {
 ///
 /// Make one per request: its cache lives as long as it does. See `unokit::batch::BatchLoader` for the contract.
 pub struct AuthorsByIdLoader {
-    inner: ::unokit::__private::BatchLoader<AuthorsByIdLoaderFn>,
+    inner: ::unokit::__private::batch::BatchLoader<AuthorsByIdLoaderFn>,
 }
 impl AuthorsByIdLoader {
     /// The batching and caching given in the attribute.
-    pub const CONFIG: ::unokit::__private::LoaderConfig = ::unokit::__private::LoaderConfig::new()
-        .max_batch(500)
-        .window(::core::time::Duration::from_millis(1));
+    pub const CONFIG: ::unokit::__private::batch::LoaderConfig = ::unokit::__private::batch::LoaderConfig::new()
+        .with_max_batch(500)
+        .with_window(::core::time::Duration::from_millis(1));
     /// A loader calling [`authors_by_id`] with these `#[ctx]` arguments.
     #[must_use]
     pub fn new(pool: SqlitePool) -> Self {
         Self {
-            inner: ::unokit::__private::BatchLoader::with_config(
+            inner: ::unokit::__private::batch::BatchLoader::with_config(
                 AuthorsByIdLoaderFn { pool },
                 Self::CONFIG,
             ),
@@ -52,10 +52,10 @@ impl AuthorsByIdLoader {
     #[must_use]
     pub fn with_shared_cache(
         pool: SqlitePool,
-        cache: ::unokit::__private::SharedCache<i64, Author>,
+        cache: ::unokit::__private::batch::SharedCache<i64, Author>,
     ) -> Self {
         Self {
-            inner: ::unokit::__private::BatchLoader::with_shared_cache(
+            inner: ::unokit::__private::batch::BatchLoader::with_shared_cache(
                 AuthorsByIdLoaderFn { pool },
                 Self::CONFIG,
                 cache,
@@ -64,14 +64,17 @@ impl AuthorsByIdLoader {
     }
     /// Loads the value of `key` in the next batch: `Ok(None)` if the batch function has none.
     #[inline]
-    pub fn load(&self, key: i64) -> ::unokit::__private::Load<'_, AuthorsByIdLoaderFn> {
+    pub fn load(
+        &self,
+        key: i64,
+    ) -> ::unokit::__private::batch::Load<'_, AuthorsByIdLoaderFn> {
         self.inner.load(key)
     }
     /// Loads the values of `keys`; keys without a value are absent from the map.
     pub fn load_many<I>(
         &self,
         keys: I,
-    ) -> ::unokit::__private::LoadMany<'_, AuthorsByIdLoaderFn>
+    ) -> ::unokit::__private::batch::LoadMany<'_, AuthorsByIdLoaderFn>
     where
         I: ::core::iter::IntoIterator<Item = i64>,
     {
@@ -92,14 +95,14 @@ impl AuthorsByIdLoader {
     }
     /// Loads, cache hits, batches and keys per batch so far.
     #[must_use]
-    pub fn stats(&self) -> ::unokit::__private::BatchStats {
+    pub fn stats(&self) -> ::unokit::__private::batch::BatchStats {
         self.inner.stats()
     }
     /// The runtime loader underneath.
     #[must_use]
     pub fn batch_loader(
         &self,
-    ) -> &::unokit::__private::BatchLoader<AuthorsByIdLoaderFn> {
+    ) -> &::unokit::__private::batch::BatchLoader<AuthorsByIdLoaderFn> {
         &self.inner
     }
 }

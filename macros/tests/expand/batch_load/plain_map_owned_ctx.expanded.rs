@@ -3,15 +3,15 @@ async fn squares(offset: u64, numbers: &[u64]) -> BTreeMap<u64, u64> {
     numbers.iter().map(|n| (*n, n * n + offset)).collect()
 }
 const _: () = {
-    ::unokit::__private::assert_batch_key::<u64>();
-    ::unokit::__private::assert_batch_value::<u64>();
+    ::unokit::__private::batch::assert_batch_key::<u64>();
+    ::unokit::__private::batch::assert_batch_value::<u64>();
 };
 /// The batch function of [`SquareLoader`]: [`squares`] with its `#[ctx]` arguments.
 struct SquareLoaderFn {
     offset: u64,
 }
 #[automatically_derived]
-impl ::unokit::__private::BatchFn for SquareLoaderFn {
+impl ::unokit::__private::batch::BatchFn for SquareLoaderFn {
     type Key = u64;
     type Value = u64;
     type Error = ::core::convert::Infallible;
@@ -29,14 +29,14 @@ impl ::unokit::__private::BatchFn for SquareLoaderFn {
 ///
 /// Make one per request: its cache lives as long as it does. See `unokit::batch::BatchLoader` for the contract.
 struct SquareLoader {
-    inner: ::unokit::__private::BatchLoader<SquareLoaderFn>,
+    inner: ::unokit::__private::batch::BatchLoader<SquareLoaderFn>,
 }
 impl SquareLoader {
     /// The batching and caching given in the attribute.
-    pub const CONFIG: ::unokit::__private::LoaderConfig = ::unokit::__private::LoaderConfig::new()
-        .cache(
-            ::unokit::__private::LoaderCache::Bounded(
-                ::unokit::__private::CacheConfig::new()
+    pub const CONFIG: ::unokit::__private::batch::LoaderConfig = ::unokit::__private::batch::LoaderConfig::new()
+        .with_cache(
+            ::unokit::__private::batch::LoaderCache::Bounded(
+                ::unokit::__private::batch::CacheConfig::new()
                     .capacity(10000)
                     .ttl(::core::time::Duration::from_millis(300000)),
             ),
@@ -45,7 +45,7 @@ impl SquareLoader {
     #[must_use]
     pub fn new(offset: u64) -> Self {
         Self {
-            inner: ::unokit::__private::BatchLoader::with_config(
+            inner: ::unokit::__private::batch::BatchLoader::with_config(
                 SquareLoaderFn { offset },
                 Self::CONFIG,
             ),
@@ -55,10 +55,10 @@ impl SquareLoader {
     #[must_use]
     pub fn with_shared_cache(
         offset: u64,
-        cache: ::unokit::__private::SharedCache<u64, u64>,
+        cache: ::unokit::__private::batch::SharedCache<u64, u64>,
     ) -> Self {
         Self {
-            inner: ::unokit::__private::BatchLoader::with_shared_cache(
+            inner: ::unokit::__private::batch::BatchLoader::with_shared_cache(
                 SquareLoaderFn { offset },
                 Self::CONFIG,
                 cache,
@@ -67,14 +67,17 @@ impl SquareLoader {
     }
     /// Loads the value of `key` in the next batch: `Ok(None)` if the batch function has none.
     #[inline]
-    pub fn load(&self, key: u64) -> ::unokit::__private::Load<'_, SquareLoaderFn> {
+    pub fn load(
+        &self,
+        key: u64,
+    ) -> ::unokit::__private::batch::Load<'_, SquareLoaderFn> {
         self.inner.load(key)
     }
     /// Loads the values of `keys`; keys without a value are absent from the map.
     pub fn load_many<I>(
         &self,
         keys: I,
-    ) -> ::unokit::__private::LoadMany<'_, SquareLoaderFn>
+    ) -> ::unokit::__private::batch::LoadMany<'_, SquareLoaderFn>
     where
         I: ::core::iter::IntoIterator<Item = u64>,
     {
@@ -95,12 +98,14 @@ impl SquareLoader {
     }
     /// Loads, cache hits, batches and keys per batch so far.
     #[must_use]
-    pub fn stats(&self) -> ::unokit::__private::BatchStats {
+    pub fn stats(&self) -> ::unokit::__private::batch::BatchStats {
         self.inner.stats()
     }
     /// The runtime loader underneath.
     #[must_use]
-    pub fn batch_loader(&self) -> &::unokit::__private::BatchLoader<SquareLoaderFn> {
+    pub fn batch_loader(
+        &self,
+    ) -> &::unokit::__private::batch::BatchLoader<SquareLoaderFn> {
         &self.inner
     }
 }

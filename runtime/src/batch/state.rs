@@ -1,8 +1,9 @@
-//! The state every handle of one loader shares, and what a load does under its lock.
+//! The state every handle of one loader shares, and what a load does under its
+//! lock. Running batches is the dispatcher's job: what a key needs from it comes
+//! back as a [`Dispatch`], for the caller to hand over.
 
 use super::cell::{BatchCell, read};
 use super::config::{LoaderCache, LoaderConfig};
-use super::dispatch;
 use super::error::LoadError;
 use super::fetch::{BatchFn, BatchMap};
 use super::shared_cache::SharedCache;
@@ -15,24 +16,26 @@ use std::task::Waker;
 pub(crate) type Cell<F> = BatchCell<<F as BatchFn>::Value, <F as BatchFn>::Error>;
 pub(crate) type Loaded<F> = Result<Option<<F as BatchFn>::Value>, LoadError<<F as BatchFn>::Error>>;
 
-pub(crate) struct Shared<F: BatchFn> {
+/// One loader's state, shared by its handles and its batches' tasks.
+pub(crate) struct LoaderState<F: BatchFn> {
     pub(crate) fetch: F,
     pub(crate) config: LoaderConfig,
     pub(crate) store: Store<F::Key, F::Value>,
-    state: Mutex<State<F>>,
+    state: Mutex<Locked<F>>,
 }
 
 /// Where finished values live.
 pub(crate) enum Store<K, V> {
-    /// In `State::entries`, which then keep pointing at their finished batch.
+    /// In `Locked::entries`, which then keep pointing at their finished batch.
     PerLoader,
-    /// In moka; `State::entries` hold only keys in flight.
+    /// In moka; `Locked::entries` hold only keys in flight.
     Moka(SharedCache<K, V>),
-    /// Nowhere; `State::entries` hold only keys in flight.
+    /// Nowhere; `Locked::entries` hold only keys in flight.
     Off,
 }
 
-pub(crate) struct State<F: BatchFn> {
+/// What the loader's lock guards.
+pub(crate) struct Locked<F: BatchFn> {
     entries: HashMap<F::Key, Entry<F>, foldhash::fast::RandomState>,
     open: Option<Open<F>>,
     pub(crate) stats: BatchStats,
@@ -66,7 +69,18 @@ pub(crate) struct Closed<F: BatchFn> {
 /// What a load finds under the lock.
 pub(crate) enum Lookup<F: BatchFn> {
     Ready(Loaded<F>),
-    Wait(Ticket<F>),
+    /// In a batch, which may need the dispatcher: the caller hands it over.
+    Wait(Ticket<F>, Dispatch<F>),
+}
+
+/// What a key's batch needs from the dispatcher once the key is in it.
+pub(crate) enum Dispatch<F: BatchFn> {
+    /// Nothing: the key joined a batch that is in flight or already timed.
+    Joined,
+    /// The key opened a batch: start the timer that dispatches it after the window.
+    StartWindow(Arc<Cell<F>>),
+    /// The key filled its batch: run it now.
+    Now(Closed<F>),
 }
 
 /// A load waiting on a batch: its key's position, and its waker's if it gave one.
@@ -83,13 +97,13 @@ pub(crate) enum Watch {
     Finished,
 }
 
-impl<F: BatchFn> Shared<F> {
+impl<F: BatchFn> LoaderState<F> {
     pub(crate) fn new(fetch: F, config: LoaderConfig, store: Store<F::Key, F::Value>) -> Self {
         Self {
             fetch,
             config,
             store,
-            state: Mutex::new(State {
+            state: Mutex::new(Locked {
                 entries: HashMap::default(),
                 open: None,
                 stats: BatchStats::default(),
@@ -98,7 +112,7 @@ impl<F: BatchFn> Shared<F> {
     }
 
     pub(crate) fn store_for(config: LoaderConfig) -> Store<F::Key, F::Value> {
-        match config.cache_kind() {
+        match config.cache() {
             LoaderCache::PerLoader => Store::PerLoader,
             LoaderCache::Bounded(bounds) => Store::Moka(SharedCache::new(bounds)),
             LoaderCache::Off => Store::Off,
@@ -108,7 +122,7 @@ impl<F: BatchFn> Shared<F> {
     /// The state, whichever panic poisoned the lock: every change under it leaves
     /// it consistent before it can call user code that may panic.
     #[inline]
-    pub(crate) fn lock(&self) -> MutexGuard<'_, State<F>> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Locked<F>> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -116,19 +130,19 @@ impl<F: BatchFn> Shared<F> {
     /// already, or the open one. `waker`, if given, is woken when that batch finishes.
     #[inline]
     pub(crate) fn enqueue(
-        self: &Arc<Self>,
-        state: &mut State<F>,
+        &self,
+        state: &mut Locked<F>,
         key: F::Key,
         waker: Option<&Waker>,
     ) -> Lookup<F> {
         state.stats.loads += 1;
-        if let Store::Moka(cache) = &self.store {
-            if let Some(value) = cache.get(&key) {
-                state.stats.cache_hits += 1;
-                return Lookup::Ready(Ok(Some(value)));
-            }
+        if let Store::Moka(cache) = &self.store
+            && let Some(value) = cache.get(&key)
+        {
+            state.stats.cache_hits += 1;
+            return Lookup::Ready(Ok(Some(value)));
         }
-        let State {
+        let Locked {
             entries,
             open,
             stats,
@@ -147,12 +161,12 @@ impl<F: BatchFn> Shared<F> {
                     Some(Err(_)) => {
                         // A failed batch is not a cached answer: fetch the key again.
                         let key = occupied.key().clone();
-                        let ticket = self.push(open, stats, key, waker);
+                        let (ticket, dispatch) = self.push(open, stats, key, waker);
                         occupied.insert(Entry::Batched {
                             batch: Arc::clone(&ticket.batch),
                             index: ticket.index,
                         });
-                        Lookup::Wait(ticket)
+                        Lookup::Wait(ticket, dispatch)
                     }
                     Some(outcome) => {
                         stats.cache_hits += 1;
@@ -167,50 +181,58 @@ impl<F: BatchFn> Shared<F> {
                                 batch.outcome().expect("a finished batch has an outcome"),
                                 index,
                             )),
-                            Some(Watch::Slot(slot)) => Lookup::Wait(Ticket {
-                                batch,
-                                index,
-                                waker: Some(slot),
-                            }),
-                            None => Lookup::Wait(Ticket {
-                                batch,
-                                index,
-                                waker: None,
-                            }),
+                            Some(Watch::Slot(slot)) => Lookup::Wait(
+                                Ticket {
+                                    batch,
+                                    index,
+                                    waker: Some(slot),
+                                },
+                                Dispatch::Joined,
+                            ),
+                            None => Lookup::Wait(
+                                Ticket {
+                                    batch,
+                                    index,
+                                    waker: None,
+                                },
+                                Dispatch::Joined,
+                            ),
                         }
                     }
                 },
             },
             MapEntry::Vacant(vacant) => {
-                let ticket = self.push(open, stats, vacant.key().clone(), waker);
+                let (ticket, dispatch) = self.push(open, stats, vacant.key().clone(), waker);
                 vacant.insert(Entry::Batched {
                     batch: Arc::clone(&ticket.batch),
                     index: ticket.index,
                 });
-                Lookup::Wait(ticket)
+                Lookup::Wait(ticket, dispatch)
             }
         }
     }
 
-    /// Adds `key` to the open batch, opening one if needed, and dispatches the
-    /// batch at once when it is full.
+    /// Adds `key` to the open batch, opening one if needed; says whether the
+    /// batch needs its window timer started, or is full and must run now.
     #[inline]
     fn push(
-        self: &Arc<Self>,
+        &self,
         open: &mut Option<Open<F>>,
         stats: &mut BatchStats,
         key: F::Key,
         waker: Option<&Waker>,
-    ) -> Ticket<F> {
-        let batch = open.get_or_insert_with(|| {
-            let batch = Arc::new(BatchCell::new());
-            dispatch::after_window(Arc::clone(self), Arc::clone(&batch));
-            Open {
-                batch,
-                keys: Vec::with_capacity(FIRST_CAPACITY.min(self.config.max_batch_size())),
-                wakers: Vec::new(),
-                dirty: false,
-            }
+    ) -> (Ticket<F>, Dispatch<F>) {
+        let opened = open.is_none();
+        if opened {
+            // Before anything changes: a load outside Tokio leaves no batch
+            // that no task would run.
+            drop(tokio_runtime());
+        }
+        let batch = open.get_or_insert_with(|| Open {
+            batch: Arc::new(BatchCell::new()),
+            keys: Vec::with_capacity(FIRST_CAPACITY.min(self.config.max_batch())),
+            wakers: Vec::new(),
+            dirty: false,
         });
         let index = index_of(batch.keys.len());
         batch.keys.push(key);
@@ -220,16 +242,19 @@ impl<F: BatchFn> Shared<F> {
             index,
             waker: slot,
         };
-        if batch.keys.len() >= self.config.max_batch_size() {
-            let full = close(open, stats).expect("the batch just filled is open");
-            dispatch::now(Arc::clone(self), full);
-        }
-        ticket
+        let full = batch.keys.len() >= self.config.max_batch();
+        // A batch full at its first key needs no timer: it runs at once.
+        let dispatch = match full.then(|| close(open, stats)).flatten() {
+            Some(closed) => Dispatch::Now(closed),
+            None if opened => Dispatch::StartWindow(Arc::clone(&ticket.batch)),
+            None => Dispatch::Joined,
+        };
+        (ticket, dispatch)
     }
 
     /// Makes room for `keys` more entries at once, rather than growing the map
     /// step by step while they are enqueued.
-    pub(crate) fn reserve(state: &mut State<F>, keys: usize) {
+    pub(crate) fn reserve(state: &mut Locked<F>, keys: usize) {
         state.entries.reserve(keys);
     }
 
@@ -336,10 +361,10 @@ impl<F: BatchFn> Shared<F> {
         }
         let mut state = self.lock();
         for key in keys {
-            if let Some(Entry::Batched { batch: held, .. }) = state.entries.get(key) {
-                if Arc::ptr_eq(held, batch) {
-                    state.entries.remove(key);
-                }
+            if let Some(Entry::Batched { batch: held, .. }) = state.entries.get(key)
+                && Arc::ptr_eq(held, batch)
+            {
+                state.entries.remove(key);
             }
         }
     }
@@ -375,14 +400,14 @@ impl<F: BatchFn> Shared<F> {
     }
 }
 
-impl<F: BatchFn> State<F> {
+impl<F: BatchFn> Locked<F> {
     /// Marks the open batch dirty if `entry` pointed into it: its key is still
     /// in the batch, and the next load of it will add it again.
     fn mark_if_open(&mut self, entry: Option<&Entry<F>>) {
-        if let (Some(Entry::Batched { batch, .. }), Some(open)) = (entry, &mut self.open) {
-            if Arc::ptr_eq(batch, &open.batch) {
-                open.dirty = true;
-            }
+        if let (Some(Entry::Batched { batch, .. }), Some(open)) = (entry, &mut self.open)
+            && Arc::ptr_eq(batch, &open.batch)
+        {
+            open.dirty = true;
         }
     }
 }
@@ -421,10 +446,10 @@ fn watch<F: BatchFn>(open: &mut Option<Open<F>>, batch: &Arc<Cell<F>>, waker: &W
 /// waker: storing it once saves a clone and a wake per load.
 #[inline]
 fn add_waker(wakers: &mut Vec<Waker>, waker: &Waker) -> u32 {
-    if let Some(last) = wakers.last() {
-        if last.will_wake(waker) {
-            return index_of(wakers.len() - 1);
-        }
+    if let Some(last) = wakers.last()
+        && last.will_wake(waker)
+    {
+        return index_of(wakers.len() - 1);
     }
     wakers.push(waker.clone());
     index_of(wakers.len() - 1)
@@ -435,6 +460,16 @@ fn keep_waker(wakers: &mut Vec<Waker>, slot: u32, waker: &Waker) -> u32 {
         slot
     } else {
         add_waker(wakers, waker)
+    }
+}
+
+/// The runtime every batch runs on; panics, saying so, outside one.
+pub(crate) fn tokio_runtime() -> tokio::runtime::Handle {
+    match tokio::runtime::Handle::try_current() {
+        Ok(runtime) => runtime,
+        Err(_) => panic!(
+            "unokit's batch loaders run each batch on a Tokio task: call `load` inside a Tokio runtime"
+        ),
     }
 }
 
