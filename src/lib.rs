@@ -76,7 +76,8 @@ pub mod __private {
         };
     }
 
-    pub use unokit_runtime::{di, task};
+    pub use unokit_runtime::di::rt as di;
+    pub use unokit_runtime::task::rt as task;
 
     pub use unokit_runtime::batch::checks::{
         assert_batch_error, assert_batch_key, assert_batch_value,

@@ -1,16 +1,19 @@
-//! The rules a `#[container]` must follow, one check each.
+//! The rules a `#[container]` must follow, one check each, and the model of
+//! the container they leave.
 
+use super::model::Container;
 use super::parse::ContainerInput;
 use crate::common::ctxt::Ctxt;
 use quote::ToTokens;
 use syn::{Fields, Type};
 
-pub(crate) fn check(cx: &Ctxt, input: &ContainerInput) {
+pub(crate) fn check<'a>(cx: &Ctxt, input: &'a ContainerInput) -> Option<Container<'a>> {
     check_unit_struct(cx, input);
     check_not_empty(cx, input);
     check_services_are_named_types(cx, input);
     check_bindings_are_trait_objects(cx, input);
     check_no_duplicates(cx, input);
+    Some(Container::new(input))
 }
 
 /// The macro writes the struct's fields (one slot per service) and its impls;

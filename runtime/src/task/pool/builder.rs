@@ -1,6 +1,6 @@
 //! How a pool is configured: [`PoolBuilder`].
 
-use super::{Pool, Shared, State};
+use super::{Pool, PoolCore, State};
 use crate::task::{BoxError, BoxFuture};
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -191,7 +191,7 @@ impl<T: Send + 'static> PoolBuilder<T> {
     pub fn build(mut self) -> Pool<T> {
         self.config.max_idle = self.max_idle.unwrap_or(self.config.max_size);
         Pool {
-            shared: Arc::new(Shared {
+            core: Arc::new(PoolCore {
                 state: Mutex::new(State::default()),
                 notify: Notify::new(),
                 config: self.config,
