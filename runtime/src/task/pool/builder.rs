@@ -22,7 +22,7 @@ pub(super) enum Creator<T> {
     Async(Box<dyn Fn() -> BoxFuture<'static, Result<T, BoxError>> + Send + Sync>),
 }
 
-type AsyncCheck<T> = dyn for<'a> Fn(&'a mut T) -> BoxFuture<'a, bool> + Send + Sync;
+pub(super) type AsyncCheck<T> = dyn for<'a> Fn(&'a mut T) -> BoxFuture<'a, bool> + Send + Sync;
 
 pub(super) enum Check<T> {
     None,

@@ -15,7 +15,7 @@ pub use pooled::Pooled;
 pub use stats::PoolStats;
 
 use crate::task::BoxError;
-use builder::{Check, Config, Creator};
+use builder::{AsyncCheck, Check, Config, Creator};
 use stats::Counters;
 use std::collections::VecDeque;
 use std::future::{Future, poll_fn};
@@ -103,6 +103,15 @@ enum Step<T> {
     Full,
 }
 
+/// An idle object just borrowed, by what its health check said.
+enum Checked<'a, T: Send + 'static> {
+    Healthy(Pooled<T>),
+    /// Failed its check, and discarded.
+    Unhealthy,
+    /// Its check is async: the caller awaits it, or gives the object back.
+    Async(Pooled<T>, &'a AsyncCheck<T>),
+}
+
 /// Why a checkout failed.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -150,21 +159,17 @@ impl<T: Send + 'static> Pool<T> {
             let step = self.core.step();
             match step {
                 Step::Expired(value) => drop(value),
-                Step::Idle(idle) => {
-                    let mut pooled = Pooled::new(idle.value, idle.born, self.core.clone());
-                    let healthy = match &self.core.config.check {
-                        Check::None => true,
-                        Check::Sync(check) => check(&mut pooled),
-                        Check::Async(check) => {
-                            let deadline = *deadline.get_or_insert_with(|| self.deadline());
-                            self.within(deadline, check(&mut pooled)).await?
+                Step::Idle(idle) => match self.borrow_idle(idle) {
+                    Checked::Healthy(pooled) => return Ok(pooled),
+                    Checked::Unhealthy => {}
+                    Checked::Async(mut pooled, check) => {
+                        let deadline = *deadline.get_or_insert_with(|| self.deadline());
+                        if self.within(deadline, check(&mut pooled)).await? {
+                            return Ok(pooled);
                         }
-                    };
-                    if healthy {
-                        return Ok(pooled);
+                        Pooled::discard_unhealthy(pooled);
                     }
-                    Pooled::discard_unhealthy(pooled);
-                }
+                },
                 Step::Create => {
                     let deadline = *deadline.get_or_insert_with(|| self.deadline());
                     return self.create(Some(deadline)).await;
@@ -189,21 +194,14 @@ impl<T: Send + 'static> Pool<T> {
         loop {
             match self.core.step() {
                 Step::Expired(value) => drop(value),
-                Step::Idle(idle) => {
-                    let mut pooled = Pooled::new(idle.value, idle.born, self.core.clone());
-                    let healthy = match &self.core.config.check {
-                        Check::None => true,
-                        Check::Sync(check) => check(&mut pooled),
-                        Check::Async(_) => {
-                            drop(pooled); // back to the pool, unchecked
-                            return Err(PoolError::WouldWait);
-                        }
-                    };
-                    if healthy {
-                        return Ok(pooled);
+                Step::Idle(idle) => match self.borrow_idle(idle) {
+                    Checked::Healthy(pooled) => return Ok(pooled),
+                    Checked::Unhealthy => {}
+                    Checked::Async(pooled, _) => {
+                        drop(pooled); // back to the pool, unchecked
+                        return Err(PoolError::WouldWait);
                     }
-                    Pooled::discard_unhealthy(pooled);
-                }
+                },
                 Step::Create => {
                     if let Creator::Sync(create) = &self.core.config.create {
                         let room = Room::reserved(&self.core);
@@ -215,6 +213,23 @@ impl<T: Send + 'static> Pool<T> {
                 }
                 Step::Full => return Err(PoolError::WouldWait),
             }
+        }
+    }
+
+    /// Borrows an idle object and runs its health check if that is sync.
+    fn borrow_idle(&self, idle: Idle<T>) -> Checked<'_, T> {
+        let mut pooled = Pooled::new(idle.value, idle.born, self.core.clone());
+        match &self.core.config.check {
+            Check::None => Checked::Healthy(pooled),
+            Check::Sync(check) => {
+                if check(&mut pooled) {
+                    Checked::Healthy(pooled)
+                } else {
+                    Pooled::discard_unhealthy(pooled);
+                    Checked::Unhealthy
+                }
+            }
+            Check::Async(check) => Checked::Async(pooled, check),
         }
     }
 
