@@ -59,13 +59,13 @@ fn check_services_are_named_types(cx: &Ctxt, input: &ContainerInput) {
 /// A binding resolves `Arc<dyn Trait>`, so its left side is a trait object.
 fn check_bindings_are_trait_objects(cx: &Ctxt, input: &ContainerInput) {
     for entry in &input.entries {
-        if let Some(bound) = &entry.bound {
-            if !matches!(bound, Type::TraitObject(object) if object.dyn_token.is_some()) {
-                cx.error_at(
-                    bound,
-                    "a binding maps a trait object to its implementation: `dyn Trait = Implementation`",
-                );
-            }
+        if let Some(bound) = &entry.bound
+            && !matches!(bound, Type::TraitObject(object) if object.dyn_token.is_some())
+        {
+            cx.error_at(
+                bound,
+                "a binding maps a trait object to its implementation: `dyn Trait = Implementation`",
+            );
         }
     }
 }

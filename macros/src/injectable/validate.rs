@@ -51,13 +51,16 @@ fn check_one_lifetime(cx: &Ctxt, input: &Injectable) {
 /// Only a singleton is built by `build()`; a scoped or transient service is
 /// built on resolve, inside a scope that does not exist at start-up.
 fn check_eager_is_for_singletons(cx: &Ctxt, input: &Injectable) {
-    if let (Some(span), Some(lifetime)) = (input.options.eager, input.options.lifetime()) {
-        if lifetime != Lifetime::Singleton {
-            cx.error_span(
-                span,
-                format!("`{EAGER}` is for singletons, which build() makes; a {} service is made on resolve", lifetime.word()),
-            );
-        }
+    if let (Some(span), Some(lifetime)) = (input.options.eager, input.options.lifetime())
+        && lifetime != Lifetime::Singleton
+    {
+        cx.error_span(
+            span,
+            format!(
+                "`{EAGER}` is for singletons, which build() makes; a {} service is made on resolve",
+                lifetime.word()
+            ),
+        );
     }
 }
 
