@@ -8,11 +8,12 @@
 //! signatures name (`RecipeIn`, `Nothing`, `Role`, `Installer`, the slots) are
 //! here too, so that errors and `cargo expand` show them by their short names.
 //!
-//! Unlike the other capabilities' `rt`, the module itself is not hidden: rustc
-//! shortens a path in an error to its last segment only when the item can be
-//! reached through modules that are not `#[doc(hidden)]`, and these errors
-//! (`UnitOfWork` is a `Scoped` service, `Inject<AppScope>` is not implemented)
-//! are read by users.
+//! Unlike the other capabilities' `rt`, neither the module nor its items are
+//! `#[doc(hidden)]` where they are defined (each re-export here is, and the
+//! facade hides its re-export of the module): rustc shortens a path in an
+//! error to its last segment only for an item it can reach through modules
+//! and items that are not hidden, and these errors (`UnitOfWork` is a `Scoped`
+//! service, `Inject<AppScope>` is not implemented) are read by users.
 
 #[doc(hidden)]
 pub use super::build::{
