@@ -27,7 +27,20 @@
 //! [moka]: https://docs.rs/moka
 #![deny(missing_docs)]
 
-pub use unokit_runtime::{batch, cache, db, di, key, select, task};
+pub use unokit_runtime::{batch, cache, db, key, select, task};
+
+pub mod di {
+    #![doc = include_str!("docs/di.md")]
+
+    pub use unokit_runtime::di::{BuildError, Dispose};
+
+    // Not public API, and not in the docs; reachable here, through modules that
+    // are not hidden, so that rustc's errors name its items by their short
+    // names (`Inject<AppScope>`, a `Scoped` service), as it does only for items
+    // reachable that way.
+    #[doc(hidden)]
+    pub use unokit_runtime::di::rt;
+}
 
 #[cfg(feature = "axum")]
 pub use unokit_runtime::http;
@@ -69,7 +82,8 @@ pub mod __private {
 
     pub use unokit_runtime::select::rt as select;
 
-    pub use unokit_runtime::{di, task};
+    pub use unokit_runtime::di::rt as di;
+    pub use unokit_runtime::task::rt as task;
 
     pub use unokit_runtime::batch::rt as batch;
 

@@ -3,9 +3,8 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
-use unokit_runtime::di::kind::{RootRole, ScopeRole};
-use unokit_runtime::di::*;
-use unokit_runtime::task::{BoxError, BoxFuture};
+use unokit_runtime::di::rt::*;
+use unokit_runtime::task::rt::{BoxError, BoxFuture};
 
 static DISPOSED: AtomicUsize = AtomicUsize::new(0);
 
@@ -101,7 +100,7 @@ where
 impl<C> Inject<C> for Handler
 where
     C: Provides<Handler>,
-    Transient: kind::VisibleIn<C::Role, Handler>,
+    Transient: VisibleIn<C::Role, Handler>,
 {
     fn inject(context: &C) -> Self {
         context.make()
@@ -132,10 +131,10 @@ struct AppScopeSlots {
 }
 impl ScopeSlots for AppScopeSlots {
     fn reset(&mut self) {
-        Slot::<Config>::reset(&mut self.s0);
-        Slot::<Db>::reset(&mut self.s1);
-        Slot::<Uow>::reset(&mut self.s2);
-        Slot::<Handler>::reset(&mut self.s3);
+        ServiceSlot::<Config>::reset(&mut self.s0);
+        ServiceSlot::<Db>::reset(&mut self.s1);
+        ServiceSlot::<Uow>::reset(&mut self.s2);
+        ServiceSlot::<Handler>::reset(&mut self.s3);
     }
     fn creation_log(&self) -> &CreationLog {
         &self.log

@@ -3,9 +3,10 @@
 
 use super::ctxt::Ctxt;
 use super::{duration, suggest};
-use proc_macro2::Span;
+use proc_macro2::{Span, TokenStream};
 use std::time::Duration;
 use syn::meta::ParseNestedMeta;
+use syn::parse::Parser;
 use syn::spanned::Spanned;
 use syn::{Expr, LitInt, LitStr};
 
@@ -39,11 +40,7 @@ pub(crate) fn unknown(
     known: &[&str],
     what_it_takes: &str,
 ) -> syn::Result<()> {
-    let name = meta
-        .path
-        .get_ident()
-        .map(ToString::to_string)
-        .unwrap_or_default();
+    let name = option_name(meta);
     let hint = suggest::closest(&name, known)
         .map(|known| format!("did you mean `{known}`? "))
         .unwrap_or_default();
@@ -55,6 +52,28 @@ pub(crate) fn unknown(
         meta.value()?.parse::<Expr>()?;
     }
     Ok(())
+}
+
+/// Reads an attribute's options one by one with `read`, recording a syntax
+/// error and keeping what was read before it.
+pub(crate) fn read_each(
+    cx: &Ctxt,
+    args: TokenStream,
+    mut read: impl FnMut(&ParseNestedMeta<'_>) -> syn::Result<()>,
+) {
+    let parser = syn::meta::parser(|meta| read(&meta));
+    if let Err(error) = parser.parse2(args) {
+        cx.push(error);
+    }
+}
+
+/// The option's name: its identifier, or nothing for a longer path (which no
+/// macro takes, so it is reported as unknown).
+pub(crate) fn option_name(meta: &ParseNestedMeta<'_>) -> String {
+    meta.path
+        .get_ident()
+        .map(ToString::to_string)
+        .unwrap_or_default()
 }
 
 /// Reads `name = 500`: a whole number.

@@ -9,101 +9,28 @@
 //! - `AppBuilder`: replaces singletons or bindings with test doubles, then builds;
 //! - the trait impls of [`impls`]: for each service, `Provides<S>` on `App` and on
 //!   `AppScope`, whose bodies are the resolution paths.
+//!
+//! On error, [`stub`] writes the same types and methods with bodies that never
+//! run, so that the code using them reports only the real error.
 
 use super::impls;
+use super::model::{Container, Names};
 use super::parse::ContainerInput;
-use crate::common::private;
-use proc_macro2::{Ident, TokenStream};
+use crate::common::paths::di::{
+    BINDING, BORROWABLE, BUILD, BUILD_ERROR, CREATION_LOG, INJECT, INJECTABLE, KIND, PROVIDES,
+    REPLACEABLE, ROOT_CORE, ROOT_ROLE, ROOT_SLOTS, SCOPE_CORE, VISIBLE_IN,
+};
+use crate::common::paths::task::POOL_STATS;
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use syn::Type;
+use syn::{Type, Visibility};
 
-/// The names shared by the generated pieces.
-pub(crate) struct Names<'a> {
-    pub(crate) root: &'a Ident,
-    pub(crate) scope: Ident,
-    pub(crate) builder: Ident,
-    pub(crate) slots: Ident,
-    /// Every service, implementations of bindings included, in list order.
-    pub(crate) services: Vec<&'a Type>,
-    /// `(dyn Trait, Implementation)` per binding.
-    pub(crate) bindings: Vec<(&'a Type, &'a Type)>,
-    /// Each service's slot, named after it: `__unokit_unit_of_work`.
-    pub(crate) fields: Vec<Ident>,
-}
-
-impl Names<'_> {
-    pub(crate) fn service_field(&self, index: usize) -> Ident {
-        self.fields[index].clone()
-    }
-
-    pub(crate) fn binding_field(index: usize) -> Ident {
-        format_ident!("__unokit_binding_{}", index)
-    }
-}
-
-/// Slot names that read well in `cargo expand`: the snake-case name of each
-/// service's type, numbered only when two services share a name.
-fn field_names(services: &[&Type]) -> Vec<Ident> {
-    let snake: Vec<String> = services
-        .iter()
-        .map(|ty| match ty {
-            Type::Path(path) => path
-                .path
-                .segments
-                .last()
-                .map_or_else(String::new, |segment| {
-                    let mut snake = String::new();
-                    for (position, c) in segment.ident.to_string().chars().enumerate() {
-                        if c.is_uppercase() && position > 0 {
-                            snake.push('_');
-                        }
-                        snake.extend(c.to_lowercase());
-                    }
-                    snake
-                }),
-            _ => String::new(),
-        })
-        .collect();
-    snake
-        .iter()
-        .enumerate()
-        .map(|(index, name)| {
-            if snake.iter().filter(|other| *other == name).count() > 1 || name.is_empty() {
-                format_ident!("__unokit_{}{}", name, index)
-            } else {
-                format_ident!("__unokit_{}", name)
-            }
-        })
-        .collect()
-}
-
-pub(crate) fn expand(input: &ContainerInput) -> TokenStream {
-    let root = &input.item.ident;
-    let mut services: Vec<&Type> = Vec::new();
-    let mut bindings = Vec::new();
-    for entry in &input.entries {
-        let service = &entry.service;
-        if !services.iter().any(|known| same_type(known, service)) {
-            services.push(service);
-        }
-        if let Some(bound) = &entry.bound {
-            bindings.push((bound, service));
-        }
-    }
-    let names = Names {
-        root,
-        scope: format_ident!("{}Scope", root),
-        builder: format_ident!("{}Builder", root),
-        slots: format_ident!("__{}ScopeSlots", root),
-        fields: field_names(&services),
-        services,
-        bindings,
-    };
-    let types = types(input, &names);
-    let root_api = root_api(input, &names);
-    let scope_api = scope_api(input, &names);
-    let builder_api = builder_api(input, &names);
-    let impls = impls::impls(&names);
+pub(crate) fn expand(container: &Container<'_>) -> TokenStream {
+    let types = types(container);
+    let root_api = root_api(container);
+    let scope_api = scope_api(container);
+    let builder_api = builder_api(container);
+    let impls = impls::impls(container);
     quote! {
         #types
         #root_api
@@ -113,61 +40,68 @@ pub(crate) fn expand(input: &ContainerInput) -> TokenStream {
     }
 }
 
-fn same_type(a: &Type, b: &Type) -> bool {
-    quote!(#a).to_string() == quote!(#b).to_string()
-}
-
 fn slot_type(ty: &Type, level: &str) -> TokenStream {
-    let private = private();
     let level = format_ident!("{}", level);
-    quote!(<<#ty as #private::di::Injectable>::Kind as #private::di::Kind>::#level<#ty>)
+    quote!(<<#ty as #INJECTABLE>::Kind as #KIND>::#level<#ty>)
 }
 
-fn types(input: &ContainerInput, names: &Names<'_>) -> TokenStream {
-    let private = private();
+fn scope_doc(names: &Names<'_>) -> String {
+    let Names { root, scope, .. } = names;
+    format!(
+        "A scope of [`{root}`]: one instance of each scoped service, made on first resolve.\n\n\
+         Make one per request with [`{root}::scope`]. Dropping it disposes of its services \
+         (detached when they have async cleanup); [`{scope}::close`] awaits their cleanup. \
+         Its slots go back to the container's pool for the next scope."
+    )
+}
+
+fn builder_doc(names: &Names<'_>) -> String {
+    let root = names.root;
+    format!(
+        "Builds a [`{root}`], with test doubles in place of some singletons or bindings: \
+         [`{root}::builder`]."
+    )
+}
+
+fn types(container: &Container<'_>) -> TokenStream {
     let Names {
         root,
         scope,
         builder,
         slots,
-        ..
-    } = names;
-    let vis = &input.item.vis;
-    let attrs = &input.item.attrs;
-    let fields = &names.fields;
-    let services = &names.services;
-    let root_slots = services.iter().map(|ty| slot_type(ty, "RootSlot"));
-    let scope_slots = services.iter().map(|ty| slot_type(ty, "ScopeSlot"));
-    let binding_fields = (0..names.bindings.len()).map(Names::binding_field);
-    let bounds = names.bindings.iter().map(|(bound, _)| bound);
-    let scope_doc = format!(
-        "A scope of [`{root}`]: one instance of each scoped service, made on first resolve.\n\n\
-         Make one per request with [`{root}::scope`]. Dropping it disposes of its services \
-         (detached when they have async cleanup); [`{scope}::close`] awaits their cleanup. \
-         Its slots go back to the container's pool for the next scope."
-    );
-    let builder_doc = format!(
-        "Builds a [`{root}`], with test doubles in place of some singletons or bindings: \
-         [`{root}::builder`]."
-    );
+    } = &container.names;
+    let Container { attrs, vis, .. } = container;
+    let fields: Vec<_> = container.services.iter().map(|s| &s.field).collect();
+    let root_slots = container
+        .services
+        .iter()
+        .map(|service| slot_type(service.ty, "RootSlot"));
+    let scope_slots = container
+        .services
+        .iter()
+        .map(|service| slot_type(service.ty, "ScopeSlot"));
+    let binding_fields = container.bindings.iter().map(|binding| &binding.field);
+    let bounds = container.bindings.iter().map(|binding| binding.bound);
+    let scope_doc = scope_doc(&container.names);
+    let builder_doc = builder_doc(&container.names);
     quote! {
         #(#attrs)*
         #vis struct #root {
             #(#fields: #root_slots,)*
             #(#binding_fields: ::core::option::Option<::std::sync::Arc<#bounds>>,)*
-            __unokit_core: #private::di::RootCore<#slots>,
+            __unokit_core: #ROOT_CORE<#slots>,
         }
 
         #[doc(hidden)]
         struct #slots {
             #(#fields: #scope_slots,)*
-            __unokit_log: #private::di::CreationLog,
+            __unokit_log: #CREATION_LOG,
         }
 
         #[doc = #scope_doc]
         #vis struct #scope {
             __unokit_root: ::std::sync::Arc<#root>,
-            __unokit_core: #private::di::ScopeCore<#slots>,
+            __unokit_core: #SCOPE_CORE<#slots>,
         }
 
         #[doc = #builder_doc]
@@ -178,18 +112,57 @@ fn types(input: &ContainerInput, names: &Names<'_>) -> TokenStream {
     }
 }
 
-fn root_api(input: &ContainerInput, names: &Names<'_>) -> TokenStream {
-    let private = private();
+/// `resolve` and `resolve_ref`, the same in the container and in a scope but
+/// for their docs and what each may borrow.
+fn resolve_fns(
+    vis: &Visibility,
+    resolve_doc: &TokenStream,
+    resolve_ref_doc: &TokenStream,
+    borrowable: &TokenStream,
+) -> TokenStream {
+    quote! {
+        #resolve_doc
+        #[inline]
+        #[must_use]
+        #vis fn resolve<H: #INJECT<Self>>(&self) -> H {
+            H::inject(self)
+        }
+
+        #resolve_ref_doc
+        #[inline]
+        #[must_use]
+        #vis fn resolve_ref<S>(&self) -> &S
+        where
+            S: #INJECTABLE,
+            Self: #PROVIDES<S>,
+            <S as #INJECTABLE>::Kind: #borrowable,
+        {
+            <Self as #PROVIDES<S>>::provide_ref(self)
+        }
+    }
+}
+
+fn root_api(container: &Container<'_>) -> TokenStream {
     let Names {
         root,
         scope,
         builder,
         slots,
-        ..
-    } = names;
-    let vis = &input.item.vis;
-    let fields = &names.fields;
-    let binding_fields = (0..names.bindings.len()).map(Names::binding_field);
+    } = &container.names;
+    let vis = container.vis;
+    let fields = container.services.iter().map(|service| &service.field);
+    let binding_fields = container.bindings.iter().map(|binding| &binding.field);
+    let resolve = resolve_fns(
+        vis,
+        &quote! {
+            /// Resolves a singleton, as `Arc<Service>` (or a bound trait, as
+            /// `Arc<dyn Trait>`). Scoped and transient services come from a scope.
+        },
+        &quote! {
+            /// Borrows a singleton.
+        },
+        &quote!(#VISIBLE_IN<#ROOT_ROLE, S>),
+    );
     quote! {
         #[automatically_derived]
         impl #root {
@@ -200,8 +173,8 @@ fn root_api(input: &ContainerInput, names: &Names<'_>) -> TokenStream {
                     __unokit_container: Self {
                         #(#fields: ::core::default::Default::default(),)*
                         #(#binding_fields: ::core::option::Option::None,)*
-                        __unokit_core: #private::di::RootCore::new(
-                            #private::di::RootCore::<#slots>::DEFAULT_SCOPE_POOL,
+                        __unokit_core: #ROOT_CORE::new(
+                            #ROOT_CORE::<#slots>::DEFAULT_SCOPE_POOL,
                         ),
                     },
                 }
@@ -214,29 +187,11 @@ fn root_api(input: &ContainerInput, names: &Names<'_>) -> TokenStream {
             ///
             /// A dependency cycle, or the first factory that failed, with its
             /// service's name. Whatever was already made is disposed of first.
-            #vis async fn build() -> ::core::result::Result<::std::sync::Arc<Self>, #private::di::BuildError> {
+            #vis async fn build() -> ::core::result::Result<::std::sync::Arc<Self>, #BUILD_ERROR> {
                 Self::builder().build().await
             }
 
-            /// Resolves a singleton, as `Arc<Service>` (or a bound trait, as
-            /// `Arc<dyn Trait>`). Scoped and transient services come from a scope.
-            #[inline]
-            #[must_use]
-            #vis fn resolve<H: #private::di::Inject<Self>>(&self) -> H {
-                H::inject(self)
-            }
-
-            /// Borrows a singleton.
-            #[inline]
-            #[must_use]
-            #vis fn resolve_ref<S>(&self) -> &S
-            where
-                S: #private::di::Injectable,
-                Self: #private::di::Provides<S>,
-                <S as #private::di::Injectable>::Kind: #private::di::kind::VisibleIn<#private::di::kind::RootRole, S>,
-            {
-                <Self as #private::di::Provides<S>>::provide_ref(self)
-            }
+            #resolve
 
             /// Opens a scope: cheap, its slots come from a pool.
             #[must_use]
@@ -256,40 +211,32 @@ fn root_api(input: &ContainerInput, names: &Names<'_>) -> TokenStream {
 
             /// The scope pool's counters: `created` and `reused` scopes.
             #[must_use]
-            #vis fn scope_stats(&self) -> #private::task::PoolStats {
+            #vis fn scope_stats(&self) -> #POOL_STATS {
                 self.__unokit_core.scope_stats()
             }
         }
     }
 }
 
-fn scope_api(input: &ContainerInput, names: &Names<'_>) -> TokenStream {
-    let private = private();
-    let Names { root, scope, .. } = names;
-    let vis = &input.item.vis;
-    quote! {
-        #[automatically_derived]
-        impl #scope {
+fn scope_api(container: &Container<'_>) -> TokenStream {
+    let Names { root, scope, .. } = &container.names;
+    let vis = container.vis;
+    let resolve = resolve_fns(
+        vis,
+        &quote! {
             /// Resolves a service: `Arc<Service>` for a singleton or scoped one,
             /// `Service` (or `Arc<Service>`) for a transient one, `Arc<dyn Trait>`
             /// for a binding.
-            #[inline]
-            #[must_use]
-            #vis fn resolve<H: #private::di::Inject<Self>>(&self) -> H {
-                H::inject(self)
-            }
-
+        },
+        &quote! {
             /// Borrows a singleton or this scope's instance of a scoped service.
-            #[inline]
-            #[must_use]
-            #vis fn resolve_ref<S>(&self) -> &S
-            where
-                S: #private::di::Injectable,
-                Self: #private::di::Provides<S>,
-                <S as #private::di::Injectable>::Kind: #private::di::kind::Shared<S>,
-            {
-                <Self as #private::di::Provides<S>>::provide_ref(self)
-            }
+        },
+        &quote!(#BORROWABLE<S>),
+    );
+    quote! {
+        #[automatically_derived]
+        impl #scope {
+            #resolve
 
             /// The container this scope belongs to.
             #[inline]
@@ -308,10 +255,9 @@ fn scope_api(input: &ContainerInput, names: &Names<'_>) -> TokenStream {
     }
 }
 
-fn builder_api(input: &ContainerInput, names: &Names<'_>) -> TokenStream {
-    let private = private();
-    let Names { root, builder, .. } = names;
-    let vis = &input.item.vis;
+fn builder_api(container: &Container<'_>) -> TokenStream {
+    let Names { root, builder, .. } = &container.names;
+    let vis = container.vis;
     let build_doc = format!("Builds the container: see [`{root}::build`].");
     quote! {
         #[automatically_derived]
@@ -319,12 +265,12 @@ fn builder_api(input: &ContainerInput, names: &Names<'_>) -> TokenStream {
             /// Uses `value` as the singleton `S`: the container never builds its own.
             #vis fn replace<S>(mut self, value: ::std::sync::Arc<S>) -> Self
             where
-                S: #private::di::Injectable,
-                #root: #private::di::RootSlots<S>,
-                <S as #private::di::Injectable>::Kind: #private::di::kind::Replaceable<S>,
+                S: #INJECTABLE,
+                #root: #ROOT_SLOTS<S>,
+                <S as #INJECTABLE>::Kind: #REPLACEABLE<S>,
             {
-                let slot = <#root as #private::di::RootSlots<S>>::root_slot_mut(&mut self.__unokit_container);
-                <<S as #private::di::Injectable>::Kind as #private::di::kind::Replaceable<S>>::replace(slot, value);
+                let slot = <#root as #ROOT_SLOTS<S>>::root_slot_mut(&mut self.__unokit_container);
+                <<S as #INJECTABLE>::Kind as #REPLACEABLE<S>>::replace(slot, value);
                 self
             }
 
@@ -332,16 +278,16 @@ fn builder_api(input: &ContainerInput, names: &Names<'_>) -> TokenStream {
             /// implementation the container lists.
             #vis fn replace_binding<T: ?::core::marker::Sized>(mut self, value: ::std::sync::Arc<T>) -> Self
             where
-                #root: #private::di::Binding<T>,
+                #root: #BINDING<T>,
             {
-                *<#root as #private::di::Binding<T>>::binding_mut(&mut self.__unokit_container) =
+                *<#root as #BINDING<T>>::binding_mut(&mut self.__unokit_container) =
                     ::core::option::Option::Some(value);
                 self
             }
 
             /// Keeps up to `idle` closed scopes' slots for reuse (0: none).
             #vis fn scope_pool(mut self, idle: usize) -> Self {
-                self.__unokit_container.__unokit_core = #private::di::RootCore::new(idle);
+                self.__unokit_container.__unokit_core = #ROOT_CORE::new(idle);
                 self
             }
 
@@ -350,8 +296,104 @@ fn builder_api(input: &ContainerInput, names: &Names<'_>) -> TokenStream {
             /// # Errors
             ///
             /// A dependency cycle, or the first factory that failed.
-            #vis async fn build(self) -> ::core::result::Result<::std::sync::Arc<#root>, #private::di::BuildError> {
-                #private::di::build(self.__unokit_container).await
+            #vis async fn build(self) -> ::core::result::Result<::std::sync::Arc<#root>, #BUILD_ERROR> {
+                #BUILD(self.__unokit_container).await
+            }
+        }
+    }
+}
+
+/// On error: the struct as written, and the scope and builder types with every
+/// method a user calls, unbounded and never meant to run. None for a generic
+/// struct, which has no one type to stub.
+pub(crate) fn stub(input: &ContainerInput) -> TokenStream {
+    let item = &input.item;
+    if !item.generics.params.is_empty() {
+        return quote!(#item);
+    }
+    let names = Names::of(&item.ident);
+    let Names {
+        root,
+        scope,
+        builder,
+        ..
+    } = &names;
+    let vis = &item.vis;
+    let scope_doc = scope_doc(&names);
+    let builder_doc = builder_doc(&names);
+    let unreachable = quote!(::core::unreachable!());
+    let resolve = quote! {
+        #vis fn resolve<H>(&self) -> H {
+            #unreachable
+        }
+
+        #vis fn resolve_ref<S>(&self) -> &S {
+            #unreachable
+        }
+    };
+    quote! {
+        #item
+
+        #[doc = #scope_doc]
+        #vis struct #scope(());
+
+        #[doc = #builder_doc]
+        #vis struct #builder(());
+
+        #[automatically_derived]
+        impl #root {
+            #vis fn builder() -> #builder {
+                #unreachable
+            }
+
+            #vis async fn build() -> ::core::result::Result<::std::sync::Arc<Self>, #BUILD_ERROR> {
+                #unreachable
+            }
+
+            #resolve
+
+            #vis fn scope(self: &::std::sync::Arc<Self>) -> #scope {
+                #unreachable
+            }
+
+            #vis async fn close(&self) {
+                #unreachable
+            }
+
+            #vis fn scope_stats(&self) -> #POOL_STATS {
+                #unreachable
+            }
+        }
+
+        #[automatically_derived]
+        impl #scope {
+            #resolve
+
+            #vis fn container(&self) -> &::std::sync::Arc<#root> {
+                #unreachable
+            }
+
+            #vis async fn close(self) {
+                #unreachable
+            }
+        }
+
+        #[automatically_derived]
+        impl #builder {
+            #vis fn replace<S>(self, _: ::std::sync::Arc<S>) -> Self {
+                #unreachable
+            }
+
+            #vis fn replace_binding<T: ?::core::marker::Sized>(self, _: ::std::sync::Arc<T>) -> Self {
+                #unreachable
+            }
+
+            #vis fn scope_pool(self, _: usize) -> Self {
+                #unreachable
+            }
+
+            #vis async fn build(self) -> ::core::result::Result<::std::sync::Arc<#root>, #BUILD_ERROR> {
+                #unreachable
             }
         }
     }

@@ -1,26 +1,30 @@
 //! The container's trait impls: the contexts, one `Provides<S>` per service and
 //! context (the resolution paths), the bindings, and the graph `build()` reads.
 
-use super::expand::Names;
-use crate::common::{private, private_at};
+use super::model::{Binding, Container, Names, Service};
+use crate::common::paths::di::{
+    BINDING, CONTAINER, CONTEXT, CREATION_LOG, INJECT, INJECTABLE, IS_BUILT, KIND, NEVER_MADE,
+    PROVIDES, RECIPES, ROOT_ROLE, ROOT_SLOTS, SCOPE_ROLE, SCOPE_SLOTS, SERVICE_SLOT, START,
+    STARTING, VISIBLE_IN,
+};
 use proc_macro2::{Literal, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
-pub(crate) fn impls(names: &Names<'_>) -> TokenStream {
+pub(crate) fn impls(container: &Container<'_>) -> TokenStream {
+    let names = &container.names;
     let contexts = contexts(names);
-    let slots = scope_slots(names);
-    let services = names
+    let slots = scope_slots(container);
+    let services = container
         .services
         .iter()
         .enumerate()
-        .map(|(index, ty)| service(names, index, ty));
-    let bindings = names
+        .map(|(index, service)| provides(names, index, service));
+    let bindings = container
         .bindings
         .iter()
-        .enumerate()
-        .map(|(index, (bound, implementation))| binding(names, index, bound, implementation));
-    let container = container(names);
+        .map(|binding| bind(names, binding));
+    let container = container_impl(container);
     quote! {
         #contexts
         #slots
@@ -31,41 +35,40 @@ pub(crate) fn impls(names: &Names<'_>) -> TokenStream {
 }
 
 fn kind_of(ty: &syn::Type) -> TokenStream {
-    let private = private();
-    quote!(<<#ty as #private::di::Injectable>::Kind as #private::di::Kind>)
+    quote!(<<#ty as #INJECTABLE>::Kind as #KIND>)
 }
 
 fn contexts(names: &Names<'_>) -> TokenStream {
-    let private = private();
     let Names { root, scope, .. } = names;
     quote! {
         #[automatically_derived]
-        impl #private::di::Context for #root {
-            type Role = #private::di::kind::RootRole;
+        impl #CONTEXT for #root {
+            type Role = #ROOT_ROLE;
 
             #[inline]
-            fn creation_log(&self) -> &#private::di::CreationLog {
+            fn creation_log(&self) -> &#CREATION_LOG {
                 self.__unokit_core.creation_log()
             }
         }
 
         #[automatically_derived]
-        impl #private::di::Context for #scope {
-            type Role = #private::di::kind::ScopeRole;
+        impl #CONTEXT for #scope {
+            type Role = #SCOPE_ROLE;
 
             #[inline]
-            fn creation_log(&self) -> &#private::di::CreationLog {
-                #private::di::ScopeSlots::creation_log(self.__unokit_core.slots())
+            fn creation_log(&self) -> &#CREATION_LOG {
+                #SCOPE_SLOTS::creation_log(self.__unokit_core.slots())
             }
         }
     }
 }
 
-fn scope_slots(names: &Names<'_>) -> TokenStream {
-    let private = private();
-    let slots = &names.slots;
-    let fields = &names.fields;
-    let services = &names.services;
+fn scope_slots(container: &Container<'_>) -> TokenStream {
+    let slots = &container.names.slots;
+    let fields: Vec<_> = container.services.iter().map(|s| &s.field).collect();
+    let services = container.services.iter().map(|service| service.ty);
+    // Constants are not bindings `quote!` can repeat beside iterators.
+    let service_slot = SERVICE_SLOT;
     quote! {
         #[automatically_derived]
         impl ::core::default::Default for #slots {
@@ -78,13 +81,13 @@ fn scope_slots(names: &Names<'_>) -> TokenStream {
         }
 
         #[automatically_derived]
-        impl #private::di::ScopeSlots for #slots {
+        impl #SCOPE_SLOTS for #slots {
             fn reset(&mut self) {
-                #(#private::di::Slot::<#services>::reset(&mut self.#fields);)*
+                #(#service_slot::<#services>::reset(&mut self.#fields);)*
             }
 
             #[inline]
-            fn creation_log(&self) -> &#private::di::CreationLog {
+            fn creation_log(&self) -> &#CREATION_LOG {
                 &self.__unokit_log
             }
         }
@@ -93,21 +96,21 @@ fn scope_slots(names: &Names<'_>) -> TokenStream {
 
 /// One service's slot access and resolution paths, in the container and in a
 /// scope. Errors about the service's own recipe point at its name in the list.
-fn service(names: &Names<'_>, index: usize, ty: &syn::Type) -> TokenStream {
-    let private = private();
+fn provides(names: &Names<'_>, index: usize, service: &Service<'_>) -> TokenStream {
     let Names { root, scope, .. } = names;
-    let field = names.service_field(index);
+    let Service { ty, field } = service;
     let index = Literal::usize_unsuffixed(index);
     let kind = kind_of(ty);
     let span = ty.span();
-    let recipe = quote!(<Self as #private::di::Provides<#ty>>::RECIPE);
+    let recipe = quote!(<Self as #PROVIDES<#ty>>::RECIPE);
     // Each context's recipe is defined once; its errors point at the service's name.
-    let root_provides_header = quote_spanned!(span=> impl #private::di::Provides<#ty> for #root);
-    let scope_provides_header = quote_spanned!(span=> impl #private::di::Provides<#ty> for #scope);
+    let root_provides_header = quote_spanned!(span=> impl #PROVIDES<#ty> for #root);
+    let scope_provides_header = quote_spanned!(span=> impl #PROVIDES<#ty> for #scope);
     let root_home = quote_spanned!(span=> type Home = #kind::RootHome<Self>;);
     let scope_home = quote_spanned!(span=> type Home = #kind::ScopeHome<#root, Self>;);
-    let spanned = private_at(span);
-    let recipe_const = quote_spanned!(span=> const RECIPE: #private::di::Recipes<#ty, Self::Home> = #spanned::di::Recipes::of(););
+    let recipes = RECIPES.at(span);
+    let recipe_const =
+        quote_spanned!(span=> const RECIPE: #RECIPES<#ty, Self::Home> = #recipes::of(););
     let root_provide = quote!(#kind::provide_root::<#ty, Self>(&self.#field, self, #recipe));
     let root_ref = quote!(#kind::provide_root_ref::<#ty, Self>(&self.#field, self, #recipe));
     let slot = quote!(&self.__unokit_core.slots().#field);
@@ -117,7 +120,7 @@ fn service(names: &Names<'_>, index: usize, ty: &syn::Type) -> TokenStream {
     let scope_make = quote!(#kind::make_scope::<#ty, #root, Self>(self, #recipe));
     quote! {
         #[automatically_derived]
-        impl #private::di::RootSlots<#ty> for #root {
+        impl #ROOT_SLOTS<#ty> for #root {
             #[inline]
             fn root_slot(&self) -> &#kind::RootSlot<#ty> {
                 &self.#field
@@ -146,7 +149,7 @@ fn service(names: &Names<'_>, index: usize, ty: &syn::Type) -> TokenStream {
             }
 
             fn make(&self) -> #ty {
-                #private::di::never_made::<#ty>()
+                #NEVER_MADE::<#ty>()
             }
         }
 
@@ -177,24 +180,22 @@ fn service(names: &Names<'_>, index: usize, ty: &syn::Type) -> TokenStream {
 /// `Arc<dyn Trait>` resolves to the override a test supplied, else to the
 /// implementation. In the container it is checked only where it is used, since
 /// an implementation that is not a singleton may still serve scopes.
-fn binding(
-    names: &Names<'_>,
-    index: usize,
-    bound: &syn::Type,
-    implementation: &syn::Type,
-) -> TokenStream {
-    let private = private();
+fn bind(names: &Names<'_>, binding: &Binding<'_>) -> TokenStream {
     let Names { root, scope, .. } = names;
-    let field = Names::binding_field(index);
+    let Binding {
+        bound,
+        implementation,
+        field,
+    } = binding;
     let span = implementation.span();
-    let root_inject = quote_spanned!(span=> <::std::sync::Arc<#implementation> as #private::di::Inject<#root>>::inject(context));
-    let scope_inject = quote_spanned!(span=> <::std::sync::Arc<#implementation> as #private::di::Inject<#scope>>::inject(context));
+    let root_inject = quote_spanned!(span=> <::std::sync::Arc<#implementation> as #INJECT<#root>>::inject(context));
+    let scope_inject = quote_spanned!(span=> <::std::sync::Arc<#implementation> as #INJECT<#scope>>::inject(context));
     quote! {
         #[automatically_derived]
-        impl<__UnokitKind> #private::di::Inject<#root> for ::std::sync::Arc<#bound>
+        impl<__UnokitKind> #INJECT<#root> for ::std::sync::Arc<#bound>
         where
-            #implementation: #private::di::Injectable<Kind = __UnokitKind>,
-            __UnokitKind: #private::di::kind::VisibleIn<#private::di::kind::RootRole, #implementation>,
+            #implementation: #INJECTABLE<Kind = __UnokitKind>,
+            __UnokitKind: #VISIBLE_IN<#ROOT_ROLE, #implementation>,
         {
             #[inline]
             fn inject(context: &#root) -> Self {
@@ -205,12 +206,12 @@ fn binding(
             }
 
             fn dependency(out: &mut ::std::vec::Vec<usize>) {
-                <::std::sync::Arc<#implementation> as #private::di::Inject<#root>>::dependency(out);
+                <::std::sync::Arc<#implementation> as #INJECT<#root>>::dependency(out);
             }
         }
 
         #[automatically_derived]
-        impl #private::di::Inject<#scope> for ::std::sync::Arc<#bound> {
+        impl #INJECT<#scope> for ::std::sync::Arc<#bound> {
             #[inline]
             fn inject(context: &#scope) -> Self {
                 match &context.__unokit_root.#field {
@@ -220,12 +221,12 @@ fn binding(
             }
 
             fn dependency(out: &mut ::std::vec::Vec<usize>) {
-                <::std::sync::Arc<#implementation> as #private::di::Inject<#scope>>::dependency(out);
+                <::std::sync::Arc<#implementation> as #INJECT<#scope>>::dependency(out);
             }
         }
 
         #[automatically_derived]
-        impl #private::di::Binding<#bound> for #root {
+        impl #BINDING<#bound> for #root {
             fn binding_mut(&mut self) -> &mut ::core::option::Option<::std::sync::Arc<#bound>> {
                 &mut self.#field
             }
@@ -235,25 +236,30 @@ fn binding(
 
 /// The graph `build()` reads: names, eagerness, dependencies, and how to start
 /// each eager singleton.
-fn container(names: &Names<'_>) -> TokenStream {
-    let private = private();
-    let Names { root, scope, .. } = names;
-    let services = &names.services;
+fn container_impl(container: &Container<'_>) -> TokenStream {
+    let Names { root, scope, .. } = &container.names;
+    let services: Vec<&syn::Type> = container
+        .services
+        .iter()
+        .map(|service| service.ty)
+        .collect();
     let indices: Vec<Literal> = (0..services.len()).map(Literal::usize_unsuffixed).collect();
     let kinds: Vec<TokenStream> = services.iter().map(|ty| kind_of(ty)).collect();
+    // Constants are not bindings `quote!` can repeat beside iterators.
+    let (provides, is_built, start, injectable) = (PROVIDES, IS_BUILT, START, INJECTABLE);
     quote! {
         #[automatically_derived]
-        impl #private::di::Container for #root {
+        impl #CONTAINER for #root {
             const SERVICES: &'static [&'static str] = &[
-                #(<#services as #private::di::Injectable>::NAME,)*
+                #(<#services as #injectable>::NAME,)*
             ];
             const EAGER: &'static [bool] = &[#(#kinds::EAGER,)*];
 
             fn dependencies(index: usize, out: &mut ::std::vec::Vec<usize>) {
                 match index {
                     #(#indices => #kinds::dependencies::<#services, #root, #scope>(
-                        <#root as #private::di::Provides<#services>>::RECIPE,
-                        <#scope as #private::di::Provides<#services>>::RECIPE,
+                        <#root as #provides<#services>>::RECIPE,
+                        <#scope as #provides<#services>>::RECIPE,
                         out,
                     ),)*
                     _ => {}
@@ -262,16 +268,16 @@ fn container(names: &Names<'_>) -> TokenStream {
 
             fn is_built(&self, index: usize) -> bool {
                 match index {
-                    #(#indices => #private::di::is_built::<#services, Self>(self),)*
+                    #(#indices => #is_built::<#services, Self>(self),)*
                     _ => false,
                 }
             }
 
-            fn start(&self, index: usize) -> ::core::option::Option<#private::di::Starting<Self>> {
+            fn start(&self, index: usize) -> ::core::option::Option<#STARTING<Self>> {
                 match index {
-                    #(#indices => #private::di::start::<#services, Self>(
+                    #(#indices => #start::<#services, Self>(
                         self,
-                        <Self as #private::di::Provides<#services>>::RECIPE,
+                        <Self as #provides<#services>>::RECIPE,
                     ),)*
                     _ => ::core::option::Option::None,
                 }

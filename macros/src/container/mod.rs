@@ -1,28 +1,44 @@
 //! `#[container(..)]`: turns a unit struct into a dependency-injection container
 //! with one slot per listed service, a scope type and a builder.
 //!
-//! [`parse`] reads the list and the struct, [`validate`] checks every rule,
-//! [`expand`] writes the types and the impls (see `expand` for their shape).
+//! [`parse`] reads the list and the struct, [`validate`] checks every rule and
+//! builds the [`model`], [`expand`] writes the types and their API, [`impls`]
+//! the trait impls (see `expand` for their shape).
 
 mod expand;
 mod impls;
+mod model;
 mod parse;
 mod validate;
 
 use crate::common::ctxt::Ctxt;
-use crate::common::fallback;
+use crate::common::pipeline::{self, Pipeline};
 use proc_macro2::TokenStream;
 
 pub(crate) fn container(args: TokenStream, input: TokenStream) -> TokenStream {
-    let cx = Ctxt::new();
-    let parsed = parse::parse(&cx, args, input.clone());
-    if let Some(parsed) = &parsed {
-        validate::check(&cx, parsed);
+    pipeline::run::<ContainerAttr>(args, input)
+}
+
+struct ContainerAttr;
+
+impl Pipeline for ContainerAttr {
+    type Parsed = parse::ContainerInput;
+    type Valid<'a> = model::Container<'a>;
+    const IS_DERIVE: bool = false;
+
+    fn parse(cx: &Ctxt, args: TokenStream, input: TokenStream) -> Option<parse::ContainerInput> {
+        parse::parse(cx, args, input)
     }
-    match (cx.check(), parsed) {
-        (Ok(()), Some(parsed)) => expand::expand(&parsed),
-        (Err(errors), Some(parsed)) => fallback::item_with_errors(&parsed.item, &errors),
-        (Err(errors), None) => fallback::item_with_errors(input, &errors),
-        (Ok(()), None) => unreachable!("a failed parse records an error"),
+
+    fn validate<'a>(cx: &Ctxt, parsed: &'a parse::ContainerInput) -> Option<model::Container<'a>> {
+        validate::check(cx, parsed)
+    }
+
+    fn expand(valid: &model::Container<'_>) -> TokenStream {
+        expand::expand(valid)
+    }
+
+    fn fallback(parsed: &parse::ContainerInput) -> TokenStream {
+        expand::stub(parsed)
     }
 }

@@ -2,11 +2,11 @@
 //! struct it is on.
 
 use crate::common::ctxt::Ctxt;
+use crate::common::item::item_span;
 use proc_macro2::TokenStream;
-use quote::ToTokens;
 use syn::parse::{Parse, ParseStream, Parser};
 use syn::punctuated::Punctuated;
-use syn::{ItemStruct, Token, Type};
+use syn::{Item, ItemStruct, Token, Type};
 
 pub(crate) struct ContainerInput {
     pub(crate) item: ItemStruct,
@@ -53,19 +53,17 @@ pub(crate) fn parse(cx: &Ctxt, args: TokenStream, input: TokenStream) -> Option<
             Vec::new()
         }
     };
-    match syn::parse2::<ItemStruct>(input.clone()) {
-        Ok(item) => Some(ContainerInput { item, entries }),
-        Err(_) => {
-            let span = input
-                .into_iter()
-                .next()
-                .map_or_else(proc_macro2::Span::call_site, |token| {
-                    syn::spanned::Spanned::span(&token.into_token_stream())
-                });
+    match syn::parse2::<Item>(input) {
+        Ok(Item::Struct(item)) => Some(ContainerInput { item, entries }),
+        Ok(other) => {
             cx.error_span(
-                span,
+                item_span(&other),
                 "#[container] goes on a unit struct, `pub struct AppContainer;`: it writes the fields",
             );
+            None
+        }
+        Err(error) => {
+            cx.push(error);
             None
         }
     }

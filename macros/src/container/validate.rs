@@ -1,16 +1,19 @@
-//! The rules a `#[container]` must follow, one check each.
+//! The rules a `#[container]` must follow, one check each, and the model of
+//! the container they leave.
 
+use super::model::Container;
 use super::parse::ContainerInput;
 use crate::common::ctxt::Ctxt;
 use quote::ToTokens;
 use syn::{Fields, Type};
 
-pub(crate) fn check(cx: &Ctxt, input: &ContainerInput) {
+pub(crate) fn check<'a>(cx: &Ctxt, input: &'a ContainerInput) -> Option<Container<'a>> {
     check_unit_struct(cx, input);
     check_not_empty(cx, input);
     check_services_are_named_types(cx, input);
     check_bindings_are_trait_objects(cx, input);
     check_no_duplicates(cx, input);
+    Some(Container::new(input))
 }
 
 /// The macro writes the struct's fields (one slot per service) and its impls;
@@ -56,13 +59,13 @@ fn check_services_are_named_types(cx: &Ctxt, input: &ContainerInput) {
 /// A binding resolves `Arc<dyn Trait>`, so its left side is a trait object.
 fn check_bindings_are_trait_objects(cx: &Ctxt, input: &ContainerInput) {
     for entry in &input.entries {
-        if let Some(bound) = &entry.bound {
-            if !matches!(bound, Type::TraitObject(object) if object.dyn_token.is_some()) {
-                cx.error_at(
-                    bound,
-                    "a binding maps a trait object to its implementation: `dyn Trait = Implementation`",
-                );
-            }
+        if let Some(bound) = &entry.bound
+            && !matches!(bound, Type::TraitObject(object) if object.dyn_token.is_some())
+        {
+            cx.error_at(
+                bound,
+                "a binding maps a trait object to its implementation: `dyn Trait = Implementation`",
+            );
         }
     }
 }

@@ -1,9 +1,14 @@
 //! The impls that make a type a service: `Injectable` (its kind and name) and
 //! `Recipe<C>` (how to build it in any context `C` whose dependencies resolve).
 
-use super::options::{Factory, Lifetime, Options};
-use super::parse::{Field, FnTarget, Injectable, StructTarget, Style, Target, style};
-use crate::common::{private, private_at};
+use super::model::{Kind, Made, Service, type_name};
+use super::parse::{Field, Injectable, Style, Target};
+use crate::common::paths::di::{
+    ASSERT_HANDLE, AWAITING, CONTEXT, DISPOSE, EAGER_SINGLETON, FACTORY_OUTPUT, HANDLE,
+    INFALLIBLE_OUTPUT, INJECT, INJECTABLE, LAZY_SINGLETON, PROVIDES, READY, RECIPE, SCOPED,
+    TRANSIENT, VISIBLE_IN,
+};
+use crate::common::paths::task::{BOX_ERROR, BOX_FUTURE};
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -14,37 +19,41 @@ fn context() -> TokenStream {
     quote!(__UnokitContext)
 }
 
-pub(crate) fn expand(input: &Injectable) -> TokenStream {
-    let item = input.unchanged();
-    let (service, name, dependencies, made) = match &input.target {
-        Target::Struct(target) => {
-            let ident = &target.item.ident;
-            let (dependencies, made) = struct_recipe(&input.options, target);
-            (
-                ident.to_token_stream(),
-                ident.to_string(),
-                dependencies,
-                made,
-            )
+pub(crate) fn expand(service: &Service<'_>) -> TokenStream {
+    let item = service.item;
+    let ty = &service.ty;
+    let eager = service.kind == Kind::EagerSingleton;
+    let (dependencies, made) = match &service.made {
+        Made::Fields { style, fields } => fields_recipe(*style, fields, eager),
+        Made::Default => {
+            let value = quote!(<Self as ::core::default::Default>::default());
+            (Vec::new(), ready_if(eager, &value))
         }
-        Target::Fn(target) => {
-            let service = target
-                .service
-                .as_ref()
-                .expect("validated: a factory returns a type");
-            let (dependencies, made) = fn_recipe(&input.options, target, service);
-            (
-                service.to_token_stream(),
-                type_name(service),
-                dependencies,
-                made,
-            )
+        Made::Factory {
+            path,
+            is_async,
+            params,
+            returns,
+        } => {
+            let args = params.iter().map(inject);
+            let made = call_factory(path, *is_async, eager, returns, &quote!(#(#args),*));
+            (params.iter().collect(), made)
         }
     };
-    let injectable = injectable_impl(&input.options, &service, &name);
-    let recipe = recipe_impl(&input.options, &service, &dependencies, &made);
-    let transient =
-        (input.options.lifetime() == Some(Lifetime::Transient)).then(|| transient_impls(&service));
+    let teardown = service.dispose.map(|span| {
+        let dispose = quote_spanned!(span=> #DISPOSE::dispose(self));
+        quote! {
+            const HAS_TEARDOWN: bool = true;
+
+            #[inline]
+            fn teardown(&self) -> ::core::option::Option<#BOX_FUTURE<'_, ()>> {
+                ::core::option::Option::Some(::std::boxed::Box::pin(#dispose))
+            }
+        }
+    });
+    let injectable = injectable_impl(service.kind, ty, &service.name, teardown);
+    let recipe = recipe_impl(eager, ty, &dependencies, &made);
+    let transient = (service.kind == Kind::Transient).then(|| transient_impls(ty));
     let handle_checks = handle_checks(&dependencies);
     quote! {
         #item
@@ -55,47 +64,75 @@ pub(crate) fn expand(input: &Injectable) -> TokenStream {
     }
 }
 
-/// The last segment of the service's path: its name in errors and cycle paths.
-fn type_name(ty: &Type) -> String {
-    match ty {
-        Type::Path(path) => path
-            .path
-            .segments
-            .last()
-            .map_or_else(String::new, |segment| segment.ident.to_string()),
-        other => other.to_token_stream().to_string(),
-    }
-}
-
-fn kind(options: &Options) -> TokenStream {
-    let private = private();
-    match options.lifetime() {
-        Some(Lifetime::Singleton) if options.eager.is_some() => {
-            quote!(#private::di::EagerSingleton)
+/// On error: the item, and impls whose methods are never meant to run, so that
+/// a container listing the service, and the services that depend on it, report
+/// only the real error. None when the service's type is not known or is
+/// generic: there is no one type to stub.
+pub(crate) fn stub(input: &Injectable) -> TokenStream {
+    let item = &input.target;
+    let service = match &input.target {
+        Target::Struct(target) if target.item.generics.params.is_empty() => {
+            Some(target.item.ident.to_token_stream())
         }
-        Some(Lifetime::Singleton) => quote!(#private::di::LazySingleton),
-        Some(Lifetime::Scoped) => quote!(#private::di::Scoped),
-        Some(Lifetime::Transient) | None => quote!(#private::di::Transient),
-    }
-}
+        Target::Fn(target) if target.item.sig.generics.params.is_empty() => match &target.service {
+            Some(ty @ Type::Path(path)) if path.qself.is_none() => Some(ty.to_token_stream()),
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some(ty) = service else {
+        return quote!(#item);
+    };
+    let name = match &input.target {
+        Target::Struct(target) => target.item.ident.to_string(),
+        Target::Fn(target) => target.service.as_ref().map(type_name).unwrap_or_default(),
+    };
+    // Without a lifetime, a lazy singleton: every context may hold one, so the
+    // guess adds no captive-dependency error.
+    let kind = Kind::of(&input.options).unwrap_or(Kind::LazySingleton);
+    let injectable = injectable_impl(kind, &ty, &name, None);
+    let context = context();
+    let unreachable = quote!(::core::unreachable!());
+    quote! {
+        #item
+        #injectable
 
-fn injectable_impl(options: &Options, service: &TokenStream, name: &str) -> TokenStream {
-    let private = private();
-    let kind = kind(options);
-    let teardown = options.dispose.map(|span| {
-        let dispose = quote_spanned!(span=> #private::di::Dispose::dispose(self));
-        quote! {
-            const HAS_TEARDOWN: bool = true;
+        #[automatically_derived]
+        impl<#context: #CONTEXT> #RECIPE<#context> for #ty {
+            fn dependencies(_: &mut ::std::vec::Vec<usize>) {}
+        }
 
-            #[inline]
-            fn teardown(&self) -> ::core::option::Option<#private::task::BoxFuture<'_, ()>> {
-                ::core::option::Option::Some(::std::boxed::Box::pin(#dispose))
+        #[automatically_derived]
+        impl #HANDLE for #ty {}
+
+        #[automatically_derived]
+        impl<#context: #CONTEXT> #INJECT<#context> for #ty {
+            fn inject(_: &#context) -> Self {
+                #unreachable
+            }
+
+            fn dependency(_: &mut ::std::vec::Vec<usize>) {
+                #unreachable
             }
         }
-    });
+    }
+}
+
+fn injectable_impl(
+    kind: Kind,
+    service: &TokenStream,
+    name: &str,
+    teardown: Option<TokenStream>,
+) -> TokenStream {
+    let kind = match kind {
+        Kind::EagerSingleton => EAGER_SINGLETON,
+        Kind::LazySingleton => LAZY_SINGLETON,
+        Kind::Scoped => SCOPED,
+        Kind::Transient => TRANSIENT,
+    };
     quote! {
         #[automatically_derived]
-        impl #private::di::Injectable for #service {
+        impl #INJECTABLE for #service {
             type Kind = #kind;
             const NAME: &'static str = #name;
             #teardown
@@ -106,26 +143,25 @@ fn injectable_impl(options: &Options, service: &TokenStream, name: &str) -> Toke
 /// `Recipe<C>`: the dependencies, each bounded where it is written so that an
 /// error points at it, and the construction.
 fn recipe_impl(
-    options: &Options,
+    eager: bool,
     service: &TokenStream,
-    dependencies: &[Type],
+    dependencies: &[&Type],
     made: &TokenStream,
 ) -> TokenStream {
-    let private = private();
     let context = context();
     let bounds = dependencies.iter().map(|ty| {
-        let spanned = private_at(ty.span());
-        quote_spanned!(ty.span()=> #ty: #spanned::di::Inject<#context>)
+        let inject = INJECT.at(ty.span());
+        quote_spanned!(ty.span()=> #ty: #inject<#context>)
     });
     let declare = dependencies
         .iter()
-        .map(|ty| quote!(<#ty as #private::di::Inject<#context>>::dependency(__unokit_out);));
-    let construct = if options.is_eager_singleton() {
+        .map(|ty| quote!(<#ty as #INJECT<#context>>::dependency(__unokit_out);));
+    let construct = if eager {
         quote! {
             #[inline]
             fn construct_eager(
                 __unokit_context: &#context,
-            ) -> #private::task::BoxFuture<'static, ::core::result::Result<Self, #private::task::BoxError>> {
+            ) -> #BOX_FUTURE<'static, ::core::result::Result<Self, #BOX_ERROR>> {
                 #made
             }
         }
@@ -139,9 +175,9 @@ fn recipe_impl(
     };
     quote! {
         #[automatically_derived]
-        impl<#context> #private::di::Recipe<#context> for #service
+        impl<#context> #RECIPE<#context> for #service
         where
-            #context: #private::di::Context,
+            #context: #CONTEXT,
             #(#bounds,)*
         {
             #[inline]
@@ -156,98 +192,69 @@ fn recipe_impl(
 
 /// Resolves one dependency of type `ty` from the context.
 fn inject(ty: &Type) -> TokenStream {
-    let private = private_at(ty.span());
+    let inject = INJECT.at(ty.span());
     let context = context();
-    quote_spanned!(ty.span()=> <#ty as #private::di::Inject<#context>>::inject(__unokit_context))
+    quote_spanned!(ty.span()=> <#ty as #inject<#context>>::inject(__unokit_context))
 }
 
-/// The dependencies and the construction of a struct: field by field, by
-/// `Default`, or by a factory without parameters.
-fn struct_recipe(options: &Options, target: &StructTarget) -> (Vec<Type>, TokenStream) {
-    let eager = options.is_eager_singleton();
-    if options.default.is_some() {
-        let value = quote!(<Self as ::core::default::Default>::default());
-        return (Vec::new(), ready_if(eager, &value));
-    }
-    if let Some((factory, _)) = &options.factory {
-        return (
-            Vec::new(),
-            call_factory(factory, eager, &quote!(Self), &TokenStream::new()),
-        );
-    }
-    let injected: Vec<&Field> = target
-        .fields
-        .iter()
-        .filter(|field| field.default.is_none())
-        .collect();
-    let values = target.fields.iter().map(|field| match field.default {
+/// The dependencies and the construction of a struct made field by field.
+fn fields_recipe(style: Style, fields: &[Field], eager: bool) -> (Vec<&Type>, TokenStream) {
+    let values = fields.iter().map(|field| match field.default {
         Some(span) => quote_spanned!(span=> ::core::default::Default::default()),
         None => inject(&field.ty),
     });
-    let value = match style(&target.item.fields) {
+    let value = match style {
         Style::Unit => quote!(Self),
         Style::Tuple => quote!(Self(#(#values),*)),
         Style::Named => {
-            let members = target.fields.iter().map(|field| match &field.member {
+            let members = fields.iter().map(|field| match &field.member {
                 Member::Named(ident) => ident.to_token_stream(),
                 Member::Unnamed(index) => index.to_token_stream(),
             });
             quote!(Self { #(#members: #values),* })
         }
     };
-    (
-        injected.iter().map(|field| field.ty.clone()).collect(),
-        ready_if(eager, &value),
-    )
-}
-
-/// The dependencies and the construction of a factory function: its
-/// parameters, injected, and its result.
-fn fn_recipe(options: &Options, target: &FnTarget, service: &Type) -> (Vec<Type>, TokenStream) {
-    let args: Vec<TokenStream> = target.params.iter().map(inject).collect();
-    let ident = &target.item.sig.ident;
-    let factory = Factory {
-        path: ident.clone().into(),
-        is_async: target.item.sig.asyncness.map(|token| token.span),
-    };
-    let made = call_factory(
-        &factory,
-        options.is_eager_singleton(),
-        &service.to_token_stream(),
-        &quote!(#(#args),*),
-    );
-    (target.params.clone(), made)
+    let injected = fields
+        .iter()
+        .filter(|field| field.default.is_none())
+        .map(|field| &field.ty)
+        .collect();
+    (injected, ready_if(eager, &value))
 }
 
 /// Calls a factory and turns what it returns into the service: for an eager
 /// singleton, a future of `Result` (awaited for an `async` factory); otherwise
 /// the service itself.
 fn call_factory(
-    factory: &Factory,
+    path: &syn::Path,
+    is_async: bool,
     eager: bool,
     service: &TokenStream,
     args: &TokenStream,
 ) -> TokenStream {
-    let path = &factory.path;
     let span = path.span();
-    let private = private_at(span);
     let call = quote_spanned!(span=> #path(#args));
-    match (eager, factory.is_async) {
-        (true, Some(_)) => quote_spanned!(span=> #private::di::awaiting::<#service, _>(#call)),
-        (true, None) => quote_spanned! {span=>
-            #private::di::ready(#private::di::FactoryOutput::<#service>::into_result(#call))
-        },
+    match (eager, is_async) {
+        (true, true) => {
+            let awaiting = AWAITING.at(span);
+            quote_spanned!(span=> #awaiting::<#service, _>(#call))
+        }
+        (true, false) => {
+            let ready = READY.at(span);
+            let output = FACTORY_OUTPUT.at(span);
+            quote_spanned!(span=> #ready(#output::<#service>::into_result(#call)))
+        }
         (false, _) => {
-            quote_spanned!(span=> #private::di::InfallibleOutput::<#service>::into_service(#call))
+            let output = INFALLIBLE_OUTPUT.at(span);
+            quote_spanned!(span=> #output::<#service>::into_service(#call))
         }
     }
 }
 
 /// An eager singleton's recipe returns a (ready) future of `Result`.
 fn ready_if(eager: bool, value: &TokenStream) -> TokenStream {
-    let private = private();
     if eager {
-        quote!(#private::di::ready(::core::result::Result::Ok(#value)))
+        quote!(#READY(::core::result::Result::Ok(#value)))
     } else {
         value.clone()
     }
@@ -255,26 +262,25 @@ fn ready_if(eager: bool, value: &TokenStream) -> TokenStream {
 
 /// A transient service is injected by value too.
 fn transient_impls(service: &TokenStream) -> TokenStream {
-    let private = private();
     let context = context();
     quote! {
         #[automatically_derived]
-        impl #private::di::Handle for #service {}
+        impl #HANDLE for #service {}
 
         #[automatically_derived]
-        impl<#context> #private::di::Inject<#context> for #service
+        impl<#context> #INJECT<#context> for #service
         where
-            #context: #private::di::Provides<#service>,
-            #private::di::Transient: #private::di::kind::VisibleIn<<#context as #private::di::Context>::Role, #service>,
+            #context: #PROVIDES<#service>,
+            #TRANSIENT: #VISIBLE_IN<<#context as #CONTEXT>::Role, #service>,
         {
             #[inline]
             fn inject(__unokit_context: &#context) -> Self {
-                <#context as #private::di::Provides<#service>>::make(__unokit_context)
+                <#context as #PROVIDES<#service>>::make(__unokit_context)
             }
 
             #[inline]
             fn dependency(__unokit_out: &mut ::std::vec::Vec<usize>) {
-                __unokit_out.push(<#context as #private::di::Provides<#service>>::INDEX);
+                __unokit_out.push(<#context as #PROVIDES<#service>>::INDEX);
             }
         }
     }
@@ -282,13 +288,13 @@ fn transient_impls(service: &TokenStream) -> TokenStream {
 
 /// Checks, where each dependency is written, that its type can be injected at
 /// all, so that the error points at the field rather than at the container.
-fn handle_checks(dependencies: &[Type]) -> TokenStream {
+fn handle_checks(dependencies: &[&Type]) -> TokenStream {
     if dependencies.is_empty() {
         return TokenStream::new();
     }
     let checks = dependencies.iter().map(|ty| {
-        let private = private_at(ty.span());
-        quote_spanned!(ty.span()=> #private::di::assert_handle::<#ty>();)
+        let assert_handle = ASSERT_HANDLE.at(ty.span());
+        quote_spanned!(ty.span()=> #assert_handle::<#ty>();)
     });
     quote! {
         const _: () = {

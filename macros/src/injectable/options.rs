@@ -1,10 +1,9 @@
 //! The arguments of `#[injectable(...)]`.
 
 use crate::common::ctxt::Ctxt;
-use crate::common::options::{set_once, unknown as unknown_option};
+use crate::common::options::{option_name, read_each, set_once, unknown as unknown_option};
 use proc_macro2::{Span, TokenStream};
 use syn::meta::ParseNestedMeta;
-use syn::parse::Parser;
 use syn::spanned::Spanned;
 
 pub(crate) const SINGLETON: &str = "singleton";
@@ -82,19 +81,12 @@ pub(crate) fn parse(cx: &Ctxt, args: TokenStream) -> Options {
         dispose: None,
         has_unknown: false,
     };
-    let parser = syn::meta::parser(|meta| read_option(cx, &mut options, &meta));
-    if let Err(error) = parser.parse2(args) {
-        cx.push(error);
-    }
+    read_each(cx, args, |meta| read_option(cx, &mut options, meta));
     options
 }
 
 fn read_option(cx: &Ctxt, options: &mut Options, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
-    let name = meta
-        .path
-        .get_ident()
-        .map(ToString::to_string)
-        .unwrap_or_default();
+    let name = option_name(meta);
     let span = meta.path.span();
     match name.as_str() {
         SINGLETON => options.lifetimes.push((Lifetime::Singleton, span)),

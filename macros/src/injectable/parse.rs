@@ -3,13 +3,12 @@
 
 use super::options::{self, Options};
 use crate::common::ctxt::Ctxt;
+use crate::common::item::{item_span, take_attrs};
+use crate::common::types::{last_segment_name, type_arguments};
 use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
 use syn::spanned::Spanned;
-use syn::{
-    Attribute, Fields, FnArg, GenericArgument, Item, ItemFn, ItemStruct, Member, PathArguments,
-    ReturnType, Type,
-};
+use syn::{Attribute, Fields, FnArg, Item, ItemFn, ItemStruct, Member, ReturnType, Type};
 
 /// The attribute on a field.
 pub(crate) const INJECT: &str = "inject";
@@ -75,13 +74,8 @@ fn read_struct(cx: &Ctxt, mut item: ItemStruct) -> StructTarget {
     let mut inject_attrs = Vec::new();
     let mut fields = Vec::new();
     for (index, field) in item.fields.iter_mut().enumerate() {
-        let (ours, theirs): (Vec<Attribute>, Vec<Attribute>) = field
-            .attrs
-            .drain(..)
-            .partition(|attr| attr.path().is_ident(INJECT));
-        field.attrs = theirs;
         let mut default = None;
-        for attr in &ours {
+        for attr in &take_attrs(&mut field.attrs, INJECT) {
             inject_attrs.push(attr.span());
             read_inject_attr(cx, attr, &mut default);
         }
@@ -149,38 +143,19 @@ fn read_fn(item: ItemFn) -> FnTarget {
 /// `T` in `Result<T, E>`, `io::Result<T>`, `anyhow::Result<T>`: a path whose
 /// last segment is `Result`, first type argument.
 fn result_ok_type(ty: &Type) -> Option<Type> {
-    let Type::Path(path) = ty else { return None };
-    let last = path.path.segments.last()?;
-    if last.ident != "Result" {
+    if last_segment_name(ty)? != "Result" {
         return None;
     }
-    let PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    args.args.iter().find_map(|arg| match arg {
-        GenericArgument::Type(ok) => Some(ok.clone()),
-        _ => None,
-    })
+    type_arguments(ty).next().cloned()
 }
 
-impl Injectable {
-    /// The item as written, less the `#[inject]` attributes only this macro reads.
-    pub(crate) fn unchanged(&self) -> TokenStream {
-        match &self.target {
-            Target::Struct(target) => target.item.to_token_stream(),
-            Target::Fn(target) => target.item.to_token_stream(),
+/// The item as written, less the `#[inject]` attributes only this macro reads.
+impl ToTokens for Target {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        match self {
+            Self::Struct(target) => target.item.to_tokens(tokens),
+            Self::Fn(target) => target.item.to_tokens(tokens),
         }
-    }
-}
-
-fn item_span(item: &Item) -> Span {
-    match item {
-        Item::Enum(item) => item.enum_token.span,
-        Item::Union(item) => item.union_token.span,
-        Item::Impl(item) => item.impl_token.span,
-        Item::Trait(item) => item.trait_token.span,
-        Item::Mod(item) => item.mod_token.span,
-        other => other.span(),
     }
 }
 

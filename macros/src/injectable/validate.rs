@@ -1,10 +1,12 @@
-//! The rules an `#[injectable]` item must follow, one check each.
+//! The rules an `#[injectable]` item must follow, one check each, and the
+//! model of the service they leave.
 
+use super::model::Service;
 use super::options::{DEFAULT, EAGER, FACTORY, Lifetime};
 use super::parse::{FnTarget, Injectable, StructTarget, Target};
 use crate::common::ctxt::Ctxt;
 
-pub(crate) fn check(cx: &Ctxt, input: &Injectable) {
+pub(crate) fn check<'a>(cx: &Ctxt, input: &'a Injectable) -> Option<Service<'a>> {
     check_one_lifetime(cx, input);
     check_eager_is_for_singletons(cx, input);
     check_default_or_factory(cx, input);
@@ -16,6 +18,7 @@ pub(crate) fn check(cx: &Ctxt, input: &Injectable) {
         }
         Target::Fn(target) => check_fn_shape(cx, target),
     }
+    Service::new(input)
 }
 
 /// The lifetime decides where the instance lives and who may depend on it;
@@ -48,13 +51,16 @@ fn check_one_lifetime(cx: &Ctxt, input: &Injectable) {
 /// Only a singleton is built by `build()`; a scoped or transient service is
 /// built on resolve, inside a scope that does not exist at start-up.
 fn check_eager_is_for_singletons(cx: &Ctxt, input: &Injectable) {
-    if let (Some(span), Some(lifetime)) = (input.options.eager, input.options.lifetime()) {
-        if lifetime != Lifetime::Singleton {
-            cx.error_span(
-                span,
-                format!("`{EAGER}` is for singletons, which build() makes; a {} service is made on resolve", lifetime.word()),
-            );
-        }
+    if let (Some(span), Some(lifetime)) = (input.options.eager, input.options.lifetime())
+        && lifetime != Lifetime::Singleton
+    {
+        cx.error_span(
+            span,
+            format!(
+                "`{EAGER}` is for singletons, which build() makes; a {} service is made on resolve",
+                lifetime.word()
+            ),
+        );
     }
 }
 

@@ -5,7 +5,7 @@ use super::error::BuildError;
 use super::graph;
 use super::kind::{Kind, RootRole};
 use super::service::{Context, Injectable, Recipes};
-use super::slot::Slot;
+use super::slot::ServiceSlot;
 use crate::task::{BoxError, BoxFuture};
 use std::future::poll_fn;
 use std::sync::Arc;

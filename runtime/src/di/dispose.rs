@@ -11,8 +11,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 ///
 /// Services are disposed of in reverse creation order, each awaited before the
 /// next, by `scope.close().await` and `container.close().await`; a scope or
-/// container dropped without `close` runs the same disposal detached (see
-/// [`task::run_detached`](crate::task::run_detached)).
+/// container dropped without `close` runs the same disposal detached: spawned
+/// on the current tokio runtime, or run on the spot when there is none, as a
+/// [`CleanupGuard`](crate::task::CleanupGuard) does when it is dropped.
 ///
 /// ```
 /// use unokit::di::Dispose;

@@ -15,7 +15,7 @@
 //! | [`Transient`] | one per resolve | on every resolve | anything |
 
 use super::service::{Context, Injectable, Provides, Recipes};
-use super::slot::{EagerSlot, LazySlot, NoSlot, ScopedSlot, Slot};
+use super::slot::{EagerSlot, NoSlot, OnceSlot, ServiceSlot};
 use crate::task::{BoxError, BoxFuture};
 use std::sync::Arc;
 
@@ -71,10 +71,10 @@ impl<S> VisibleIn<ScopeRole, S> for Transient {}
     label = "`resolve_ref` needs a singleton or a scoped service",
     note = "resolve a transient service by value: `scope.resolve::<{S}>()`"
 )]
-pub trait Shared<S> {}
-impl<S> Shared<S> for EagerSingleton {}
-impl<S> Shared<S> for LazySingleton {}
-impl<S> Shared<S> for Scoped {}
+pub trait Borrowable<S> {}
+impl<S> Borrowable<S> for EagerSingleton {}
+impl<S> Borrowable<S> for LazySingleton {}
+impl<S> Borrowable<S> for Scoped {}
 
 /// Kinds whose instance a test may supply: the singletons.
 #[diagnostic::on_unimplemented(
@@ -91,16 +91,16 @@ pub trait Replaceable<S: Injectable>: Kind {
 /// [`LazySingleton`], [`Scoped`] and [`Transient`].
 ///
 /// Each function receives the service's [`Recipes`] for the context where the
-/// kind builds it (or for [`Nothing`](super::Nothing) where it does not), so
+/// kind builds it (or for [`Nothing`](super::service::Nothing) where it does not), so
 /// that a recipe is checked once, where the container defines it.
 pub trait Kind: sealed::Sealed + Sized + Send + Sync + 'static {
     /// Its slot in the container.
-    type RootSlot<S: Injectable>: Slot<S>;
+    type RootSlot<S: Injectable>: ServiceSlot<S>;
     /// Its slot in each scope.
-    type ScopeSlot<S: Injectable>: Slot<S>;
-    /// Where the container builds it: the container `R`, or [`Nothing`](super::Nothing).
+    type ScopeSlot<S: Injectable>: ServiceSlot<S>;
+    /// Where the container builds it: the container `R`, or [`Nothing`](super::service::Nothing).
     type RootHome<R: Context>;
-    /// Where a scope builds it: the scope `Sc`, or [`Nothing`](super::Nothing).
+    /// Where a scope builds it: the scope `Sc`, or [`Nothing`](super::service::Nothing).
     type ScopeHome<R: Context, Sc: Context>;
     /// Whether `build()` makes it.
     const EAGER: bool;
@@ -194,7 +194,7 @@ where
     created
 }
 
-type Nothing = super::Nothing;
+use super::service::Nothing;
 
 /// What the two singleton kinds share in a scope: they delegate to the container.
 macro_rules! singleton_in_scope {
@@ -330,14 +330,14 @@ impl Kind for EagerSingleton {
 
 impl sealed::Sealed for LazySingleton {}
 impl Kind for LazySingleton {
-    type RootSlot<S: Injectable> = LazySlot<S>;
+    type RootSlot<S: Injectable> = OnceSlot<S>;
     type ScopeSlot<S: Injectable> = NoSlot;
     type RootHome<R: Context> = R;
     type ScopeHome<R: Context, Sc: Context> = Nothing;
     const EAGER: bool = false;
 
     #[inline(always)]
-    fn provide_root<S, R>(slot: &LazySlot<S>, root: &R, recipe: Recipes<S, R>) -> Arc<S>
+    fn provide_root<S, R>(slot: &OnceSlot<S>, root: &R, recipe: Recipes<S, R>) -> Arc<S>
     where
         S: Injectable<Kind = Self>,
         R: Context,
@@ -348,7 +348,7 @@ impl Kind for LazySingleton {
 
     #[inline(always)]
     fn provide_root_ref<'a, S, R>(
-        slot: &'a LazySlot<S>,
+        slot: &'a OnceSlot<S>,
         root: &'a R,
         recipe: Recipes<S, R>,
     ) -> &'a S
@@ -373,7 +373,7 @@ impl Kind for LazySingleton {
 impl sealed::Sealed for Scoped {}
 impl Kind for Scoped {
     type RootSlot<S: Injectable> = NoSlot;
-    type ScopeSlot<S: Injectable> = ScopedSlot<S>;
+    type ScopeSlot<S: Injectable> = OnceSlot<S>;
     type RootHome<R: Context> = Nothing;
     type ScopeHome<R: Context, Sc: Context> = Sc;
     const EAGER: bool = false;
@@ -382,7 +382,7 @@ impl Kind for Scoped {
 
     #[inline(always)]
     fn provide_scope<S, R, Sc>(
-        slot: &ScopedSlot<S>,
+        slot: &OnceSlot<S>,
         _: &R,
         scope: &Sc,
         recipe: Recipes<S, Sc>,
@@ -398,7 +398,7 @@ impl Kind for Scoped {
 
     #[inline(always)]
     fn provide_scope_ref<'a, S, R, Sc>(
-        slot: &'a ScopedSlot<S>,
+        slot: &'a OnceSlot<S>,
         _: &'a R,
         scope: &'a Sc,
         recipe: Recipes<S, Sc>,
@@ -475,7 +475,7 @@ impl<S: Injectable<Kind = Self>> Replaceable<S> for EagerSingleton {
 }
 
 impl<S: Injectable<Kind = Self>> Replaceable<S> for LazySingleton {
-    fn replace(slot: &mut LazySlot<S>, value: Arc<S>) {
+    fn replace(slot: &mut OnceSlot<S>, value: Arc<S>) {
         slot.fill(value);
     }
 }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 /// Services are `Send + Sync + 'static`, so that containers and scopes are
 /// always `Send + Sync` and a scope can be shared by the tasks of one request.
 pub trait Injectable: Send + Sync + Sized + 'static {
-    /// When it is built and how long it lives: see [`kind`](super::kind).
+    /// When it is built and how long it lives: one of the four kinds.
     type Kind: Kind;
 
     /// Its name, for errors and cycle paths.

@@ -5,7 +5,7 @@ use std::sync::{Arc, OnceLock};
 
 /// What every slot can do, whatever its kind: the container and its builder
 /// handle slots through this without knowing the kind.
-pub trait Slot<S>: Default + Send + Sync {
+pub trait ServiceSlot<S>: Default + Send + Sync {
     /// Whether the slot holds an instance.
     fn is_filled(&self) -> bool;
     /// Stores an instance built by `build()`, or supplied by a test.
@@ -44,7 +44,7 @@ impl<S> Default for EagerSlot<S> {
     }
 }
 
-impl<S: Injectable> Slot<S> for EagerSlot<S> {
+impl<S: Injectable> ServiceSlot<S> for EagerSlot<S> {
     fn is_filled(&self) -> bool {
         self.0.is_some()
     }
@@ -58,11 +58,13 @@ impl<S: Injectable> Slot<S> for EagerSlot<S> {
     }
 }
 
-/// A lazy singleton's slot: built on first resolve, once, whoever races for it.
+/// A lazy singleton's slot, or a scoped service's in one scope: built on first
+/// resolve, once, also when many tasks resolve it at once (the others wait for
+/// the first).
 #[derive(Debug)]
-pub struct LazySlot<S>(OnceLock<Arc<S>>);
+pub struct OnceSlot<S>(OnceLock<Arc<S>>);
 
-impl<S> LazySlot<S> {
+impl<S> OnceSlot<S> {
     /// The instance, built by `init` if there is none yet.
     #[inline(always)]
     pub fn get_or_init(&self, init: impl FnOnce() -> Arc<S>) -> &Arc<S> {
@@ -70,46 +72,13 @@ impl<S> LazySlot<S> {
     }
 }
 
-impl<S> Default for LazySlot<S> {
+impl<S> Default for OnceSlot<S> {
     fn default() -> Self {
         Self(OnceLock::new())
     }
 }
 
-impl<S: Injectable> Slot<S> for LazySlot<S> {
-    fn is_filled(&self) -> bool {
-        self.0.get().is_some()
-    }
-
-    fn fill(&mut self, value: Arc<S>) {
-        self.0 = OnceLock::from(value);
-    }
-
-    fn reset(&mut self) {
-        self.0.take();
-    }
-}
-
-/// A scoped service's slot in one scope: built once per scope, also when many
-/// tasks resolve it at once (the others wait for the first).
-#[derive(Debug)]
-pub struct ScopedSlot<S>(OnceLock<Arc<S>>);
-
-impl<S> ScopedSlot<S> {
-    /// The instance, built by `init` if there is none yet.
-    #[inline(always)]
-    pub fn get_or_init(&self, init: impl FnOnce() -> Arc<S>) -> &Arc<S> {
-        self.0.get_or_init(init)
-    }
-}
-
-impl<S> Default for ScopedSlot<S> {
-    fn default() -> Self {
-        Self(OnceLock::new())
-    }
-}
-
-impl<S: Injectable> Slot<S> for ScopedSlot<S> {
+impl<S: Injectable> ServiceSlot<S> for OnceSlot<S> {
     fn is_filled(&self) -> bool {
         self.0.get().is_some()
     }
@@ -127,7 +96,7 @@ impl<S: Injectable> Slot<S> for ScopedSlot<S> {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct NoSlot;
 
-impl<S> Slot<S> for NoSlot {
+impl<S> ServiceSlot<S> for NoSlot {
     fn is_filled(&self) -> bool {
         false
     }

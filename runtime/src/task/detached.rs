@@ -14,18 +14,7 @@ use tokio::runtime::{Builder, Handle};
 /// never run; the spawned cleanup runs *after* the dropping code has moved on, so
 /// nothing may wait for it; and without a runtime the cleanup blocks the dropping
 /// thread and has timers but no I/O driver.
-///
-/// ```
-/// use std::sync::atomic::{AtomicBool, Ordering};
-/// use std::sync::Arc;
-///
-/// let done = Arc::new(AtomicBool::new(false));
-/// let flag = done.clone();
-/// // No runtime here: the future runs on the spot.
-/// unokit::task::run_detached(Box::pin(async move { flag.store(true, Ordering::SeqCst) }));
-/// assert!(done.load(Ordering::SeqCst));
-/// ```
-pub fn run_detached(cleanup: BoxFuture<'static, ()>) {
+pub(crate) fn run_detached(cleanup: BoxFuture<'static, ()>) {
     if let Ok(handle) = Handle::try_current() {
         drop(handle.spawn(cleanup));
         return;
@@ -35,5 +24,20 @@ pub fn run_detached(cleanup: BoxFuture<'static, ()>) {
         // Only when the OS refuses the runtime's resources: dropping the cleanup
         // still runs its destructors, which is all that is left to do.
         Err(_) => drop(cleanup),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::run_detached;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    #[test]
+    fn without_a_runtime_the_future_runs_on_the_spot() {
+        let done = Arc::new(AtomicBool::new(false));
+        let flag = done.clone();
+        run_detached(Box::pin(async move { flag.store(true, Ordering::SeqCst) }));
+        assert!(done.load(Ordering::SeqCst));
     }
 }

@@ -10,7 +10,7 @@ use std::future::Future;
 ///   order of [`defer`](Self::defer), each awaited before the next starts.
 /// - Early return (`?`), panic, or cancellation (the enclosing future is dropped):
 ///   the guard's `Drop` hands the cleanups, still in reverse order and one after
-///   the other, to [`run_detached`]: spawned on the current tokio runtime, or run
+///   the other, to be run detached: spawned on the current tokio runtime, or run
 ///   on the spot when there is none.
 ///
 /// What the drop path cannot guarantee: that the cleanup has finished when the

@@ -9,9 +9,11 @@
 mod detached;
 mod group;
 mod guard;
-pub mod pool;
+mod pool;
+#[doc(hidden)]
+pub mod rt;
 
-pub use detached::run_detached;
+pub(crate) use detached::run_detached;
 pub use group::TaskGroup;
 pub use guard::CleanupGuard;
 pub use pool::{Pool, PoolBuilder, PoolError, PoolStats, Pooled, Strategy};

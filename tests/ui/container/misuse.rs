@@ -17,6 +17,9 @@ struct NotATrait;
 #[container()]
 struct Empty;
 
+#[container(Config)]
+enum NotAStruct {}
+
 trait Repo {}
 
 fn main() {}

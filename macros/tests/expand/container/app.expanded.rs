@@ -82,8 +82,8 @@ impl App {
     where
         S: ::unokit::__private::di::Injectable,
         Self: ::unokit::__private::di::Provides<S>,
-        <S as ::unokit::__private::di::Injectable>::Kind: ::unokit::__private::di::kind::VisibleIn<
-            ::unokit::__private::di::kind::RootRole,
+        <S as ::unokit::__private::di::Injectable>::Kind: ::unokit::__private::di::VisibleIn<
+            ::unokit::__private::di::RootRole,
             S,
         >,
     {
@@ -126,7 +126,7 @@ impl AppScope {
     where
         S: ::unokit::__private::di::Injectable,
         Self: ::unokit::__private::di::Provides<S>,
-        <S as ::unokit::__private::di::Injectable>::Kind: ::unokit::__private::di::kind::Shared<
+        <S as ::unokit::__private::di::Injectable>::Kind: ::unokit::__private::di::Borrowable<
             S,
         >,
     {
@@ -152,14 +152,14 @@ impl AppBuilder {
     where
         S: ::unokit::__private::di::Injectable,
         App: ::unokit::__private::di::RootSlots<S>,
-        <S as ::unokit::__private::di::Injectable>::Kind: ::unokit::__private::di::kind::Replaceable<
+        <S as ::unokit::__private::di::Injectable>::Kind: ::unokit::__private::di::Replaceable<
             S,
         >,
     {
         let slot = <App as ::unokit::__private::di::RootSlots<
             S,
         >>::root_slot_mut(&mut self.__unokit_container);
-        <<S as ::unokit::__private::di::Injectable>::Kind as ::unokit::__private::di::kind::Replaceable<
+        <<S as ::unokit::__private::di::Injectable>::Kind as ::unokit::__private::di::Replaceable<
             S,
         >>::replace(slot, value);
         self
@@ -203,7 +203,7 @@ impl AppBuilder {
 }
 #[automatically_derived]
 impl ::unokit::__private::di::Context for App {
-    type Role = ::unokit::__private::di::kind::RootRole;
+    type Role = ::unokit::__private::di::RootRole;
     #[inline]
     fn creation_log(&self) -> &::unokit::__private::di::CreationLog {
         self.__unokit_core.creation_log()
@@ -211,7 +211,7 @@ impl ::unokit::__private::di::Context for App {
 }
 #[automatically_derived]
 impl ::unokit::__private::di::Context for AppScope {
-    type Role = ::unokit::__private::di::kind::ScopeRole;
+    type Role = ::unokit::__private::di::ScopeRole;
     #[inline]
     fn creation_log(&self) -> &::unokit::__private::di::CreationLog {
         ::unokit::__private::di::ScopeSlots::creation_log(self.__unokit_core.slots())
@@ -231,11 +231,13 @@ impl ::core::default::Default for __AppScopeSlots {
 #[automatically_derived]
 impl ::unokit::__private::di::ScopeSlots for __AppScopeSlots {
     fn reset(&mut self) {
-        ::unokit::__private::di::Slot::<Config>::reset(&mut self.__unokit_config);
-        ::unokit::__private::di::Slot::<
+        ::unokit::__private::di::ServiceSlot::<Config>::reset(&mut self.__unokit_config);
+        ::unokit::__private::di::ServiceSlot::<
             UnitOfWork,
         >::reset(&mut self.__unokit_unit_of_work);
-        ::unokit::__private::di::Slot::<PgRepo>::reset(&mut self.__unokit_pg_repo);
+        ::unokit::__private::di::ServiceSlot::<
+            PgRepo,
+        >::reset(&mut self.__unokit_pg_repo);
     }
     #[inline]
     fn creation_log(&self) -> &::unokit::__private::di::CreationLog {
@@ -531,8 +533,8 @@ impl ::unokit::__private::di::Provides<PgRepo> for AppScope {
 impl<__UnokitKind> ::unokit::__private::di::Inject<App> for ::std::sync::Arc<dyn Repo>
 where
     PgRepo: ::unokit::__private::di::Injectable<Kind = __UnokitKind>,
-    __UnokitKind: ::unokit::__private::di::kind::VisibleIn<
-        ::unokit::__private::di::kind::RootRole,
+    __UnokitKind: ::unokit::__private::di::VisibleIn<
+        ::unokit::__private::di::RootRole,
         PgRepo,
     >,
 {

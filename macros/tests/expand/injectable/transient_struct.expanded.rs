@@ -45,7 +45,7 @@ impl ::unokit::__private::di::Handle for Handler {}
 impl<__UnokitContext> ::unokit::__private::di::Inject<__UnokitContext> for Handler
 where
     __UnokitContext: ::unokit::__private::di::Provides<Handler>,
-    ::unokit::__private::di::Transient: ::unokit::__private::di::kind::VisibleIn<
+    ::unokit::__private::di::Transient: ::unokit::__private::di::VisibleIn<
         <__UnokitContext as ::unokit::__private::di::Context>::Role,
         Handler,
     >,

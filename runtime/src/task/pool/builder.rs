@@ -1,6 +1,6 @@
 //! How a pool is configured: [`PoolBuilder`].
 
-use super::{Pool, Shared, State};
+use super::{Pool, PoolCore, State};
 use crate::task::{BoxError, BoxFuture};
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -22,7 +22,7 @@ pub(super) enum Creator<T> {
     Async(Box<dyn Fn() -> BoxFuture<'static, Result<T, BoxError>> + Send + Sync>),
 }
 
-type AsyncCheck<T> = dyn for<'a> Fn(&'a mut T) -> BoxFuture<'a, bool> + Send + Sync;
+pub(super) type AsyncCheck<T> = dyn for<'a> Fn(&'a mut T) -> BoxFuture<'a, bool> + Send + Sync;
 
 pub(super) enum Check<T> {
     None,
@@ -191,7 +191,7 @@ impl<T: Send + 'static> PoolBuilder<T> {
     pub fn build(mut self) -> Pool<T> {
         self.config.max_idle = self.max_idle.unwrap_or(self.config.max_size);
         Pool {
-            shared: Arc::new(Shared {
+            core: Arc::new(PoolCore {
                 state: Mutex::new(State::default()),
                 notify: Notify::new(),
                 config: self.config,

@@ -15,7 +15,7 @@ pub use pooled::Pooled;
 pub use stats::PoolStats;
 
 use crate::task::BoxError;
-use builder::{Check, Config, Creator};
+use builder::{AsyncCheck, Check, Config, Creator};
 use stats::Counters;
 use std::collections::VecDeque;
 use std::future::{Future, poll_fn};
@@ -56,10 +56,12 @@ use tokio::sync::Notify;
 /// # }).unwrap();
 /// ```
 pub struct Pool<T> {
-    shared: Arc<Shared<T>>,
+    core: Arc<PoolCore<T>>,
 }
 
-pub(crate) struct Shared<T> {
+/// The pool itself, behind the `Arc` that its handles and the borrowed
+/// [`Pooled`] objects share.
+pub(crate) struct PoolCore<T> {
     state: Mutex<State<T>>,
     notify: Notify,
     config: Config<T>,
@@ -99,6 +101,15 @@ enum Step<T> {
     /// Room for one more: the live count already includes it.
     Create,
     Full,
+}
+
+/// An idle object just borrowed, by what its health check said.
+enum Checked<'a, T: Send + 'static> {
+    Healthy(Pooled<T>),
+    /// Failed its check, and discarded.
+    Unhealthy,
+    /// Its check is async: the caller awaits it, or gives the object back.
+    Async(Pooled<T>, &'a AsyncCheck<T>),
 }
 
 /// Why a checkout failed.
@@ -145,24 +156,20 @@ impl<T: Send + 'static> Pool<T> {
     pub async fn get(&self) -> Result<Pooled<T>, PoolError> {
         let mut deadline = None;
         loop {
-            let step = self.shared.step();
+            let step = self.core.step();
             match step {
                 Step::Expired(value) => drop(value),
-                Step::Idle(idle) => {
-                    let mut pooled = Pooled::new(idle.value, idle.born, self.shared.clone());
-                    let healthy = match &self.shared.config.check {
-                        Check::None => true,
-                        Check::Sync(check) => check(&mut pooled),
-                        Check::Async(check) => {
-                            let deadline = *deadline.get_or_insert_with(|| self.deadline());
-                            self.within(deadline, check(&mut pooled)).await?
+                Step::Idle(idle) => match self.borrow_idle(idle) {
+                    Checked::Healthy(pooled) => return Ok(pooled),
+                    Checked::Unhealthy => {}
+                    Checked::Async(mut pooled, check) => {
+                        let deadline = *deadline.get_or_insert_with(|| self.deadline());
+                        if self.within(deadline, check(&mut pooled)).await? {
+                            return Ok(pooled);
                         }
-                    };
-                    if healthy {
-                        return Ok(pooled);
+                        Pooled::discard_unhealthy(pooled);
                     }
-                    Pooled::discard_unhealthy(pooled);
-                }
+                },
                 Step::Create => {
                     let deadline = *deadline.get_or_insert_with(|| self.deadline());
                     return self.create(Some(deadline)).await;
@@ -185,30 +192,23 @@ impl<T: Send + 'static> Pool<T> {
     /// creator or the health check is async); [`PoolError::Create`].
     pub fn try_get(&self) -> Result<Pooled<T>, PoolError> {
         loop {
-            match self.shared.step() {
+            match self.core.step() {
                 Step::Expired(value) => drop(value),
-                Step::Idle(idle) => {
-                    let mut pooled = Pooled::new(idle.value, idle.born, self.shared.clone());
-                    let healthy = match &self.shared.config.check {
-                        Check::None => true,
-                        Check::Sync(check) => check(&mut pooled),
-                        Check::Async(_) => {
-                            drop(pooled); // back to the pool, unchecked
-                            return Err(PoolError::WouldWait);
-                        }
-                    };
-                    if healthy {
-                        return Ok(pooled);
+                Step::Idle(idle) => match self.borrow_idle(idle) {
+                    Checked::Healthy(pooled) => return Ok(pooled),
+                    Checked::Unhealthy => {}
+                    Checked::Async(pooled, _) => {
+                        drop(pooled); // back to the pool, unchecked
+                        return Err(PoolError::WouldWait);
                     }
-                    Pooled::discard_unhealthy(pooled);
-                }
+                },
                 Step::Create => {
-                    if let Creator::Sync(create) = &self.shared.config.create {
-                        let room = Room::reserved(&self.shared);
+                    if let Creator::Sync(create) = &self.core.config.create {
+                        let room = Room::reserved(&self.core);
                         let value = create().map_err(PoolError::Create)?;
                         return Ok(room.fill(value));
                     }
-                    Room::reserved(&self.shared).release_unused();
+                    Room::reserved(&self.core).release_unused();
                     return Err(PoolError::WouldWait);
                 }
                 Step::Full => return Err(PoolError::WouldWait),
@@ -216,13 +216,30 @@ impl<T: Send + 'static> Pool<T> {
         }
     }
 
+    /// Borrows an idle object and runs its health check if that is sync.
+    fn borrow_idle(&self, idle: Idle<T>) -> Checked<'_, T> {
+        let mut pooled = Pooled::new(idle.value, idle.born, self.core.clone());
+        match &self.core.config.check {
+            Check::None => Checked::Healthy(pooled),
+            Check::Sync(check) => {
+                if check(&mut pooled) {
+                    Checked::Healthy(pooled)
+                } else {
+                    Pooled::discard_unhealthy(pooled);
+                    Checked::Unhealthy
+                }
+            }
+            Check::Async(check) => Checked::Async(pooled, check),
+        }
+    }
+
     /// The pool's size and counters now.
     #[must_use]
     pub fn stats(&self) -> PoolStats {
-        let state = self.shared.lock();
+        let state = self.core.lock();
         let counters = &state.counters;
         PoolStats {
-            max_size: self.shared.config.max_size,
+            max_size: self.core.config.max_size,
             size: state.live,
             idle: state.idle.len(),
             in_use: state.live - state.idle.len(),
@@ -239,16 +256,16 @@ impl<T: Send + 'static> Pool<T> {
     /// Drops every idle object past its idle timeout or maximum lifetime now,
     /// rather than at the next checkout that meets it. Returns how many.
     pub fn evict_expired(&self) -> usize {
-        let config = &self.shared.config;
+        let config = &self.core.config;
         if !config.tracks_time() {
             return 0;
         }
         let now = Instant::now();
         let expired: VecDeque<Idle<T>> = {
-            let mut state = self.shared.lock();
+            let mut state = self.core.lock();
             let (keep, expired) = std::mem::take(&mut state.idle)
                 .into_iter()
-                .partition(|idle| !self.shared.is_expired(idle, now));
+                .partition(|idle| !self.core.is_expired(idle, now));
             state.idle = keep;
             state.live -= expired.len();
             state.counters.evicted += expired.len() as u64;
@@ -256,13 +273,13 @@ impl<T: Send + 'static> Pool<T> {
         };
         let count = expired.len();
         if count > 0 {
-            self.shared.wake_waiter_if_any();
+            self.core.wake_waiter_if_any();
         }
         count
     }
 
     fn deadline(&self) -> Instant {
-        Instant::now() + self.shared.config.acquire_timeout
+        Instant::now() + self.core.config.acquire_timeout
     }
 
     /// Runs `work` until `deadline`, counting a timeout when it does not finish.
@@ -277,15 +294,15 @@ impl<T: Send + 'static> Pool<T> {
         match tokio::time::timeout_at(deadline.into(), work).await {
             Ok(output) => Ok(output),
             Err(_) => {
-                self.shared.lock().counters.timeouts += 1;
-                Err(PoolError::Timeout(self.shared.config.acquire_timeout))
+                self.core.lock().counters.timeouts += 1;
+                Err(PoolError::Timeout(self.core.config.acquire_timeout))
             }
         }
     }
 
     async fn create(&self, deadline: Option<Instant>) -> Result<Pooled<T>, PoolError> {
-        let room = Room::reserved(&self.shared);
-        let created = match (&self.shared.config.create, deadline) {
+        let room = Room::reserved(&self.core);
+        let created = match (&self.core.config.create, deadline) {
             (Creator::Sync(create), _) => create(),
             (Creator::Async(create), Some(deadline)) => self.within(deadline, create()).await?,
             (Creator::Async(create), None) => create().await,
@@ -295,18 +312,18 @@ impl<T: Send + 'static> Pool<T> {
 
     /// Sleeps until a return or a drop may have made room, or the deadline.
     async fn wait_for_room(&self, deadline: Instant) -> Result<(), PoolError> {
-        let _waiting = Waiting::register(&self.shared);
-        let mut notified = pin!(self.shared.notify.notified());
+        let _waiting = Waiting::register(&self.core);
+        let mut notified = pin!(self.core.notify.notified());
         notified.as_mut().enable();
         // Registered before this second look, so a return after it wakes us.
-        if self.shared.has_room() {
+        if self.core.has_room() {
             return Ok(());
         }
         self.within(deadline, notified).await
     }
 }
 
-impl<T> Shared<T> {
+impl<T> PoolCore<T> {
     fn lock(&self) -> MutexGuard<'_, State<T>> {
         // No code panics while holding the lock, so a poisoned state is still sound.
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
@@ -409,26 +426,24 @@ impl<T> Shared<T> {
 /// Room for one object, counted in `live` while it is created; given back if the
 /// creation fails or is cancelled.
 struct Room<'a, T> {
-    shared: Option<&'a Arc<Shared<T>>>,
+    core: Option<&'a Arc<PoolCore<T>>>,
 }
 
 impl<'a, T: Send + 'static> Room<'a, T> {
-    fn reserved(shared: &'a Arc<Shared<T>>) -> Self {
-        Self {
-            shared: Some(shared),
-        }
+    fn reserved(core: &'a Arc<PoolCore<T>>) -> Self {
+        Self { core: Some(core) }
     }
 
     fn fill(mut self, value: T) -> Pooled<T> {
-        let shared = self.shared.take().expect("room is filled once");
-        let born = shared.config.tracks_time().then(Instant::now);
-        Pooled::new(value, born, shared.clone())
+        let core = self.core.take().expect("room is filled once");
+        let born = core.config.tracks_time().then(Instant::now);
+        Pooled::new(value, born, core.clone())
     }
 
     /// Gives the room back without counting a failed creation.
     fn release_unused(mut self) {
-        if let Some(shared) = self.shared.take() {
-            let mut state = shared.lock();
+        if let Some(core) = self.core.take() {
+            let mut state = core.lock();
             state.live -= 1;
             state.counters.created -= 1;
         }
@@ -437,15 +452,15 @@ impl<'a, T: Send + 'static> Room<'a, T> {
 
 impl<T> Drop for Room<'_, T> {
     fn drop(&mut self) {
-        if let Some(shared) = self.shared.take() {
-            let mut state = shared.lock();
+        if let Some(core) = self.core.take() {
+            let mut state = core.lock();
             state.live -= 1;
             state.counters.created -= 1;
             state.counters.create_errors += 1;
             let wake = state.waiting > 0;
             drop(state);
             if wake {
-                shared.notify.notify_one();
+                core.notify.notify_one();
             }
         }
     }
@@ -453,26 +468,26 @@ impl<T> Drop for Room<'_, T> {
 
 /// Counts a sleeping checkout for as long as it sleeps, cancellation included.
 struct Waiting<'a, T> {
-    shared: &'a Shared<T>,
+    core: &'a PoolCore<T>,
 }
 
 impl<'a, T> Waiting<'a, T> {
-    fn register(shared: &'a Shared<T>) -> Self {
-        shared.lock().waiting += 1;
-        Self { shared }
+    fn register(core: &'a PoolCore<T>) -> Self {
+        core.lock().waiting += 1;
+        Self { core }
     }
 }
 
 impl<T> Drop for Waiting<'_, T> {
     fn drop(&mut self) {
-        self.shared.lock().waiting -= 1;
+        self.core.lock().waiting -= 1;
     }
 }
 
 impl<T> Clone for Pool<T> {
     fn clone(&self) -> Self {
         Self {
-            shared: self.shared.clone(),
+            core: self.core.clone(),
         }
     }
 }

@@ -1,6 +1,6 @@
 //! A borrowed object, and how it goes back.
 
-use super::Shared;
+use super::PoolCore;
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 use std::time::Instant;
@@ -23,11 +23,11 @@ use std::time::Instant;
 pub struct Pooled<T: Send + 'static> {
     value: Option<T>,
     born: Option<Instant>,
-    pool: Arc<Shared<T>>,
+    pool: Arc<PoolCore<T>>,
 }
 
 impl<T: Send + 'static> Pooled<T> {
-    pub(super) fn new(value: T, born: Option<Instant>, pool: Arc<Shared<T>>) -> Self {
+    pub(super) fn new(value: T, born: Option<Instant>, pool: Arc<PoolCore<T>>) -> Self {
         Self {
             value: Some(value),
             born,
