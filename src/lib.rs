@@ -61,11 +61,11 @@ pub use unokit_macros::Model;
 /// Paths for generated code. Not public API: anything here may change in any release.
 #[doc(hidden)]
 pub mod __private {
+    pub use unokit_runtime::cache::rt as cache;
     pub use unokit_runtime::key::rt as key;
 
-    pub use unokit_runtime::cache::mode::{Always, OkOnly, SomeOnly};
-    pub use unokit_runtime::cache::{AnyKey, AsyncFnCache, CacheConfig, SyncFnCache};
-    pub use unokit_runtime::key::{CacheKey, Fingerprinter, KeySink};
+    // Named by `#[batch_load]` until its paths move under `batch`.
+    pub use unokit_runtime::cache::CacheConfig;
 
     /// What `#[partial_response]` generates code against.
     pub mod select {

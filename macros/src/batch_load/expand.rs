@@ -304,11 +304,11 @@ fn config(options: &Options) -> TokenStream {
         let mut bounds = quote!(#private::CacheConfig::new());
         if let Some(capacity) = &options.capacity {
             let entries = proc_macro2::Literal::u64_unsuffixed(capacity.value);
-            bounds = quote!(#bounds.capacity(#entries));
+            bounds = quote!(#bounds.with_capacity(#entries));
         }
         if let Some(ttl) = &options.ttl {
             let millis = millis(ttl.value, ttl.span);
-            bounds = quote!(#bounds.ttl(::core::time::Duration::from_millis(#millis)));
+            bounds = quote!(#bounds.with_ttl(::core::time::Duration::from_millis(#millis)));
         }
         config = quote!(#config.cache(#private::LoaderCache::Bounded(#bounds)));
     }

@@ -37,8 +37,8 @@ impl SquareLoader {
         .cache(
             ::unokit::__private::LoaderCache::Bounded(
                 ::unokit::__private::CacheConfig::new()
-                    .capacity(10000)
-                    .ttl(::core::time::Duration::from_millis(300000)),
+                    .with_capacity(10000)
+                    .with_ttl(::core::time::Duration::from_millis(300000)),
             ),
         );
     /// A loader calling [`squares`] with these `#[ctx]` arguments.
