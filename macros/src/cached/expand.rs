@@ -26,7 +26,7 @@ pub(crate) fn expand(valid: &ValidFn<'_>) -> TokenStream {
 }
 
 /// On error: the function as written, and companions that are never meant to
-/// run, so that code naming them reports only the real error. Their types are
+/// run (the build fails), so that code naming them reports only the real error. Their types are
 /// loose where the function's may be what is wrong: the cache's key and value
 /// are erased, and `prime` takes any value.
 pub(crate) fn stub(f: &CachedFn) -> TokenStream {
@@ -48,6 +48,21 @@ pub(crate) fn stub(f: &CachedFn) -> TokenStream {
     };
     let mut uncached_sig = outer_signature(f);
     uncached_sig.ident = uncached;
+    // It calls the function rather than `unreachable!()`: a return type with
+    // `impl Trait` (itself an error here) needs a body of that type.
+    let function = &item.sig.ident;
+    let function = if f.in_impl() {
+        quote!(Self::#function)
+    } else {
+        quote!(#function)
+    };
+    let arguments = call_arguments(f);
+    let dot_await = maybe_async.map(|_| quote!(.await));
+    let call = quote!(#function(#arguments) #dot_await);
+    let call = match item.sig.safety {
+        syn::Safety::Unsafe(_) => quote!(unsafe { #call }),
+        _ => call,
+    };
     let inputs = key_inputs(f);
     let generics = generics_for(f, &inputs);
     let where_clause = &generics.where_clause;
@@ -57,8 +72,7 @@ pub(crate) fn stub(f: &CachedFn) -> TokenStream {
         #item
 
         #(#every)*
-        #[allow(unused_variables)]
-        #vis #uncached_sig { #unreachable }
+        #vis #uncached_sig { #call }
 
         #(#every)*
         #[allow(unused_variables)]
