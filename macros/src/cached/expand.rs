@@ -26,9 +26,9 @@ pub(crate) fn expand(valid: &ValidFn<'_>) -> TokenStream {
 }
 
 /// On error: the function as written, and companions that are never meant to
-/// run (the build fails), so that code naming them reports only the real error. Their types are
-/// loose where the function's may be what is wrong: the cache's key and value
-/// are erased, and `prime` takes any value.
+/// run (the build fails), so that code naming them reports only the real
+/// error. Their types are loose where the function's may be what is wrong: the
+/// cache's key and value are erased, and `prime` takes any value.
 pub(crate) fn stub(f: &CachedFn) -> TokenStream {
     let item = &f.item;
     let Names {
@@ -50,12 +50,7 @@ pub(crate) fn stub(f: &CachedFn) -> TokenStream {
     uncached_sig.ident = uncached;
     // It calls the function rather than `unreachable!()`: a return type with
     // `impl Trait` (itself an error here) needs a body of that type.
-    let function = &item.sig.ident;
-    let function = if f.in_impl() {
-        quote!(Self::#function)
-    } else {
-        quote!(#function)
-    };
+    let function = path(f, &item.sig.ident);
     let arguments = call_arguments(f);
     let dot_await = maybe_async.map(|_| quote!(.await));
     let call = quote!(#function(#arguments) #dot_await);
@@ -89,6 +84,15 @@ pub(crate) fn stub(f: &CachedFn) -> TokenStream {
 
         #(#every)*
         #vis fn #cache() -> &'static #backend<#ANY_KEY, ()> { #unreachable }
+    }
+}
+
+/// A path to the function or a companion: through `Self` inside an `impl`.
+fn path(f: &CachedFn, name: &Ident) -> TokenStream {
+    if f.in_impl() {
+        quote!(Self::#name)
+    } else {
+        quote!(#name)
     }
 }
 
@@ -152,13 +156,8 @@ impl<'a> Expansion<'a> {
         }
     }
 
-    /// A path to a companion: through `Self` inside an `impl`.
     fn path(&self, name: &Ident) -> TokenStream {
-        if self.f.in_impl() {
-            quote!(Self::#name)
-        } else {
-            quote!(#name)
-        }
+        path(self.f, name)
     }
 
     fn doc_link(&self, name: &Ident) -> String {
