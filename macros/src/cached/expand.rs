@@ -48,26 +48,28 @@ pub(crate) fn stub(f: &CachedFn) -> TokenStream {
     };
     let mut uncached_sig = outer_signature(f);
     uncached_sig.ident = uncached;
+    let unreachable = quote!(::core::unreachable!());
     // It calls the function rather than `unreachable!()`: a return type with
-    // `impl Trait` (itself an error here) needs a body of that type.
-    let function = path(f, &item.sig.ident);
-    let arguments = call_arguments(f);
-    let dot_await = maybe_async.map(|_| quote!(.await));
-    let call = quote!(#function(#arguments) #dot_await);
-    let call = match item.sig.safety {
-        syn::Safety::Unsafe(_) => quote!(unsafe { #call }),
-        _ => call,
+    // `impl Trait` (itself an error here) needs a body of that type. An
+    // `unsafe fn` (an error too) is not called, to generate no `unsafe` block.
+    let uncached_body = match item.sig.safety {
+        syn::Safety::Unsafe(_) => unreachable.clone(),
+        _ => {
+            let function = path(f, &item.sig.ident);
+            let arguments = call_arguments(f);
+            let dot_await = maybe_async.map(|_| quote!(.await));
+            quote!(#function(#arguments) #dot_await)
+        }
     };
     let inputs = key_inputs(f);
     let generics = generics_for(f, &inputs);
     let where_clause = &generics.where_clause;
     let value = unused_name(f, "value");
-    let unreachable = quote!(::core::unreachable!());
     quote! {
         #item
 
         #(#every)*
-        #vis #uncached_sig { #call }
+        #vis #uncached_sig { #uncached_body }
 
         #(#every)*
         #[allow(unused_variables)]
