@@ -107,10 +107,10 @@ fn check_cached_value(cx: &Ctxt, f: &CachedFn) {
 /// key can only hold `self` through a shared reference it can clone.
 fn check_receiver(cx: &Ctxt, f: &CachedFn) {
     let receiver = f.item.sig.receiver();
-    if let Some(receiver) = receiver {
-        if receiver.mutability.is_some() || receiver_is_mut_ref(receiver) {
-            cx.error_at(receiver, "#[cached] methods take `&self` or `self`: with `&mut self` the result can depend on state the cache key does not see");
-        }
+    if let Some(receiver) = receiver
+        && (receiver.mutability.is_some() || receiver_is_mut_ref(receiver))
+    {
+        cx.error_at(receiver, "#[cached] methods take `&self` or `self`: with `&mut self` the result can depend on state the cache key does not see");
     }
     let Some(key_self) = &f.options.key_self else {
         return;
@@ -132,11 +132,11 @@ fn check_key_params(cx: &Ctxt, f: &CachedFn) {
     let generics = f.generic_names();
     for param in f.key_params() {
         let name = &param.name;
-        if let Type::Reference(reference) = types::ungroup(&param.ty) {
-            if reference.mutability.is_some() {
-                cx.error_at(&param.ty, format!("`{name}` is a `&mut` argument, which cannot be part of a cache key: the call may change it; mark it #[cache(skip)] if it does not affect the result"));
-                continue;
-            }
+        if let Type::Reference(reference) = types::ungroup(&param.ty)
+            && reference.mutability.is_some()
+        {
+            cx.error_at(&param.ty, format!("`{name}` is a `&mut` argument, which cannot be part of a cache key: the call may change it; mark it #[cache(skip)] if it does not affect the result"));
+            continue;
         }
         let owned = shape::referent(&param.ty).unwrap_or(&param.ty);
         let found = types::unnameable(owned, &generics);
@@ -165,10 +165,10 @@ fn check_key_not_all_skipped(cx: &Ctxt, f: &CachedFn) {
 /// tuples of up to twelve elements, like std's traits.
 fn check_key_arity(cx: &Ctxt, f: &CachedFn) {
     const MAX_PARTS: usize = 12;
-    if let Key::Args(parts) = f.key() {
-        if parts.len() > MAX_PARTS {
-            cx.error_at(&f.item.sig.ident, format!("the key of `{}` would have {} parts, but at most {MAX_PARTS} are supported; group arguments into a struct that derives CacheKey, skip some, or give `{KEY} = <expression>`", f.item.sig.ident, parts.len()));
-        }
+    if let Key::Args(parts) = f.key()
+        && parts.len() > MAX_PARTS
+    {
+        cx.error_at(&f.item.sig.ident, format!("the key of `{}` would have {} parts, but at most {MAX_PARTS} are supported; group arguments into a struct that derives CacheKey, skip some, or give `{KEY} = <expression>`", f.item.sig.ident, parts.len()));
     }
 }
 
@@ -180,10 +180,10 @@ fn check_option_conflicts(cx: &Ctxt, f: &CachedFn) {
     if let (Some(_), Some(option)) = (&options.result, &options.option) {
         cx.error_span(option.span, format!("`{RESULT}` and `{OPTION}` contradict each other; keep the one that matches the return type"));
     }
-    if let Some(cache_none) = &options.cache_none {
-        if !f.returns().is_some_and(|returns| returns.is_option) {
-            cx.error_span(cache_none.span, format!("`{CACHE_NONE}` caches `None` results, but this function does not return an `Option`; remove it, or add `{OPTION}` if the return type is an alias of `Option`"));
-        }
+    if let Some(cache_none) = &options.cache_none
+        && !f.returns().is_some_and(|returns| returns.is_option)
+    {
+        cx.error_span(cache_none.span, format!("`{CACHE_NONE}` caches `None` results, but this function does not return an `Option`; remove it, or add `{OPTION}` if the return type is an alias of `Option`"));
     }
 }
 
