@@ -31,13 +31,7 @@ pub(crate) fn expand(valid: &ValidFn<'_>) -> TokenStream {
 /// cache's key and value are erased, and `prime` takes any value.
 pub(crate) fn stub(f: &CachedFn) -> TokenStream {
     let item = &f.item;
-    let Names {
-        uncached,
-        invalidate,
-        prime,
-        invalidate_all,
-        cache,
-    } = Names::of(&item.sig.ident);
+    let names = Names::of(&item.sig.ident);
     let every = &Attrs::sort(&item.attrs).every;
     let vis = &item.vis;
     let maybe_async = &item.sig.asyncness;
@@ -47,7 +41,7 @@ pub(crate) fn stub(f: &CachedFn) -> TokenStream {
         SYNC_FN_CACHE
     };
     let mut uncached_sig = outer_signature(f);
-    uncached_sig.ident = uncached;
+    uncached_sig.ident = names.uncached.clone();
     let unreachable = quote!(::core::unreachable!());
     // It calls the function rather than `unreachable!()`: a return type with
     // `impl Trait` (itself an error here) needs a body of that type. An
@@ -65,6 +59,13 @@ pub(crate) fn stub(f: &CachedFn) -> TokenStream {
     let generics = generics_for(f, &inputs);
     let where_clause = &generics.where_clause;
     let value = unused_name(f, "value");
+    let Names {
+        invalidate,
+        prime,
+        invalidate_all,
+        cache,
+        ..
+    } = &names;
     quote! {
         #item
 
