@@ -70,6 +70,7 @@ pub(crate) fn stub(f: &CachedFn) -> TokenStream {
         #item
 
         #(#every)*
+        #[allow(unused_variables)]
         #vis #uncached_sig { #uncached_body }
 
         #(#every)*
