@@ -8,7 +8,9 @@ use quote::format_ident;
 /// of the type names a macro generates from a function's or a field's name.
 pub(crate) fn upper_camel(ident: &Ident) -> String {
     let name = ident.to_string();
-    name.strip_prefix("r#").unwrap_or(&name).to_upper_camel_case()
+    name.strip_prefix("r#")
+        .unwrap_or(&name)
+        .to_upper_camel_case()
 }
 
 /// `BlogPost` → `blog_post`.
