@@ -74,20 +74,15 @@ pub use unokit_macros::Model;
 /// Paths for generated code. Not public API: anything here may change in any release.
 #[doc(hidden)]
 pub mod __private {
-    pub use unokit_runtime::key::rt as key;
-
-    pub use unokit_runtime::cache::mode::{Always, OkOnly, SomeOnly};
-    pub use unokit_runtime::cache::{AnyKey, AsyncFnCache, CacheConfig, SyncFnCache};
-    pub use unokit_runtime::key::{CacheKey, Fingerprinter, KeySink};
-
-    pub use unokit_runtime::select::rt as select;
-
-    pub use unokit_runtime::di::rt as di;
-    pub use unokit_runtime::task::rt as task;
-
+    // One module per runtime capability: each is that capability's `rt`, which
+    // holds exactly what the macros generate code against.
     pub use unokit_runtime::batch::rt as batch;
-
+    pub use unokit_runtime::cache::rt as cache;
     pub use unokit_runtime::db::rt as db;
+    pub use unokit_runtime::di::rt as di;
+    pub use unokit_runtime::key::rt as key;
+    pub use unokit_runtime::select::rt as select;
+    pub use unokit_runtime::task::rt as task;
 }
 
 /// The README's examples, run as doctests.

@@ -206,7 +206,7 @@ async fn cached_names(#[ctx] db: &Db, ids: &[i64]) -> Result<HashMap<i64, String
 
 #[tokio::test]
 async fn a_shared_cache_serves_the_next_request() {
-    let cache = SharedCache::new(CacheConfig::new().capacity(100));
+    let cache = SharedCache::new(CacheConfig::new().with_capacity(100));
     let first = CachedNamesLoader::with_shared_cache(Db::default(), cache.clone());
     first.load(1).await.unwrap();
     let second = CachedNamesLoader::with_shared_cache(Db::default(), cache);

@@ -197,8 +197,8 @@ async fn without_a_cache_each_batch_fetches_again() {
 async fn a_bounded_cache_expires_after_its_ttl() {
     let recorder = Recorder::default();
     let bounds = CacheConfig::new()
-        .capacity(100)
-        .ttl(Duration::from_millis(100));
+        .with_capacity(100)
+        .with_ttl(Duration::from_millis(100));
     let config = LoaderConfig::new().with_cache(LoaderCache::Bounded(bounds));
     let loader = BatchLoader::with_config(recorder.clone(), config);
     loader.load(1).await.unwrap();
@@ -211,7 +211,7 @@ async fn a_bounded_cache_expires_after_its_ttl() {
 
 #[tokio::test]
 async fn a_bounded_cache_holds_at_most_its_capacity() {
-    let bounds = CacheConfig::new().capacity(10);
+    let bounds = CacheConfig::new().with_capacity(10);
     let config = LoaderConfig::new().with_cache(LoaderCache::Bounded(bounds));
     let loader = BatchLoader::with_config(Recorder::default(), config);
     loader.load_many(1..=100).await.unwrap();

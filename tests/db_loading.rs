@@ -48,7 +48,7 @@ on_both_engines! {
     }
 
     async fn a_relation_cache_serves_later_sessions_until_a_write_invalidates(db, session) {
-        let cache = RelationCache::new(CacheConfig::new().capacity(10_000).ttl(Duration::from_secs(600)));
+        let cache = RelationCache::new(CacheConfig::new().with_capacity(10_000).with_ttl(Duration::from_secs(600)));
         let load = |cache: &RelationCache| {
             let session = db.session().with_relation_cache(cache.clone());
             async move {

@@ -48,7 +48,7 @@ static OPTIONAL: Runs = Runs::new();
 #[cached]
 fn find_even(n: u32) -> Option<u32> {
     OPTIONAL.record();
-    (n % 2 == 0).then_some(n)
+    n.is_multiple_of(2).then_some(n)
 }
 
 #[test]

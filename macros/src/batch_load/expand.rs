@@ -6,8 +6,9 @@ use super::model::{Argument, Cache, Config, Ctx, Loader};
 use super::parse::BatchLoadFn;
 use crate::common::paths::batch::{
     ASSERT_BATCH_ERROR, ASSERT_BATCH_KEY, ASSERT_BATCH_VALUE, BATCH_FN, BATCH_LOADER, BATCH_STATS,
-    CACHE_CONFIG, LOAD, LOAD_ERROR, LOAD_MANY, LOADER_CACHE, LOADER_CONFIG, SHARED_CACHE,
+    LOAD, LOAD_ERROR, LOAD_MANY, LOADER_CACHE, LOADER_CONFIG, SHARED_CACHE,
 };
+use crate::common::paths::cache::CACHE_CONFIG;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -261,11 +262,11 @@ fn config_expr(config: &Config) -> TokenStream {
             let mut bounds = quote!(#CACHE_CONFIG::new());
             if let Some(capacity) = capacity {
                 let entries = proc_macro2::Literal::u64_unsuffixed(*capacity);
-                bounds = quote!(#bounds.capacity(#entries));
+                bounds = quote!(#bounds.with_capacity(#entries));
             }
             if let Some(ttl) = ttl {
                 let millis = ttl.literal();
-                bounds = quote!(#bounds.ttl(::core::time::Duration::from_millis(#millis)));
+                bounds = quote!(#bounds.with_ttl(::core::time::Duration::from_millis(#millis)));
             }
             expr = quote!(#expr.with_cache(#LOADER_CACHE::Bounded(#bounds)));
         }

@@ -4,13 +4,16 @@ use super::key_code::KeyCode;
 use super::parse::CachedFn;
 use super::shape::Mode;
 use super::signature::{call_arguments, generics_for, key_inputs, outer_signature, unused_name};
-use crate::common::private;
-use proc_macro2::TokenStream;
+use super::validate::ValidFn;
+use crate::common::paths::cache::{
+    ALWAYS, ANY_KEY, ASYNC_FN_CACHE, CACHE_CONFIG, OK_ONLY, SOME_ONLY, SYNC_FN_CACHE,
+};
+use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use syn::{Attribute, Ident};
 
-pub(crate) fn expand(f: &CachedFn) -> TokenStream {
-    let cx = Expansion::new(f);
+pub(crate) fn expand(valid: &ValidFn<'_>) -> TokenStream {
+    let cx = Expansion::new(valid);
     let items = [
         cx.cached_fn(),
         cx.uncached_fn(),
@@ -22,8 +25,84 @@ pub(crate) fn expand(f: &CachedFn) -> TokenStream {
     quote!(#(#items)*)
 }
 
+/// On error: the function as written, and companions that are never meant to
+/// run (the build fails), so that code naming them reports only the real
+/// error. Their types are loose where the function's may be what is wrong: the
+/// cache's key and value are erased, and `prime` takes any value.
+pub(crate) fn stub(f: &CachedFn) -> TokenStream {
+    let item = &f.item;
+    let names = Names::of(&item.sig.ident);
+    let every = &Attrs::sort(&item.attrs).every;
+    let vis = &item.vis;
+    let maybe_async = &item.sig.asyncness;
+    let backend = if maybe_async.is_some() {
+        ASYNC_FN_CACHE
+    } else {
+        SYNC_FN_CACHE
+    };
+    let mut uncached_sig = outer_signature(f);
+    uncached_sig.ident = names.uncached.clone();
+    let unreachable = quote!(::core::unreachable!());
+    // It calls the function rather than `unreachable!()`: a return type with
+    // `impl Trait` (itself an error here) needs a body of that type. An
+    // `unsafe fn` (an error too) is not called, to generate no `unsafe` block.
+    let uncached_body = match item.sig.safety {
+        syn::Safety::Unsafe(_) => unreachable.clone(),
+        _ => {
+            let function = path(f, &item.sig.ident);
+            let arguments = call_arguments(f);
+            let dot_await = maybe_async.map(|_| quote!(.await));
+            quote!(#function(#arguments) #dot_await)
+        }
+    };
+    let inputs = key_inputs(f);
+    let generics = generics_for(f, &inputs);
+    let where_clause = &generics.where_clause;
+    let value = unused_name(f, "value");
+    let Names {
+        invalidate,
+        prime,
+        invalidate_all,
+        cache,
+        ..
+    } = &names;
+    quote! {
+        #item
+
+        #(#every)*
+        #[allow(unused_variables)]
+        #vis #uncached_sig { #uncached_body }
+
+        #(#every)*
+        #[allow(unused_variables)]
+        #vis #maybe_async fn #invalidate #generics (#(#inputs),*) #where_clause { #unreachable }
+
+        #(#every)*
+        #[allow(unused_variables)]
+        #vis #maybe_async fn #prime #generics (#(#inputs,)* #value: impl ::core::marker::Sized) #where_clause {
+            #unreachable
+        }
+
+        #(#every)*
+        #vis fn #invalidate_all() { #unreachable }
+
+        #(#every)*
+        #vis fn #cache() -> &'static #backend<#ANY_KEY, ()> { #unreachable }
+    }
+}
+
+/// A path to the function or a companion: through `Self` inside an `impl`.
+fn path(f: &CachedFn, name: &Ident) -> TokenStream {
+    if f.in_impl() {
+        quote!(Self::#name)
+    } else {
+        quote!(#name)
+    }
+}
+
 /// Everything the generated items share.
 struct Expansion<'a> {
+    valid: &'a ValidFn<'a>,
     f: &'a CachedFn,
     key: KeyCode,
     names: Names,
@@ -57,16 +136,15 @@ struct Attrs<'a> {
 }
 
 impl<'a> Expansion<'a> {
-    fn new(f: &'a CachedFn) -> Self {
-        let returns = f
-            .returns()
-            .expect("validated: the function returns a cacheable value");
-        let is_async = f.sig.asyncness.is_some();
+    fn new(valid: &'a ValidFn<'a>) -> Self {
+        let f = valid.f;
+        let is_async = valid.is_async;
         Self {
+            valid,
             f,
-            key: KeyCode::of(f),
-            names: Names::of(&f.sig.ident),
-            attrs: Attrs::sort(&f.attrs),
+            key: KeyCode::of(&valid.key),
+            names: Names::of(&f.item.sig.ident),
+            attrs: Attrs::sort(&f.item.attrs),
             dot_await: if is_async {
                 quote!(.await)
             } else {
@@ -77,18 +155,13 @@ impl<'a> Expansion<'a> {
             } else {
                 TokenStream::new()
             },
-            value: returns.value,
-            mode: returns.mode,
+            value: valid.value,
+            mode: valid.mode,
         }
     }
 
-    /// A path to a companion: through `Self` inside an `impl`.
     fn path(&self, name: &Ident) -> TokenStream {
-        if self.f.in_impl() {
-            quote!(Self::#name)
-        } else {
-            quote!(#name)
-        }
+        path(self.f, name)
     }
 
     fn doc_link(&self, name: &Ident) -> String {
@@ -100,7 +173,6 @@ impl<'a> Expansion<'a> {
     }
 
     fn cached_fn(&self) -> TokenStream {
-        let private = private();
         let Self {
             f,
             key,
@@ -108,7 +180,7 @@ impl<'a> Expansion<'a> {
             dot_await,
             ..
         } = self;
-        let vis = &f.vis;
+        let vis = &f.item.vis;
         let interface = &attrs.interface;
         let shared = &attrs.shared;
         let every = &attrs.every;
@@ -124,13 +196,13 @@ impl<'a> Expansion<'a> {
         let uncached = self.path(&self.names.uncached);
         let arguments = call_arguments(f);
         let (mode, hit) = match self.mode {
-            Mode::Always => (quote!(#private::Always), quote!(__unokit_hit)),
+            Mode::Always => (quote!(#ALWAYS), quote!(__unokit_hit)),
             Mode::OkOnly => (
-                quote!(#private::OkOnly),
+                quote!(#OK_ONLY),
                 quote!(::core::result::Result::Ok(__unokit_hit)),
             ),
             Mode::SomeOnly => (
-                quote!(#private::SomeOnly),
+                quote!(#SOME_ONLY),
                 quote!(::core::option::Option::Some(__unokit_hit)),
             ),
         };
@@ -186,16 +258,16 @@ impl<'a> Expansion<'a> {
 
     fn uncached_fn(&self) -> TokenStream {
         let Self { f, attrs, .. } = self;
-        let vis = &f.vis;
+        let vis = &f.item.vis;
         let shared = &attrs.shared;
         let body = &attrs.body;
         let every = &attrs.every;
-        let mut sig = f.sig.clone();
+        let mut sig = f.item.sig.clone();
         sig.ident = self.names.uncached.clone();
-        let block = &f.block;
+        let block = &f.item.block;
         let doc = format!(
             " Runs {}'s body, bypassing its cache: nothing is read or stored.",
-            self.doc_link(&f.sig.ident)
+            self.doc_link(&f.item.sig.ident)
         );
         let errors = self.errors_doc();
         // The user's docs, with their `# Errors` and `# Panics`, stay on the cached
@@ -215,7 +287,7 @@ impl<'a> Expansion<'a> {
         if self.mode != Mode::OkOnly {
             return TokenStream::new();
         }
-        let text = format!(" As {}'s.", self.doc_link(&self.f.sig.ident));
+        let text = format!(" As {}'s.", self.doc_link(&self.f.item.sig.ident));
         quote!(#[doc = ""] #[doc = " # Errors"] #[doc = ""] #[doc = #text])
     }
 
@@ -229,7 +301,7 @@ impl<'a> Expansion<'a> {
         let dot_await = &self.dot_await;
         let doc = format!(
             " Removes the cached result of {} for these arguments.",
-            self.doc_link(&self.f.sig.ident)
+            self.doc_link(&self.f.item.sig.ident)
         );
         self.key_companion(
             &self.names.invalidate,
@@ -255,7 +327,7 @@ impl<'a> Expansion<'a> {
         let value = self.value;
         let doc = format!(
             " Stores `{value_name}` as the cached result of {} for these arguments, replacing any.",
-            self.doc_link(&self.f.sig.ident)
+            self.doc_link(&self.f.item.sig.ident)
         );
         let value_input = quote!(#value_name: #value);
         self.key_companion(
@@ -278,7 +350,7 @@ impl<'a> Expansion<'a> {
         extra: Option<TokenStream>,
         body: TokenStream,
     ) -> TokenStream {
-        let vis = &self.f.vis;
+        let vis = &self.f.item.vis;
         let every = &self.attrs.every;
         let maybe_async = &self.maybe_async;
         let inputs = key_inputs(self.f);
@@ -296,13 +368,13 @@ impl<'a> Expansion<'a> {
     }
 
     fn invalidate_all_fn(&self) -> TokenStream {
-        let vis = &self.f.vis;
+        let vis = &self.f.item.vis;
         let every = &self.attrs.every;
         let name = &self.names.invalidate_all;
         let cache = self.path(&self.names.cache);
         let doc = format!(
             " Removes every cached result of {}.",
-            self.doc_link(&self.f.sig.ident)
+            self.doc_link(&self.f.item.sig.ident)
         );
         quote! {
             #[doc = #doc]
@@ -314,21 +386,20 @@ impl<'a> Expansion<'a> {
     }
 
     fn cache_fn(&self) -> TokenStream {
-        let private = private();
-        let vis = &self.f.vis;
+        let vis = &self.f.item.vis;
         let every = &self.attrs.every;
         let name = &self.names.cache;
         let key_type = &self.key.key_type;
         let value = self.value;
-        let backend = if self.f.sig.asyncness.is_some() {
-            quote!(#private::AsyncFnCache)
+        let backend = if self.valid.is_async {
+            ASYNC_FN_CACHE
         } else {
-            quote!(#private::SyncFnCache)
+            SYNC_FN_CACHE
         };
         let config = self.config();
         let doc = format!(
             " The cache of {}: hits, misses and entries through `stats()`, and moka's maintenance.",
-            self.doc_link(&self.f.sig.ident)
+            self.doc_link(&self.f.item.sig.ident)
         );
         quote! {
             #[doc = #doc]
@@ -342,25 +413,21 @@ impl<'a> Expansion<'a> {
     }
 
     fn config(&self) -> TokenStream {
-        let private = private();
-        let options = &self.f.options;
-        let capacity = options.capacity.as_ref().map(|capacity| {
-            let entries = proc_macro2::Literal::u64_unsuffixed(capacity.value);
-            quote!(.capacity(#entries))
+        let bounds = &self.valid.bounds;
+        let capacity = bounds.capacity.map(|capacity| {
+            let entries = Literal::u64_unsuffixed(capacity);
+            quote!(.with_capacity(#entries))
         });
-        let duration =
-            |method: &str, given: &Option<crate::common::options::Given<std::time::Duration>>| {
-                given.as_ref().map(|given| {
-                    let method = format_ident!("{}", method);
-                    let millis = u64::try_from(given.value.as_millis())
-                        .expect("parsed from a u64 of milliseconds");
-                    let millis = proc_macro2::Literal::u64_unsuffixed(millis);
-                    quote!(.#method(::core::time::Duration::from_millis(#millis)))
-                })
-            };
-        let ttl = duration("ttl", &options.ttl);
-        let tti = duration("tti", &options.tti);
-        quote!(#private::CacheConfig::new() #capacity #ttl #tti)
+        let duration = |method: &str, given: Option<std::time::Duration>| {
+            given.map(|duration| {
+                let method = format_ident!("{}", method);
+                let millis = Literal::u128_unsuffixed(duration.as_millis());
+                quote!(.#method(::core::time::Duration::from_millis(#millis)))
+            })
+        };
+        let ttl = duration("with_ttl", bounds.ttl);
+        let tti = duration("with_tti", bounds.tti);
+        quote!(#CACHE_CONFIG::new() #capacity #ttl #tti)
     }
 }
 

@@ -1,9 +1,10 @@
 //! The code that turns a call's arguments into its cache key: a fingerprint, a
 //! comparison with a stored key, and the owned key to store.
 
-use super::parse::{CachedFn, Param};
+use super::parse::Param;
 use super::shape::{Key, KeyPart, referent};
-use crate::common::private;
+use crate::common::paths::cache::ANY_KEY;
+use crate::common::paths::key::{CACHE_KEY, FINGERPRINTER};
 use crate::common::types::ungroup;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
@@ -24,31 +25,26 @@ pub(crate) struct KeyCode {
 }
 
 impl KeyCode {
-    pub(crate) fn of(f: &CachedFn) -> Self {
-        match f.key() {
+    pub(crate) fn of(key: &Key<'_>) -> Self {
+        match key {
             Key::Custom(expr) => custom(expr),
-            Key::Args(parts) => {
-                let erased = f.key().is_erased();
-                from_parts(&parts, erased)
-            }
+            Key::Args(parts) => from_parts(parts, key.is_erased()),
         }
     }
 }
 
 fn custom(expr: &syn::Expr) -> KeyCode {
-    let private = private();
     let value = format_ident!("__unokit_key_value");
     KeyCode {
         prelude: quote!(let #value = #expr;),
-        fingerprint: quote!(#private::CacheKey::fingerprint(&#value)),
-        is_key: quote!(|__unokit_key: &#private::AnyKey| __unokit_key.is(&#value)),
-        owned: quote!(#private::AnyKey::new(#value)),
-        key_type: quote!(#private::AnyKey),
+        fingerprint: quote!(#CACHE_KEY::fingerprint(&#value)),
+        is_key: quote!(|__unokit_key: &#ANY_KEY| __unokit_key.is(&#value)),
+        owned: quote!(#ANY_KEY::new(#value)),
+        key_type: quote!(#ANY_KEY),
     }
 }
 
 fn from_parts(parts: &[KeyPart<'_>], erased: bool) -> KeyCode {
-    let private = private();
     let borrowed = parts.iter().map(borrowed_part);
     let owned = parts.iter().map(owned_part);
     let owned_types = parts.iter().map(owned_type);
@@ -61,20 +57,20 @@ fn from_parts(parts: &[KeyPart<'_>], erased: bool) -> KeyCode {
     let matches = equalities
         .reduce(|all, next| quote!(#all && #next))
         .unwrap_or_else(|| quote!(true));
-    let fingerprint = quote!(#private::Fingerprinter::new() #(#borrowed)* .finish());
+    let fingerprint = quote!(#FINGERPRINTER::new() #(#borrowed)* .finish());
     if erased {
         KeyCode {
             prelude: TokenStream::new(),
             fingerprint,
             is_key: quote! {
-                |__unokit_key: &#private::AnyKey| {
+                |__unokit_key: &#ANY_KEY| {
                     __unokit_key
                         .downcast_ref::<#owned_type>()
                         .is_some_and(|__unokit_key| #matches)
                 }
             },
-            owned: quote!(#private::AnyKey::new(#owned)),
-            key_type: quote!(#private::AnyKey),
+            owned: quote!(#ANY_KEY::new(#owned)),
+            key_type: quote!(#ANY_KEY),
         }
     } else {
         KeyCode {
@@ -116,15 +112,14 @@ fn owned_part(part: &KeyPart<'_>) -> TokenStream {
 /// Whether the stored key's part at `position` is the same key as the argument:
 /// `CacheKey::key_eq`, through `Borrow` for a borrowed argument.
 fn equality(position: usize, part: &KeyPart<'_>) -> TokenStream {
-    let private = private();
     let field = Index::from(position);
     match part {
-        KeyPart::SelfRef => quote!(#private::CacheKey::key_eq(&__unokit_key.#field, self)),
+        KeyPart::SelfRef => quote!(#CACHE_KEY::key_eq(&__unokit_key.#field, self)),
         KeyPart::Param(Param { name, ty, .. }) => match referent(ty) {
             Some(referent) => quote! {
-                #private::CacheKey::key_eq(::core::borrow::Borrow::<#referent>::borrow(&__unokit_key.#field), #name)
+                #CACHE_KEY::key_eq(::core::borrow::Borrow::<#referent>::borrow(&__unokit_key.#field), #name)
             },
-            None => quote!(#private::CacheKey::key_eq(&__unokit_key.#field, &#name)),
+            None => quote!(#CACHE_KEY::key_eq(&__unokit_key.#field, &#name)),
         },
     }
 }

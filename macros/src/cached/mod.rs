@@ -1,7 +1,8 @@
 //! `#[cached]`: memoizes a function on a moka cache keyed at compile time.
 //!
-//! [`parse`] reads the function and the options, [`validate`] checks every rule,
-//! [`expand`] writes the function and its companions.
+//! [`parse`] reads the function and the options, [`validate`] checks every rule
+//! and gives the valid function, [`expand`] writes the function and its
+//! companions — or, on error, stubs of the companions.
 
 mod expand;
 mod key_code;
@@ -12,19 +13,33 @@ mod signature;
 mod validate;
 
 use crate::common::ctxt::Ctxt;
-use crate::common::fallback;
+use crate::common::pipeline::{self, Pipeline};
 use proc_macro2::TokenStream;
 
 pub(crate) fn cached(args: TokenStream, input: TokenStream) -> TokenStream {
-    let cx = Ctxt::new();
-    let function = parse::parse(&cx, args, input.clone());
-    if let Some(function) = &function {
-        validate::check(&cx, function);
+    pipeline::run::<Cached>(args, input)
+}
+
+struct Cached;
+
+impl Pipeline for Cached {
+    type Parsed = parse::CachedFn;
+    type Valid<'a> = validate::ValidFn<'a>;
+    const IS_DERIVE: bool = false;
+
+    fn parse(cx: &Ctxt, args: TokenStream, input: TokenStream) -> Option<parse::CachedFn> {
+        parse::parse(cx, args, input)
     }
-    match (cx.check(), function) {
-        (Ok(()), Some(function)) => expand::expand(&function),
-        (Err(errors), Some(function)) => fallback::item_with_errors(function.unchanged(), &errors),
-        (Err(errors), None) => fallback::item_with_errors(input, &errors),
-        (Ok(()), None) => unreachable!("a failed parse records an error"),
+
+    fn validate<'a>(cx: &Ctxt, parsed: &'a parse::CachedFn) -> Option<validate::ValidFn<'a>> {
+        validate::check(cx, parsed)
+    }
+
+    fn expand(valid: &validate::ValidFn<'_>) -> TokenStream {
+        expand::expand(valid)
+    }
+
+    fn fallback(parsed: &parse::CachedFn) -> TokenStream {
+        expand::stub(parsed)
     }
 }

@@ -37,18 +37,10 @@ pub(crate) enum KeyPart<'a> {
 }
 
 impl CachedFn {
-    /// The return type, when there is one.
-    pub(crate) fn output(&self) -> Option<&Type> {
-        match &self.sig.output {
-            syn::ReturnType::Default => None,
-            syn::ReturnType::Type(_, ty) => Some(ungroup(ty)),
-        }
-    }
-
     /// How the return type is cached; `None` if there is nothing to cache, or the
     /// type names a `Result` or `Option` without its value type.
     pub(crate) fn returns(&self) -> Option<Returns<'_>> {
-        let output = self.output()?;
+        let output = self.item.output()?;
         let wrapper = types::last_segment_name(output);
         let is = |name: &str, flag: bool| flag || wrapper.as_deref() == Some(name);
         let is_option = is("Option", self.options.option.is_some());
@@ -88,7 +80,8 @@ impl CachedFn {
 
     /// The names of the function's type and const parameters.
     pub(crate) fn generic_names(&self) -> Vec<Ident> {
-        self.sig
+        self.item
+            .sig
             .generics
             .params
             .iter()
@@ -102,7 +95,7 @@ impl CachedFn {
 
     /// Whether this is an associated function, whose companions are reached through `Self`.
     pub(crate) fn in_impl(&self) -> bool {
-        self.sig.receiver().is_some() || self.options.in_impl.is_some()
+        self.item.sig.receiver().is_some() || self.options.in_impl.is_some()
     }
 }
 

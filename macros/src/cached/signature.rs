@@ -8,7 +8,7 @@ use syn::{FnArg, GenericParam, Generics, Ident, Signature};
 /// The cached function's signature: each parameter bound to a plain name, which
 /// the key and the call to the body use.
 pub(crate) fn outer_signature(f: &CachedFn) -> Signature {
-    let mut sig = f.sig.clone();
+    let mut sig = f.item.sig.clone();
     let mut params = f.params.iter();
     for input in &mut sig.inputs {
         match input {
@@ -21,10 +21,12 @@ pub(crate) fn outer_signature(f: &CachedFn) -> Signature {
                 }
             }
             FnArg::Typed(typed) => {
-                let param = params.next().expect("one param per typed input");
-                let name = &param.name;
                 typed.attrs.clear();
-                *typed.pat = syn::parse_quote!(#name);
+                // `parse` read one param per typed input, in order.
+                if let Some(param) = params.next() {
+                    let name = &param.name;
+                    *typed.pat = syn::parse_quote!(#name);
+                }
             }
         }
     }
@@ -32,18 +34,21 @@ pub(crate) fn outer_signature(f: &CachedFn) -> Signature {
 }
 
 pub(crate) fn call_arguments(f: &CachedFn) -> TokenStream {
-    let receiver = f.sig.receiver().map(|_| quote!(self)).into_iter();
+    let receiver = f.item.sig.receiver().map(|_| quote!(self)).into_iter();
     let params = f.params.iter().map(|param| &param.name);
     quote!(#(#receiver,)* #(#params),*)
 }
 
 /// The inputs of the key companions: the key's parameters, and `&self` when the key uses it.
 pub(crate) fn key_inputs(f: &CachedFn) -> Vec<TokenStream> {
-    let uses_self = f.options.key_self.is_some()
-        || f.options.key.as_ref().is_some_and(|key| {
-            let expr = &key.value;
-            mentions(quote!(#expr), "self")
-        });
+    // Only where there is a receiver to take: elsewhere `self` in the key is
+    // an error of its own, reported at the key.
+    let uses_self = f.item.sig.receiver().is_some()
+        && (f.options.key_self.is_some()
+            || f.options.key.as_ref().is_some_and(|key| {
+                let expr = &key.value;
+                mentions(quote!(#expr), "self")
+            }));
     let receiver = uses_self.then(|| quote!(&self));
     let params = f.key_params().map(|param| {
         let name = &param.name;
@@ -61,7 +66,7 @@ pub(crate) fn generics_for(f: &CachedFn, inputs: &[TokenStream]) -> Generics {
             .iter()
             .any(|input| mentions(input.clone(), &ident.to_string()))
     };
-    let mut generics = f.sig.generics.clone();
+    let mut generics = f.item.sig.generics.clone();
     let dropped: Vec<Ident> = generics
         .params
         .iter()

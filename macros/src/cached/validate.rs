@@ -2,12 +2,37 @@
 
 use super::options::{CACHE_NONE, KEY, KEY_SELF, OPTION, RESULT};
 use super::parse::CachedFn;
-use super::shape::{self, Key};
+use super::shape::{self, Key, Mode};
 use crate::common::ctxt::Ctxt;
 use crate::common::types;
+use std::time::Duration;
 use syn::Type;
 
-pub(crate) fn check(cx: &Ctxt, f: &CachedFn) {
+/// A `#[cached]` function that follows every rule: all that `expand` reads.
+pub(crate) struct ValidFn<'a> {
+    /// The function as read: its signature, attributes, parameters and body.
+    pub(crate) f: &'a CachedFn,
+    /// Which results are cached.
+    pub(crate) mode: Mode,
+    /// The type the cache stores.
+    pub(crate) value: &'a Type,
+    pub(crate) key: Key<'a>,
+    /// Whether the function is `async`: its cache is then an `AsyncFnCache`, and
+    /// the companions that reach it are `async` too.
+    pub(crate) is_async: bool,
+    pub(crate) bounds: Bounds,
+}
+
+/// The cache's bounds as given; each unset one keeps the runtime's default.
+pub(crate) struct Bounds {
+    pub(crate) capacity: Option<u64>,
+    pub(crate) ttl: Option<Duration>,
+    pub(crate) tti: Option<Duration>,
+}
+
+/// Checks every rule, recording each broken one; the valid function, unless its
+/// return type leaves nothing to cache (an error is then recorded).
+pub(crate) fn check<'a>(cx: &Ctxt, f: &'a CachedFn) -> Option<ValidFn<'a>> {
     check_plain_fn(cx, f);
     check_cached_value(cx, f);
     check_receiver(cx, f);
@@ -16,15 +41,29 @@ pub(crate) fn check(cx: &Ctxt, f: &CachedFn) {
     check_key_arity(cx, f);
     check_option_conflicts(cx, f);
     check_bounds(cx, f);
+    let returns = f.returns()?;
+    let options = &f.options;
+    Some(ValidFn {
+        f,
+        mode: returns.mode,
+        value: returns.value,
+        key: f.key(),
+        is_async: f.item.sig.asyncness.is_some(),
+        bounds: Bounds {
+            capacity: options.capacity.as_ref().map(|given| given.value),
+            ttl: options.ttl.as_ref().map(|given| given.value),
+            tti: options.tti.as_ref().map(|given| given.value),
+        },
+    })
 }
 
 /// A `const fn` runs at compile time, where there is no cache to consult; an
 /// `unsafe fn` has preconditions a cache hit would skip checking.
 fn check_plain_fn(cx: &Ctxt, f: &CachedFn) {
-    if let Some(constness) = &f.sig.constness {
+    if let Some(constness) = &f.item.sig.constness {
         cx.error_at(constness, "#[cached] cannot be used on a `const fn`: its cache exists only at run time; remove `const`");
     }
-    if let syn::Safety::Unsafe(unsafety) = &f.sig.safety {
+    if let syn::Safety::Unsafe(unsafety) = &f.item.sig.safety {
         cx.error_at(
             unsafety,
             "#[cached] cannot be used on an `unsafe fn`; cache a safe function that wraps it",
@@ -36,9 +75,9 @@ fn check_plain_fn(cx: &Ctxt, f: &CachedFn) {
 /// the cached type must be nameable there: owned, `'static`, concrete, and
 /// without `Self` (a `static` inside a method cannot name it).
 fn check_cached_value(cx: &Ctxt, f: &CachedFn) {
-    let Some(output) = f.output() else {
+    let Some(output) = f.item.output() else {
         cx.error_at(
-            &f.sig.ident,
+            &f.item.sig.ident,
             "#[cached] needs a function that returns a value to cache; add a return type",
         );
         return;
@@ -67,11 +106,11 @@ fn check_cached_value(cx: &Ctxt, f: &CachedFn) {
 /// `&mut self` means the result may depend on state the key does not see, and the
 /// key can only hold `self` through a shared reference it can clone.
 fn check_receiver(cx: &Ctxt, f: &CachedFn) {
-    let receiver = f.sig.receiver();
-    if let Some(receiver) = receiver {
-        if receiver.mutability.is_some() || receiver_is_mut_ref(receiver) {
-            cx.error_at(receiver, "#[cached] methods take `&self` or `self`: with `&mut self` the result can depend on state the cache key does not see");
-        }
+    let receiver = f.item.sig.receiver();
+    if let Some(receiver) = receiver
+        && (receiver.mutability.is_some() || receiver_is_mut_ref(receiver))
+    {
+        cx.error_at(receiver, "#[cached] methods take `&self` or `self`: with `&mut self` the result can depend on state the cache key does not see");
     }
     let Some(key_self) = &f.options.key_self else {
         return;
@@ -93,11 +132,11 @@ fn check_key_params(cx: &Ctxt, f: &CachedFn) {
     let generics = f.generic_names();
     for param in f.key_params() {
         let name = &param.name;
-        if let Type::Reference(reference) = types::ungroup(&param.ty) {
-            if reference.mutability.is_some() {
-                cx.error_at(&param.ty, format!("`{name}` is a `&mut` argument, which cannot be part of a cache key: the call may change it; mark it #[cache(skip)] if it does not affect the result"));
-                continue;
-            }
+        if let Type::Reference(reference) = types::ungroup(&param.ty)
+            && reference.mutability.is_some()
+        {
+            cx.error_at(&param.ty, format!("`{name}` is a `&mut` argument, which cannot be part of a cache key: the call may change it; mark it #[cache(skip)] if it does not affect the result"));
+            continue;
         }
         let owned = shape::referent(&param.ty).unwrap_or(&param.ty);
         let found = types::unnameable(owned, &generics);
@@ -118,7 +157,7 @@ fn check_key_params(cx: &Ctxt, f: &CachedFn) {
 fn check_key_not_all_skipped(cx: &Ctxt, f: &CachedFn) {
     let uses_key_option = f.options.key.is_some() || f.options.key_self.is_some();
     if !f.params.is_empty() && f.key_params().next().is_none() && !uses_key_option {
-        cx.error_at(&f.sig.ident, format!("every argument of `{}` is #[cache(skip)], so every call would share one cache entry; keep an argument in the key, or give `{KEY} = <expression>`", f.sig.ident));
+        cx.error_at(&f.item.sig.ident, format!("every argument of `{}` is #[cache(skip)], so every call would share one cache entry; keep an argument in the key, or give `{KEY} = <expression>`", f.item.sig.ident));
     }
 }
 
@@ -126,10 +165,10 @@ fn check_key_not_all_skipped(cx: &Ctxt, f: &CachedFn) {
 /// tuples of up to twelve elements, like std's traits.
 fn check_key_arity(cx: &Ctxt, f: &CachedFn) {
     const MAX_PARTS: usize = 12;
-    if let Key::Args(parts) = f.key() {
-        if parts.len() > MAX_PARTS {
-            cx.error_at(&f.sig.ident, format!("the key of `{}` would have {} parts, but at most {MAX_PARTS} are supported; group arguments into a struct that derives CacheKey, skip some, or give `{KEY} = <expression>`", f.sig.ident, parts.len()));
-        }
+    if let Key::Args(parts) = f.key()
+        && parts.len() > MAX_PARTS
+    {
+        cx.error_at(&f.item.sig.ident, format!("the key of `{}` would have {} parts, but at most {MAX_PARTS} are supported; group arguments into a struct that derives CacheKey, skip some, or give `{KEY} = <expression>`", f.item.sig.ident, parts.len()));
     }
 }
 
@@ -141,10 +180,10 @@ fn check_option_conflicts(cx: &Ctxt, f: &CachedFn) {
     if let (Some(_), Some(option)) = (&options.result, &options.option) {
         cx.error_span(option.span, format!("`{RESULT}` and `{OPTION}` contradict each other; keep the one that matches the return type"));
     }
-    if let Some(cache_none) = &options.cache_none {
-        if !f.returns().is_some_and(|returns| returns.is_option) {
-            cx.error_span(cache_none.span, format!("`{CACHE_NONE}` caches `None` results, but this function does not return an `Option`; remove it, or add `{OPTION}` if the return type is an alias of `Option`"));
-        }
+    if let Some(cache_none) = &options.cache_none
+        && !f.returns().is_some_and(|returns| returns.is_option)
+    {
+        cx.error_span(cache_none.span, format!("`{CACHE_NONE}` caches `None` results, but this function does not return an `Option`; remove it, or add `{OPTION}` if the return type is an alias of `Option`"));
     }
 }
 

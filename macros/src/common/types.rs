@@ -33,23 +33,23 @@ struct Finder<'a> {
 
 impl<'ast> Visit<'ast> for Finder<'_> {
     fn visit_type_path(&mut self, ty: &'ast syn::TypePath) {
-        if ty.qself.is_none() {
-            if let Some(first) = ty.path.segments.first() {
-                if first.ident == "Self" {
-                    self.found.self_type.get_or_insert(first.ident.span());
-                } else if ty.path.segments.len() == 1 && self.generics.contains(&first.ident) {
-                    self.found.generic.get_or_insert(first.ident.clone());
-                }
+        if ty.qself.is_none()
+            && let Some(first) = ty.path.segments.first()
+        {
+            if first.ident == "Self" {
+                self.found.self_type.get_or_insert(first.ident.span());
+            } else if ty.path.segments.len() == 1 && self.generics.contains(&first.ident) {
+                self.found.generic.get_or_insert(first.ident.clone());
             }
         }
         visit::visit_type_path(self, ty);
     }
 
     fn visit_expr_path(&mut self, expr: &'ast syn::ExprPath) {
-        if let Some(ident) = expr.path.get_ident() {
-            if self.generics.contains(ident) {
-                self.found.generic.get_or_insert(ident.clone());
-            }
+        if let Some(ident) = expr.path.get_ident()
+            && self.generics.contains(ident)
+        {
+            self.found.generic.get_or_insert(ident.clone());
         }
     }
 

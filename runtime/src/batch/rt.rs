@@ -6,5 +6,3 @@ pub use super::{
     BatchFn, BatchLoader, BatchStats, Load, LoadError, LoadMany, LoaderCache, LoaderConfig,
     SharedCache,
 };
-/// The bounds of a loader's moka cache, `LoaderCache::Bounded`'s argument.
-pub use crate::cache::CacheConfig;

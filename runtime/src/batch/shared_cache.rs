@@ -12,7 +12,7 @@ use std::hash::Hash;
 /// use unokit::batch::SharedCache;
 /// use unokit::cache::CacheConfig;
 ///
-/// let cache: SharedCache<u64, String> = SharedCache::new(CacheConfig::new().capacity(10_000).ttl(Duration::from_secs(60)));
+/// let cache: SharedCache<u64, String> = SharedCache::new(CacheConfig::new().with_capacity(10_000).with_ttl(Duration::from_secs(60)));
 /// cache.insert(1, "ada".to_owned());
 /// assert_eq!(cache.get(&1).as_deref(), Some("ada"));
 /// cache.invalidate(&1);
@@ -38,11 +38,11 @@ where
     /// An empty cache bounded by `config`'s capacity, time to live and time to idle.
     #[must_use]
     pub fn new(config: CacheConfig) -> Self {
-        let mut builder = moka::sync::Cache::builder().max_capacity(config.max_capacity());
-        if let Some(ttl) = config.time_to_live() {
+        let mut builder = moka::sync::Cache::builder().max_capacity(config.capacity());
+        if let Some(ttl) = config.ttl() {
             builder = builder.time_to_live(ttl);
         }
-        if let Some(tti) = config.time_to_idle() {
+        if let Some(tti) = config.tti() {
             builder = builder.time_to_idle(tti);
         }
         Self {

@@ -8,10 +8,10 @@ use std::time::Duration;
 /// use std::time::Duration;
 /// use unokit::cache::CacheConfig;
 ///
-/// const CONFIG: CacheConfig = CacheConfig::new().capacity(500).ttl(Duration::from_secs(30));
-/// assert_eq!(CONFIG.max_capacity(), 500);
-/// assert_eq!(CONFIG.time_to_live(), Some(Duration::from_secs(30)));
-/// assert_eq!(CONFIG.time_to_idle(), None);
+/// const CONFIG: CacheConfig = CacheConfig::new().with_capacity(500).with_ttl(Duration::from_secs(30));
+/// assert_eq!(CONFIG.capacity(), 500);
+/// assert_eq!(CONFIG.ttl(), Some(Duration::from_secs(30)));
+/// assert_eq!(CONFIG.tti(), None);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CacheConfig {
@@ -37,40 +37,40 @@ impl CacheConfig {
 
     /// At most `entries` entries; beyond that, moka evicts the least useful ones.
     #[must_use]
-    pub const fn capacity(mut self, entries: u64) -> Self {
+    pub const fn with_capacity(mut self, entries: u64) -> Self {
         self.capacity = entries;
         self
     }
 
-    /// Entries expire this long after they were stored.
+    /// Entries expire this long after they were stored (their time to live).
     #[must_use]
-    pub const fn ttl(mut self, time_to_live: Duration) -> Self {
+    pub const fn with_ttl(mut self, time_to_live: Duration) -> Self {
         self.ttl = Some(time_to_live);
         self
     }
 
-    /// Entries expire after going unread this long.
+    /// Entries expire after going unread this long (their time to idle).
     #[must_use]
-    pub const fn tti(mut self, time_to_idle: Duration) -> Self {
+    pub const fn with_tti(mut self, time_to_idle: Duration) -> Self {
         self.tti = Some(time_to_idle);
         self
     }
 
     /// The maximum number of entries.
     #[must_use]
-    pub const fn max_capacity(&self) -> u64 {
+    pub const fn capacity(&self) -> u64 {
         self.capacity
     }
 
     /// The time to live, if any.
     #[must_use]
-    pub const fn time_to_live(&self) -> Option<Duration> {
+    pub const fn ttl(&self) -> Option<Duration> {
         self.ttl
     }
 
     /// The time to idle, if any.
     #[must_use]
-    pub const fn time_to_idle(&self) -> Option<Duration> {
+    pub const fn tti(&self) -> Option<Duration> {
         self.tti
     }
 }

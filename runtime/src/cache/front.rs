@@ -1,36 +1,37 @@
-//! A small table of recently used slots per thread, in front of every cache.
+//! A small table of recently used entries per thread, in front of every cache.
 //!
 //! Moka records each read in a shared queue and clock, which costs more than the
 //! rest of a hit and makes threads reading one hot key contend. A hit in the front
-//! table reads the shared slot but writes nothing shared. The slot's dead flag,
+//! table reads the shared entry but writes nothing shared. The entry's dead flag,
 //! the cache's generation and the time to live keep a front hit exactly as fresh
 //! as a moka hit; every [`REVALIDATE_AFTER`]th hit of an entry goes to moka
 //! instead, so that moka's eviction policy still sees how hot the key is.
 
-use super::slot::Slot;
+use super::entry::Entry;
 use std::any::Any;
 use std::cell::Cell;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
-const ENTRIES: usize = 128;
-const INDEX_SHIFT: u32 = 64 - ENTRIES.trailing_zeros();
+const LINES: usize = 128;
+const INDEX_SHIFT: u32 = 64 - LINES.trailing_zeros();
 pub(crate) const REVALIDATE_AFTER: u32 = 32;
 
-struct Entry {
+/// One line of the table: an entry of one cache, recently used by this thread.
+struct Recent {
     owner: usize,
     fingerprint: u64,
     hits: u32,
-    slot: Arc<dyn Any + Send + Sync>,
+    entry: Arc<dyn Any + Send + Sync>,
 }
 
 struct Table {
-    entries: Box<[Cell<Option<Entry>>]>,
+    lines: Box<[Cell<Option<Recent>>]>,
 }
 
 thread_local! {
     static TABLE: Table = Table {
-        entries: (0..ENTRIES).map(|_| Cell::new(None)).collect(),
+        lines: (0..LINES).map(|_| Cell::new(None)).collect(),
     };
 }
 
@@ -47,15 +48,15 @@ fn index(owner: usize, fingerprint: u64) -> usize {
     (mixed >> INDEX_SHIFT) as usize
 }
 
-/// The value `serve` reads from this thread's entry for `fingerprint`, if any.
+/// The value `serve` reads from this thread's line for `fingerprint`, if any.
 ///
-/// The entry is taken out of the table while `serve` runs: `serve` compares and
+/// The line is taken out of the table while `serve` runs: `serve` compares and
 /// clones user types, whose impls may call back into a cache.
 #[inline]
 pub(crate) fn lookup<K, V, R>(
     owner: usize,
     fingerprint: u64,
-    serve: impl FnOnce(&Slot<K, V>) -> Option<R>,
+    serve: impl FnOnce(&Entry<K, V>) -> Option<R>,
 ) -> Option<R>
 where
     K: Send + Sync + 'static,
@@ -63,19 +64,19 @@ where
 {
     TABLE
         .try_with(|table| {
-            let cell = &table.entries[index(owner, fingerprint)];
-            let mut entry = cell.take()?;
-            if entry.owner != owner
-                || entry.fingerprint != fingerprint
-                || entry.hits >= REVALIDATE_AFTER
+            let cell = &table.lines[index(owner, fingerprint)];
+            let mut recent = cell.take()?;
+            if recent.owner != owner
+                || recent.fingerprint != fingerprint
+                || recent.hits >= REVALIDATE_AFTER
             {
-                cell.set(Some(entry));
+                cell.set(Some(recent));
                 return None;
             }
-            let served = entry.slot.downcast_ref::<Slot<K, V>>().and_then(serve);
+            let served = recent.entry.downcast_ref::<Entry<K, V>>().and_then(serve);
             if served.is_some() {
-                entry.hits += 1;
-                cell.set(Some(entry));
+                recent.hits += 1;
+                cell.set(Some(recent));
             }
             served
         })
@@ -83,18 +84,18 @@ where
         .flatten()
 }
 
-/// Puts `slot` into this thread's table, replacing whatever shared its place.
-pub(crate) fn fill<K, V>(owner: usize, fingerprint: u64, slot: &Arc<Slot<K, V>>)
+/// Puts `entry` into this thread's table, replacing whatever shared its line.
+pub(crate) fn fill<K, V>(owner: usize, fingerprint: u64, entry: &Arc<Entry<K, V>>)
 where
     K: Send + Sync + 'static,
     V: Send + Sync + 'static,
 {
-    let entry = Entry {
+    let recent = Recent {
         owner,
         fingerprint,
         hits: 0,
-        slot: slot.clone(),
+        entry: entry.clone(),
     };
     // During thread teardown there is no table to fill; the next call goes to moka.
-    let _ = TABLE.try_with(|table| table.entries[index(owner, fingerprint)].set(Some(entry)));
+    let _ = TABLE.try_with(|table| table.lines[index(owner, fingerprint)].set(Some(recent)));
 }

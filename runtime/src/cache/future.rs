@@ -1,9 +1,10 @@
+use super::base::{Base, MokaHasher, NotCached, Settled, configure_moka};
 use super::config::CacheConfig;
+use super::entry::Entry;
 use super::front;
 use super::mode::Mode;
-use super::shared::{Core, MokaHasher, NotCached, Settled, configure_moka};
-use super::slot::{Slot, StoredKey};
 use super::stats::CacheStats;
+use super::stored_key::StoredKey;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
@@ -12,40 +13,29 @@ use std::sync::{Arc, OnceLock};
 /// by the arguments' fingerprint, with a per-thread front table for hits.
 ///
 /// Like [`SyncFnCache`](super::SyncFnCache), but waiting callers await instead of
-/// blocking their thread. [`get`](Self::get) never awaits: it answers from the
-/// calling thread's front table only, and
-/// [`get_or_compute`](Self::get_or_compute) does the rest.
+/// blocking their thread, and a hit never awaits: it is answered from the
+/// calling thread's front table.
 ///
 /// ```
-/// use unokit::cache::{mode::Always, AsyncFnCache, CacheConfig};
-/// use unokit::CacheKey;
-///
-/// static GREETINGS: AsyncFnCache<String, String> = AsyncFnCache::new(CacheConfig::new());
-///
+/// #[unokit::cached]
 /// async fn greet(name: &str) -> String {
-///     let fingerprint = name.fingerprint();
-///     if let Some(hit) = GREETINGS.get(fingerprint, |key| key == name) {
-///         return hit;
-///     }
-///     GREETINGS
-///         .get_or_compute(fingerprint, name.to_owned(), Always, || async move { format!("hello {name}") })
-///         .await
+///     format!("hello {name}")
 /// }
 ///
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 /// assert_eq!(greet("ada").await, "hello ada");
 /// assert_eq!(greet("ada").await, "hello ada");
-/// assert_eq!(GREETINGS.stats().misses, 1);
+/// assert_eq!(greet_cache().stats().misses, 1);
 /// # });
 /// ```
 pub struct AsyncFnCache<K, V> {
-    core: Core,
+    base: Base,
     state: OnceLock<State<K, V>>,
 }
 
 struct State<K, V> {
     owner: usize,
-    moka: moka::future::Cache<u64, Arc<Slot<K, V>>, MokaHasher>,
+    moka: moka::future::Cache<u64, Arc<Entry<K, V>>, MokaHasher>,
 }
 
 impl<K, V> AsyncFnCache<K, V>
@@ -55,9 +45,10 @@ where
 {
     /// An empty cache; moka's is built on first use.
     #[must_use]
+    #[doc(hidden)]
     pub const fn new(config: CacheConfig) -> Self {
         Self {
-            core: Core::new(config),
+            base: Base::new(config),
             state: OnceLock::new(),
         }
     }
@@ -65,15 +56,16 @@ where
     fn state(&self) -> &State<K, V> {
         self.state.get_or_init(|| State {
             owner: front::new_owner(),
-            moka: configure_moka!(moka::future::Cache::builder(), self.core.config),
+            moka: configure_moka!(moka::future::Cache::builder(), self.base.config),
         })
     }
 
     /// The value this thread last saw for the key that `is_key` recognises, if it is
     /// still valid. Never awaits; `None` means: ask [`get_or_compute`](Self::get_or_compute).
     #[inline]
+    #[doc(hidden)]
     pub fn get(&self, fingerprint: u64, is_key: impl FnOnce(&K) -> bool) -> Option<V> {
-        self.core.front_hit(self.state().owner, fingerprint, is_key)
+        self.base.front_hit(self.state().owner, fingerprint, is_key)
     }
 
     /// The cached value for `key`, or the result of `body`'s future, stored if `M`
@@ -85,6 +77,7 @@ where
     ///
     /// The future is boxed: moka's single flight makes it large, and a caller that
     /// awaited it inline would carry that size into every call, hits included.
+    #[doc(hidden)]
     pub fn get_or_compute<R, M, F>(
         &self,
         fingerprint: u64,
@@ -113,21 +106,21 @@ where
         let state = self.state();
         // A plain read first: it is how a hit revalidates with moka (see the front
         // table), and unlike the single flight below it allocates nothing.
-        if let Some(slot) = state.moka.get(&fingerprint).await {
-            if !self.core.is_live(&slot) {
+        if let Some(entry) = state.moka.get(&fingerprint).await {
+            if !self.base.is_live(&entry) {
                 // Computed before an `invalidate_all` that moka could not see: it
                 // would keep the key from being cached again.
                 self.invalidate(fingerprint).await;
             } else if let Some(value) =
-                self.core
-                    .moka_hit(state.owner, fingerprint, &slot, |stored| {
+                self.base
+                    .moka_hit(state.owner, fingerprint, &entry, |stored| {
                         stored.same_key(&key)
                     })
             {
                 return M::join(value);
             }
         }
-        let generation = self.core.generation();
+        let generation = self.base.generation();
         let mut pending = Some((key, body));
         let mut uncached = None;
         let outcome = state
@@ -135,7 +128,7 @@ where
             .try_get_with(fingerprint, async {
                 let (key, body) = pending.take().expect("moka runs init once");
                 match M::split(body().await) {
-                    Ok(value) => Ok(Arc::new(Slot::new(key, value, generation))),
+                    Ok(value) => Ok(Arc::new(Entry::new(key, value, generation))),
                     Err(returned) => {
                         uncached = Some(returned);
                         Err(NotCached)
@@ -143,7 +136,7 @@ where
                 }
             })
             .await;
-        match self.core.settle::<K, V, R, M, _>(
+        match self.base.settle::<K, V, R, M, _>(
             state.owner,
             fingerprint,
             outcome,
@@ -156,17 +149,19 @@ where
     }
 
     /// Stores `value` for `key`, replacing what was there.
+    #[doc(hidden)]
     pub async fn insert(&self, fingerprint: u64, key: K, value: V) {
         let state = self.state();
-        let slot = Arc::new(Slot::new(key, value, self.core.generation()));
+        let entry = Arc::new(Entry::new(key, value, self.base.generation()));
         if let Some(replaced) = state.moka.remove(&fingerprint).await {
             replaced.kill();
         }
-        state.moka.insert(fingerprint, Arc::clone(&slot)).await;
-        self.core.remember(state.owner, fingerprint, &slot);
+        state.moka.insert(fingerprint, Arc::clone(&entry)).await;
+        self.base.remember(state.owner, fingerprint, &entry);
     }
 
     /// Removes the entry stored under `fingerprint`.
+    #[doc(hidden)]
     pub async fn invalidate(&self, fingerprint: u64) {
         if let Some(removed) = self.state().moka.remove(&fingerprint).await {
             removed.kill();
@@ -175,7 +170,7 @@ where
 
     /// Removes every entry.
     pub fn invalidate_all(&self) {
-        self.core.next_generation();
+        self.base.next_generation();
         if let Some(state) = self.state.get() {
             state.moka.invalidate_all();
         }
@@ -183,7 +178,7 @@ where
 
     /// Hits, misses and entries so far.
     pub fn stats(&self) -> CacheStats {
-        self.core.stats(self.entry_count())
+        self.base.stats(self.entry_count())
     }
 
     /// The number of entries, as of moka's last maintenance.
@@ -200,6 +195,6 @@ where
 
     /// The configuration the cache was built with.
     pub fn config(&self) -> CacheConfig {
-        self.core.config
+        self.base.config
     }
 }

@@ -2,14 +2,6 @@
 
 /// Splits a function's return value into what the cache stores and what it passes
 /// through uncached.
-///
-/// ```
-/// use unokit::cache::mode::{Mode, OkOnly};
-///
-/// assert_eq!(<OkOnly as Mode<Result<u8, &str>>>::split(Ok(1)), Ok(1));
-/// assert_eq!(<OkOnly as Mode<Result<u8, &str>>>::split(Err("down")), Err(Err("down")));
-/// assert_eq!(<OkOnly as Mode<Result<u8, &str>>>::join(1), Ok(1));
-/// ```
 pub trait Mode<R> {
     /// What the cache stores.
     type Value;
@@ -68,5 +60,27 @@ impl<T> Mode<Option<T>> for SomeOnly {
 
     fn join(value: T) -> Option<T> {
         Some(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Always, Mode, OkOnly, SomeOnly};
+
+    #[test]
+    fn ok_only_caches_ok_values_and_passes_errors_through() {
+        assert_eq!(<OkOnly as Mode<Result<u8, &str>>>::split(Ok(1)), Ok(1));
+        assert_eq!(
+            <OkOnly as Mode<Result<u8, &str>>>::split(Err("down")),
+            Err(Err("down"))
+        );
+        assert_eq!(<OkOnly as Mode<Result<u8, &str>>>::join(1), Ok(1));
+    }
+
+    #[test]
+    fn some_only_caches_some_values_and_always_caches_all() {
+        assert_eq!(<SomeOnly as Mode<Option<u8>>>::split(Some(1)), Ok(1));
+        assert_eq!(<SomeOnly as Mode<Option<u8>>>::split(None), Err(None));
+        assert_eq!(<Always as Mode<Option<u8>>>::split(None), Ok(None));
     }
 }

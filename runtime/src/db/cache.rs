@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 /// use unokit::cache::CacheConfig;
 /// use unokit::db::RelationCache;
 ///
-/// let cache = RelationCache::new(CacheConfig::new().capacity(50_000).ttl(Duration::from_secs(300)));
+/// let cache = RelationCache::new(CacheConfig::new().with_capacity(50_000).with_ttl(Duration::from_secs(300)));
 /// cache.invalidate_all();
 /// ```
 #[derive(Clone)]

@@ -15,8 +15,6 @@ pub(crate) const LOAD_ERROR: RtPath = batch("LoadError");
 pub(crate) const LOADER_CACHE: RtPath = batch("LoaderCache");
 pub(crate) const LOADER_CONFIG: RtPath = batch("LoaderConfig");
 pub(crate) const SHARED_CACHE: RtPath = batch("SharedCache");
-/// The bounds of a loader's moka cache (the cache capability's config).
-pub(crate) const CACHE_CONFIG: RtPath = batch("CacheConfig");
 pub(crate) const ASSERT_BATCH_KEY: RtPath = batch("assert_batch_key");
 pub(crate) const ASSERT_BATCH_VALUE: RtPath = batch("assert_batch_value");
 pub(crate) const ASSERT_BATCH_ERROR: RtPath = batch("assert_batch_error");

@@ -1,7 +1,15 @@
-//! `unokit::__private::cache`.
+//! `unokit::__private::cache`: the function caches of `#[cached]`.
 
 use super::RtPath;
 
 const fn cache(item: &'static str) -> RtPath {
     RtPath::new("cache", item)
 }
+
+pub(crate) const SYNC_FN_CACHE: RtPath = cache("SyncFnCache");
+pub(crate) const ASYNC_FN_CACHE: RtPath = cache("AsyncFnCache");
+pub(crate) const CACHE_CONFIG: RtPath = cache("CacheConfig");
+pub(crate) const ANY_KEY: RtPath = cache("AnyKey");
+pub(crate) const ALWAYS: RtPath = cache("Always");
+pub(crate) const OK_ONLY: RtPath = cache("OkOnly");
+pub(crate) const SOME_ONLY: RtPath = cache("SomeOnly");

@@ -1,6 +1,6 @@
 async fn user_profile(db: &Db, user_id: u64, lang: &str) -> Result<Profile, DbError> {
     let __unokit_cache = user_profile_cache();
-    let __unokit_fingerprint = ::unokit::__private::Fingerprinter::new()
+    let __unokit_fingerprint = ::unokit::__private::key::Fingerprinter::new()
         .key(&user_id)
         .key(&lang)
         .finish();
@@ -8,8 +8,8 @@ async fn user_profile(db: &Db, user_id: u64, lang: &str) -> Result<Profile, DbEr
         .get(
             __unokit_fingerprint,
             |__unokit_key: &(u64, ::std::string::String)| {
-                ::unokit::__private::CacheKey::key_eq(&__unokit_key.0, &user_id)
-                    && ::unokit::__private::CacheKey::key_eq(
+                ::unokit::__private::key::CacheKey::key_eq(&__unokit_key.0, &user_id)
+                    && ::unokit::__private::key::CacheKey::key_eq(
                         ::core::borrow::Borrow::<str>::borrow(&__unokit_key.1),
                         lang,
                     )
@@ -25,7 +25,7 @@ async fn user_profile(db: &Db, user_id: u64, lang: &str) -> Result<Profile, DbEr
                 ::core::clone::Clone::clone(&user_id),
                 ::std::borrow::ToOwned::to_owned(lang),
             ),
-            ::unokit::__private::OkOnly,
+            ::unokit::__private::cache::OkOnly,
             move || user_profile_uncached(db, user_id, lang),
         )
         .await
@@ -52,14 +52,17 @@ async fn user_profile_uncached(
 async fn user_profile_invalidate(user_id: u64, lang: &str) {
     user_profile_cache()
         .invalidate(
-            ::unokit::__private::Fingerprinter::new().key(&user_id).key(&lang).finish(),
+            ::unokit::__private::key::Fingerprinter::new()
+                .key(&user_id)
+                .key(&lang)
+                .finish(),
         )
         .await;
 }
 /// Stores `value` as the cached result of [`user_profile`] for these arguments, replacing any.
 #[allow(clippy::needless_pass_by_value)]
 async fn user_profile_prime(user_id: u64, lang: &str, value: Profile) {
-    let __unokit_fingerprint = ::unokit::__private::Fingerprinter::new()
+    let __unokit_fingerprint = ::unokit::__private::key::Fingerprinter::new()
         .key(&user_id)
         .key(&lang)
         .finish();
@@ -80,17 +83,17 @@ fn user_profile_invalidate_all() {
 }
 /// The cache of [`user_profile`]: hits, misses and entries through `stats()`, and moka's maintenance.
 #[must_use]
-fn user_profile_cache() -> &'static ::unokit::__private::AsyncFnCache<
+fn user_profile_cache() -> &'static ::unokit::__private::cache::AsyncFnCache<
     (u64, ::std::string::String),
     Profile,
 > {
-    static CACHE: ::unokit::__private::AsyncFnCache<
+    static CACHE: ::unokit::__private::cache::AsyncFnCache<
         (u64, ::std::string::String),
         Profile,
-    > = ::unokit::__private::AsyncFnCache::new(
-        ::unokit::__private::CacheConfig::new()
-            .capacity(10000)
-            .ttl(::core::time::Duration::from_millis(300000)),
+    > = ::unokit::__private::cache::AsyncFnCache::new(
+        ::unokit::__private::cache::CacheConfig::new()
+            .with_capacity(10000)
+            .with_ttl(::core::time::Duration::from_millis(300000)),
     );
     &CACHE
 }

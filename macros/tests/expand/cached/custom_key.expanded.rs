@@ -1,13 +1,13 @@
 pub fn find<S: AsRef<str>>(name: S) -> Option<User> {
     let __unokit_key_value = name.as_ref().to_lowercase();
     let __unokit_cache = find_cache();
-    let __unokit_fingerprint = ::unokit::__private::CacheKey::fingerprint(
+    let __unokit_fingerprint = ::unokit::__private::key::CacheKey::fingerprint(
         &__unokit_key_value,
     );
     if let ::core::option::Option::Some(__unokit_hit) = __unokit_cache
         .get(
             __unokit_fingerprint,
-            |__unokit_key: &::unokit::__private::AnyKey| {
+            |__unokit_key: &::unokit::__private::cache::AnyKey| {
                 __unokit_key.is(&__unokit_key_value)
             },
         )
@@ -17,8 +17,8 @@ pub fn find<S: AsRef<str>>(name: S) -> Option<User> {
     __unokit_cache
         .get_or_compute(
             __unokit_fingerprint,
-            ::unokit::__private::AnyKey::new(__unokit_key_value),
-            ::unokit::__private::Always,
+            ::unokit::__private::cache::AnyKey::new(__unokit_key_value),
+            ::unokit::__private::cache::Always,
             move || find_uncached(name),
         )
 }
@@ -36,19 +36,21 @@ pub fn find_uncached<S: AsRef<str>>(name: S) -> Option<User> {
 pub fn find_invalidate<S: AsRef<str>>(name: S) {
     let __unokit_key_value = name.as_ref().to_lowercase();
     find_cache()
-        .invalidate(::unokit::__private::CacheKey::fingerprint(&__unokit_key_value));
+        .invalidate(
+            ::unokit::__private::key::CacheKey::fingerprint(&__unokit_key_value),
+        );
 }
 /// Stores `value` as the cached result of [`find`] for these arguments, replacing any.
 #[allow(clippy::needless_pass_by_value)]
 pub fn find_prime<S: AsRef<str>>(name: S, value: Option<User>) {
     let __unokit_key_value = name.as_ref().to_lowercase();
-    let __unokit_fingerprint = ::unokit::__private::CacheKey::fingerprint(
+    let __unokit_fingerprint = ::unokit::__private::key::CacheKey::fingerprint(
         &__unokit_key_value,
     );
     find_cache()
         .insert(
             __unokit_fingerprint,
-            ::unokit::__private::AnyKey::new(__unokit_key_value),
+            ::unokit::__private::cache::AnyKey::new(__unokit_key_value),
             value,
         );
 }
@@ -58,13 +60,15 @@ pub fn find_invalidate_all() {
 }
 /// The cache of [`find`]: hits, misses and entries through `stats()`, and moka's maintenance.
 #[must_use]
-pub fn find_cache() -> &'static ::unokit::__private::SyncFnCache<
-    ::unokit::__private::AnyKey,
+pub fn find_cache() -> &'static ::unokit::__private::cache::SyncFnCache<
+    ::unokit::__private::cache::AnyKey,
     Option<User>,
 > {
-    static CACHE: ::unokit::__private::SyncFnCache<
-        ::unokit::__private::AnyKey,
+    static CACHE: ::unokit::__private::cache::SyncFnCache<
+        ::unokit::__private::cache::AnyKey,
         Option<User>,
-    > = ::unokit::__private::SyncFnCache::new(::unokit::__private::CacheConfig::new());
+    > = ::unokit::__private::cache::SyncFnCache::new(
+        ::unokit::__private::cache::CacheConfig::new(),
+    );
     &CACHE
 }

@@ -1,7 +1,7 @@
 impl Catalog {
     pub fn price(&self, sku: &str, quantity: u32) -> Option<Price> {
         let __unokit_cache = Self::price_cache();
-        let __unokit_fingerprint = ::unokit::__private::Fingerprinter::new()
+        let __unokit_fingerprint = ::unokit::__private::key::Fingerprinter::new()
             .key(self)
             .key(&sku)
             .key(&quantity)
@@ -9,16 +9,19 @@ impl Catalog {
         if let ::core::option::Option::Some(__unokit_hit) = __unokit_cache
             .get(
                 __unokit_fingerprint,
-                |__unokit_key: &::unokit::__private::AnyKey| {
+                |__unokit_key: &::unokit::__private::cache::AnyKey| {
                     __unokit_key
                         .downcast_ref::<(Self, ::std::string::String, u32)>()
                         .is_some_and(|__unokit_key| {
-                            ::unokit::__private::CacheKey::key_eq(&__unokit_key.0, self)
-                                && ::unokit::__private::CacheKey::key_eq(
+                            ::unokit::__private::key::CacheKey::key_eq(
+                                &__unokit_key.0,
+                                self,
+                            )
+                                && ::unokit::__private::key::CacheKey::key_eq(
                                     ::core::borrow::Borrow::<str>::borrow(&__unokit_key.1),
                                     sku,
                                 )
-                                && ::unokit::__private::CacheKey::key_eq(
+                                && ::unokit::__private::key::CacheKey::key_eq(
                                     &__unokit_key.2,
                                     &quantity,
                                 )
@@ -31,12 +34,12 @@ impl Catalog {
         __unokit_cache
             .get_or_compute(
                 __unokit_fingerprint,
-                ::unokit::__private::AnyKey::new((
+                ::unokit::__private::cache::AnyKey::new((
                     ::core::clone::Clone::clone(self),
                     ::std::borrow::ToOwned::to_owned(sku),
                     ::core::clone::Clone::clone(&quantity),
                 )),
-                ::unokit::__private::SomeOnly,
+                ::unokit::__private::cache::SomeOnly,
                 move || Self::price_uncached(self, sku, quantity),
             )
     }
@@ -54,7 +57,7 @@ impl Catalog {
     pub fn price_invalidate(&self, sku: &str, quantity: u32) {
         Self::price_cache()
             .invalidate(
-                ::unokit::__private::Fingerprinter::new()
+                ::unokit::__private::key::Fingerprinter::new()
                     .key(self)
                     .key(&sku)
                     .key(&quantity)
@@ -64,7 +67,7 @@ impl Catalog {
     /// Stores `value` as the cached result of [`Self::price`] for these arguments, replacing any.
     #[allow(clippy::needless_pass_by_value)]
     pub fn price_prime(&self, sku: &str, quantity: u32, value: Price) {
-        let __unokit_fingerprint = ::unokit::__private::Fingerprinter::new()
+        let __unokit_fingerprint = ::unokit::__private::key::Fingerprinter::new()
             .key(self)
             .key(&sku)
             .key(&quantity)
@@ -72,7 +75,7 @@ impl Catalog {
         Self::price_cache()
             .insert(
                 __unokit_fingerprint,
-                ::unokit::__private::AnyKey::new((
+                ::unokit::__private::cache::AnyKey::new((
                     ::core::clone::Clone::clone(self),
                     ::std::borrow::ToOwned::to_owned(sku),
                     ::core::clone::Clone::clone(&quantity),
@@ -86,15 +89,15 @@ impl Catalog {
     }
     /// The cache of [`Self::price`]: hits, misses and entries through `stats()`, and moka's maintenance.
     #[must_use]
-    pub fn price_cache() -> &'static ::unokit::__private::SyncFnCache<
-        ::unokit::__private::AnyKey,
+    pub fn price_cache() -> &'static ::unokit::__private::cache::SyncFnCache<
+        ::unokit::__private::cache::AnyKey,
         Price,
     > {
-        static CACHE: ::unokit::__private::SyncFnCache<
-            ::unokit::__private::AnyKey,
+        static CACHE: ::unokit::__private::cache::SyncFnCache<
+            ::unokit::__private::cache::AnyKey,
             Price,
-        > = ::unokit::__private::SyncFnCache::new(
-            ::unokit::__private::CacheConfig::new(),
+        > = ::unokit::__private::cache::SyncFnCache::new(
+            ::unokit::__private::cache::CacheConfig::new(),
         );
         &CACHE
     }

@@ -3,13 +3,13 @@
 /// Cached with `#[unokit::cached]`: see [`square_cache`] for statistics, [`square_invalidate`], [`square_invalidate_all`], [`square_prime`] and [`square_uncached`].
 pub fn square(n: u64) -> u64 {
     let __unokit_cache = square_cache();
-    let __unokit_fingerprint = ::unokit::__private::Fingerprinter::new()
+    let __unokit_fingerprint = ::unokit::__private::key::Fingerprinter::new()
         .key(&n)
         .finish();
     if let ::core::option::Option::Some(__unokit_hit) = __unokit_cache
         .get(
             __unokit_fingerprint,
-            |__unokit_key: &(u64,)| ::unokit::__private::CacheKey::key_eq(
+            |__unokit_key: &(u64,)| ::unokit::__private::key::CacheKey::key_eq(
                 &__unokit_key.0,
                 &n,
             ),
@@ -21,7 +21,7 @@ pub fn square(n: u64) -> u64 {
         .get_or_compute(
             __unokit_fingerprint,
             (::core::clone::Clone::clone(&n),),
-            ::unokit::__private::Always,
+            ::unokit::__private::cache::Always,
             move || square_uncached(n),
         )
 }
@@ -38,12 +38,12 @@ pub fn square_uncached(n: u64) -> u64 {
 #[allow(clippy::needless_pass_by_value)]
 pub fn square_invalidate(n: u64) {
     square_cache()
-        .invalidate(::unokit::__private::Fingerprinter::new().key(&n).finish());
+        .invalidate(::unokit::__private::key::Fingerprinter::new().key(&n).finish());
 }
 /// Stores `value` as the cached result of [`square`] for these arguments, replacing any.
 #[allow(clippy::needless_pass_by_value)]
 pub fn square_prime(n: u64, value: u64) {
-    let __unokit_fingerprint = ::unokit::__private::Fingerprinter::new()
+    let __unokit_fingerprint = ::unokit::__private::key::Fingerprinter::new()
         .key(&n)
         .finish();
     square_cache()
@@ -55,11 +55,11 @@ pub fn square_invalidate_all() {
 }
 /// The cache of [`square`]: hits, misses and entries through `stats()`, and moka's maintenance.
 #[must_use]
-pub fn square_cache() -> &'static ::unokit::__private::SyncFnCache<(u64,), u64> {
-    static CACHE: ::unokit::__private::SyncFnCache<(u64,), u64> = ::unokit::__private::SyncFnCache::new(
-        ::unokit::__private::CacheConfig::new()
-            .capacity(100)
-            .ttl(::core::time::Duration::from_millis(30000)),
+pub fn square_cache() -> &'static ::unokit::__private::cache::SyncFnCache<(u64,), u64> {
+    static CACHE: ::unokit::__private::cache::SyncFnCache<(u64,), u64> = ::unokit::__private::cache::SyncFnCache::new(
+        ::unokit::__private::cache::CacheConfig::new()
+            .with_capacity(100)
+            .with_ttl(::core::time::Duration::from_millis(30000)),
     );
     &CACHE
 }

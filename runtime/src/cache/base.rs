@@ -1,16 +1,20 @@
-//! What the sync and the async function caches share: configuration, generation,
-//! counters, the front table, and how a single-flight lookup ends.
+//! The base both function caches are built on, whichever moka cache they wrap:
+//! configuration, generation, counters, the front table, and how a single-flight
+//! lookup ends.
 
 use super::config::CacheConfig;
+use super::entry::Entry;
 use super::front;
 use super::mode::Mode;
-use super::slot::{Slot, StoredKey};
 use super::stats::{CacheStats, Counters};
+use super::stored_key::StoredKey;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
-pub(crate) struct Core {
+/// What a [`SyncFnCache`](super::SyncFnCache) and an
+/// [`AsyncFnCache`](super::AsyncFnCache) keep beside their moka cache.
+pub(crate) struct Base {
     pub(crate) config: CacheConfig,
     generation: AtomicU64,
     counters: Counters,
@@ -29,7 +33,7 @@ pub(crate) enum Settled<R, B> {
     RunBody(B),
 }
 
-impl Core {
+impl Base {
     pub(crate) const fn new(config: CacheConfig) -> Self {
         Self {
             config,
@@ -42,30 +46,30 @@ impl Core {
         self.generation.load(Relaxed)
     }
 
-    /// Makes every slot stored so far stale, in moka and in every thread's front table.
+    /// Makes every entry stored so far stale, in moka and in every thread's front table.
     pub(crate) fn next_generation(&self) {
         self.generation.fetch_add(1, Relaxed);
     }
 
     /// Reads of a cache with a time to idle must reach moka, which keeps the idle clock.
     fn has_front(&self) -> bool {
-        self.config.time_to_idle().is_none()
+        self.config.tti().is_none()
     }
 
-    /// Whether `slot` may still be served: not removed, not from before an
+    /// Whether `entry` may still be served: not removed, not from before an
     /// `invalidate_all`, not past its time to live.
     #[inline]
-    pub(crate) fn is_live<K, V>(&self, slot: &Slot<K, V>) -> bool {
-        slot.is_live(self.generation(), self.config.time_to_live())
+    pub(crate) fn is_live<K, V>(&self, entry: &Entry<K, V>) -> bool {
+        entry.is_live(self.generation(), self.config.ttl())
     }
 
     #[inline]
     pub(crate) fn serve<K, V: Clone>(
         &self,
-        slot: &Slot<K, V>,
+        entry: &Entry<K, V>,
         is_key: impl FnOnce(&K) -> bool,
     ) -> Option<V> {
-        (self.is_live(slot) && is_key(&slot.key)).then(|| slot.value.clone())
+        (self.is_live(entry) && is_key(&entry.key)).then(|| entry.value.clone())
     }
 
     #[inline]
@@ -82,36 +86,36 @@ impl Core {
         if !self.has_front() {
             return None;
         }
-        let value = front::lookup(owner, fingerprint, |slot| self.serve(slot, is_key))?;
+        let value = front::lookup(owner, fingerprint, |entry| self.serve(entry, is_key))?;
         self.counters.hit();
         Some(value)
     }
 
-    /// A hit on a slot found in moka.
+    /// A hit on a entry found in moka.
     pub(crate) fn moka_hit<K, V>(
         &self,
         owner: usize,
         fingerprint: u64,
-        slot: &Arc<Slot<K, V>>,
+        entry: &Arc<Entry<K, V>>,
         is_key: impl FnOnce(&K) -> bool,
     ) -> Option<V>
     where
         K: Send + Sync + 'static,
         V: Clone + Send + Sync + 'static,
     {
-        let value = self.serve(slot, is_key)?;
-        self.remember(owner, fingerprint, slot);
+        let value = self.serve(entry, is_key)?;
+        self.remember(owner, fingerprint, entry);
         self.counters.hit();
         Some(value)
     }
 
-    pub(crate) fn remember<K, V>(&self, owner: usize, fingerprint: u64, slot: &Arc<Slot<K, V>>)
+    pub(crate) fn remember<K, V>(&self, owner: usize, fingerprint: u64, entry: &Arc<Entry<K, V>>)
     where
         K: Send + Sync + 'static,
         V: Send + Sync + 'static,
     {
         if self.has_front() {
-            front::fill(owner, fingerprint, slot);
+            front::fill(owner, fingerprint, entry);
         }
     }
 
@@ -122,7 +126,7 @@ impl Core {
         &self,
         owner: usize,
         fingerprint: u64,
-        outcome: Result<Arc<Slot<K, V>>, Arc<NotCached>>,
+        outcome: Result<Arc<Entry<K, V>>, Arc<NotCached>>,
         pending: Option<(K, B)>,
         uncached: Option<R>,
     ) -> Settled<R, B>
@@ -132,13 +136,13 @@ impl Core {
         M: Mode<R, Value = V>,
     {
         match (outcome, pending) {
-            (Ok(slot), None) => {
+            (Ok(entry), None) => {
                 self.counters.miss();
-                self.remember(owner, fingerprint, &slot);
-                Settled::Return(M::join(slot.value.clone()))
+                self.remember(owner, fingerprint, &entry);
+                Settled::Return(M::join(entry.value.clone()))
             }
-            (Ok(slot), Some((key, body))) => {
-                match self.moka_hit(owner, fingerprint, &slot, |stored| stored.same_key(&key)) {
+            (Ok(entry), Some((key, body))) => {
+                match self.moka_hit(owner, fingerprint, &entry, |stored| stored.same_key(&key)) {
                     Some(value) => Settled::Return(M::join(value)),
                     None => {
                         self.counters.miss();
@@ -187,18 +191,16 @@ impl Hasher for PassThrough {
 macro_rules! configure_moka {
     ($builder:expr, $config:expr) => {{
         let config: $crate::cache::CacheConfig = $config;
-        let mut builder = $builder
-            .max_capacity(config.max_capacity())
-            .eviction_listener(
-                |_, slot: ::std::sync::Arc<$crate::cache::slot::Slot<K, V>>, _| slot.kill(),
-            );
-        if let Some(ttl) = config.time_to_live() {
+        let mut builder = $builder.max_capacity(config.capacity()).eviction_listener(
+            |_, entry: ::std::sync::Arc<$crate::cache::entry::Entry<K, V>>, _| entry.kill(),
+        );
+        if let Some(ttl) = config.ttl() {
             builder = builder.time_to_live(ttl);
         }
-        if let Some(tti) = config.time_to_idle() {
+        if let Some(tti) = config.tti() {
             builder = builder.time_to_idle(tti);
         }
-        builder.build_with_hasher($crate::cache::shared::MokaHasher::default())
+        builder.build_with_hasher($crate::cache::base::MokaHasher::default())
     }};
 }
 pub(crate) use configure_moka;

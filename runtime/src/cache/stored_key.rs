@@ -1,44 +1,8 @@
+//! The keys a function cache stores: any `CacheKey`, or one whose type the
+//! cache's `static` cannot name, boxed.
+
 use crate::key::CacheKey;
 use std::any::Any;
-use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
-use std::time::{Duration, Instant};
-
-/// One cached result with the owned key it was computed for.
-///
-/// Moka maps a key's fingerprint to its slot; a lookup compares the slot's key with
-/// the call's borrowed arguments, so fingerprint collisions never return another
-/// key's value. Slots are shared by moka and by the threads' front tables, so a slot
-/// that leaves moka is marked dead rather than freed.
-pub(crate) struct Slot<K, V> {
-    pub(crate) key: K,
-    pub(crate) value: V,
-    generation: u64,
-    born: Instant,
-    dead: AtomicBool,
-}
-
-impl<K, V> Slot<K, V> {
-    pub(crate) fn new(key: K, value: V, generation: u64) -> Self {
-        Self {
-            key,
-            value,
-            generation,
-            born: Instant::now(),
-            dead: AtomicBool::new(false),
-        }
-    }
-
-    pub(crate) fn kill(&self) {
-        self.dead.store(true, Relaxed);
-    }
-
-    #[inline]
-    pub(crate) fn is_live(&self, generation: u64, ttl: Option<Duration>) -> bool {
-        !self.dead.load(Relaxed)
-            && self.generation == generation
-            && ttl.is_none_or(|ttl| self.born.elapsed() < ttl)
-    }
-}
 
 /// A key a function cache can store and compare: any [`CacheKey`], or an [`AnyKey`].
 ///
@@ -58,17 +22,6 @@ impl<T: CacheKey + Send + Sync + 'static> StoredKey for T {
 
 /// A key whose type a cache's `static` cannot name: the value of a
 /// `#[cached(key = …)]` expression, or a key that includes `Self`.
-///
-/// ```
-/// use unokit::cache::{AnyKey, StoredKey};
-///
-/// let key = AnyKey::new(String::from("users/7"));
-/// assert!(key.is(&String::from("users/7")));
-/// assert!(!key.is(&String::from("users/8")));
-/// assert!(!key.is(&7_u64));
-/// assert_eq!(key.downcast_ref::<String>().map(String::as_str), Some("users/7"));
-/// assert!(key.same_key(&AnyKey::new(String::from("users/7"))));
-/// ```
 pub struct AnyKey {
     value: Box<dyn Any + Send + Sync>,
     same_key: fn(&AnyKey, &AnyKey) -> bool,
@@ -106,5 +59,24 @@ impl StoredKey for AnyKey {
 impl std::fmt::Debug for AnyKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AnyKey").finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{AnyKey, StoredKey};
+
+    #[test]
+    fn an_any_key_is_the_same_key_only_as_a_value_of_its_type() {
+        let key = AnyKey::new(String::from("users/7"));
+        assert!(key.is(&String::from("users/7")));
+        assert!(!key.is(&String::from("users/8")));
+        assert!(!key.is(&7_u64));
+        assert_eq!(
+            key.downcast_ref::<String>().map(String::as_str),
+            Some("users/7")
+        );
+        assert!(key.same_key(&AnyKey::new(String::from("users/7"))));
+        assert!(!key.same_key(&AnyKey::new(7_u64)));
     }
 }
