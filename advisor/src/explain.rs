@@ -177,7 +177,7 @@ pub(crate) fn findings(
                         out.push(finding(
                             FindingKind::NestedLoopScan,
                             real.clone(),
-                            used.map(|u| u.equality.clone()).unwrap_or_default(),
+                            used.map(|u| u.joined.clone()).unwrap_or_default(),
                             n,
                             "the inner loop of a join reads the whole table once per outer row: cost grows with the product of the two tables".into(),
                         ));
@@ -232,7 +232,7 @@ pub(crate) fn findings(
                         out.push(finding(
                             FindingKind::NestedLoopScan,
                             inner.table.clone(),
-                            u.map(|u| u.equality.clone()).unwrap_or_default(),
+                            u.map(|u| u.joined.clone()).unwrap_or_default(),
                             n,
                             "the inner side of the nested loop reads the whole table (or its materialised copy) once per outer row: cost grows with the product of the two inputs".into(),
                         ));

@@ -24,11 +24,17 @@ mod pg_plan;
 mod plan;
 pub mod shape;
 mod sqlite_plan;
+mod suggest;
+mod workload;
 
 pub use db::{Database, Engine, ExistingIndex, quote_ident};
 pub use error::{Error, Result, redact};
 pub use explain::{ExplainOptions, Explained, explain};
 pub use plan::{Finding, FindingKind, Plan, PlanNode};
+pub use suggest::{
+    Candidate, Improvement, SuggestOptions, Suggestion, Suggestions, candidates, suggest_indexes,
+};
+pub use workload::{WorkloadStatement, parse_workload, read_workload};
 
 /// A sample value for a statement parameter: JSON null, boolean, number or string.
 pub type Bind = serde_json::Value;

@@ -16,8 +16,10 @@ pub struct TableUse {
     pub table: String,
     /// The alias the statement gives it, if any.
     pub alias: Option<String>,
-    /// Columns compared with `=`, `IN` or `IS` against a value, or joined on.
+    /// Columns compared with `=`, `IN` or `IS` against a value.
     pub equality: Vec<String>,
+    /// Columns compared with `=` against a column of another table (join keys).
+    pub joined: Vec<String>,
     /// Columns compared with `<`, `>`, `<=`, `>=`, `BETWEEN` or a prefix `LIKE`.
     pub range: Vec<String>,
     /// `ORDER BY` columns, in order, when all of them belong to this table.
@@ -39,6 +41,7 @@ impl TableUse {
         for c in self
             .equality
             .iter()
+            .chain(&self.joined)
             .chain(&self.range)
             .chain(&self.order_by)
             .chain(&self.group_by)
@@ -271,9 +274,13 @@ pub fn shape(sql: &str, columns: &Columns) -> Shape {
                 }
             }
             Some(Pred::Join(a, b)) => {
-                for r in [a, b] {
-                    if let Some(i) = resolve(&r, &shape) {
-                        push_unique(&mut shape.tables[i].equality, r.column);
+                let (ia, ib) = (resolve(&a, &shape), resolve(&b, &shape));
+                // A comparison of two columns of one table is no join key.
+                if ia != ib {
+                    for (r, i) in [(a, ia), (b, ib)] {
+                        if let Some(i) = i {
+                            push_unique(&mut shape.tables[i].joined, r.column);
+                        }
                     }
                 }
             }
@@ -549,11 +556,15 @@ mod tests {
         );
         assert_eq!(s.tables.len(), 2);
         let o = s.by_name("o").unwrap();
-        assert_eq!(o.equality, ["customer_id", "status"]);
+        assert_eq!(o.equality, ["status"]);
+        assert_eq!(o.joined, ["customer_id"]);
         assert_eq!(o.range, ["created_at"]);
         assert_eq!(o.order_by, ["created_at"]);
         let c = s.by_name("customers").unwrap();
-        assert_eq!(c.equality, ["id", "country"]);
+        assert_eq!(
+            (c.equality.as_slice(), c.joined.as_slice()),
+            (&["country".to_owned()][..], &["id".to_owned()][..])
+        );
     }
 
     #[test]

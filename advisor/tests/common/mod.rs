@@ -11,6 +11,8 @@ use std::time::Duration;
 use sqlx::postgres::PgPool;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
 
+pub mod fixture;
+
 static NEXT: AtomicU32 = AtomicU32::new(0);
 
 fn unique(prefix: &str) -> String {

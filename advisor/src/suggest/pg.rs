@@ -1,0 +1,130 @@
+//! PostgreSQL: candidates tried as hypothetical indexes (hypopg) or, where the
+//! extension is missing, built inside a transaction that is rolled back.
+
+use std::collections::BTreeMap;
+
+use sqlx::PgConnection;
+use sqlx::postgres::PgPool;
+
+use super::{Candidate, SuggestOptions, Trial};
+use crate::db::quote_ident;
+use crate::error::{Error, Result};
+use crate::pg_plan::{exec, plan_in_transaction};
+use crate::workload::WorkloadStatement;
+
+pub(super) async fn trial(
+    pool: &PgPool,
+    workload: &[WorkloadStatement],
+    candidates: &[Candidate],
+    options: &SuggestOptions,
+) -> Result<Trial> {
+    let mut tx = pool
+        .begin()
+        .await
+        .map_err(|e| Error::statement("BEGIN", e))?;
+    let result = trial_in(&mut tx, workload, candidates, options).await;
+    tx.rollback()
+        .await
+        .map_err(|e| Error::statement("ROLLBACK", e))?;
+    result
+}
+
+async fn trial_in(
+    conn: &mut PgConnection,
+    workload: &[WorkloadStatement],
+    candidates: &[Candidate],
+    options: &SuggestOptions,
+) -> Result<Trial> {
+    let ms = options.step_timeout_ms;
+    exec(
+        conn,
+        &format!("SET LOCAL statement_timeout = {ms}; SET LOCAL lock_timeout = {ms}"),
+    )
+    .await?;
+    let hypothetical = options.hypothetical && {
+        exec(conn, "SAVEPOINT unokit_advisor_hypopg").await?;
+        match exec(conn, "CREATE EXTENSION IF NOT EXISTS hypopg").await {
+            Ok(()) => {
+                exec(conn, "RELEASE SAVEPOINT unokit_advisor_hypopg").await?;
+                true
+            }
+            Err(_) => {
+                exec(conn, "ROLLBACK TO SAVEPOINT unokit_advisor_hypopg").await?;
+                false
+            }
+        }
+    };
+    let mut before = Vec::new();
+    let mut skipped = Vec::new();
+    for w in workload {
+        match plan_in_transaction(conn, &w.sql, &w.binds, false).await {
+            Ok(p) => before.push(p.total_cost),
+            Err(e) => {
+                skipped.push((w.sql.clone(), e.to_string()));
+                before.push(None);
+            }
+        }
+    }
+    let mut with = vec![BTreeMap::new(); workload.len()];
+    for (ci, c) in candidates.iter().enumerate() {
+        let cols = c
+            .columns
+            .iter()
+            .map(|c| quote_ident(c))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let name = if hypothetical {
+            let create = format!("CREATE INDEX ON {} ({cols})", quote_ident(&c.table));
+            let (oid, name): (sqlx::postgres::types::Oid, String) =
+                sqlx::query_as("SELECT indexrelid, indexname::text FROM hypopg_create_index($1)")
+                    .bind(&create)
+                    .fetch_one(&mut *conn)
+                    .await
+                    .map_err(|e| Error::statement(&create, e))?;
+            let _ = oid;
+            name
+        } else {
+            let name = format!("unokit_advisor_candidate_{ci}");
+            exec(conn, "SAVEPOINT unokit_advisor_candidate").await?;
+            exec(
+                conn,
+                &format!("CREATE INDEX {name} ON {} ({cols})", quote_ident(&c.table)),
+            )
+            .await?;
+            name
+        };
+        for (si, w) in workload.iter().enumerate() {
+            if before[si].is_none() || !mentions(&w.sql, &c.table) {
+                continue;
+            }
+            let p = plan_in_transaction(conn, &w.sql, &w.binds, false).await?;
+            if p.uses_index(&name) {
+                if let Some(cost) = p.total_cost {
+                    with[si].insert(ci, cost);
+                }
+            }
+        }
+        if hypothetical {
+            exec(conn, "SELECT hypopg_reset()").await?;
+        } else {
+            exec(conn, "ROLLBACK TO SAVEPOINT unokit_advisor_candidate").await?;
+        }
+    }
+    Ok(Trial {
+        method: if hypothetical {
+            "PostgreSQL planner with hypothetical indexes (hypopg), in a rolled-back transaction"
+                .into()
+        } else {
+            "PostgreSQL planner with each index built inside a rolled-back transaction (hypopg unavailable)".into()
+        },
+        before,
+        with,
+        skipped,
+    })
+}
+
+/// Whether `sql` names `table` as a word (a cheap filter before planning).
+fn mentions(sql: &str, table: &str) -> bool {
+    sql.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .any(|w| w.eq_ignore_ascii_case(table))
+}

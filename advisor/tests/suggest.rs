@@ -1,0 +1,230 @@
+//! Index suggestions on the seeded shop: both engines find the five missing
+//! indexes (at most one extra), agree with the sqlite3 shell's `.expert`, make
+//! the workload faster once applied, and write nothing to the database.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::time::Instant;
+
+use common::fixture::{MISSING, inline, postgres_setup, sqlite_setup, workload};
+use common::{DEADLINE, PgScratch, SqliteScratch, pg_base_url};
+use unokit_advisor::{Database, SuggestOptions, Suggestions, suggest_indexes};
+
+fn keys(s: &Suggestions) -> BTreeSet<(String, Vec<String>)> {
+    s.suggestions
+        .iter()
+        .map(|s| (s.index.table.clone(), s.index.columns.clone()))
+        .collect()
+}
+
+fn check_oracle(engine: &str, s: &Suggestions) {
+    let found = keys(s);
+    let expected: BTreeSet<(String, Vec<String>)> = MISSING
+        .iter()
+        .map(|(t, c)| (t.to_string(), c.iter().map(|c| c.to_string()).collect()))
+        .collect();
+    let missed: Vec<_> = expected.difference(&found).collect();
+    let extra: Vec<_> = found.difference(&expected).collect();
+    println!(
+        "{engine}: {} suggestions via {}; found {}/5 known-missing, {} extra {:?}",
+        found.len(),
+        s.method,
+        5 - missed.len(),
+        extra.len(),
+        extra
+    );
+    for x in &s.suggestions {
+        println!("  {}  saving {:.1}", x.create, x.saving);
+        for i in &x.improves {
+            assert!(i.after < i.before, "{i:?}");
+            println!("    {:.1} -> {:.1}  {}", i.before, i.after, i.statement);
+        }
+    }
+    assert!(missed.is_empty(), "{engine} missed {missed:?}");
+    assert!(extra.len() <= 1, "{engine} extra {extra:?}");
+    assert!(s.skipped.is_empty(), "{:?}", s.skipped);
+}
+
+/// The `(table, columns)` the sqlite3 shell's `.expert` suggests for `sql`.
+fn expert(db: &std::path::Path, sql: &str) -> Vec<(String, Vec<String>)> {
+    let out = std::process::Command::new("sqlite3")
+        .arg(db)
+        .arg(".expert")
+        .arg(format!("{sql};"))
+        .output()
+        .expect("sqlite3 shell (Debian package sqlite3)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let rest = l.strip_prefix("CREATE INDEX ")?;
+            let on = rest.split(" ON ").nth(1)?;
+            let (table, cols) = on.split_once('(')?;
+            let cols = cols.trim_end_matches(");").split(',');
+            Some((
+                table.trim().to_owned(),
+                cols.map(|c| c.split_whitespace().next().unwrap_or("").to_owned())
+                    .collect(),
+            ))
+        })
+        .collect()
+}
+
+async fn time_sqlite(pool: &sqlx::SqlitePool, rounds: usize) -> f64 {
+    let start = Instant::now();
+    for _ in 0..rounds {
+        for w in workload() {
+            sqlx::raw_sql(&inline(&w)).fetch_all(pool).await.unwrap();
+        }
+    }
+    start.elapsed().as_secs_f64()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_finds_the_five_agrees_with_expert_and_writes_nothing() {
+    let fx = SqliteScratch::new(&sqlite_setup()).await;
+    let before = time_sqlite(&fx.pool, 3).await;
+    fx.close().await;
+    let bytes = std::fs::read(&fx.path).unwrap();
+
+    let db = Database::connect(&fx.url(), DEADLINE).await.unwrap();
+    let s = suggest_indexes(&db, &workload(), &SuggestOptions::default())
+        .await
+        .unwrap();
+    check_oracle("SQLite", &s);
+    if let Database::Sqlite(p) = &db {
+        p.close().await;
+    }
+    assert!(
+        std::fs::read(&fx.path).unwrap() == bytes,
+        "the SQLite file changed"
+    );
+
+    // `.expert` on a copy, statement by statement: each of its indexes is one of
+    // ours or shares our key's leading columns.
+    let copy = fx.dir.join("expert.db");
+    std::fs::copy(&fx.path, &copy).unwrap();
+    let ours = keys(&s);
+    let mut agreed = 0;
+    let mut theirs_total = 0;
+    for w in workload() {
+        for (table, cols) in expert(&copy, &inline(&w)) {
+            theirs_total += 1;
+            let same = ours
+                .iter()
+                .any(|(t, c)| *t == table && (c.starts_with(&cols) || cols.starts_with(c)));
+            println!(
+                "  .expert: {table}({}) {}",
+                cols.join(", "),
+                if same { "= ours" } else { "NOT OURS" }
+            );
+            assert!(
+                same,
+                ".expert suggests {table}({cols:?}) for {}; ours: {ours:?}",
+                w.sql
+            );
+            agreed += 1;
+        }
+    }
+    println!("SQLite: .expert suggested {theirs_total} indexes, {agreed} agree with ours");
+    assert!(
+        theirs_total >= 5,
+        ".expert found fewer than the five ({theirs_total})"
+    );
+
+    // Apply the suggestions to a copy and time the workload again.
+    let applied = fx.dir.join("applied.db");
+    std::fs::copy(&fx.path, &applied).unwrap();
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", applied.display()))
+        .await
+        .unwrap();
+    for x in &s.suggestions {
+        sqlx::raw_sql(&x.create).execute(&pool).await.unwrap();
+    }
+    let after = time_sqlite(&pool, 3).await;
+    pool.close().await;
+    println!(
+        "SQLite: workload {before:.3}s -> {after:.3}s with the suggestions, {:.1}x faster",
+        before / after
+    );
+    assert!(before / after > 2.0, "{before} -> {after}");
+}
+
+async fn pg_writes(fx: &PgScratch) -> (i64, i64, i64) {
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    sqlx::raw_sql("SELECT pg_stat_clear_snapshot()")
+        .execute(&fx.admin)
+        .await
+        .unwrap();
+    sqlx::query_as(
+        "SELECT (SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::int8 FROM pg_stat_user_tables WHERE schemaname = $1),
+                (SELECT count(*) FROM pg_indexes WHERE schemaname = $1),
+                (SELECT count(*) FROM pg_extension)",
+    )
+    .bind(&fx.schema)
+    .fetch_one(&fx.admin)
+    .await
+    .unwrap()
+}
+
+async fn time_pg(fx: &PgScratch, rounds: usize) -> f64 {
+    let start = Instant::now();
+    for _ in 0..rounds {
+        for w in workload() {
+            fx.run(&inline(&w)).await;
+        }
+    }
+    start.elapsed().as_secs_f64()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_finds_the_five_with_and_without_hypopg_and_writes_nothing() {
+    let Some(base) = pg_base_url() else { return };
+    let fx = PgScratch::new(&base, &postgres_setup()).await;
+    let db = Database::connect(&fx.url, DEADLINE).await.unwrap();
+    let writes = pg_writes(&fx).await;
+
+    let s = suggest_indexes(&db, &workload(), &SuggestOptions::default())
+        .await
+        .unwrap();
+    assert!(s.method.contains("hypopg"), "{}", s.method);
+    check_oracle("PostgreSQL (hypopg)", &s);
+    let real = suggest_indexes(
+        &db,
+        &workload(),
+        &SuggestOptions {
+            hypothetical: false,
+            ..SuggestOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(real.method.contains("rolled-back"), "{}", real.method);
+    check_oracle("PostgreSQL (rolled-back indexes)", &real);
+    assert_eq!(
+        pg_writes(&fx).await,
+        writes,
+        "(tuples written, indexes, extensions) changed"
+    );
+
+    let before = time_pg(&fx, 5).await;
+    for x in &s.suggestions {
+        fx.run(&x.create).await;
+    }
+    fx.run("ANALYZE").await;
+    let after = time_pg(&fx, 5).await;
+    println!(
+        "PostgreSQL: workload {before:.3}s -> {after:.3}s with the suggestions, {:.1}x faster",
+        before / after
+    );
+    assert!(before / after > 1.5, "{before} -> {after}");
+    if let Database::Postgres(p) = db {
+        p.close().await;
+    }
+    fx.drop_schema().await;
+}
