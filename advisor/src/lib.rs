@@ -25,6 +25,7 @@ mod plan;
 pub mod shape;
 mod sqlite_plan;
 mod suggest;
+pub mod tune;
 mod workload;
 
 pub use db::{Database, Engine, ExistingIndex, quote_ident};
