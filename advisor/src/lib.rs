@@ -17,6 +17,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod config;
 mod db;
 mod error;
 mod explain;
@@ -28,6 +29,7 @@ mod suggest;
 pub mod tune;
 mod workload;
 
+pub use config::{ConfigAdvice, ConfigInput, LiveCheck, SettingAdvice, advise_config};
 pub use db::{Database, Engine, ExistingIndex, quote_ident};
 pub use error::{Error, Result, redact};
 pub use explain::{ExplainOptions, Explained, explain};
