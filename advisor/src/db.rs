@@ -4,9 +4,9 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::Row;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
+use sqlx::{Connection, PgConnection, Row};
 
 use crate::error::{Error, Result, redact};
 use crate::shape::Columns;
@@ -88,6 +88,13 @@ impl Database {
             Ok(Database::Sqlite(pool))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url).map_err(|e| bad(e.to_string()))?;
+            // One connection first: the pool would retry a refused connection
+            // until its timeout and report only that it timed out.
+            let probe = tokio::time::timeout(deadline, PgConnection::connect_with(&options))
+                .await
+                .map_err(|_| unreachable(format!("no connection within {deadline:?}")))?
+                .map_err(|e| unreachable(e.to_string()))?;
+            let _ = probe.close().await;
             let pool = PgPoolOptions::new()
                 .max_connections(2)
                 .acquire_timeout(deadline)

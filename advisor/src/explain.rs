@@ -66,7 +66,15 @@ pub async fn explain(
     options: &ExplainOptions,
 ) -> Result<Explained> {
     let columns = db.columns().await?;
-    explain_with(db, statement, binds, options, &columns).await
+    explain_with(
+        db,
+        statement,
+        binds,
+        options,
+        &columns,
+        &mut BTreeMap::new(),
+    )
+    .await
 }
 
 pub(crate) async fn explain_with(
@@ -75,6 +83,7 @@ pub(crate) async fn explain_with(
     binds: &[Bind],
     options: &ExplainOptions,
     columns: &Columns,
+    sizes: &mut BTreeMap<String, u64>,
 ) -> Result<Explained> {
     let plan = match db {
         Database::Sqlite(pool) => {
@@ -98,14 +107,13 @@ pub(crate) async fn explain_with(
         }
     };
     let shape = shape(statement, columns);
-    let mut sizes = BTreeMap::new();
     for t in &shape.tables {
         if !sizes.contains_key(&t.table) && columns.contains_key(&t.table) {
             let n = db.row_count(&t.table, options.large_table_rows).await?;
             sizes.insert(t.table.clone(), n);
         }
     }
-    let findings = findings(&plan, &shape, &sizes, options);
+    let findings = findings(&plan, &shape, sizes, options);
     Ok(Explained {
         plan,
         findings,

@@ -21,8 +21,10 @@ mod config;
 mod db;
 mod error;
 mod explain;
+mod html;
 mod pg_plan;
 mod plan;
+mod report;
 pub mod shape;
 mod sqlite_plan;
 mod suggest;
@@ -34,6 +36,7 @@ pub use db::{Database, Engine, ExistingIndex, quote_ident};
 pub use error::{Error, Result, redact};
 pub use explain::{ExplainOptions, Explained, explain};
 pub use plan::{Finding, FindingKind, Plan, PlanNode};
+pub use report::{Report, ReportOptions, Skipped, build_report, merge_repeats};
 pub use suggest::{
     Candidate, Improvement, SuggestOptions, Suggestion, Suggestions, candidates, suggest_indexes,
 };
