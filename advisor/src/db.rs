@@ -130,7 +130,7 @@ impl Database {
                     .map_err(|e| Error::statement(q, e))?
                 {
                     out.entry(row.get::<String, _>(0))
-                        .or_insert_with(Vec::new)
+                        .or_default()
                         .push(row.get(1));
                 }
             }
@@ -146,7 +146,7 @@ impl Database {
                     .map_err(|e| Error::statement(q, e))?
                 {
                     out.entry(row.get::<String, _>(0))
-                        .or_insert_with(Vec::new)
+                        .or_default()
                         .push(row.get(1));
                 }
             }

@@ -216,9 +216,10 @@ pub(crate) fn findings(
                 ));
             }
             "Seq Scan" => {
-                if let (Some(u), Some(_)) = (used, &n.filter) {
-                    if large(&u.table) {
-                        out.push(finding(
+                if let (Some(u), Some(_)) = (used, &n.filter)
+                    && large(&u.table)
+                {
+                    out.push(finding(
                             FindingKind::FullScan,
                             real.clone(),
                             u.equality.iter().chain(&u.range).cloned().collect(),
@@ -229,7 +230,6 @@ pub(crate) fn findings(
                                 sizes.get(&u.table).copied().unwrap_or(0)
                             ),
                         ));
-                    }
                 }
             }
             "Nested Loop" => {

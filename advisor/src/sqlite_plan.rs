@@ -98,21 +98,21 @@ pub(crate) fn node(detail: &str) -> PlanNode {
 /// columns, then the range column if any.
 pub(crate) fn search_terms(detail: &str) -> (Vec<String>, Vec<String>) {
     let (mut eq, mut range) = (Vec::new(), Vec::new());
-    if let (Some(open), Some(close)) = (detail.rfind('('), detail.rfind(')')) {
-        if open < close {
-            for term in detail[open + 1..close].split(" AND ") {
-                let col: String = term
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect();
-                if col.is_empty() {
-                    continue;
-                }
-                if term[col.len()..].starts_with("=") {
-                    eq.push(col);
-                } else {
-                    range.push(col);
-                }
+    if let (Some(open), Some(close)) = (detail.rfind('('), detail.rfind(')'))
+        && open < close
+    {
+        for term in detail[open + 1..close].split(" AND ") {
+            let col: String = term
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if col.is_empty() {
+                continue;
+            }
+            if term[col.len()..].starts_with("=") {
+                eq.push(col);
+            } else {
+                range.push(col);
             }
         }
     }

@@ -82,9 +82,9 @@ pub struct Setting {
 /// assert_eq!(unokit_advisor::tune::format_kb(20560), "20560kB");
 /// ```
 pub fn format_kb(kb: u64) -> String {
-    if kb % GB == 0 {
+    if kb.is_multiple_of(GB) {
         format!("{}GB", kb / GB)
-    } else if kb % MB == 0 {
+    } else if kb.is_multiple_of(MB) {
         format!("{}MB", kb / MB)
     } else {
         format!("{kb}kB")

@@ -343,7 +343,7 @@ mod tests {
         let mut cols = Columns::new();
         cols.insert("t".into(), vec!["a".into(), "b".into(), "c".into()]);
         let s = shape("SELECT * FROM t WHERE c > 1 AND a = 2 ORDER BY b", &cols);
-        let c = candidates(&[s.clone()], &cols, &[], 4);
+        let c = candidates(std::slice::from_ref(&s), &cols, &[], 4);
         let keys: Vec<Vec<String>> = c.iter().map(|c| c.columns.clone()).collect();
         assert_eq!(keys, [vec!["a", "c"], vec!["a", "b"]]);
         let existing = ExistingIndex {

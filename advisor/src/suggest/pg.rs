@@ -98,10 +98,10 @@ async fn trial_in(
                 continue;
             }
             let p = plan_in_transaction(conn, &w.sql, &w.binds, false).await?;
-            if p.uses_index(&name) {
-                if let Some(cost) = p.total_cost {
-                    with[si].insert(ci, cost);
-                }
+            if p.uses_index(&name)
+                && let Some(cost) = p.total_cost
+            {
+                with[si].insert(ci, cost);
             }
         }
         if hypothetical {

@@ -7,7 +7,13 @@
 //! a subquery, a function around a column) is left out of the shape rather than
 //! guessed, because a column the reader is unsure of would make a wrong candidate.
 
+mod lex;
+mod predicate;
+
 use std::collections::BTreeMap;
+
+use lex::{Tok, is_kw, tokenize};
+use predicate::{ColRef, Pred, predicate, sort_item, split_and, split_commas};
 
 /// One table a statement reads, with the columns it uses in index-friendly ways.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -73,91 +79,6 @@ impl Shape {
 
 /// Table name → its column names, to place a column written without a table.
 pub type Columns = BTreeMap<String, Vec<String>>;
-
-#[derive(Debug, Clone, PartialEq)]
-enum Tok {
-    Word(String),
-    Quoted(String),
-    Value,
-    Sym(String),
-}
-
-fn tokenize(sql: &str) -> Vec<Tok> {
-    let chars: Vec<char> = sql.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c.is_whitespace() {
-            i += 1;
-        } else if c == '-' && chars.get(i + 1) == Some(&'-') {
-            while i < chars.len() && chars[i] != '\n' {
-                i += 1;
-            }
-        } else if c == '\'' {
-            i += 1;
-            while i < chars.len() {
-                if chars[i] == '\'' && chars.get(i + 1) == Some(&'\'') {
-                    i += 2;
-                } else if chars[i] == '\'' {
-                    break;
-                } else {
-                    i += 1;
-                }
-            }
-            i += 1;
-            out.push(Tok::Value);
-        } else if c == '"' || c == '`' || c == '[' {
-            let close = if c == '[' { ']' } else { c };
-            let start = i + 1;
-            i = start;
-            while i < chars.len() && chars[i] != close {
-                i += 1;
-            }
-            out.push(Tok::Quoted(
-                chars[start..i.min(chars.len())].iter().collect(),
-            ));
-            i += 1;
-        } else if c.is_ascii_digit() {
-            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '.') {
-                i += 1;
-            }
-            out.push(Tok::Value);
-        } else if c == '?' || c == '$' || c == ':' || c == '@' {
-            // `?`, `?1`, `$1`, `:name`, `@name` are parameters; `::` is a PostgreSQL cast.
-            if c == ':' && chars.get(i + 1) == Some(&':') {
-                out.push(Tok::Sym("::".into()));
-                i += 2;
-                continue;
-            }
-            i += 1;
-            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '_') {
-                i += 1;
-            }
-            out.push(Tok::Value);
-        } else if c.is_alphabetic() || c == '_' {
-            let start = i;
-            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
-                i += 1;
-            }
-            out.push(Tok::Word(chars[start..i].iter().collect()));
-        } else {
-            let two: String = chars[i..(i + 2).min(chars.len())].iter().collect();
-            if ["<=", ">=", "<>", "!=", "||"].contains(&two.as_str()) {
-                out.push(Tok::Sym(two));
-                i += 2;
-            } else {
-                out.push(Tok::Sym(c.to_string()));
-                i += 1;
-            }
-        }
-    }
-    out
-}
-
-fn is_kw(t: &Tok, kw: &str) -> bool {
-    matches!(t, Tok::Word(w) if w.eq_ignore_ascii_case(kw))
-}
 
 const CLAUSE_END: &[&str] = &[
     "WHERE",
@@ -294,15 +215,15 @@ pub fn shape(sql: &str, columns: &Columns) -> Shape {
             .map(|r| r.as_ref().and_then(|r| resolve(r, &shape)))
             .collect();
         // An index serves a sort only when every sort column is in it.
-        if let (Some(Some(first)), true) = (places.first(), places.iter().all(|p| p.is_some())) {
-            if places.iter().all(|p| *p == Some(*first)) {
-                let cols: Vec<String> = refs.into_iter().flatten().map(|r| r.column).collect();
-                let t = &mut shape.tables[*first];
-                if is_order {
-                    t.order_by = cols;
-                } else {
-                    t.group_by = cols;
-                }
+        if let (Some(Some(first)), true) = (places.first(), places.iter().all(|p| p.is_some()))
+            && places.iter().all(|p| *p == Some(*first))
+        {
+            let cols: Vec<String> = refs.into_iter().flatten().map(|r| r.column).collect();
+            let t = &mut shape.tables[*first];
+            if is_order {
+                t.order_by = cols;
+            } else {
+                t.group_by = cols;
             }
         }
     }
@@ -374,15 +295,13 @@ impl<'a> Reader<'a> {
     fn until_clause(&mut self) -> Vec<Tok> {
         let mut out = Vec::new();
         while let Some(t) = self.toks.get(self.pos) {
-            if let Tok::Word(w) = t {
-                if CLAUSE_END.iter().any(|k| w.eq_ignore_ascii_case(k)) && !is_kw(t, "ON") {
-                    break;
-                }
-                if is_kw(t, "ON") {
-                    break;
-                }
-            }
-            if matches!(t, Tok::Sym(s) if s == ";") {
+            // A clause ends at the next clause keyword (`ON` included) or `;`.
+            let ends = match t {
+                Tok::Word(w) => CLAUSE_END.iter().any(|k| w.eq_ignore_ascii_case(k)),
+                Tok::Sym(s) => s == ";",
+                _ => false,
+            };
+            if ends {
                 break;
             }
             out.push(t.clone());
@@ -390,154 +309,6 @@ impl<'a> Reader<'a> {
         }
         out
     }
-}
-
-fn split_and(toks: &[Tok]) -> Vec<Vec<Tok>> {
-    // An `OR` anywhere at this level makes the whole condition unindexable for a
-    // single composite index: leave it out.
-    if toks.iter().any(|t| is_kw(t, "OR")) {
-        return Vec::new();
-    }
-    let mut parts = vec![Vec::new()];
-    let mut in_between = false;
-    for t in toks {
-        if is_kw(t, "BETWEEN") {
-            in_between = true;
-        }
-        if is_kw(t, "AND") && !in_between {
-            parts.push(Vec::new());
-            continue;
-        }
-        if is_kw(t, "AND") {
-            in_between = false;
-        }
-        parts.last_mut().expect("starts non-empty").push(t.clone());
-    }
-    parts.retain(|p| !p.is_empty());
-    parts
-}
-
-fn split_commas(toks: &[Tok]) -> Vec<Vec<Tok>> {
-    toks.split(|t| matches!(t, Tok::Sym(s) if s == ","))
-        .map(<[Tok]>::to_vec)
-        .collect()
-}
-
-#[derive(Debug, Clone)]
-struct ColRef {
-    qualifier: Option<String>,
-    column: String,
-}
-
-enum Pred {
-    Equality(ColRef),
-    Range(ColRef),
-    Join(ColRef, ColRef),
-}
-
-fn name_of(t: &Tok) -> Option<String> {
-    match t {
-        Tok::Word(w) => Some(w.clone()),
-        Tok::Quoted(w) => Some(w.clone()),
-        _ => None,
-    }
-}
-
-/// A bare column reference filling all of `toks`: `c`, `t.c`, `"t"."c"`.
-fn col_ref(toks: &[Tok]) -> Option<ColRef> {
-    const NOT_COLUMNS: &[&str] = &["NULL", "TRUE", "FALSE", "NOT", "CURRENT_TIMESTAMP"];
-    match toks {
-        [t] => {
-            let c = name_of(t)?;
-            if matches!(t, Tok::Word(_)) && NOT_COLUMNS.iter().any(|k| c.eq_ignore_ascii_case(k)) {
-                return None;
-            }
-            Some(ColRef {
-                qualifier: None,
-                column: c,
-            })
-        }
-        [q, Tok::Sym(dot), c] if dot == "." => Some(ColRef {
-            qualifier: Some(name_of(q)?),
-            column: name_of(c)?,
-        }),
-        _ => None,
-    }
-}
-
-/// A value side: literals, parameters, casts and arithmetic on them, no columns.
-fn is_value(toks: &[Tok]) -> bool {
-    !toks.is_empty()
-        && toks.iter().all(|t| match t {
-            Tok::Value => true,
-            Tok::Sym(s) => ["(", ")", "::", "+", "-", "*", "/", "||", ","].contains(&s.as_str()),
-            Tok::Word(w) => ["NULL", "TRUE", "FALSE"]
-                .iter()
-                .any(|k| w.eq_ignore_ascii_case(k)),
-            Tok::Quoted(_) => false,
-        })
-        || matches!(toks, [Tok::Sym(a), .., Tok::Sym(b)] if a == "(" && b == ")")
-}
-
-fn predicate(toks: &[Tok]) -> Option<Pred> {
-    let op = toks.iter().position(|t| match t {
-        Tok::Sym(s) => ["=", "<", ">", "<=", ">=", "=="].contains(&s.as_str()),
-        Tok::Word(w) => ["IN", "BETWEEN", "LIKE", "IS"]
-            .iter()
-            .any(|k| w.eq_ignore_ascii_case(k)),
-        _ => false,
-    })?;
-    let (left, right) = (&toks[..op], &toks[op + 1..]);
-    let opname = match &toks[op] {
-        Tok::Sym(s) => s.clone(),
-        Tok::Word(w) => w.to_ascii_uppercase(),
-        _ => return None,
-    };
-    let equality = ["=", "==", "IN", "IS"].contains(&opname.as_str());
-    if equality {
-        if let (Some(a), Some(b)) = (col_ref(left), col_ref(right)) {
-            return Some(Pred::Join(a, b));
-        }
-    }
-    let (col, value) = match (col_ref(left), col_ref(right)) {
-        (Some(c), None) => (c, right),
-        (None, Some(c)) if opname != "BETWEEN" && opname != "LIKE" => (c, left),
-        _ => return None,
-    };
-    if opname == "IS" && value.first().is_some_and(|t| is_kw(t, "NOT")) {
-        return None;
-    }
-    let value_ok = match opname.as_str() {
-        "BETWEEN" => true,
-        // Only a prefix pattern can use an index; a parameter might be one.
-        "LIKE" => matches!(value, [Tok::Value]),
-        _ => is_value(value),
-    };
-    if !value_ok {
-        return None;
-    }
-    Some(if equality {
-        Pred::Equality(col)
-    } else {
-        Pred::Range(col)
-    })
-}
-
-fn sort_item(toks: &[Tok]) -> Option<ColRef> {
-    let mut toks = toks;
-    while let [rest @ .., last] = toks {
-        if [
-            "ASC", "DESC", "NULLS", "FIRST", "LAST", "COLLATE", "NOCASE", "BINARY",
-        ]
-        .iter()
-        .any(|k| is_kw(last, k))
-        {
-            toks = rest;
-        } else {
-            break;
-        }
-    }
-    col_ref(toks)
 }
 
 #[cfg(test)]
