@@ -245,6 +245,10 @@ impl Database {
 }
 
 /// `name` as a double-quoted identifier, valid in both engines.
+///
+/// ```
+/// assert_eq!(unokit_advisor::quote_ident(r#"my "t""#), r#""my ""t""""#);
+/// ```
 pub fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }

@@ -92,6 +92,10 @@ impl Error {
 
 /// `url` with the password (between `user:` and `@`) replaced by `***`, so that
 /// error messages and reports never show it.
+///
+/// ```
+/// assert_eq!(unokit_advisor::redact("postgres://u:pw@h/db"), "postgres://u:***@h/db");
+/// ```
 pub fn redact(url: &str) -> String {
     if let Some(scheme_end) = url.find("://") {
         let rest = &url[scheme_end + 3..];

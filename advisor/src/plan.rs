@@ -75,6 +75,14 @@ impl Plan {
     }
 
     /// The plan as an indented tree, one step a line.
+    ///
+    /// ```
+    /// use unokit_advisor::{Engine, Plan, PlanNode};
+    /// let leaf = PlanNode { detail: "SCAN t".into(), ..PlanNode::default() };
+    /// let root = PlanNode { detail: "Sort".into(), children: vec![leaf], ..PlanNode::default() };
+    /// let p = Plan { engine: Engine::Sqlite, statement: "…".into(), nodes: vec![root], total_cost: None, analyzed: false };
+    /// assert_eq!(p.render(), "Sort\n  SCAN t\n");
+    /// ```
     pub fn render(&self) -> String {
         fn go(n: &PlanNode, depth: usize, out: &mut String) {
             out.push_str(&"  ".repeat(depth));
@@ -113,6 +121,10 @@ pub enum FindingKind {
 
 impl FindingKind {
     /// A short label for reports.
+    ///
+    /// ```
+    /// assert_eq!(unokit_advisor::FindingKind::SortSpill.label(), "sort spilled to disk");
+    /// ```
     pub fn label(self) -> &'static str {
         match self {
             FindingKind::FullScan => "full scan under a filter",

@@ -59,6 +59,12 @@ pub struct Report {
 
 /// Repeats of one SQL text become one statement whose count is the sum, keeping
 /// the first one's binds: a recorded workload repeats its shapes.
+///
+/// ```
+/// use unokit_advisor::{merge_repeats, WorkloadStatement};
+/// let w = merge_repeats(&[WorkloadStatement::new("SELECT 1"), WorkloadStatement::new("SELECT 1")]);
+/// assert_eq!((w.len(), w[0].count), (1, 2));
+/// ```
 pub fn merge_repeats(workload: &[WorkloadStatement]) -> Vec<WorkloadStatement> {
     let mut out: Vec<WorkloadStatement> = Vec::new();
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
@@ -170,6 +176,13 @@ fn table(rows: &[Vec<String>], max: usize) -> String {
 
 impl Report {
     /// The report as JSON.
+    ///
+    /// ```
+    /// let r = unokit_advisor::Report { database: "sqlite://a.db".into(), engine: unokit_advisor::Engine::Sqlite, statements: 0,
+    ///     findings: vec![], indexes: None, config: None, skipped: vec![], elapsed_ms: 1 };
+    /// assert!(r.to_json().contains("\"engine\": \"sqlite\""));
+    /// assert!(r.to_text().contains("FINDINGS (0)"));
+    /// ```
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("the report serialises")
     }

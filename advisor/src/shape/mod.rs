@@ -106,6 +106,13 @@ const CLAUSE_END: &[&str] = &[
 
 /// Reads the shape of `sql`. `columns` places unqualified columns when the
 /// statement reads more than one table; with one table they are its own.
+///
+/// ```
+/// use unokit_advisor::shape::{shape, Columns};
+/// let s = shape("SELECT * FROM t WHERE a = ? AND b > 3 ORDER BY c", &Columns::new());
+/// let t = s.by_name("t").unwrap();
+/// assert_eq!((t.equality.as_slice(), t.range.as_slice(), t.order_by.as_slice()), (&["a".to_owned()][..], &["b".to_owned()][..], &["c".to_owned()][..]));
+/// ```
 pub fn shape(sql: &str, columns: &Columns) -> Shape {
     // Only depth 0 counts: a parenthesised subquery is not read.
     let toks = tokenize(sql);

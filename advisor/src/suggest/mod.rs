@@ -84,6 +84,13 @@ impl Candidate {
 
     /// Whether an existing index already serves every lookup this one would:
     /// this key is a prefix of the existing key.
+    ///
+    /// ```
+    /// use unokit_advisor::{Candidate, ExistingIndex};
+    /// let c = Candidate { table: "t".into(), columns: vec!["a".into()] };
+    /// let e = ExistingIndex { name: "t_a_b".into(), table: "t".into(), columns: vec!["a".into(), "b".into()] };
+    /// assert!(c.served_by(&e));
+    /// ```
     pub fn served_by(&self, existing: &ExistingIndex) -> bool {
         existing.table == self.table
             && existing.columns.len() >= self.columns.len()
@@ -179,8 +186,17 @@ pub async fn suggest_indexes(
 }
 
 /// The candidates of a workload: per table a statement reads, equality columns
-/// then the first range column, and equality columns then the sort columns;
-/// without repeats and without those an existing index serves.
+/// then the first range column, join columns then equality columns, and
+/// equality columns then the sort columns; without repeats and without those an
+/// existing index serves.
+///
+/// ```
+/// use unokit_advisor::{candidates, shape::{shape, Columns}};
+/// let mut cols = Columns::new();
+/// cols.insert("t".into(), vec!["a".into(), "b".into()]);
+/// let c = candidates(&[shape("SELECT * FROM t WHERE a = 1 AND b > 2", &cols)], &cols, &[], 4);
+/// assert_eq!(c[0].columns, ["a", "b"]);
+/// ```
 pub fn candidates(
     shapes: &[Shape],
     columns: &Columns,
