@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use common::fixture::{MISSING, inline, postgres_setup, sqlite_setup, workload};
-use common::{PgScratch, SqliteScratch, pg_base_url};
+use common::{PgScratch, SqliteScratch, pg_base_url, pg_suggestions_lock};
 
 fn advisor(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_unokit-advisor"))
@@ -144,6 +144,7 @@ fn sqlite_report_in_text_json_and_html() {
 #[test]
 fn postgres_report_with_configuration_and_analyze() {
     let Some(base) = pg_base_url() else { return };
+    let _serial = pg_suggestions_lock();
     let rt = tokio::runtime::Runtime::new().unwrap();
     let fx = rt.block_on(PgScratch::new(&base, &postgres_setup()));
     let dir = std::env::temp_dir().join(format!("unokit_advisor_cli_{}", fx.schema));
@@ -366,6 +367,7 @@ fn thousand_statement_workload_timing() {
     assert!((5..=6).contains(&found), "{found} suggestions");
 
     let Some(base) = pg_base_url() else { return };
+    let _serial = pg_suggestions_lock();
     let pg = rt.block_on(PgScratch::new(&base, &postgres_setup()));
     let start = Instant::now();
     let json: serde_json::Value = serde_json::from_str(&stdout(&advisor(&[

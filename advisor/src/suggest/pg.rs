@@ -41,19 +41,7 @@ async fn trial_in(
         &format!("SET LOCAL statement_timeout = {ms}; SET LOCAL lock_timeout = {ms}"),
     )
     .await?;
-    let hypothetical = options.hypothetical && {
-        exec(conn, "SAVEPOINT unokit_advisor_hypopg").await?;
-        match exec(conn, "CREATE EXTENSION IF NOT EXISTS hypopg").await {
-            Ok(()) => {
-                exec(conn, "RELEASE SAVEPOINT unokit_advisor_hypopg").await?;
-                true
-            }
-            Err(_) => {
-                exec(conn, "ROLLBACK TO SAVEPOINT unokit_advisor_hypopg").await?;
-                false
-            }
-        }
-    };
+    let hypothetical = options.hypothetical && hypopg(conn, ms).await?;
     let mut before = Vec::new();
     let mut skipped = Vec::new();
     for w in workload {
@@ -121,6 +109,36 @@ async fn trial_in(
         with,
         skipped,
     })
+}
+
+/// Whether hypopg can be used in this transaction: already installed, or
+/// created now (rolled back with the transaction). Another advisor creating it
+/// at the same moment holds the extension's name until its transaction ends:
+/// after a short wait, build indexes instead of waiting out its whole run.
+async fn hypopg(conn: &mut PgConnection, step_timeout_ms: u64) -> Result<bool> {
+    let q = "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'hypopg')";
+    let installed: bool = sqlx::query_scalar(q)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(|e| Error::statement(q, e))?;
+    if installed {
+        return Ok(true);
+    }
+    exec(
+        conn,
+        "SAVEPOINT unokit_advisor_hypopg; SET LOCAL lock_timeout = 5000",
+    )
+    .await?;
+    let created = exec(conn, "CREATE EXTENSION IF NOT EXISTS hypopg")
+        .await
+        .is_ok();
+    if created {
+        exec(conn, "RELEASE SAVEPOINT unokit_advisor_hypopg").await?;
+    } else {
+        exec(conn, "ROLLBACK TO SAVEPOINT unokit_advisor_hypopg").await?;
+    }
+    exec(conn, &format!("SET LOCAL lock_timeout = {step_timeout_ms}")).await?;
+    Ok(created)
 }
 
 /// Whether `sql` names `table` as a word (a cheap filter before planning).

@@ -27,6 +27,16 @@ fn unique(prefix: &str) -> String {
     )
 }
 
+/// Serialises the tests of one test binary that run index suggestions on
+/// PostgreSQL: each creates hypopg inside its own transaction, and a second one
+/// at the same moment would wait for the first and then use the fallback.
+pub static PG_SUGGESTIONS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Holds [`PG_SUGGESTIONS`] (a failed test before does not poison it for the next).
+pub fn pg_suggestions_lock() -> std::sync::MutexGuard<'static, ()> {
+    PG_SUGGESTIONS.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 pub const DEADLINE: Duration = Duration::from_secs(10);
 
 /// A SQLite file to build fixtures in; the folder is removed on drop.
