@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::time::Instant;
 
 use common::fixture::{MISSING, inline, postgres_setup, sqlite_setup, workload};
-use common::{DEADLINE, PgScratch, SqliteScratch, pg_base_url};
+use common::{DEADLINE, PG_SUGGESTIONS, PgScratch, SqliteScratch, pg_base_url};
 use unokit_advisor::{Database, SuggestOptions, Suggestions, suggest_indexes};
 
 fn keys(s: &Suggestions) -> BTreeSet<(String, Vec<String>)> {
@@ -185,6 +185,7 @@ async fn time_pg(fx: &PgScratch, rounds: usize) -> f64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_finds_the_five_with_and_without_hypopg_and_writes_nothing() {
     let Some(base) = pg_base_url() else { return };
+    let _serial = PG_SUGGESTIONS.lock().await;
     let fx = PgScratch::new(&base, &postgres_setup()).await;
     let db = Database::connect(&fx.url, DEADLINE).await.unwrap();
     let writes = pg_writes(&fx).await;
@@ -225,6 +226,37 @@ async fn postgres_finds_the_five_with_and_without_hypopg_and_writes_nothing() {
     assert!(before / after > 1.5, "{before} -> {after}");
     if let Database::Postgres(p) = db {
         p.close().await;
+    }
+    fx.drop_schema().await;
+}
+
+/// Two advisors at once on one database: each creates hypopg inside its own
+/// transaction, so one waits for the other (or falls back after its short lock
+/// wait); both still find the five and neither hangs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_two_advisors_at_once() {
+    let Some(base) = pg_base_url() else { return };
+    let _serial = PG_SUGGESTIONS.lock().await;
+    let fx = PgScratch::new(&base, &postgres_setup()).await;
+    let a = Database::connect(&fx.url, DEADLINE).await.unwrap();
+    let b = Database::connect(&fx.url, DEADLINE).await.unwrap();
+    let w = workload();
+    let o = SuggestOptions::default();
+    let start = Instant::now();
+    let (ra, rb) = tokio::join!(suggest_indexes(&a, &w, &o), suggest_indexes(&b, &w, &o));
+    let (ra, rb) = (ra.unwrap(), rb.unwrap());
+    println!(
+        "two advisors at once: {:.1}s; {} / {}",
+        start.elapsed().as_secs_f64(),
+        ra.method,
+        rb.method
+    );
+    check_oracle("PostgreSQL (first of two)", &ra);
+    check_oracle("PostgreSQL (second of two)", &rb);
+    for db in [a, b] {
+        if let Database::Postgres(p) = db {
+            p.close().await;
+        }
     }
     fx.drop_schema().await;
 }

@@ -30,11 +30,13 @@ fn unique(prefix: &str) -> String {
 /// Serialises the tests of one test binary that run index suggestions on
 /// PostgreSQL: each creates hypopg inside its own transaction, and a second one
 /// at the same moment would wait for the first and then use the fallback.
-pub static PG_SUGGESTIONS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+/// Async tests take it with `.lock().await`, the others with
+/// [`pg_suggestions_lock`]; a failed test does not poison it.
+pub static PG_SUGGESTIONS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-/// Holds [`PG_SUGGESTIONS`] (a failed test before does not poison it for the next).
-pub fn pg_suggestions_lock() -> std::sync::MutexGuard<'static, ()> {
-    PG_SUGGESTIONS.lock().unwrap_or_else(|e| e.into_inner())
+/// Holds [`PG_SUGGESTIONS`] from a test that is not async.
+pub fn pg_suggestions_lock() -> tokio::sync::MutexGuard<'static, ()> {
+    PG_SUGGESTIONS.blocking_lock()
 }
 
 pub const DEADLINE: Duration = Duration::from_secs(10);
