@@ -21,6 +21,7 @@ mod config;
 mod db;
 mod error;
 mod explain;
+mod foreign_keys;
 mod html;
 mod pg_plan;
 mod plan;
@@ -35,6 +36,7 @@ pub use config::{ConfigAdvice, ConfigInput, LiveCheck, SettingAdvice, advise_con
 pub use db::{Database, Engine, ExistingIndex, quote_ident};
 pub use error::{Error, Result, redact};
 pub use explain::{ExplainOptions, Explained, explain};
+pub use foreign_keys::unindexed_foreign_keys;
 pub use plan::{Finding, FindingKind, Plan, PlanNode};
 pub use report::{Report, ReportOptions, Skipped, build_report, merge_repeats};
 pub use suggest::{

@@ -117,6 +117,8 @@ pub enum FindingKind {
     SortSpill,
     /// The planner's row estimate is far from the actual count (PostgreSQL, ANALYZE).
     RowMisestimate,
+    /// A foreign key no index serves (read from the schema, not from a plan).
+    UnindexedForeignKey,
 }
 
 impl FindingKind {
@@ -133,6 +135,7 @@ impl FindingKind {
             FindingKind::NestedLoopScan => "nested loop over a full scan",
             FindingKind::SortSpill => "sort spilled to disk",
             FindingKind::RowMisestimate => "row mis-estimate",
+            FindingKind::UnindexedForeignKey => "foreign key without an index",
         }
     }
 }

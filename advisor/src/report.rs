@@ -10,6 +10,7 @@ use crate::config::{ConfigAdvice, ConfigInput, advise_config};
 use crate::db::{Database, Engine};
 use crate::error::{Result, redact};
 use crate::explain::{ExplainOptions, explain_with};
+use crate::foreign_keys::unindexed_foreign_keys;
 use crate::plan::Finding;
 use crate::suggest::{SuggestOptions, Suggestions, suggest_indexes};
 use crate::workload::WorkloadStatement;
@@ -120,6 +121,7 @@ pub async fn build_report(
             }),
         }
     }
+    findings.extend(unindexed_foreign_keys(db).await?);
     findings.sort_by_key(|f| f.kind);
     let indexes = if plannable.is_empty() {
         None
