@@ -1,7 +1,6 @@
 //! The one error type of the advisor, with messages that say what to do.
 
 use std::fmt;
-use std::time::Duration;
 
 /// What went wrong, in words a person running the advisor can act on.
 #[derive(Debug)]
@@ -43,13 +42,6 @@ pub enum Error {
         /// The operating system's message.
         reason: String,
     },
-    /// A step took longer than its deadline.
-    Deadline {
-        /// The step.
-        step: String,
-        /// The deadline.
-        after: Duration,
-    },
 }
 
 impl fmt::Display for Error {
@@ -69,9 +61,6 @@ impl fmt::Display for Error {
                 write!(f, "{path}:{line}: {reason}")
             }
             Error::Io { path, reason } => write!(f, "{path}: {reason}"),
-            Error::Deadline { step, after } => {
-                write!(f, "{step} did not finish within {after:?}")
-            }
         }
     }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use crate::db::Database;
 use crate::error::{Error, Result};
 use crate::plan::{Finding, FindingKind, Plan, PlanNode};
-use crate::shape::{Columns, Shape, shape};
+use crate::shape::{Columns, Shape, TableUse, shape};
 use crate::sqlite_plan::search_terms;
 use crate::{Bind, pg_plan, sqlite_plan};
 
@@ -20,6 +20,9 @@ pub struct ExplainOptions {
     pub large_table_rows: u64,
     /// A row estimate off by at least this factor (and by 100 rows) is a finding.
     pub misestimate_factor: f64,
+    /// PostgreSQL: statement and lock timeout while planning (and with `analyze`
+    /// running) one statement, in milliseconds.
+    pub statement_timeout_ms: u64,
 }
 
 impl Default for ExplainOptions {
@@ -28,6 +31,7 @@ impl Default for ExplainOptions {
             analyze: false,
             large_table_rows: 1000,
             misestimate_factor: 10.0,
+            statement_timeout_ms: 30_000,
         }
     }
 }
@@ -98,6 +102,14 @@ pub(crate) async fn explain_with(
                 .begin()
                 .await
                 .map_err(|e| Error::statement(statement, e))?;
+            // With ANALYZE the statement runs: the timeout bounds it (and its
+            // lock waits), like every other step on the server.
+            let ms = options.statement_timeout_ms;
+            pg_plan::exec(
+                &mut tx,
+                &format!("SET LOCAL statement_timeout = {ms}; SET LOCAL lock_timeout = {ms}"),
+            )
+            .await?;
             let plan =
                 pg_plan::plan_in_transaction(&mut tx, statement, binds, options.analyze).await;
             tx.rollback()
@@ -293,8 +305,6 @@ pub(crate) fn findings(
     out.sort_by_key(|f| f.kind);
     out
 }
-
-use crate::shape::TableUse;
 
 fn through_materialize(n: &PlanNode) -> &PlanNode {
     match (n.operation.as_str(), n.children.first()) {

@@ -218,6 +218,18 @@ async fn postgres_findings_with_and_without_analyze() {
         err.to_string().contains("column \"nope\" does not exist"),
         "{err}"
     );
+    // ANALYZE runs the statement: the timeout ends one that would run too long.
+    let quick = ExplainOptions {
+        analyze: true,
+        statement_timeout_ms: 300,
+        ..ExplainOptions::default()
+    };
+    let start = std::time::Instant::now();
+    let err = explain(&db, "SELECT pg_sleep(5)", &[], &quick)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("statement timeout"), "{err}");
+    assert!(start.elapsed() < std::time::Duration::from_secs(3));
     // The connection is still usable after a failed statement.
     explain(&db, "SELECT 1", &[], &plain).await.unwrap();
     if let Database::Postgres(p) = db {
