@@ -38,7 +38,10 @@ pub use error::{Error, Result, redact};
 pub use explain::{ExplainOptions, Explained, explain};
 pub use foreign_keys::unindexed_foreign_keys;
 pub use plan::{Finding, FindingKind, Plan, PlanNode};
-pub use report::{Report, ReportOptions, Skipped, build_report, merge_repeats};
+pub use report::{
+    Progress, Report, ReportOptions, Skipped, build_report, build_report_with_progress,
+    merge_repeats,
+};
 pub use suggest::{
     Candidate, Improvement, SuggestOptions, Suggestion, Suggestions, candidates, suggest_indexes,
 };

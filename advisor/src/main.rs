@@ -6,10 +6,11 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use unokit_advisor::tune::{Storage, WorkloadType};
 use unokit_advisor::{
-    ConfigInput, Database, ExplainOptions, ReportOptions, SuggestOptions, build_report,
-    read_workload,
+    ConfigInput, Database, ExplainOptions, Progress, ReportOptions, SuggestOptions,
+    build_report_with_progress, read_workload,
 };
 
 /// Query plan findings, planner-verified index suggestions and PostgreSQL
@@ -100,9 +101,26 @@ async fn run(args: Args) -> Result<(), String> {
             pools: args.pools.clone(),
         },
     };
-    let report = build_report(&db, &args.database_url, &workload, &options)
-        .await
-        .map_err(|e| e.to_string())?;
+    // Drawn on stderr only when it is a terminal: hidden in pipes and tests.
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {wide_bar} {pos}/{len} {msg}")
+            .expect("a valid template"),
+    );
+    let on_progress = |p: Progress| match p {
+        Progress::Planned { done, total } => {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+            bar.set_message("statements planned");
+        }
+        Progress::Verifying => bar.set_message("trying index candidates"),
+        Progress::Configuration => bar.set_message("reading the configuration"),
+    };
+    let report =
+        build_report_with_progress(&db, &args.database_url, &workload, &options, &on_progress)
+            .await;
+    bar.finish_and_clear();
+    let report = report.map_err(|e| e.to_string())?;
     if let Some(path) = &args.html {
         std::fs::write(path, report.to_html()).map_err(|e| format!("{}: {e}", path.display()))?;
     }

@@ -101,6 +101,45 @@ pub async fn build_report(
     workload: &[WorkloadStatement],
     options: &ReportOptions,
 ) -> Result<Report> {
+    build_report_with_progress(db, url, workload, options, &|_| {}).await
+}
+
+/// Where [`build_report_with_progress`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// `done` of `total` statements planned.
+    Planned {
+        /// Statements planned so far.
+        done: usize,
+        /// Statements in all (after merging repeats).
+        total: usize,
+    },
+    /// Index candidates are being tried.
+    Verifying,
+    /// Configuration advice is being read.
+    Configuration,
+}
+
+/// [`build_report`], telling `progress` how far it is (for a progress bar).
+///
+/// ```no_run
+/// # async fn f(db: unokit_advisor::Database, w: Vec<unokit_advisor::WorkloadStatement>) -> unokit_advisor::Result<()> {
+/// use unokit_advisor::{build_report_with_progress, Progress, ReportOptions};
+/// let report = build_report_with_progress(&db, "sqlite://app.db", &w, &ReportOptions::default(), &|p| {
+///     if let Progress::Planned { done, total } = p {
+///         println!("{done}/{total}");
+///     }
+/// })
+/// .await?;
+/// # Ok(()) }
+/// ```
+pub async fn build_report_with_progress(
+    db: &Database,
+    url: &str,
+    workload: &[WorkloadStatement],
+    options: &ReportOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<Report> {
     let start = Instant::now();
     let workload = merge_repeats(workload);
     let columns = db.columns().await?;
@@ -108,7 +147,11 @@ pub async fn build_report(
     let mut findings = Vec::new();
     let mut skipped = Vec::new();
     let mut plannable = Vec::new();
-    for w in &workload {
+    for (i, w) in workload.iter().enumerate() {
+        progress(Progress::Planned {
+            done: i,
+            total: workload.len(),
+        });
         match explain_with(db, &w.sql, &w.binds, &options.explain, &columns, &mut sizes).await {
             Ok(e) => {
                 findings.extend(e.findings);
@@ -123,11 +166,13 @@ pub async fn build_report(
     }
     findings.extend(unindexed_foreign_keys(db).await?);
     findings.sort_by_key(|f| f.kind);
+    progress(Progress::Verifying);
     let indexes = if plannable.is_empty() {
         None
     } else {
         Some(suggest_indexes(db, &plannable, &options.suggest).await?)
     };
+    progress(Progress::Configuration);
     let config = match db.engine() {
         Engine::Postgres => Some(advise_config(db, &options.config).await?),
         Engine::Sqlite => None,

@@ -24,6 +24,12 @@ fn stdout(o: &Output) -> String {
         "failed: {}",
         String::from_utf8_lossy(&o.stderr)
     );
+    // The progress bar draws only on a terminal: nothing on a piped stderr.
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     String::from_utf8(o.stdout.clone()).unwrap()
 }
 
