@@ -50,6 +50,15 @@ pub struct ExistingIndex {
     pub columns: Vec<String>,
 }
 
+impl std::fmt::Display for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Engine::Sqlite => "SQLite",
+            Engine::Postgres => "PostgreSQL",
+        })
+    }
+}
+
 impl Database {
     /// Connects to `url` (`sqlite://PATH`, `sqlite:PATH`, `postgres://…`,
     /// `postgresql://…`), failing with [`Error::Unreachable`] when no connection is

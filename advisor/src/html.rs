@@ -29,7 +29,7 @@ impl Report {
     /// ```
     pub fn to_html(&self) -> String {
         let mut body = format!(
-            "<h1>unokit-advisor report</h1>\n<p>{} ({:?}), {} statements, {} ms</p>\n",
+            "<h1>unokit-advisor report</h1>\n<p>{} ({}), {} statements, {} ms</p>\n",
             esc(&self.database),
             self.engine,
             self.statements,

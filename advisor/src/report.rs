@@ -238,7 +238,7 @@ impl Report {
     /// configuration advice and live checks, then skipped statements.
     pub fn to_text(&self) -> String {
         let mut out = format!(
-            "unokit-advisor report: {} ({:?}), {} statements, {} ms\n",
+            "unokit-advisor report: {} ({}), {} statements, {} ms\n",
             self.database, self.engine, self.statements, self.elapsed_ms
         );
         out.push_str(&format!("\nFINDINGS ({})\n", self.findings.len()));
@@ -299,7 +299,7 @@ impl Report {
         if let Some(c) = &self.config {
             let m = &c.machine;
             out.push_str(&format!(
-                "\nCONFIGURATION (PostgreSQL {}, {} memory, {} cores, {:?} storage, {:?} workload; {})\n",
+                "\nCONFIGURATION (PostgreSQL {}, {} memory, {} cores, {} storage, {} workload; {})\n",
                 m.version,
                 crate::tune::format_kb(m.memory_kb),
                 m.cpus.map_or("?".into(), |c| c.to_string()),

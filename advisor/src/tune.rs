@@ -47,6 +47,29 @@ pub enum Storage {
     Nvme,
 }
 
+impl std::fmt::Display for WorkloadType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            WorkloadType::Web => "web",
+            WorkloadType::Oltp => "OLTP",
+            WorkloadType::Dw => "data warehouse",
+            WorkloadType::Desktop => "desktop",
+            WorkloadType::Mixed => "mixed",
+        })
+    }
+}
+
+impl std::fmt::Display for Storage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Storage::Hdd => "HDD",
+            Storage::Ssd => "SSD",
+            Storage::San => "SAN",
+            Storage::Nvme => "NVMe",
+        })
+    }
+}
+
 /// What pgtune asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Machine {

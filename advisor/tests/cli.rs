@@ -101,7 +101,7 @@ fn sqlite_report_in_text_json_and_html() {
     check_report_text(&text);
     assert!(text.contains("sort without an index"), "{text}");
     assert!(
-        text.contains(&format!("{url} (Sqlite), 9 statements")),
+        text.contains(&format!("{url} (SQLite), 9 statements")),
         "{text}"
     );
     assert!(
@@ -175,7 +175,7 @@ fn postgres_report_with_configuration_and_analyze() {
     assert!(text.contains("hypopg"), "{text}");
     assert!(text.contains("CONFIGURATION (PostgreSQL 15"), "{text}");
     assert!(
-        text.contains("16GB memory, 4 cores, Ssd storage, Web workload; as given"),
+        text.contains("16GB memory, 4 cores, SSD storage, web workload; as given"),
         "{text}"
     );
     let sb = text

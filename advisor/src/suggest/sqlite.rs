@@ -63,6 +63,16 @@ pub(super) async fn trial(
     .fetch_all(&mut *user)
     .await
     .map_err(|e| Error::statement("list tables", e))?;
+    // Only the tables the workload reads need statistics: counting the others
+    // would read a large database for nothing.
+    let tables: Vec<String> = tables
+        .into_iter()
+        .filter(|t| {
+            shapes
+                .iter()
+                .any(|s| s.tables.iter().any(|u| &u.table == t))
+        })
+        .collect();
     for t in &tables {
         let q = format!("SELECT count(*) FROM {}", quote_ident(t));
         let n: i64 = sqlx::query_scalar(&q)
@@ -75,7 +85,10 @@ pub(super) async fn trial(
     for t in &tables {
         insert_stat(&mut copy, t, None, &format!("{}", stats.rows[t])).await?;
     }
-    for e in existing.iter().filter(|e| e.name != "rowid") {
+    for e in existing
+        .iter()
+        .filter(|e| e.name != "rowid" && tables.contains(&e.table))
+    {
         if e.columns.iter().any(String::is_empty) {
             continue;
         }
