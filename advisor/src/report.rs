@@ -271,6 +271,9 @@ impl Report {
                 if s.suggestions.is_empty() {
                     out.push_str("  none: no candidate made a statement cheaper\n");
                 }
+                for (create, reason) in &s.failed_candidates {
+                    out.push_str(&format!("  (not tried: {create} refused: {reason})\n"));
+                }
                 for (i, x) in s.suggestions.iter().enumerate() {
                     out.push_str(&format!(
                         "  {}. {}   (saving {:.1})\n",

@@ -260,3 +260,82 @@ async fn postgres_two_advisors_at_once() {
     }
     fx.drop_schema().await;
 }
+
+/// A candidate the server cannot build (a `box` column has no B-tree operator
+/// class) is listed as failed; the others are still tried, in both modes.
+#[tokio::test]
+async fn postgres_refused_candidate_is_listed_not_fatal() {
+    let Some(base) = pg_base_url() else { return };
+    let _serial = PG_SUGGESTIONS.lock().await;
+    let fx = PgScratch::new(
+        &base,
+        "CREATE TABLE g (id int PRIMARY KEY, b box, k int);
+         INSERT INTO g SELECT i, box(point(i, i), point(i + 1, i + 1)), i % 1000 FROM generate_series(1, 20000) i;
+         ANALYZE g;",
+    )
+    .await;
+    let db = Database::connect(&fx.url, DEADLINE).await.unwrap();
+    let w = vec![
+        unokit_advisor::WorkloadStatement::new("SELECT id FROM g WHERE b = box '((1,1),(2,2))'"),
+        unokit_advisor::WorkloadStatement::new("SELECT id FROM g WHERE k = 5"),
+    ];
+    for hypothetical in [true, false] {
+        let s = suggest_indexes(
+            &db,
+            &w,
+            &SuggestOptions {
+                hypothetical,
+                ..SuggestOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            keys(&s).into_iter().collect::<Vec<_>>(),
+            [("g".to_owned(), vec!["k".to_owned()])]
+        );
+        assert_eq!(s.failed_candidates.len(), 1, "{:?}", s.failed_candidates);
+        assert_eq!(s.failed_candidates[0].0, "CREATE INDEX g_b_idx ON g (b);");
+        assert!(
+            s.failed_candidates[0].1.contains("operator class"),
+            "{:?}",
+            s.failed_candidates
+        );
+    }
+    if let Database::Postgres(p) = db {
+        p.close().await;
+    }
+    fx.drop_schema().await;
+}
+
+/// An `ORDER BY` on a select-list alias names no column: no candidate for it,
+/// and the rest of the workload is advised on.
+#[tokio::test]
+async fn sqlite_alias_in_order_by_is_no_candidate() {
+    let fx = SqliteScratch::new(
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER, b INTEGER);
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)
+         INSERT INTO t SELECT i, i % 100, i % 1000 FROM n;",
+    )
+    .await;
+    fx.close().await;
+    let db = Database::connect(&fx.url(), DEADLINE).await.unwrap();
+    let w = vec![unokit_advisor::WorkloadStatement::new(
+        "SELECT a, count(*) AS n FROM t WHERE b = 3 GROUP BY a ORDER BY n",
+    )];
+    let s = suggest_indexes(&db, &w, &SuggestOptions::default())
+        .await
+        .unwrap();
+    assert!(s.failed_candidates.is_empty(), "{:?}", s.failed_candidates);
+    assert!(
+        keys(&s).iter().all(|(_, c)| !c.contains(&"n".to_owned())),
+        "{:?}",
+        keys(&s)
+    );
+    assert!(
+        keys(&s).contains(&("t".to_owned(), vec!["b".to_owned()]))
+            || keys(&s).contains(&("t".to_owned(), vec!["b".to_owned(), "a".to_owned()])),
+        "{:?}",
+        keys(&s)
+    );
+}

@@ -353,6 +353,17 @@ mod tests {
         );
         assert_eq!(s.tables[0].columns(), Vec::<String>::new());
         let s = shape(
+            "SELECT * FROM t WHERE d > DATE '2024-01-01' AND e = $1::int AND f = other",
+            &Columns::new(),
+        );
+        assert_eq!(
+            (
+                s.tables[0].equality.as_slice(),
+                s.tables[0].range.as_slice()
+            ),
+            (&["e".to_owned()][..], &["d".to_owned()][..])
+        );
+        let s = shape(
             "UPDATE t SET x = 1 WHERE b BETWEEN 1 AND 5 AND a = 'q''s'",
             &Columns::new(),
         );

@@ -76,14 +76,28 @@ pub(super) fn col_ref(toks: &[Tok]) -> Option<ColRef> {
 }
 
 /// A value side: literals, parameters, casts and arithmetic on them, no columns.
+/// A word in a value is a type name after `::` or before a literal (`box '…'`,
+/// `DATE '…'`), a constant, or the clock; any other word may be a column.
 fn is_value(toks: &[Tok]) -> bool {
+    const WORDS: &[&str] = &[
+        "NULL",
+        "TRUE",
+        "FALSE",
+        "CURRENT_DATE",
+        "CURRENT_TIME",
+        "CURRENT_TIMESTAMP",
+        "INTERVAL",
+    ];
+    let word_ok = |i: usize, w: &str| {
+        WORDS.iter().any(|k| w.eq_ignore_ascii_case(k))
+            || (i > 0 && matches!(&toks[i - 1], Tok::Sym(s) if s == "::"))
+            || matches!(toks.get(i + 1), Some(Tok::Value))
+    };
     !toks.is_empty()
-        && toks.iter().all(|t| match t {
+        && toks.iter().enumerate().all(|(i, t)| match t {
             Tok::Value => true,
             Tok::Sym(s) => ["(", ")", "::", "+", "-", "*", "/", "||", ","].contains(&s.as_str()),
-            Tok::Word(w) => ["NULL", "TRUE", "FALSE"]
-                .iter()
-                .any(|k| w.eq_ignore_ascii_case(k)),
+            Tok::Word(w) => word_ok(i, w),
             Tok::Quoted(_) => false,
         })
         || matches!(toks, [Tok::Sym(a), .., Tok::Sym(b)] if a == "(" && b == ")")

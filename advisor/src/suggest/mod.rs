@@ -147,6 +147,9 @@ pub struct Suggestions {
     pub candidates_tried: usize,
     /// Statements that could not be planned, with the reason.
     pub skipped: Vec<(String, String)>,
+    /// Candidates the engine could not create (a column type without a B-tree
+    /// operator class, say), as `CREATE INDEX` statement and reason.
+    pub failed_candidates: Vec<(String, String)>,
 }
 
 /// Suggests indexes for `workload`, each verified by the planner.
@@ -209,11 +212,6 @@ pub fn candidates(
             if !columns.contains_key(&t.table) {
                 continue;
             }
-            let sort = if t.order_by.is_empty() {
-                &t.group_by
-            } else {
-                &t.order_by
-            };
             let mut keys = Vec::new();
             if !t.equality.is_empty() || !t.range.is_empty() {
                 keys.push(
@@ -235,7 +233,12 @@ pub fn candidates(
                 }
                 keys.push(k);
             }
-            if !sort.is_empty() {
+            // Both sorts: an ORDER BY on a select-list alias drops its candidate
+            // below, and the GROUP BY one may still serve.
+            for sort in [&t.order_by, &t.group_by] {
+                if sort.is_empty() {
+                    continue;
+                }
                 let mut k = t.equality.clone();
                 for c in sort {
                     if !k.contains(c) {
@@ -244,8 +247,18 @@ pub fn candidates(
                 }
                 keys.push(k);
             }
+            let known = &columns[&t.table];
             for mut k in keys {
                 k.truncate(max_columns);
+                // Spelled as the catalog spells them; a name that is no column
+                // (a select-list alias in ORDER BY) drops the candidate.
+                let Some(k) = k
+                    .iter()
+                    .map(|c| known.iter().find(|k| k.eq_ignore_ascii_case(c)).cloned())
+                    .collect::<Option<Vec<String>>>()
+                else {
+                    continue;
+                };
                 let c = Candidate {
                     table: t.table.clone(),
                     columns: k,
@@ -266,6 +279,7 @@ pub(crate) struct Trial {
     pub before: Vec<Option<f64>>,
     pub with: Vec<BTreeMap<usize, f64>>,
     pub skipped: Vec<(String, String)>,
+    pub failed_candidates: Vec<(usize, String)>,
 }
 
 /// Per statement, among the candidates that make it at least `min_improvement`
@@ -347,6 +361,11 @@ fn choose(
         method: trial.method,
         candidates_tried: candidates.len(),
         skipped: trial.skipped,
+        failed_candidates: trial
+            .failed_candidates
+            .into_iter()
+            .map(|(c, reason)| (candidates[c].create_index(), reason))
+            .collect(),
     }
 }
 

@@ -54,6 +54,7 @@ async fn trial_in(
         }
     }
     let mut with = vec![BTreeMap::new(); workload.len()];
+    let mut failed_candidates = Vec::new();
     for (ci, c) in candidates.iter().enumerate() {
         let cols = c
             .columns
@@ -61,25 +62,32 @@ async fn trial_in(
             .map(|c| quote_ident(c))
             .collect::<Vec<_>>()
             .join(", ");
-        let name = if hypothetical {
+        // A candidate the server refuses (no B-tree operator class for the
+        // column's type) ends only itself: the savepoint keeps the transaction.
+        exec(conn, "SAVEPOINT unokit_advisor_candidate").await?;
+        let created = if hypothetical {
             let create = format!("CREATE INDEX ON {} ({cols})", quote_ident(&c.table));
-            let (oid, name): (sqlx::postgres::types::Oid, String) =
-                sqlx::query_as("SELECT indexrelid, indexname::text FROM hypopg_create_index($1)")
-                    .bind(&create)
-                    .fetch_one(&mut *conn)
-                    .await
-                    .map_err(|e| Error::statement(&create, e))?;
-            let _ = oid;
-            name
+            sqlx::query_scalar::<_, String>("SELECT indexname::text FROM hypopg_create_index($1)")
+                .bind(&create)
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(|e| Error::statement(&create, e))
         } else {
             let name = format!("unokit_advisor_candidate_{ci}");
-            exec(conn, "SAVEPOINT unokit_advisor_candidate").await?;
             exec(
                 conn,
                 &format!("CREATE INDEX {name} ON {} ({cols})", quote_ident(&c.table)),
             )
-            .await?;
-            name
+            .await
+            .map(|()| name)
+        };
+        let name = match created {
+            Ok(name) => name,
+            Err(e) => {
+                exec(conn, "ROLLBACK TO SAVEPOINT unokit_advisor_candidate").await?;
+                failed_candidates.push((ci, e.to_string()));
+                continue;
+            }
         };
         for (si, w) in workload.iter().enumerate() {
             if before[si].is_none() || !mentions(&w.sql, &c.table) {
@@ -94,9 +102,8 @@ async fn trial_in(
         }
         if hypothetical {
             exec(conn, "SELECT hypopg_reset()").await?;
-        } else {
-            exec(conn, "ROLLBACK TO SAVEPOINT unokit_advisor_candidate").await?;
         }
+        exec(conn, "ROLLBACK TO SAVEPOINT unokit_advisor_candidate").await?;
     }
     Ok(Trial {
         method: if hypothetical {
@@ -108,6 +115,7 @@ async fn trial_in(
         before,
         with,
         skipped,
+        failed_candidates,
     })
 }
 

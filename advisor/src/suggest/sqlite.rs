@@ -50,11 +50,11 @@ pub(super) async fn trial(
         .fetch_all(&mut *user)
         .await
         .map_err(|e| Error::statement(q, e))?;
+    // A schema object the bundled SQLite cannot create (a virtual table of a
+    // missing module) is left out: the statements that read it are skipped when
+    // they fail to plan, the others are still advised on.
     for sql in &schema {
-        sqlx::raw_sql(sql)
-            .execute(&mut copy)
-            .await
-            .map_err(|e| Error::statement(sql, e))?;
+        let _ = sqlx::raw_sql(sql).execute(&mut copy).await;
     }
     let mut stats = Stats::default();
     let tables: Vec<String> = sqlx::query_scalar(
@@ -109,6 +109,7 @@ pub(super) async fn trial(
         }
     }
     let mut with = vec![BTreeMap::new(); workload.len()];
+    let mut failed_candidates = Vec::new();
     for (ci, c) in candidates.iter().enumerate() {
         let name = format!("unokit_advisor_candidate_{ci}");
         let create = format!(
@@ -121,7 +122,10 @@ pub(super) async fn trial(
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        run(&mut copy, &create).await?;
+        if let Err(e) = run(&mut copy, &create).await {
+            failed_candidates.push((ci, e.to_string()));
+            continue;
+        }
         let line = stat_line(&mut user, &mut stats, &name, &c.table, &c.columns).await?;
         insert_stat(&mut copy, &c.table, Some(&name), &line).await?;
         run(&mut copy, "ANALYZE sqlite_schema").await?;
@@ -146,6 +150,7 @@ pub(super) async fn trial(
         before,
         with,
         skipped,
+        failed_candidates,
     })
 }
 
