@@ -110,7 +110,7 @@ async fn trial_in(
             "PostgreSQL planner with hypothetical indexes (hypopg), in a rolled-back transaction"
                 .into()
         } else {
-            "PostgreSQL planner with each index built inside a rolled-back transaction (hypopg unavailable)".into()
+            "PostgreSQL planner with each index built inside a rolled-back transaction (hypopg not used: missing, busy or turned off)".into()
         },
         before,
         with,
