@@ -225,31 +225,31 @@ impl Database {
         Ok(out)
     }
 
-    /// How many rows `table` has, counting no further than `cap` (SQLite) or as
-    /// the planner's statistics say (PostgreSQL `reltuples`, never negative).
+    /// How many rows `table` has: PostgreSQL's statistics (`reltuples`) when the
+    /// table was analysed, otherwise a count that stops at `cap`.
     pub async fn row_count(&self, table: &str, cap: u64) -> Result<u64> {
-        match self {
-            Database::Sqlite(pool) => {
-                let q = format!(
-                    "SELECT count(*) FROM (SELECT 1 FROM {} LIMIT {cap})",
-                    quote_ident(table)
-                );
-                let n: i64 = sqlx::query_scalar(&q)
-                    .fetch_one(pool)
-                    .await
-                    .map_err(|e| Error::statement(&q, e))?;
-                Ok(n.max(0) as u64)
-            }
-            Database::Postgres(pool) => {
-                let q = "SELECT greatest(reltuples, 0)::float8 FROM pg_class WHERE oid = to_regclass($1)";
-                let n: Option<f64> = sqlx::query_scalar(q)
-                    .bind(quote_ident(table))
-                    .fetch_optional(pool)
-                    .await
-                    .map_err(|e| Error::statement(q, e))?;
-                Ok(n.unwrap_or(0.0) as u64)
+        if let Database::Postgres(pool) = self {
+            let q = "SELECT reltuples::float8 FROM pg_class WHERE oid = to_regclass($1)";
+            let n: Option<f64> = sqlx::query_scalar(q)
+                .bind(quote_ident(table))
+                .fetch_optional(pool)
+                .await
+                .map_err(|e| Error::statement(q, e))?;
+            // -1 means never analysed (PostgreSQL 14+), 0 may mean the same before.
+            if let Some(n) = n.filter(|n| *n > 0.0) {
+                return Ok(n as u64);
             }
         }
+        let q = format!(
+            "SELECT count(*) FROM (SELECT 1 FROM {} LIMIT {cap}) AS capped",
+            quote_ident(table)
+        );
+        let n: i64 = match self {
+            Database::Sqlite(pool) => sqlx::query_scalar(&q).fetch_one(pool).await,
+            Database::Postgres(pool) => sqlx::query_scalar(&q).fetch_one(pool).await,
+        }
+        .map_err(|e| Error::statement(&q, e))?;
+        Ok(n.max(0) as u64)
     }
 }
 

@@ -131,6 +131,18 @@ async fn postgres_findings_with_and_without_analyze() {
     );
     assert!(e.plan.total_cost.unwrap() > 0.0);
 
+    // A table never analysed (reltuples -1) is counted instead.
+    fx.run(
+        "CREATE TABLE fresh (id int, k int) WITH (autovacuum_enabled = false);
+         INSERT INTO fresh SELECT i, i % 10 FROM generate_series(1, 5000) i;",
+    )
+    .await;
+    let e = explain(&db, "SELECT * FROM fresh WHERE k = 3", &[], &plain)
+        .await
+        .unwrap();
+    let f = finding(&e, FindingKind::FullScan);
+    assert!(f.why.contains("fresh (1000+ rows)"), "{}", f.why);
+
     // Without binds, the generic plan of the prepared statement.
     let e = explain(&db, "SELECT * FROM orders WHERE total = $1", &[], &plain)
         .await
