@@ -67,3 +67,21 @@ async fn postgres_unindexed_foreign_keys() {
     }
     fx.drop_schema().await;
 }
+
+/// The scratch schema goes away even when a test ends without dropping it (as
+/// a failing one does), so that failures leave nothing on the shared server.
+#[tokio::test]
+async fn postgres_scratch_schema_dropped_on_drop() {
+    let Some(base) = pg_base_url() else { return };
+    let fx = PgScratch::new(&base, "CREATE TABLE left_behind (id int);").await;
+    let schema = fx.schema.clone();
+    let admin = fx.admin.clone();
+    drop(fx);
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM pg_namespace WHERE nspname = $1")
+        .bind(&schema)
+        .fetch_one(&admin)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+    admin.close().await;
+}

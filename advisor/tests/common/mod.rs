@@ -92,10 +92,13 @@ pub fn pg_base_url() -> Option<String> {
 }
 
 /// A schema of its own on the test server; `url` puts it first on the search path.
+/// Dropped by [`PgScratch::drop_schema`], or on drop when a test fails first.
 pub struct PgScratch {
     pub schema: String,
     pub admin: PgPool,
     pub url: String,
+    base: String,
+    dropped: bool,
 }
 
 impl PgScratch {
@@ -120,7 +123,13 @@ impl PgScratch {
             .execute(&admin)
             .await
             .unwrap();
-        PgScratch { schema, admin, url }
+        PgScratch {
+            schema,
+            admin,
+            url,
+            base: base.to_owned(),
+            dropped: false,
+        }
     }
 
     /// Runs `sql` on the fixture schema (outside the advisor).
@@ -131,11 +140,38 @@ impl PgScratch {
             .unwrap();
     }
 
-    pub async fn drop_schema(self) {
+    pub async fn drop_schema(mut self) {
         sqlx::raw_sql(&format!("DROP SCHEMA {} CASCADE", self.schema))
             .execute(&self.admin)
             .await
             .unwrap();
         self.admin.close().await;
+        self.dropped = true;
+    }
+}
+
+impl Drop for PgScratch {
+    fn drop(&mut self) {
+        if self.dropped {
+            return;
+        }
+        // A test failed before dropping its schema: drop it from a thread of
+        // its own, since this may run inside the test's runtime.
+        let (base, schema) = (self.base.clone(), self.schema.clone());
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                use sqlx::Connection;
+                if let Ok(mut conn) = sqlx::PgConnection::connect(&base).await {
+                    let _ = sqlx::raw_sql(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+                        .execute(&mut conn)
+                        .await;
+                }
+            });
+        })
+        .join();
     }
 }
