@@ -3,6 +3,7 @@
 //! both look rows up by it.
 
 use sqlx::Row;
+use unokit::db::Lookup;
 
 use crate::db::{Database, ExistingIndex};
 use crate::error::{Error, Result};
@@ -110,6 +111,67 @@ pub async fn unindexed_foreign_keys(db: &Database) -> Result<Vec<Finding>> {
                 why: format!(
                     "loading the {} rows of one {} (a relation) and deleting or updating a {} key both scan all of {}: {create}",
                     k.table, k.references, k.references, k.table
+                ),
+            }
+        })
+        .collect())
+}
+
+/// A finding for each relation of the given models whose lookup column no index
+/// serves: the check from the model derives, which sees relations the schema
+/// declares no foreign key for.
+///
+/// Each `#[derive(Model)]` lists its `has_many` and `many_to_many` lookups in
+/// [`Model::LOOKUPS`](unokit::db::Model::LOOKUPS); pass those of every model the
+/// service loads relations of.
+///
+/// ```no_run
+/// # use unokit::Model;
+/// # use unokit::db::Related;
+/// # #[derive(Model, Clone)]
+/// # #[model(table = "posts")]
+/// # struct Post { #[model(primary_key)] id: i64, #[model(has_many(Comment, foreign_key = post_id))] comments: Related<Vec<Comment>> }
+/// # #[derive(Model, Clone)]
+/// # #[model(table = "comments")]
+/// # struct Comment { #[model(primary_key)] id: i64, post_id: i64 }
+/// # async fn f() -> unokit_advisor::Result<()> {
+/// use std::time::Duration;
+/// use unokit::db::Model as _;
+/// let db = unokit_advisor::Database::connect("sqlite://app.db", Duration::from_secs(5)).await?;
+/// for f in unokit_advisor::unindexed_lookups(&db, Post::LOOKUPS).await? {
+///     println!("{}: {}", f.step, f.why);
+/// }
+/// # Ok(()) }
+/// ```
+pub async fn unindexed_lookups(db: &Database, lookups: &[Lookup]) -> Result<Vec<Finding>> {
+    let indexes = db.indexes().await?;
+    Ok(lookups
+        .iter()
+        .filter(|lookup| {
+            // `schema.table` in a model; the catalog names the table alone.
+            let table = lookup.table.rsplit('.').next().unwrap_or(lookup.table);
+            let columns = [lookup.column.to_owned()];
+            !indexes.iter().any(|index| serves(index, table, &columns))
+        })
+        .map(|lookup| {
+            let create = Candidate {
+                table: lookup.table.to_owned(),
+                columns: vec![lookup.column.to_owned()],
+            }
+            .create_index();
+            let step = format!("{}: {}.{}", lookup.relation, lookup.table, lookup.column);
+            Finding {
+                kind: FindingKind::UnindexedRelation,
+                statement: format!(
+                    "SELECT … FROM {} WHERE {} IN (…)",
+                    lookup.table, lookup.column
+                ),
+                table: Some(lookup.table.to_owned()),
+                columns: vec![lookup.column.to_owned()],
+                step,
+                why: format!(
+                    "loading {} scans all of {} for every batch of parents: {create}",
+                    lookup.relation, lookup.table
                 ),
             }
         })

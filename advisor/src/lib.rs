@@ -36,7 +36,7 @@ pub use config::{ConfigAdvice, ConfigInput, LiveCheck, SettingAdvice, advise_con
 pub use db::{Database, Engine, ExistingIndex, quote_ident};
 pub use error::{Error, Result, redact};
 pub use explain::{ExplainOptions, Explained, explain};
-pub use foreign_keys::unindexed_foreign_keys;
+pub use foreign_keys::{unindexed_foreign_keys, unindexed_lookups};
 pub use plan::{Finding, FindingKind, Plan, PlanNode};
 pub use report::{
     Progress, Report, ReportOptions, Skipped, build_report, build_report_with_progress,

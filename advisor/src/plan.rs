@@ -119,6 +119,9 @@ pub enum FindingKind {
     RowMisestimate,
     /// A foreign key no index serves (read from the schema, not from a plan).
     UnindexedForeignKey,
+    /// A relation of a model looks rows up by a column no index serves (read
+    /// from the model derives' `Model::LOOKUPS`).
+    UnindexedRelation,
 }
 
 impl FindingKind {
@@ -136,6 +139,7 @@ impl FindingKind {
             FindingKind::SortSpill => "sort spilled to disk",
             FindingKind::RowMisestimate => "row mis-estimate",
             FindingKind::UnindexedForeignKey => "foreign key without an index",
+            FindingKind::UnindexedRelation => "relation lookup without an index",
         }
     }
 }

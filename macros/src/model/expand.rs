@@ -1,14 +1,15 @@
 //! The `Model` and `ModelRow` impls, and the compile-time checks of a partial model.
 
-use super::def::{ColumnDef, FieldDef, ModelDef};
+use super::def::{ColumnDef, FieldDef, ModelDef, Relation};
 use super::parse::Input;
 use super::relations;
 use crate::common::paths::db::{
-    ARGUMENTS, BOX_DYN_ERROR, COLUMN, DATABASE, ENGINE, KEY_COLUMN, MODEL, MODEL_ROW, RELATED,
-    SAME_STR, SQLX_ERROR, STATEMENT_CELLS,
+    ARGUMENTS, BOX_DYN_ERROR, COLUMN, DATABASE, ENGINE, KEY_COLUMN, LOOKUP, MODEL, MODEL_ROW,
+    RELATED, SAME_STR, SQLX_ERROR, STATEMENT_CELLS,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{quote, quote_spanned};
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{Ident, Type};
 
@@ -52,6 +53,7 @@ pub(crate) fn stub(input: &Input) -> TokenStream {
             table: &table,
             key: &key_column,
             columns: &columns,
+            lookups: &[],
         },
         &unreachable,
     );
@@ -74,6 +76,8 @@ struct Names<'a> {
     table: &'a str,
     key: &'a str,
     columns: &'a [String],
+    /// `Lookup { .. }` expressions, one per relation that searches by a column.
+    lookups: &'a [TokenStream],
 }
 
 fn model_impl(model: &ModelDef<'_>) -> TokenStream {
@@ -86,9 +90,36 @@ fn model_impl(model: &ModelDef<'_>) -> TokenStream {
             table: &model.table,
             key: &model.key.name,
             columns: &columns,
+            lookups: &lookups(model),
         },
         &quote!(::core::clone::Clone::clone(&self.#key)),
     )
+}
+
+/// The elements of `Model::LOOKUPS`: the relations that search a column other
+/// than a primary key.
+fn lookups(model: &ModelDef<'_>) -> Vec<TokenStream> {
+    let ident = model.ident;
+    model
+        .relations()
+        .filter_map(|relation| {
+            let name = format!("{ident}.{}", relation.name);
+            let (table, column) = match &relation.relation {
+                Relation::BelongsTo { .. } => return None,
+                Relation::HasMany { foreign_key } => {
+                    let child = relation.model;
+                    (
+                        quote!(<#child as #MODEL>::TABLE),
+                        foreign_key.unraw().to_string(),
+                    )
+                }
+                Relation::ManyToMany { through, local, .. } => {
+                    (quote!(#through), local.unraw().to_string())
+                }
+            };
+            Some(quote!(#LOOKUP { relation: #name, table: #table, column: #column }))
+        })
+        .collect()
 }
 
 fn impl_model(ident: &Ident, key_ty: &Type, names: &Names<'_>, key: &TokenStream) -> TokenStream {
@@ -96,6 +127,7 @@ fn impl_model(ident: &Ident, key_ty: &Type, names: &Names<'_>, key: &TokenStream
         table,
         key: key_column,
         columns,
+        lookups,
     } = names;
     quote! {
         #[automatically_derived]
@@ -104,6 +136,7 @@ fn impl_model(ident: &Ident, key_ty: &Type, names: &Names<'_>, key: &TokenStream
             const TABLE: &'static str = #table;
             const KEY_COLUMN: &'static str = #key_column;
             const COLUMNS: &'static [&'static str] = &[#(#columns),*];
+            const LOOKUPS: &'static [#LOOKUP] = &[#(#lookups),*];
 
             #[inline]
             fn key(&self) -> #key_ty {

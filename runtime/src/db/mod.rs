@@ -38,7 +38,7 @@ pub use cache::RelationCache;
 pub use engine::{Column, Engine, StatementFuture};
 pub use error::DbError;
 pub use include::{Chain, Include, IncludeFuture, Query, With};
-pub use model::{Model, ModelRow};
+pub use model::{Lookup, Model, ModelRow};
 pub use related::{NotLoaded, Related};
 pub use relation::{Relation, RelationOn, Target};
 pub use session::Session;

@@ -5,7 +5,7 @@ pub use super::checks::{SameKey, assert_model, same_str};
 pub use super::engine::{Column, Engine, KeyColumn};
 pub use super::error::DbError;
 pub use super::include::With;
-pub use super::model::{Model, ModelRow};
+pub use super::model::{Lookup, Model, ModelRow};
 pub use super::related::Related;
 pub use super::relation::{Many, One, Relation, RelationKind, RelationOn, Target};
 pub use super::session::Session;

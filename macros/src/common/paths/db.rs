@@ -8,6 +8,7 @@ const fn db(item: &'static str) -> RtPath {
 
 pub(crate) const MODEL: RtPath = db("Model");
 pub(crate) const MODEL_ROW: RtPath = db("ModelRow");
+pub(crate) const LOOKUP: RtPath = db("Lookup");
 pub(crate) const ENGINE: RtPath = db("Engine");
 pub(crate) const COLUMN: RtPath = db("Column");
 pub(crate) const KEY_COLUMN: RtPath = db("KeyColumn");

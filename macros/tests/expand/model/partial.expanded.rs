@@ -4,6 +4,7 @@ impl ::unokit::__private::db::Model for PostTitle {
     const TABLE: &'static str = "blog.posts";
     const KEY_COLUMN: &'static str = "id";
     const COLUMNS: &'static [&'static str] = &["id", "title"];
+    const LOOKUPS: &'static [::unokit::__private::db::Lookup] = &[];
     #[inline]
     fn key(&self) -> i64 {
         ::core::clone::Clone::clone(&self.id)

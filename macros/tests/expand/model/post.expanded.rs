@@ -4,6 +4,18 @@ impl ::unokit::__private::db::Model for Post {
     const TABLE: &'static str = "posts";
     const KEY_COLUMN: &'static str = "id";
     const COLUMNS: &'static [&'static str] = &["id", "title", "author_id"];
+    const LOOKUPS: &'static [::unokit::__private::db::Lookup] = &[
+        ::unokit::__private::db::Lookup {
+            relation: "Post.comments",
+            table: <Comment as ::unokit::__private::db::Model>::TABLE,
+            column: "post_id",
+        },
+        ::unokit::__private::db::Lookup {
+            relation: "Post.tags",
+            table: "post_tags",
+            column: "post_id",
+        },
+    ];
     #[inline]
     fn key(&self) -> i64 {
         ::core::clone::Clone::clone(&self.id)
