@@ -31,11 +31,13 @@
 mod bytes;
 mod fingerprint;
 mod impls;
+mod keyed;
 #[doc(hidden)]
 pub mod rt;
 
 pub use bytes::KeyBytes;
 pub use fingerprint::Fingerprinter;
+pub use keyed::{KeyedHasher, KeyedSeed};
 
 /// A value that can identify a cache entry.
 ///
