@@ -6,7 +6,7 @@ use super::mode::Mode;
 use super::stats::CacheStats;
 use super::store::Store;
 use super::stored_key::StoredKey;
-use crate::key::KeyedHasher;
+use crate::key::{KeyedHasher, KeyedSeed};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
@@ -31,12 +31,24 @@ use std::sync::{Arc, OnceLock};
 /// ```
 pub struct AsyncFnCache<K, V> {
     base: Base,
+    /// Apart from the state, and without bounds on `K`: generated code hashes the
+    /// arguments first, and a type that is not a key is best reported there.
+    seed: OnceLock<KeyedSeed>,
     state: OnceLock<State<K, V>>,
 }
 
 struct State<K, V> {
     store: Store<K, V>,
     flights: Flights<K, V>,
+}
+
+impl<K, V> AsyncFnCache<K, V> {
+    /// A hasher for this cache's keys: random for each cache and process.
+    #[inline]
+    #[doc(hidden)]
+    pub fn hasher(&self) -> KeyedHasher {
+        self.seed.get_or_init(KeyedSeed::new).hasher()
+    }
 }
 
 impl<K, V> AsyncFnCache<K, V>
@@ -50,6 +62,7 @@ where
     pub const fn new(config: CacheConfig) -> Self {
         Self {
             base: Base::new(config),
+            seed: OnceLock::new(),
             state: OnceLock::new(),
         }
     }
@@ -59,13 +72,6 @@ where
             store: Store::new(self.base.config),
             flights: Flights::new(),
         })
-    }
-
-    /// A hasher for this cache's keys: random for each cache and process.
-    #[inline]
-    #[doc(hidden)]
-    pub fn hasher(&self) -> KeyedHasher {
-        self.state().store.hasher()
     }
 
     /// The cached value for the key that `is_key` recognises. Never awaits and never

@@ -16,13 +16,11 @@ use super::entry::Entry;
 use super::front;
 use super::stored_key::StoredKey;
 use super::table::{ReadLog, Table};
-use crate::key::{KeyedHasher, KeyedSeed};
 use moka::ops::compute::Op;
 use std::sync::Arc;
 
 pub(crate) struct Store<K, V> {
     pub(crate) owner: usize,
-    seed: KeyedSeed,
     table: Arc<Table<K, V>>,
     reads: ReadLog,
     pub(crate) moka: moka::sync::Cache<u64, Arc<Entry<K, V>>, MokaHasher>,
@@ -51,17 +49,10 @@ where
         }
         Self {
             owner: front::new_owner(),
-            seed: KeyedSeed::new(),
             table,
             reads: ReadLog::new(),
             moka: builder.build_with_hasher(MokaHasher::default()),
         }
-    }
-
-    /// A hasher for this cache's keys, seeded for this cache alone.
-    #[inline]
-    pub(crate) fn hasher(&self) -> KeyedHasher {
-        self.seed.hasher()
     }
 
     /// The hit path: the front table, then the table (or moka, with a time to idle).

@@ -5,7 +5,7 @@ use super::mode::Mode;
 use super::stats::CacheStats;
 use super::store::Store;
 use super::stored_key::StoredKey;
-use crate::key::KeyedHasher;
+use crate::key::{KeyedHasher, KeyedSeed};
 use std::sync::{Arc, OnceLock};
 
 /// The cache behind a sync `#[cached]` function: moka's `sync::Cache`, keyed by a
@@ -29,7 +29,19 @@ use std::sync::{Arc, OnceLock};
 /// ```
 pub struct SyncFnCache<K, V> {
     base: Base,
+    /// Apart from the state, and without bounds on `K`: generated code hashes the
+    /// arguments first, and a type that is not a key is best reported there.
+    seed: OnceLock<KeyedSeed>,
     state: OnceLock<Store<K, V>>,
+}
+
+impl<K, V> SyncFnCache<K, V> {
+    /// A hasher for this cache's keys: random for each cache and process.
+    #[inline]
+    #[doc(hidden)]
+    pub fn hasher(&self) -> KeyedHasher {
+        self.seed.get_or_init(KeyedSeed::new).hasher()
+    }
 }
 
 impl<K, V> SyncFnCache<K, V>
@@ -43,19 +55,13 @@ where
     pub const fn new(config: CacheConfig) -> Self {
         Self {
             base: Base::new(config),
+            seed: OnceLock::new(),
             state: OnceLock::new(),
         }
     }
 
     fn state(&self) -> &Store<K, V> {
         self.state.get_or_init(|| Store::new(self.base.config))
-    }
-
-    /// A hasher for this cache's keys: random for each cache and process.
-    #[inline]
-    #[doc(hidden)]
-    pub fn hasher(&self) -> KeyedHasher {
-        self.state().hasher()
     }
 
     /// The cached value for the key that `is_key` recognises, without waiting.
