@@ -86,7 +86,10 @@ macro_rules! contenders {
     };
 }
 
-fn contenders() -> [(&'static str, fn(u64)); 6] {
+/// A contender's name and a call on one key.
+type Contender = (&'static str, fn(u64));
+
+fn contenders() -> [Contender; 6] {
     contenders![
         "unokit" => |id, name| run(unokit_cached(id, name)),
         "hand_written_moka_future" => |id, name| run(hand_written_moka(id, name)),

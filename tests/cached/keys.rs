@@ -360,6 +360,7 @@ fn seeded_b(id: u64) -> u64 {
 #[test]
 fn each_cache_hashes_keys_under_its_own_random_seed() {
     let key = (7_u64,);
+    assert_eq!((seeded_a(7), seeded_b(7)), (7, 7));
     let a = seeded_a_cache().hasher().key(&7_u64).finish();
     let b = seeded_b_cache().hasher().key(&7_u64).finish();
     assert_eq!(a, seeded_a_cache().hasher().key(&7_u64).finish());
