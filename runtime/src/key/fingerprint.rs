@@ -15,8 +15,9 @@ use xxhash_rust::xxh3::{Xxh3Default, xxh3_64};
 /// XXH3 is specified and has independent implementations (`xxhsum -H3` computes
 /// the same value over the same bytes), so a fingerprint can be stored, shared
 /// between processes and platforms, and recomputed elsewhere. Parts are gathered
-/// in a small buffer and hashed in one call; only keys longer than the buffer
-/// stream through XXH3's incremental state, with the same result.
+/// in a 128-byte buffer and hashed in one call; only keys longer than the buffer
+/// stream through XXH3's incremental state (allocated once per such key), with
+/// the same result.
 ///
 /// **Stability.** Up to unokit 0.1.0 the fingerprint was a word-at-a-time
 /// multiply-fold hash of the same parts; it is XXH3-64 since, and this algorithm
