@@ -1,15 +1,21 @@
-//! Deriving a key for `(u64, &str, Option<u32>, Vec<u64>)`, side by side with the
-//! usual ways to key a cache: hashing the borrowed fields by hand (the reference),
-//! cloning into an owned tuple, serializing to JSON, and `format!("{:?}")`. Every
-//! contender ends in the same hasher, so only the key derivation differs.
-//! `cargo bench -p unokit-benches --bench cache_key`.
+//! Two groups on a key of `(u64, &str, Option<u32>, Vec<u64>)`.
+//!
+//! `cache_key`: deriving the key, side by side with the usual ways to key a cache:
+//! hashing the borrowed fields by hand (the reference), cloning into an owned
+//! tuple, serializing to JSON, and `format!("{:?}")`. Every contender ends in the
+//! same hasher, so only the key derivation differs.
+//!
+//! `fingerprint`: the hash itself on the same parts: unokit's stable fingerprint
+//! (XXH3-64) and its per-process keyed hash, against `FxHasher` fed the parts by
+//! hand (the reference), std's `DefaultHasher` (SipHash-1-3, keyed) through `Hash`,
+//! and `serde_json` then a hash. `cargo bench -p unokit-benches --bench cache_key`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::hint::black_box;
 use std::time::Duration;
 use unokit::CacheKey;
-use unokit::key::{Fingerprinter, KeySink};
+use unokit::key::{Fingerprinter, KeySink, KeyedSeed};
 
 #[derive(CacheKey)]
 struct Request<'a> {
@@ -78,9 +84,60 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
+/// The parts `CacheKey` writes, fed to any `Hasher` by hand: numbers as `u64`,
+/// strings after their length.
+fn by_hand<H: Hasher>(
+    mut hasher: H,
+    (id, name, limit, tags): &(u64, &str, Option<u32>, Vec<u64>),
+) -> u64 {
+    hasher.write_u64(*id);
+    hasher.write_u64(name.len() as u64);
+    hasher.write(name.as_bytes());
+    match limit {
+        None => hasher.write_u64(0),
+        Some(limit) => {
+            hasher.write_u64(1);
+            hasher.write_u64(u64::from(*limit));
+        }
+    }
+    hasher.write_u64(tags.len() as u64);
+    for tag in tags {
+        hasher.write_u64(*tag);
+    }
+    hasher.finish()
+}
+
+fn fingerprint(c: &mut Criterion) {
+    let key = (
+        7_u64,
+        "ada lovelace",
+        Some(20_u32),
+        vec![3_u64, 14, 15, 92, 65],
+    );
+    let seed = KeyedSeed::new();
+    let std_state = std::hash::RandomState::new();
+    let mut group = c.benchmark_group("fingerprint");
+    group.bench_function("fxhash_by_hand", |b| {
+        b.iter(|| by_hand(rustc_hash::FxHasher::default(), black_box(&key)));
+    });
+    group.bench_function("unokit_fingerprint_xxh3", |b| {
+        b.iter(|| black_box(&key).fingerprint());
+    });
+    group.bench_function("unokit_keyed_hash", |b| {
+        b.iter(|| seed.hash(black_box(&key)));
+    });
+    group.bench_function("std_default_hasher", |b| {
+        b.iter(|| std_state.hash_one(black_box(&key)));
+    });
+    group.bench_function("serde_json_then_xxh3", |b| {
+        b.iter(|| hash_bytes(serde_json::to_string(black_box(&key)).unwrap().as_bytes()));
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
-    targets = bench
+    targets = bench, fingerprint
 }
 criterion_main!(benches);

@@ -204,49 +204,43 @@ fn the_compact_encoding_is_documented() {
     assert_eq!(1.5_f64.key_bytes(), 1.5_f64.to_bits().key_bytes());
 }
 
-/// The documented algorithm, written out independently of the crate: every word
-/// folds into the state as `fold(state ^ word, MULTIPLIER)`, bytes go as their
-/// length and then zero-padded little-endian words, and MurmurHash3's finalizer ends it.
+/// The documented encoding, written out independently of the crate: numbers as 8
+/// little-endian bytes, byte strings as their length so written and then their
+/// bytes. The fingerprint is XXH3-64 (seed 0) of it, computed here by the
+/// reference crate.
 mod reference {
-    const SEED: u64 = 0x243F_6A88_85A3_08D3;
-    const MULTIPLIER: u64 = 0x9E37_79B9_7F4A_7C15;
-
     pub enum Part<'a> {
         Word(u64),
         Bytes(&'a [u8]),
     }
 
-    pub fn fingerprint(parts: &[Part<'_>]) -> u64 {
-        let fold = |state: u64, word: u64| {
-            let product = u128::from(state ^ word) * u128::from(MULTIPLIER);
-            (product as u64) ^ ((product >> 64) as u64)
-        };
-        let mut state = SEED;
+    pub fn encode(parts: &[Part<'_>]) -> Vec<u8> {
+        let mut encoded = Vec::new();
         for part in parts {
             match part {
-                Part::Word(word) => state = fold(state, *word),
+                Part::Word(word) => encoded.extend_from_slice(&word.to_le_bytes()),
                 Part::Bytes(bytes) => {
-                    state = fold(state, bytes.len() as u64);
-                    for chunk in bytes.chunks(8) {
-                        let mut word = [0; 8];
-                        word[..chunk.len()].copy_from_slice(chunk);
-                        state = fold(state, u64::from_le_bytes(word));
-                    }
+                    encoded.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+                    encoded.extend_from_slice(bytes);
                 }
             }
         }
-        state ^= state >> 33;
-        state = state.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
-        state ^= state >> 33;
-        state = state.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
-        state ^ (state >> 33)
+        encoded
+    }
+
+    pub fn fingerprint(parts: &[Part<'_>]) -> u64 {
+        xxhash_rust::xxh3::xxh3_64(&encode(parts))
     }
 }
 
 #[test]
 fn fingerprints_follow_the_documented_algorithm() {
     use reference::Part::{Bytes, Word};
-    let cases: [(u64, u64); 5] = [
+    let long_text = "0123456789".repeat(100);
+    let long_list: Vec<u64> = (0..100).collect();
+    let mut long_parts = vec![Word(100)];
+    long_parts.extend(long_list.iter().map(|&n| Word(n)));
+    let cases: [(u64, u64); 8] = [
         (().fingerprint(), reference::fingerprint(&[])),
         (42_u64.fingerprint(), reference::fingerprint(&[Word(42)])),
         (
@@ -269,14 +263,27 @@ fn fingerprints_follow_the_documented_algorithm() {
                 Word(2),
             ]),
         ),
+        // Past the fingerprinter's buffer: the streamed state gives the same hash.
+        (
+            long_text.as_str().fingerprint(),
+            reference::fingerprint(&[Bytes(long_text.as_bytes())]),
+        ),
+        (long_list.fingerprint(), reference::fingerprint(&long_parts)),
+        (
+            (7_u64, long_text.as_str(), 9_u64).fingerprint(),
+            reference::fingerprint(&[Word(7), Bytes(long_text.as_bytes()), Word(9)]),
+        ),
     ];
-    for (ours, expected) in cases {
-        assert_eq!(ours, expected);
+    for (case, (ours, expected)) in cases.into_iter().enumerate() {
+        assert_eq!(ours, expected, "case {case}");
     }
+    // XXH3-64 of no bytes, as published with the algorithm.
+    assert_eq!(().fingerprint(), 0x2d06_8005_38d3_94c2);
 }
 
 /// Fingerprints may be stored (a later release keys Redis with them), so they must
-/// never change: these values were computed once and are fixed forever.
+/// never change: these values were computed once, when the fingerprint became
+/// XXH3-64, and are fixed from then on.
 #[test]
 fn fingerprints_are_stable_across_runs_and_platforms() {
     let query = Query {
@@ -308,14 +315,14 @@ fn fingerprints_are_stable_across_runs_and_platforms() {
 }
 
 const EXPECTED: [u64; 8] = [
-    0x7acd_bb98_b134_4213,
-    0xebec_de93_ce52_f108,
-    0xbcdd_e348_e6a1_ba05,
-    0xebec_de93_ce52_f108,
-    0xc64f_13fe_8c3a_134e,
-    0xe852_1632_4e6b_9dec,
-    0x07ac_99e6_11c7_9b65,
-    0x04ea_4d38_525d_d66c,
+    0x2d06_8005_38d3_94c2,
+    0xc77b_3abb_6f87_acd9,
+    0xd5a6_f8c8_38df_27c8,
+    0xc77b_3abb_6f87_acd9,
+    0x9c03_cdff_ebcf_10a3,
+    0x8af0_c8c3_9bf2_f0f1,
+    0x203c_5a63_5701_1afe,
+    0xd462_497e_7639_45e5,
 ];
 
 #[test]

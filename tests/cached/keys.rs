@@ -233,3 +233,137 @@ async fn an_async_fingerprint_collision_never_returns_another_keys_value() {
     assert_eq!(CACHE.get(7, |key| key == "a").as_deref(), Some("value a"));
     assert_eq!(CACHE.get(7, |key| key == "b"), None);
 }
+
+/// `invalidate` compares the stored key too: invalidating a key that shares its
+/// hash with a stored one leaves the stored one alone.
+#[test]
+fn invalidating_a_key_that_shares_a_hash_keeps_the_other_key() {
+    use unokit::__private::cache::{CacheConfig, SyncFnCache};
+    static CACHE: SyncFnCache<String, String> = SyncFnCache::new(CacheConfig::new());
+    let shared_hash = 42;
+    CACHE.insert(shared_hash, "a".into(), "value a".into());
+    CACHE.invalidate(shared_hash, |key| key == "b");
+    assert_eq!(
+        CACHE.get(shared_hash, |key| key == "a").as_deref(),
+        Some("value a"),
+        "invalidating b does not evict a"
+    );
+    CACHE.invalidate(shared_hash, |key| key == "a");
+    assert_eq!(CACHE.get(shared_hash, |key| key == "a"), None);
+}
+
+#[tokio::test]
+async fn an_async_invalidate_of_a_key_that_shares_a_hash_keeps_the_other_key() {
+    use unokit::__private::cache::{AsyncFnCache, CacheConfig};
+    static CACHE: AsyncFnCache<String, String> = AsyncFnCache::new(CacheConfig::new());
+    CACHE.insert(9, "a".into(), "value a".into()).await;
+    CACHE.invalidate(9, |key| key == "b").await;
+    assert_eq!(CACHE.get(9, |key| key == "a").as_deref(), Some("value a"));
+    CACHE.invalidate(9, |key| key == "a").await;
+    assert_eq!(CACHE.get(9, |key| key == "a"), None);
+}
+
+/// A key whose stable fingerprint is chosen by whoever writes it: every value has
+/// the same one, as if an attacker had found a collision (the stable fingerprint
+/// is public, so one can be searched for offline).
+pub struct Crafted(pub String);
+
+impl CacheKey for Crafted {
+    fn write_key<S: unokit::key::KeySink + ?Sized>(&self, sink: &mut S) {
+        sink.put_bytes(self.0.as_bytes());
+    }
+
+    fn key_eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+
+    fn fingerprint(&self) -> u64 {
+        0xC0_11_1D_E5
+    }
+}
+
+static EXPENSIVE: Runs = Runs::new();
+
+#[cached(key = Crafted(name.to_owned()))]
+fn expensive(name: &str) -> String {
+    EXPENSIVE.record();
+    format!("report for {name}")
+}
+
+static EXPENSIVE_ASYNC: Runs = Runs::new();
+
+#[cached(key = Crafted(name.to_owned()))]
+async fn expensive_async(name: &str) -> String {
+    EXPENSIVE_ASYNC.record();
+    format!("report for {name}")
+}
+
+/// The in-memory cache maps keys with a keyed hash of their own, random per cache
+/// and process: keys that collide under the public, stable fingerprint neither
+/// evict nor shadow each other, and invalidating one leaves the other.
+#[test]
+fn keys_colliding_under_the_stable_fingerprint_do_not_disturb_each_other() {
+    let (victim, attacker) = (Crafted("victim".into()), Crafted("attacker".into()));
+    assert_eq!(victim.fingerprint(), attacker.fingerprint());
+    assert_eq!(expensive("victim"), "report for victim");
+    for _ in 0..100 {
+        assert_eq!(expensive("attacker"), "report for attacker");
+        assert_eq!(expensive("victim"), "report for victim");
+    }
+    assert_eq!(EXPENSIVE.count(), 2, "each key ran its body once");
+    expensive_invalidate("attacker");
+    assert_eq!(expensive("victim"), "report for victim");
+    assert_eq!(
+        EXPENSIVE.count(),
+        2,
+        "invalidating the attacker kept the victim"
+    );
+    expensive_invalidate("victim");
+    expensive("victim");
+    assert_eq!(EXPENSIVE.count(), 3, "invalidating the victim evicted it");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn async_keys_colliding_under_the_stable_fingerprint_do_not_disturb_each_other() {
+    let calls: Vec<_> = (0..200)
+        .map(|call| {
+            tokio::spawn(async move {
+                let name = if call % 2 == 0 { "victim" } else { "attacker" };
+                assert_eq!(expensive_async(name).await, format!("report for {name}"));
+            })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap();
+    }
+    assert_eq!(EXPENSIVE_ASYNC.count(), 2, "each key ran its body once");
+    expensive_async_invalidate("attacker").await;
+    assert_eq!(expensive_async("victim").await, "report for victim");
+    assert_eq!(
+        EXPENSIVE_ASYNC.count(),
+        2,
+        "invalidating the attacker kept the victim"
+    );
+}
+
+#[cached]
+fn seeded_a(id: u64) -> u64 {
+    id
+}
+
+#[cached]
+fn seeded_b(id: u64) -> u64 {
+    id
+}
+
+/// Each cache draws its own seed, none of which is the stable fingerprint.
+#[test]
+fn each_cache_hashes_keys_under_its_own_random_seed() {
+    let key = (7_u64,);
+    assert_eq!((seeded_a(7), seeded_b(7)), (7, 7));
+    let a = seeded_a_cache().hasher().key(&7_u64).finish();
+    let b = seeded_b_cache().hasher().key(&7_u64).finish();
+    assert_eq!(a, seeded_a_cache().hasher().key(&7_u64).finish());
+    assert_ne!(a, b);
+    assert_ne!(a, key.fingerprint());
+}

@@ -187,7 +187,7 @@ impl<'a> Expansion<'a> {
         let sig = outer_signature(f);
         let KeyCode {
             prelude,
-            fingerprint,
+            hash_chain,
             is_key,
             owned,
             ..
@@ -215,14 +215,14 @@ impl<'a> Expansion<'a> {
             #vis #sig {
                 #prelude
                 let __unokit_cache = #cache();
-                let __unokit_fingerprint = #fingerprint;
+                let __unokit_hash = __unokit_cache.hasher() #hash_chain;
                 if let ::core::option::Option::Some(__unokit_hit) =
-                    __unokit_cache.get(__unokit_fingerprint, #is_key)
+                    __unokit_cache.get(__unokit_hash, #is_key)
                 {
                     return #hit;
                 }
                 __unokit_cache
-                    .get_or_compute(__unokit_fingerprint, #owned, #mode, move || #uncached(#arguments))
+                    .get_or_compute(__unokit_hash, #owned, #mode, move || #uncached(#arguments))
                     #dot_await
             }
         }
@@ -294,7 +294,8 @@ impl<'a> Expansion<'a> {
     fn invalidate_fn(&self) -> TokenStream {
         let KeyCode {
             prelude,
-            fingerprint,
+            hash_chain,
+            is_key,
             ..
         } = &self.key;
         let cache = self.path(&self.names.cache);
@@ -309,7 +310,10 @@ impl<'a> Expansion<'a> {
             None,
             quote! {
                 #prelude
-                #cache().invalidate(#fingerprint)#dot_await;
+                let __unokit_cache = #cache();
+                let __unokit_hash = __unokit_cache.hasher() #hash_chain;
+                // Only this key's entry: another key under the same hash stays.
+                __unokit_cache.invalidate(__unokit_hash, #is_key)#dot_await;
             },
         )
     }
@@ -317,7 +321,7 @@ impl<'a> Expansion<'a> {
     fn prime_fn(&self) -> TokenStream {
         let KeyCode {
             prelude,
-            fingerprint,
+            hash_chain,
             owned,
             ..
         } = &self.key;
@@ -336,8 +340,9 @@ impl<'a> Expansion<'a> {
             Some(value_input),
             quote! {
                 #prelude
-                let __unokit_fingerprint = #fingerprint;
-                #cache().insert(__unokit_fingerprint, #owned, #value_name)#dot_await;
+                let __unokit_cache = #cache();
+                let __unokit_hash = __unokit_cache.hasher() #hash_chain;
+                __unokit_cache.insert(__unokit_hash, #owned, #value_name)#dot_await;
             },
         )
     }

@@ -1,10 +1,10 @@
-//! The code that turns a call's arguments into its cache key: a fingerprint, a
+//! The code that turns a call's arguments into its cache key: a keyed hash, a
 //! comparison with a stored key, and the owned key to store.
 
 use super::parse::Param;
 use super::shape::{Key, KeyPart, referent};
 use crate::common::paths::cache::ANY_KEY;
-use crate::common::paths::key::{CACHE_KEY, FINGERPRINTER};
+use crate::common::paths::key::CACHE_KEY;
 use crate::common::types::ungroup;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
@@ -14,8 +14,9 @@ use syn::{Index, Type};
 pub(crate) struct KeyCode {
     /// Statements that must run first (the custom key expression).
     pub(crate) prelude: TokenStream,
-    /// An expression of type `u64`.
-    pub(crate) fingerprint: TokenStream,
+    /// The calls that, after a cache's `hasher()`, give the key's keyed hash:
+    /// `.key(&a).key(&b).finish()`.
+    pub(crate) hash_chain: TokenStream,
     /// A closure `|&K| -> bool` recognising this call's key.
     pub(crate) is_key: TokenStream,
     /// An expression building the owned `K`.
@@ -37,7 +38,7 @@ fn custom(expr: &syn::Expr) -> KeyCode {
     let value = format_ident!("__unokit_key_value");
     KeyCode {
         prelude: quote!(let #value = #expr;),
-        fingerprint: quote!(#CACHE_KEY::fingerprint(&#value)),
+        hash_chain: quote!(.key(&#value).finish()),
         is_key: quote!(|__unokit_key: &#ANY_KEY| __unokit_key.is(&#value)),
         owned: quote!(#ANY_KEY::new(#value)),
         key_type: quote!(#ANY_KEY),
@@ -57,11 +58,11 @@ fn from_parts(parts: &[KeyPart<'_>], erased: bool) -> KeyCode {
     let matches = equalities
         .reduce(|all, next| quote!(#all && #next))
         .unwrap_or_else(|| quote!(true));
-    let fingerprint = quote!(#FINGERPRINTER::new() #(#borrowed)* .finish());
+    let hash_chain = quote!(#(#borrowed)* .finish());
     if erased {
         KeyCode {
             prelude: TokenStream::new(),
-            fingerprint,
+            hash_chain: hash_chain.clone(),
             is_key: quote! {
                 |__unokit_key: &#ANY_KEY| {
                     __unokit_key
@@ -75,7 +76,7 @@ fn from_parts(parts: &[KeyPart<'_>], erased: bool) -> KeyCode {
     } else {
         KeyCode {
             prelude: TokenStream::new(),
-            fingerprint,
+            hash_chain,
             is_key: quote!(|__unokit_key: &#owned_type| #matches),
             owned,
             key_type: owned_type,
@@ -83,7 +84,7 @@ fn from_parts(parts: &[KeyPart<'_>], erased: bool) -> KeyCode {
     }
 }
 
-/// One link of the fingerprint's chain, spanned at the parameter's type so that a
+/// One link of the hash's chain, spanned at the parameter's type so that a
 /// type that is not a `CacheKey` is reported there.
 fn borrowed_part(part: &KeyPart<'_>) -> TokenStream {
     match part {

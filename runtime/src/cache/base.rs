@@ -20,7 +20,7 @@ pub(crate) struct Base {
     counters: Counters,
 }
 
-/// Moka's map key: the call's fingerprint, already well mixed.
+/// Moka's map key: the call's keyed hash, already well mixed.
 pub(crate) type MokaHasher = BuildHasherDefault<PassThrough>;
 
 /// The error a leader hands moka when its result must not be cached, so that moka
@@ -52,7 +52,7 @@ impl Base {
     }
 
     /// Reads of a cache with a time to idle must reach moka, which keeps the idle clock.
-    fn has_front(&self) -> bool {
+    pub(crate) fn has_front(&self) -> bool {
         self.config.tti().is_none()
     }
 
@@ -161,12 +161,17 @@ impl Base {
         }
     }
 
+    /// Counts a call that ran the body.
+    pub(crate) fn count_miss(&self) {
+        self.counters.miss();
+    }
+
     pub(crate) fn stats(&self, entries: u64) -> CacheStats {
         self.counters.snapshot(entries)
     }
 }
 
-/// Moka's hasher for fingerprint keys: the fingerprint is the hash.
+/// Moka's hasher for keyed-hash keys: the keyed hash is moka's hash.
 #[derive(Default)]
 pub(crate) struct PassThrough(u64);
 
@@ -185,22 +190,3 @@ impl Hasher for PassThrough {
         self.0 = fingerprint;
     }
 }
-
-/// Applies a [`CacheConfig`] to a moka builder; the sync and future builders share
-/// these methods but no trait.
-macro_rules! configure_moka {
-    ($builder:expr, $config:expr) => {{
-        let config: $crate::cache::CacheConfig = $config;
-        let mut builder = $builder.max_capacity(config.capacity()).eviction_listener(
-            |_, entry: ::std::sync::Arc<$crate::cache::entry::Entry<K, V>>, _| entry.kill(),
-        );
-        if let Some(ttl) = config.ttl() {
-            builder = builder.time_to_live(ttl);
-        }
-        if let Some(tti) = config.tti() {
-            builder = builder.time_to_idle(tti);
-        }
-        builder.build_with_hasher($crate::cache::base::MokaHasher::default())
-    }};
-}
-pub(crate) use configure_moka;

@@ -5,8 +5,8 @@ use std::time::{Duration, Instant};
 
 /// One cached result with the owned key it was computed for.
 ///
-/// Moka maps a key's fingerprint to its entry; a lookup compares the entry's key
-/// with the call's borrowed arguments, so fingerprint collisions never return
+/// Moka maps a key's keyed hash to its entry; a lookup compares the entry's key
+/// with the call's borrowed arguments, so hash collisions never return
 /// another key's value. Entries are shared by moka and by the threads' front
 /// tables, so an entry that leaves moka is marked dead rather than freed.
 pub(crate) struct Entry<K, V> {
@@ -30,6 +30,10 @@ impl<K, V> Entry<K, V> {
 
     pub(crate) fn kill(&self) {
         self.dead.store(true, Relaxed);
+    }
+
+    pub(crate) fn is_dead(&self) -> bool {
+        self.dead.load(Relaxed)
     }
 
     #[inline]

@@ -1,20 +1,21 @@
-use super::base::{Base, MokaHasher, NotCached, Settled, configure_moka};
+use super::base::Base;
 use super::config::CacheConfig;
 use super::entry::Entry;
-use super::front;
+use super::flight::{Flights, Landing, Role};
 use super::mode::Mode;
 use super::stats::CacheStats;
+use super::store::Store;
 use super::stored_key::StoredKey;
+use crate::key::{KeyedHasher, KeyedSeed};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 
-/// The cache behind an `async` `#[cached]` function: moka's `future::Cache`, keyed
-/// by the arguments' fingerprint, with a per-thread front table for hits.
+/// The cache behind an `async` `#[cached]` function: moka's sync cache, keyed by
+/// a keyed hash of the arguments, with a per-thread front table for hits.
 ///
 /// Like [`SyncFnCache`](super::SyncFnCache), but waiting callers await instead of
-/// blocking their thread, and a hit never awaits: it is answered from the
-/// calling thread's front table.
+/// blocking their thread. A hit never awaits: moka's sync cache answers it.
 ///
 /// ```
 /// #[unokit::cached]
@@ -30,12 +31,24 @@ use std::sync::{Arc, OnceLock};
 /// ```
 pub struct AsyncFnCache<K, V> {
     base: Base,
+    /// Apart from the state, and without bounds on `K`: generated code hashes the
+    /// arguments first, and a type that is not a key is best reported there.
+    seed: OnceLock<KeyedSeed>,
     state: OnceLock<State<K, V>>,
 }
 
 struct State<K, V> {
-    owner: usize,
-    moka: moka::future::Cache<u64, Arc<Entry<K, V>>, MokaHasher>,
+    store: Store<K, V>,
+    flights: Flights<K, V>,
+}
+
+impl<K, V> AsyncFnCache<K, V> {
+    /// A hasher for this cache's keys: random for each cache and process.
+    #[inline]
+    #[doc(hidden)]
+    pub fn hasher(&self) -> KeyedHasher {
+        self.seed.get_or_init(KeyedSeed::new).hasher()
+    }
 }
 
 impl<K, V> AsyncFnCache<K, V>
@@ -49,38 +62,39 @@ where
     pub const fn new(config: CacheConfig) -> Self {
         Self {
             base: Base::new(config),
+            seed: OnceLock::new(),
             state: OnceLock::new(),
         }
     }
 
     fn state(&self) -> &State<K, V> {
         self.state.get_or_init(|| State {
-            owner: front::new_owner(),
-            moka: configure_moka!(moka::future::Cache::builder(), self.base.config),
+            store: Store::new(self.base.config),
+            flights: Flights::new(),
         })
     }
 
-    /// The value this thread last saw for the key that `is_key` recognises, if it is
-    /// still valid. Never awaits; `None` means: ask [`get_or_compute`](Self::get_or_compute).
+    /// The cached value for the key that `is_key` recognises. Never awaits and never
+    /// allocates; `None` means: ask [`get_or_compute`](Self::get_or_compute).
     #[inline]
     #[doc(hidden)]
-    pub fn get(&self, fingerprint: u64, is_key: impl FnOnce(&K) -> bool) -> Option<V> {
-        self.base.front_hit(self.state().owner, fingerprint, is_key)
+    pub fn get(&self, hash: u64, is_key: impl Fn(&K) -> bool) -> Option<V> {
+        self.state().store.get(&self.base, hash, is_key)
     }
 
     /// The cached value for `key`, or the result of `body`'s future, stored if `M`
-    /// says so.
+    /// says so. Called after [`get`](Self::get) missed.
     ///
     /// Concurrent calls for one key run `body` once; the others wait and share its
     /// value. When the value is not to be cached (an `Err`, a `None`), the waiting
     /// callers run their own `body`, since an error cannot in general be cloned.
     ///
-    /// The future is boxed: moka's single flight makes it large, and a caller that
-    /// awaited it inline would carry that size into every call, hits included.
+    /// The future is boxed so that the caller's own future, which a hit also
+    /// builds, does not carry the size of a miss.
     #[doc(hidden)]
     pub fn get_or_compute<R, M, F>(
         &self,
-        fingerprint: u64,
+        hash: u64,
         key: K,
         mode: M,
         body: impl FnOnce() -> F,
@@ -89,90 +103,104 @@ where
         M: Mode<R, Value = V>,
         F: Future<Output = R>,
     {
-        Box::pin(self.compute(fingerprint, key, mode, body))
+        Box::pin(self.compute(hash, key, mode, body))
     }
 
-    async fn compute<R, M, F>(
-        &self,
-        fingerprint: u64,
-        key: K,
-        _mode: M,
-        body: impl FnOnce() -> F,
-    ) -> R
+    async fn compute<R, M, F>(&self, hash: u64, key: K, _mode: M, body: impl FnOnce() -> F) -> R
     where
         M: Mode<R, Value = V>,
         F: Future<Output = R>,
     {
         let state = self.state();
-        // A plain read first: it is how a hit revalidates with moka (see the front
-        // table), and unlike the single flight below it allocates nothing.
-        if let Some(entry) = state.moka.get(&fingerprint).await {
-            if !self.base.is_live(&entry) {
-                // Computed before an `invalidate_all` that moka could not see: it
-                // would keep the key from being cached again.
-                self.invalidate(fingerprint).await;
-            } else if let Some(value) =
-                self.base
-                    .moka_hit(state.owner, fingerprint, &entry, |stored| {
-                        stored.same_key(&key)
-                    })
-            {
-                return M::join(value);
-            }
-        }
-        let generation = self.base.generation();
-        let mut pending = Some((key, body));
-        let mut uncached = None;
-        let outcome = state
-            .moka
-            .try_get_with(fingerprint, async {
-                let (key, body) = pending.take().expect("moka runs init once");
-                match M::split(body().await) {
-                    Ok(value) => Ok(Arc::new(Entry::new(key, value, generation))),
-                    Err(returned) => {
-                        uncached = Some(returned);
-                        Err(NotCached)
+        let mut body = Some(body);
+        loop {
+            match state.flights.join(hash) {
+                Role::Lead(lead) => {
+                    // Stored between the caller's read and its flight: not a miss.
+                    if let Some(value) = state
+                        .store
+                        .get(&self.base, hash, |stored| stored.same_key(&key))
+                    {
+                        return M::join(value);
                     }
+                    let generation = self.base.generation();
+                    let body = body.take().expect("a caller leads at most once");
+                    let returned = body().await;
+                    self.base.count_miss();
+                    return match M::split(returned) {
+                        Ok(value) if state.store.holds_another_key(&self.base, hash, &key) => {
+                            // Another live key holds this hash (a 2^-64 chance with a
+                            // keyed hash): it stays, as in the sync cache.
+                            lead.land(Landing::NotStored);
+                            M::join(value)
+                        }
+                        Ok(value) => {
+                            let entry = Arc::new(Entry::new(key, value, generation));
+                            state.store.put(&self.base, hash, &entry);
+                            let value = entry.value.clone();
+                            lead.land(Landing::Stored(entry));
+                            M::join(value)
+                        }
+                        Err(returned) => {
+                            lead.land(Landing::NotStored);
+                            returned
+                        }
+                    };
                 }
-            })
-            .await;
-        match self.base.settle::<K, V, R, M, _>(
-            state.owner,
-            fingerprint,
-            outcome,
-            pending,
-            uncached,
-        ) {
-            Settled::Return(returned) => returned,
-            Settled::RunBody(body) => body().await,
+                Role::Follow(mut landing) => {
+                    // The landing is read in a block of its own: its guard must not
+                    // live across the body's `.await`.
+                    let entry = {
+                        let Ok(landed) = landing
+                            .wait_for(|landing| !matches!(landing, Landing::Pending))
+                            .await
+                        else {
+                            // The leader was cancelled or panicked: lead or follow anew.
+                            continue;
+                        };
+                        match &*landed {
+                            Landing::Stored(entry) => Some(Arc::clone(entry)),
+                            Landing::Pending | Landing::NotStored => None,
+                        }
+                    };
+                    if let Some(entry) = entry
+                        && let Some(value) =
+                            self.base
+                                .moka_hit(state.store.owner, hash, &entry, |stored| {
+                                    stored.same_key(&key)
+                                })
+                    {
+                        return M::join(value);
+                    }
+                    self.base.count_miss();
+                    let body = body.take().expect("a follower runs its body at most once");
+                    return body().await;
+                }
+            }
         }
     }
 
     /// Stores `value` for `key`, replacing what was there.
     #[doc(hidden)]
-    pub async fn insert(&self, fingerprint: u64, key: K, value: V) {
-        let state = self.state();
+    #[allow(clippy::unused_async)]
+    pub async fn insert(&self, hash: u64, key: K, value: V) {
         let entry = Arc::new(Entry::new(key, value, self.base.generation()));
-        if let Some(replaced) = state.moka.remove(&fingerprint).await {
-            replaced.kill();
-        }
-        state.moka.insert(fingerprint, Arc::clone(&entry)).await;
-        self.base.remember(state.owner, fingerprint, &entry);
+        self.state().store.put(&self.base, hash, &entry);
     }
 
-    /// Removes the entry stored under `fingerprint`.
+    /// Removes the entry of the key `is_key` recognises; another key stored under
+    /// the same hash stays.
     #[doc(hidden)]
-    pub async fn invalidate(&self, fingerprint: u64) {
-        if let Some(removed) = self.state().moka.remove(&fingerprint).await {
-            removed.kill();
-        }
+    #[allow(clippy::unused_async)]
+    pub async fn invalidate(&self, hash: u64, is_key: impl FnOnce(&K) -> bool) {
+        self.state().store.invalidate(hash, is_key);
     }
 
     /// Removes every entry.
     pub fn invalidate_all(&self) {
         self.base.next_generation();
         if let Some(state) = self.state.get() {
-            state.moka.invalidate_all();
+            state.store.invalidate_all();
         }
     }
 
@@ -183,13 +211,17 @@ where
 
     /// The number of entries, as of moka's last maintenance.
     pub fn entry_count(&self) -> u64 {
-        self.state.get().map_or(0, |state| state.moka.entry_count())
+        self.state
+            .get()
+            .map_or(0, |state| state.store.moka.entry_count())
     }
 
     /// Runs moka's pending maintenance now: evictions, expirations, counts.
+    #[allow(clippy::unused_async)]
     pub async fn run_pending_tasks(&self) {
         if let Some(state) = self.state.get() {
-            state.moka.run_pending_tasks().await;
+            state.store.replay_reads();
+            state.store.moka.run_pending_tasks();
         }
     }
 

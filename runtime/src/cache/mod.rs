@@ -2,28 +2,40 @@
 //!
 //! Each `#[cached]` function owns one cache, a [`SyncFnCache`] for a sync function
 //! or an [`AsyncFnCache`] for an `async` one, created on first use and handed out
-//! by the function's `*_cache()` companion. Both map the fingerprint of the call's
-//! key to an entry holding the owned key and the value:
+//! by the function's `*_cache()` companion. Both keep their entries in moka's sync
+//! cache, mapping a keyed hash of the call's key to an entry holding the owned key
+//! and the value:
 //!
+//! - the hash is foldhash under a seed drawn at random for each cache
+//!   ([`KeyedHasher`](crate::key::KeyedHasher)), not the public, stable
+//!   [`fingerprint`](crate::key::CacheKey::fingerprint): nobody outside the
+//!   process can craft keys that collide in it;
 //! - a hit compares the entry's key with the call's *borrowed* arguments, so no
-//!   owned key is built and no fingerprint collision can return another key's value;
-//! - hits are served from a small per-thread table of recently used entries and reach
-//!   moka once every 32 hits, so hot keys scale across threads while moka's
-//!   eviction policy still sees them (with a time to idle, every hit goes to moka);
+//!   owned key is built and no hash collision can return another key's value;
+//!   `*_invalidate` compares the key too, so it never removes another key's entry;
+//! - a hit allocates nothing and never awaits, for any number of live keys: it is
+//!   served from a small per-thread table of recently used entries, or else by
+//!   moka's sync read. An entry served from the table reaches moka once every 32
+//!   hits, so hot keys scale across threads while moka's eviction policy still
+//!   sees them (with a time to idle, every hit goes to moka);
 //! - misses on one key are single-flight: one caller runs the body, the others wait
-//!   for its value; misses on different keys never wait on each other.
+//!   for its value (an `async` caller awaits); misses on different keys never wait
+//!   on each other.
 
 mod base;
 mod config;
 mod entry;
+mod flight;
 mod front;
 mod future;
 mod mode;
 #[doc(hidden)]
 pub mod rt;
 mod stats;
+mod store;
 mod stored_key;
 mod sync;
+mod table;
 
 pub use config::CacheConfig;
 pub use future::AsyncFnCache;

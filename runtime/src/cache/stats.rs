@@ -42,7 +42,7 @@ pub(crate) struct Counters {
     stripes: [Stripe; STRIPES],
 }
 
-const STRIPES: usize = 8;
+pub(crate) const STRIPES: usize = 8;
 
 #[repr(align(128))]
 struct Stripe {
@@ -86,8 +86,9 @@ impl Counters {
     }
 }
 
+/// This thread's stripe, one of [`STRIPES`].
 #[inline]
-fn stripe() -> usize {
+pub(crate) fn stripe() -> usize {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     thread_local! {
         static STRIPE: Cell<usize> = const { Cell::new(usize::MAX) };

@@ -1,14 +1,15 @@
-use super::base::{Base, MokaHasher, NotCached, Settled, configure_moka};
+use super::base::{Base, NotCached, Settled};
 use super::config::CacheConfig;
 use super::entry::Entry;
-use super::front;
 use super::mode::Mode;
 use super::stats::CacheStats;
+use super::store::Store;
 use super::stored_key::StoredKey;
+use crate::key::{KeyedHasher, KeyedSeed};
 use std::sync::{Arc, OnceLock};
 
-/// The cache behind a sync `#[cached]` function: moka's `sync::Cache`, keyed by the
-/// arguments' fingerprint, with a per-thread front table for hits.
+/// The cache behind a sync `#[cached]` function: moka's `sync::Cache`, keyed by a
+/// keyed hash of the arguments, with a per-thread front table for hits.
 ///
 /// `#[cached]` puts one in a `static` and hands it out through the function's
 /// `*_cache()` companion, where its [`stats`](Self::stats) and
@@ -28,12 +29,19 @@ use std::sync::{Arc, OnceLock};
 /// ```
 pub struct SyncFnCache<K, V> {
     base: Base,
-    state: OnceLock<State<K, V>>,
+    /// Apart from the state, and without bounds on `K`: generated code hashes the
+    /// arguments first, and a type that is not a key is best reported there.
+    seed: OnceLock<KeyedSeed>,
+    state: OnceLock<Store<K, V>>,
 }
 
-struct State<K, V> {
-    owner: usize,
-    moka: moka::sync::Cache<u64, Arc<Entry<K, V>>, MokaHasher>,
+impl<K, V> SyncFnCache<K, V> {
+    /// A hasher for this cache's keys: random for each cache and process.
+    #[inline]
+    #[doc(hidden)]
+    pub fn hasher(&self) -> KeyedHasher {
+        self.seed.get_or_init(KeyedSeed::new).hasher()
+    }
 }
 
 impl<K, V> SyncFnCache<K, V>
@@ -47,33 +55,20 @@ where
     pub const fn new(config: CacheConfig) -> Self {
         Self {
             base: Base::new(config),
+            seed: OnceLock::new(),
             state: OnceLock::new(),
         }
     }
 
-    fn state(&self) -> &State<K, V> {
-        self.state.get_or_init(|| State {
-            owner: front::new_owner(),
-            moka: configure_moka!(moka::sync::Cache::builder(), self.base.config),
-        })
+    fn state(&self) -> &Store<K, V> {
+        self.state.get_or_init(|| Store::new(self.base.config))
     }
 
     /// The cached value for the key that `is_key` recognises, without waiting.
     #[inline]
     #[doc(hidden)]
-    pub fn get(&self, fingerprint: u64, is_key: impl Fn(&K) -> bool) -> Option<V> {
-        let state = self.state();
-        if let Some(value) = self.base.front_hit(state.owner, fingerprint, &is_key) {
-            return Some(value);
-        }
-        let entry = state.moka.get(&fingerprint)?;
-        if !self.base.is_live(&entry) {
-            // Computed before an `invalidate_all` that moka could not see: it would
-            // keep the key from being cached again.
-            self.invalidate(fingerprint);
-            return None;
-        }
-        self.base.moka_hit(state.owner, fingerprint, &entry, is_key)
+    pub fn get(&self, hash: u64, is_key: impl Fn(&K) -> bool) -> Option<V> {
+        self.state().get(&self.base, hash, is_key)
     }
 
     /// The cached value for `key`, or `body`'s result, stored if `M` says so.
@@ -84,16 +79,17 @@ where
     #[doc(hidden)]
     pub fn get_or_compute<R, M: Mode<R, Value = V>>(
         &self,
-        fingerprint: u64,
+        hash: u64,
         key: K,
         _mode: M,
         body: impl FnOnce() -> R,
     ) -> R {
-        let state = self.state();
+        let store = self.state();
+        store.replay_reads();
         let generation = self.base.generation();
         let mut pending = Some((key, body));
         let mut uncached = None;
-        let outcome = state.moka.try_get_with(fingerprint, || {
+        let outcome = store.moka.try_get_with(hash, || {
             let (key, body) = pending.take().expect("moka runs init once");
             match M::split(body()) {
                 Ok(value) => Ok(Arc::new(Entry::new(key, value, generation))),
@@ -103,13 +99,13 @@ where
                 }
             }
         });
-        match self.base.settle::<K, V, R, M, _>(
-            state.owner,
-            fingerprint,
-            outcome,
-            pending,
-            uncached,
-        ) {
+        if let Ok(entry) = &outcome {
+            store.mirror(hash, entry);
+        }
+        match self
+            .base
+            .settle::<K, V, R, M, _>(store.owner, hash, outcome, pending, uncached)
+        {
             Settled::Return(returned) => returned,
             Settled::RunBody(body) => body(),
         }
@@ -117,29 +113,23 @@ where
 
     /// Stores `value` for `key`, replacing what was there.
     #[doc(hidden)]
-    pub fn insert(&self, fingerprint: u64, key: K, value: V) {
-        let state = self.state();
+    pub fn insert(&self, hash: u64, key: K, value: V) {
         let entry = Arc::new(Entry::new(key, value, self.base.generation()));
-        if let Some(replaced) = state.moka.remove(&fingerprint) {
-            replaced.kill();
-        }
-        state.moka.insert(fingerprint, Arc::clone(&entry));
-        self.base.remember(state.owner, fingerprint, &entry);
+        self.state().put(&self.base, hash, &entry);
     }
 
-    /// Removes the entry stored under `fingerprint`.
+    /// Removes the entry of the key `is_key` recognises; another key stored under
+    /// the same hash stays.
     #[doc(hidden)]
-    pub fn invalidate(&self, fingerprint: u64) {
-        if let Some(removed) = self.state().moka.remove(&fingerprint) {
-            removed.kill();
-        }
+    pub fn invalidate(&self, hash: u64, is_key: impl FnOnce(&K) -> bool) {
+        self.state().invalidate(hash, is_key);
     }
 
     /// Removes every entry.
     pub fn invalidate_all(&self) {
         self.base.next_generation();
-        if let Some(state) = self.state.get() {
-            state.moka.invalidate_all();
+        if let Some(store) = self.state.get() {
+            store.invalidate_all();
         }
     }
 
@@ -150,13 +140,14 @@ where
 
     /// The number of entries, as of moka's last maintenance.
     pub fn entry_count(&self) -> u64 {
-        self.state.get().map_or(0, |state| state.moka.entry_count())
+        self.state.get().map_or(0, |store| store.moka.entry_count())
     }
 
     /// Runs moka's pending maintenance now: evictions, expirations, counts.
     pub fn run_pending_tasks(&self) {
-        if let Some(state) = self.state.get() {
-            state.moka.run_pending_tasks();
+        if let Some(store) = self.state.get() {
+            store.replay_reads();
+            store.moka.run_pending_tasks();
         }
     }
 

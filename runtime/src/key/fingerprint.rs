@@ -1,17 +1,36 @@
 use super::KeySink;
+use xxhash_rust::xxh3::{Xxh3Default, xxh3_64};
 
 /// The stable 64-bit hasher behind [`CacheKey::fingerprint`](super::CacheKey::fingerprint).
 ///
-/// Each part is absorbed as 64-bit words: a number as one word, a byte string as
-/// its length followed by its bytes in little-endian words, the last one padded
-/// with zeros. A word `w` updates the state as `fold(state ^ w, MULTIPLIER)`,
-/// where `fold` multiplies to 128 bits and xors the halves; `finish` applies
-/// MurmurHash3's 64-bit finalizer. Fixed constants, fixed byte order, and lengths
-/// as `u64` make the result the same on every platform and run.
+/// **The fingerprint of a key is XXH3-64 (seed 0, the default secret) of the
+/// key's parts encoded in order**, each part as:
 ///
-/// It also implements [`std::hash::Hasher`], so `Hash` types can be fingerprinted,
-/// though the result then depends on the `Hash` impl, which std does not promise
-/// to keep stable.
+/// - a number (unsigned integers, `bool`, `char`, tags, lengths of sequences):
+///   its `u64` value, 8 bytes little-endian;
+/// - a signed number: its `i64` value in two's complement, 8 bytes little-endian;
+/// - a byte string (`str`, `[u8]`-like): its length as a `u64`, 8 bytes
+///   little-endian, then its bytes.
+///
+/// XXH3 is specified and has independent implementations (`xxhsum -H3` computes
+/// the same value over the same bytes), so a fingerprint can be stored, shared
+/// between processes and platforms, and recomputed elsewhere. Parts are gathered
+/// in a 128-byte buffer and hashed in one call; only keys longer than the buffer
+/// stream through XXH3's incremental state (allocated once per such key), with
+/// the same result.
+///
+/// **Stability.** Up to unokit 0.1.0 the fingerprint was a word-at-a-time
+/// multiply-fold hash of the same parts; it is XXH3-64 since, and this algorithm
+/// and encoding will not change again within the 0.x series nor in 1.0: a change
+/// after that is a major version, announced as a migration of stored keys.
+///
+/// It is not a keyed hash: anyone can compute it and so craft colliding keys.
+/// In-memory caches map keys with a per-process [`KeyedHasher`](super::KeyedHasher)
+/// instead, and whatever stores fingerprints must keep the full key beside them.
+///
+/// It also implements [`std::hash::Hasher`], so `Hash` types can be fingerprinted
+/// (`write` appends raw bytes, without a length), though the result then depends on
+/// the `Hash` impl, which std does not promise to keep stable.
 ///
 /// ```
 /// use unokit::key::{Fingerprinter, KeySink};
@@ -21,19 +40,27 @@ use super::KeySink;
 /// fingerprinter.put_u64(7);
 /// assert_eq!(fingerprinter.finish(), unokit::CacheKey::fingerprint(&("users", 7_u64)));
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Fingerprinter {
-    state: u64,
+    buffer: [u8; BUFFER],
+    len: usize,
+    /// XXH3's incremental state, once the encoding outgrows the buffer.
+    stream: Option<Box<Xxh3Default>>,
 }
 
-const SEED: u64 = 0x243F_6A88_85A3_08D3;
-const MULTIPLIER: u64 = 0x9E37_79B9_7F4A_7C15;
+/// Bytes gathered before XXH3 is called: most keys fit, and hash in one call.
+const BUFFER: usize = 128;
 
 impl Fingerprinter {
     /// A fingerprinter that has absorbed nothing.
     #[must_use]
+    #[inline]
     pub const fn new() -> Self {
-        Self { state: SEED }
+        Self {
+            buffer: [0; BUFFER],
+            len: 0,
+            stream: None,
+        }
     }
 
     /// Absorbs `part`'s key: `Fingerprinter::new().key(&a).key(&b).finish()` is the
@@ -56,37 +83,52 @@ impl Fingerprinter {
     /// The fingerprint of everything absorbed so far.
     #[must_use]
     #[inline]
-    pub const fn finish(&self) -> u64 {
-        let mut h = self.state;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
-        h ^ (h >> 33)
+    pub fn finish(&self) -> u64 {
+        let tail = &self.buffer[..self.len];
+        match &self.stream {
+            None => xxh3_64(tail),
+            Some(stream) => {
+                let mut stream = stream.clone();
+                stream.update(tail);
+                stream.digest()
+            }
+        }
     }
 
     #[inline]
-    fn absorb(&mut self, word: u64) {
-        let product = u128::from(self.state ^ word) * u128::from(MULTIPLIER);
-        #[allow(clippy::cast_possible_truncation)]
-        let folded = (product as u64) ^ ((product >> 64) as u64);
-        self.state = folded;
+    fn word(&mut self, word: u64) {
+        if BUFFER - self.len < 8 {
+            self.flush();
+        }
+        self.buffer[self.len..self.len + 8].copy_from_slice(&word.to_le_bytes());
+        self.len += 8;
     }
 
     #[inline]
-    fn absorb_raw(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0; 8];
-            word.copy_from_slice(chunk);
-            self.absorb(u64::from_le_bytes(word));
+    fn raw(&mut self, bytes: &[u8]) {
+        if bytes.len() <= BUFFER - self.len {
+            self.buffer[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+            self.len += bytes.len();
+        } else {
+            self.overflow(bytes);
         }
-        let tail = chunks.remainder();
-        if !tail.is_empty() {
-            let mut word = [0; 8];
-            word[..tail.len()].copy_from_slice(tail);
-            self.absorb(u64::from_le_bytes(word));
-        }
+    }
+
+    /// The encoding outgrew the buffer: from here on it streams.
+    #[cold]
+    fn overflow(&mut self, bytes: &[u8]) {
+        self.flush();
+        self.stream
+            .get_or_insert_with(Default::default)
+            .update(bytes);
+    }
+
+    #[cold]
+    fn flush(&mut self) {
+        self.stream
+            .get_or_insert_with(Default::default)
+            .update(&self.buffer[..self.len]);
+        self.len = 0;
     }
 }
 
@@ -96,22 +138,30 @@ impl Default for Fingerprinter {
     }
 }
 
+impl std::fmt::Debug for Fingerprinter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Fingerprinter")
+            .field("fingerprint", &self.finish())
+            .finish_non_exhaustive()
+    }
+}
+
 impl KeySink for Fingerprinter {
     #[inline]
     fn put_u64(&mut self, n: u64) {
-        self.absorb(n);
+        self.word(n);
     }
 
     #[inline]
     #[allow(clippy::cast_sign_loss)]
     fn put_i64(&mut self, n: i64) {
-        self.absorb(n as u64);
+        self.word(n as u64);
     }
 
     #[inline]
     fn put_bytes(&mut self, bytes: &[u8]) {
-        self.absorb(bytes.len() as u64);
-        self.absorb_raw(bytes);
+        self.word(bytes.len() as u64);
+        self.raw(bytes);
     }
 }
 
@@ -121,10 +171,10 @@ impl std::hash::Hasher for Fingerprinter {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        self.absorb_raw(bytes);
+        self.raw(bytes);
     }
 
     fn write_u64(&mut self, n: u64) {
-        self.absorb(n);
+        self.word(n);
     }
 }

@@ -31,11 +31,13 @@
 mod bytes;
 mod fingerprint;
 mod impls;
+mod keyed;
 #[doc(hidden)]
 pub mod rt;
 
 pub use bytes::KeyBytes;
 pub use fingerprint::Fingerprinter;
+pub use keyed::{KeyedHasher, KeyedSeed};
 
 /// A value that can identify a cache entry.
 ///
@@ -89,9 +91,14 @@ pub trait CacheKey {
 
     /// A 64-bit hash of the key's parts, the same on every run, process and platform.
     ///
-    /// The algorithm is [`Fingerprinter`]'s and is part of this crate's stability
-    /// promise: a fingerprint may be stored (in Redis, say) and compared later.
-    /// It is not cryptographic, and two different keys may share a fingerprint;
+    /// The algorithm is [`Fingerprinter`]'s, XXH3-64 of the key's length-prefixed
+    /// parts, and is part of this crate's stability promise: a fingerprint may be
+    /// stored (in Redis, say) and compared later. It changed once, to XXH3-64, before
+    /// anything persisted it, and will not change again (see [`Fingerprinter`]).
+    /// It is not cryptographic and not keyed: anyone can compute it, so two keys
+    /// may share a fingerprint by design of whoever picks them. What stores a
+    /// fingerprint keeps the key beside it and compares; in-memory maps hash with a
+    /// [`KeyedHasher`] instead;
     /// [`key_bytes`](Self::key_bytes) never collide.
     ///
     /// ```

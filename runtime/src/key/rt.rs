@@ -2,4 +2,4 @@
 //! else: the facade re-exports this module as `unokit::__private::key`. Not
 //! public API.
 
-pub use super::{CacheKey, Fingerprinter, KeySink};
+pub use super::{CacheKey, KeySink};

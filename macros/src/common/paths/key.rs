@@ -8,4 +8,3 @@ const fn key(item: &'static str) -> RtPath {
 
 pub(crate) const CACHE_KEY: RtPath = key("CacheKey");
 pub(crate) const KEY_SINK: RtPath = key("KeySink");
-pub(crate) const FINGERPRINTER: RtPath = key("Fingerprinter");

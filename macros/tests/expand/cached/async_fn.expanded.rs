@@ -1,12 +1,9 @@
 async fn user_profile(db: &Db, user_id: u64, lang: &str) -> Result<Profile, DbError> {
     let __unokit_cache = user_profile_cache();
-    let __unokit_fingerprint = ::unokit::__private::key::Fingerprinter::new()
-        .key(&user_id)
-        .key(&lang)
-        .finish();
+    let __unokit_hash = __unokit_cache.hasher().key(&user_id).key(&lang).finish();
     if let ::core::option::Option::Some(__unokit_hit) = __unokit_cache
         .get(
-            __unokit_fingerprint,
+            __unokit_hash,
             |__unokit_key: &(u64, ::std::string::String)| {
                 ::unokit::__private::key::CacheKey::key_eq(&__unokit_key.0, &user_id)
                     && ::unokit::__private::key::CacheKey::key_eq(
@@ -20,7 +17,7 @@ async fn user_profile(db: &Db, user_id: u64, lang: &str) -> Result<Profile, DbEr
     }
     __unokit_cache
         .get_or_compute(
-            __unokit_fingerprint,
+            __unokit_hash,
             (
                 ::core::clone::Clone::clone(&user_id),
                 ::std::borrow::ToOwned::to_owned(lang),
@@ -50,25 +47,29 @@ async fn user_profile_uncached(
 /// Removes the cached result of [`user_profile`] for these arguments.
 #[allow(clippy::needless_pass_by_value)]
 async fn user_profile_invalidate(user_id: u64, lang: &str) {
-    user_profile_cache()
+    let __unokit_cache = user_profile_cache();
+    let __unokit_hash = __unokit_cache.hasher().key(&user_id).key(&lang).finish();
+    __unokit_cache
         .invalidate(
-            ::unokit::__private::key::Fingerprinter::new()
-                .key(&user_id)
-                .key(&lang)
-                .finish(),
+            __unokit_hash,
+            |__unokit_key: &(u64, ::std::string::String)| {
+                ::unokit::__private::key::CacheKey::key_eq(&__unokit_key.0, &user_id)
+                    && ::unokit::__private::key::CacheKey::key_eq(
+                        ::core::borrow::Borrow::<str>::borrow(&__unokit_key.1),
+                        lang,
+                    )
+            },
         )
         .await;
 }
 /// Stores `value` as the cached result of [`user_profile`] for these arguments, replacing any.
 #[allow(clippy::needless_pass_by_value)]
 async fn user_profile_prime(user_id: u64, lang: &str, value: Profile) {
-    let __unokit_fingerprint = ::unokit::__private::key::Fingerprinter::new()
-        .key(&user_id)
-        .key(&lang)
-        .finish();
-    user_profile_cache()
+    let __unokit_cache = user_profile_cache();
+    let __unokit_hash = __unokit_cache.hasher().key(&user_id).key(&lang).finish();
+    __unokit_cache
         .insert(
-            __unokit_fingerprint,
+            __unokit_hash,
             (
                 ::core::clone::Clone::clone(&user_id),
                 ::std::borrow::ToOwned::to_owned(lang),

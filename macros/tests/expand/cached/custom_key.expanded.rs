@@ -1,12 +1,10 @@
 pub fn find<S: AsRef<str>>(name: S) -> Option<User> {
     let __unokit_key_value = name.as_ref().to_lowercase();
     let __unokit_cache = find_cache();
-    let __unokit_fingerprint = ::unokit::__private::key::CacheKey::fingerprint(
-        &__unokit_key_value,
-    );
+    let __unokit_hash = __unokit_cache.hasher().key(&__unokit_key_value).finish();
     if let ::core::option::Option::Some(__unokit_hit) = __unokit_cache
         .get(
-            __unokit_fingerprint,
+            __unokit_hash,
             |__unokit_key: &::unokit::__private::cache::AnyKey| {
                 __unokit_key.is(&__unokit_key_value)
             },
@@ -16,7 +14,7 @@ pub fn find<S: AsRef<str>>(name: S) -> Option<User> {
     }
     __unokit_cache
         .get_or_compute(
-            __unokit_fingerprint,
+            __unokit_hash,
             ::unokit::__private::cache::AnyKey::new(__unokit_key_value),
             ::unokit::__private::cache::Always,
             move || find_uncached(name),
@@ -35,21 +33,25 @@ pub fn find_uncached<S: AsRef<str>>(name: S) -> Option<User> {
 #[allow(clippy::needless_pass_by_value)]
 pub fn find_invalidate<S: AsRef<str>>(name: S) {
     let __unokit_key_value = name.as_ref().to_lowercase();
-    find_cache()
+    let __unokit_cache = find_cache();
+    let __unokit_hash = __unokit_cache.hasher().key(&__unokit_key_value).finish();
+    __unokit_cache
         .invalidate(
-            ::unokit::__private::key::CacheKey::fingerprint(&__unokit_key_value),
+            __unokit_hash,
+            |__unokit_key: &::unokit::__private::cache::AnyKey| {
+                __unokit_key.is(&__unokit_key_value)
+            },
         );
 }
 /// Stores `value` as the cached result of [`find`] for these arguments, replacing any.
 #[allow(clippy::needless_pass_by_value)]
 pub fn find_prime<S: AsRef<str>>(name: S, value: Option<User>) {
     let __unokit_key_value = name.as_ref().to_lowercase();
-    let __unokit_fingerprint = ::unokit::__private::key::CacheKey::fingerprint(
-        &__unokit_key_value,
-    );
-    find_cache()
+    let __unokit_cache = find_cache();
+    let __unokit_hash = __unokit_cache.hasher().key(&__unokit_key_value).finish();
+    __unokit_cache
         .insert(
-            __unokit_fingerprint,
+            __unokit_hash,
             ::unokit::__private::cache::AnyKey::new(__unokit_key_value),
             value,
         );

@@ -1,14 +1,15 @@
 impl Catalog {
     pub fn price(&self, sku: &str, quantity: u32) -> Option<Price> {
         let __unokit_cache = Self::price_cache();
-        let __unokit_fingerprint = ::unokit::__private::key::Fingerprinter::new()
+        let __unokit_hash = __unokit_cache
+            .hasher()
             .key(self)
             .key(&sku)
             .key(&quantity)
             .finish();
         if let ::core::option::Option::Some(__unokit_hit) = __unokit_cache
             .get(
-                __unokit_fingerprint,
+                __unokit_hash,
                 |__unokit_key: &::unokit::__private::cache::AnyKey| {
                     __unokit_key
                         .downcast_ref::<(Self, ::std::string::String, u32)>()
@@ -33,7 +34,7 @@ impl Catalog {
         }
         __unokit_cache
             .get_or_compute(
-                __unokit_fingerprint,
+                __unokit_hash,
                 ::unokit::__private::cache::AnyKey::new((
                     ::core::clone::Clone::clone(self),
                     ::std::borrow::ToOwned::to_owned(sku),
@@ -55,26 +56,49 @@ impl Catalog {
     /// Removes the cached result of [`Self::price`] for these arguments.
     #[allow(clippy::needless_pass_by_value)]
     pub fn price_invalidate(&self, sku: &str, quantity: u32) {
-        Self::price_cache()
+        let __unokit_cache = Self::price_cache();
+        let __unokit_hash = __unokit_cache
+            .hasher()
+            .key(self)
+            .key(&sku)
+            .key(&quantity)
+            .finish();
+        __unokit_cache
             .invalidate(
-                ::unokit::__private::key::Fingerprinter::new()
-                    .key(self)
-                    .key(&sku)
-                    .key(&quantity)
-                    .finish(),
+                __unokit_hash,
+                |__unokit_key: &::unokit::__private::cache::AnyKey| {
+                    __unokit_key
+                        .downcast_ref::<(Self, ::std::string::String, u32)>()
+                        .is_some_and(|__unokit_key| {
+                            ::unokit::__private::key::CacheKey::key_eq(
+                                &__unokit_key.0,
+                                self,
+                            )
+                                && ::unokit::__private::key::CacheKey::key_eq(
+                                    ::core::borrow::Borrow::<str>::borrow(&__unokit_key.1),
+                                    sku,
+                                )
+                                && ::unokit::__private::key::CacheKey::key_eq(
+                                    &__unokit_key.2,
+                                    &quantity,
+                                )
+                        })
+                },
             );
     }
     /// Stores `value` as the cached result of [`Self::price`] for these arguments, replacing any.
     #[allow(clippy::needless_pass_by_value)]
     pub fn price_prime(&self, sku: &str, quantity: u32, value: Price) {
-        let __unokit_fingerprint = ::unokit::__private::key::Fingerprinter::new()
+        let __unokit_cache = Self::price_cache();
+        let __unokit_hash = __unokit_cache
+            .hasher()
             .key(self)
             .key(&sku)
             .key(&quantity)
             .finish();
-        Self::price_cache()
+        __unokit_cache
             .insert(
-                __unokit_fingerprint,
+                __unokit_hash,
                 ::unokit::__private::cache::AnyKey::new((
                     ::core::clone::Clone::clone(self),
                     ::std::borrow::ToOwned::to_owned(sku),

@@ -3,12 +3,10 @@
 /// Cached with `#[unokit::cached]`: see [`square_cache`] for statistics, [`square_invalidate`], [`square_invalidate_all`], [`square_prime`] and [`square_uncached`].
 pub fn square(n: u64) -> u64 {
     let __unokit_cache = square_cache();
-    let __unokit_fingerprint = ::unokit::__private::key::Fingerprinter::new()
-        .key(&n)
-        .finish();
+    let __unokit_hash = __unokit_cache.hasher().key(&n).finish();
     if let ::core::option::Option::Some(__unokit_hit) = __unokit_cache
         .get(
-            __unokit_fingerprint,
+            __unokit_hash,
             |__unokit_key: &(u64,)| ::unokit::__private::key::CacheKey::key_eq(
                 &__unokit_key.0,
                 &n,
@@ -19,7 +17,7 @@ pub fn square(n: u64) -> u64 {
     }
     __unokit_cache
         .get_or_compute(
-            __unokit_fingerprint,
+            __unokit_hash,
             (::core::clone::Clone::clone(&n),),
             ::unokit::__private::cache::Always,
             move || square_uncached(n),
@@ -37,17 +35,23 @@ pub fn square_uncached(n: u64) -> u64 {
 /// Removes the cached result of [`square`] for these arguments.
 #[allow(clippy::needless_pass_by_value)]
 pub fn square_invalidate(n: u64) {
-    square_cache()
-        .invalidate(::unokit::__private::key::Fingerprinter::new().key(&n).finish());
+    let __unokit_cache = square_cache();
+    let __unokit_hash = __unokit_cache.hasher().key(&n).finish();
+    __unokit_cache
+        .invalidate(
+            __unokit_hash,
+            |__unokit_key: &(u64,)| ::unokit::__private::key::CacheKey::key_eq(
+                &__unokit_key.0,
+                &n,
+            ),
+        );
 }
 /// Stores `value` as the cached result of [`square`] for these arguments, replacing any.
 #[allow(clippy::needless_pass_by_value)]
 pub fn square_prime(n: u64, value: u64) {
-    let __unokit_fingerprint = ::unokit::__private::key::Fingerprinter::new()
-        .key(&n)
-        .finish();
-    square_cache()
-        .insert(__unokit_fingerprint, (::core::clone::Clone::clone(&n),), value);
+    let __unokit_cache = square_cache();
+    let __unokit_hash = __unokit_cache.hasher().key(&n).finish();
+    __unokit_cache.insert(__unokit_hash, (::core::clone::Clone::clone(&n),), value);
 }
 /// Removes every cached result of [`square`].
 pub fn square_invalidate_all() {

@@ -1,0 +1,149 @@
+//! Where both function caches keep their entries: moka's sync cache, keyed by a
+//! per-cache keyed hash of the key, holding the owned key beside the value, with a
+//! table of the same entries that hits read.
+//!
+//! A hit builds no key, allocates nothing and never waits, in a sync and an
+//! `async` function alike, for any number of live keys: it is served by the
+//! calling thread's front table or by the [`Table`], never by a moka call, whose
+//! maintenance may run in the reading thread and allocate. Moka owns the entries
+//! (capacity, eviction, time to live) and hears of hits through the [`ReadLog`].
+//! With a time to idle every hit reads through moka instead, which keeps the idle
+//! clock exact.
+
+use super::base::{Base, MokaHasher};
+use super::config::CacheConfig;
+use super::entry::Entry;
+use super::front;
+use super::stored_key::StoredKey;
+use super::table::{ReadLog, Table};
+use moka::ops::compute::Op;
+use std::sync::Arc;
+
+pub(crate) struct Store<K, V> {
+    pub(crate) owner: usize,
+    table: Arc<Table<K, V>>,
+    reads: ReadLog,
+    pub(crate) moka: moka::sync::Cache<u64, Arc<Entry<K, V>>, MokaHasher>,
+}
+
+impl<K, V> Store<K, V>
+where
+    K: StoredKey,
+    V: Clone + Send + Sync + 'static,
+{
+    pub(crate) fn new(config: CacheConfig) -> Self {
+        let table = Arc::new(Table::new());
+        let evicted = Arc::clone(&table);
+        let mut builder = moka::sync::Cache::builder()
+            .max_capacity(config.capacity())
+            .eviction_listener(move |hash: Arc<u64>, entry: Arc<Entry<K, V>>, _| {
+                // Dead first: a table that still holds it never serves it.
+                entry.kill();
+                evicted.remove(*hash, &entry);
+            });
+        if let Some(ttl) = config.ttl() {
+            builder = builder.time_to_live(ttl);
+        }
+        if let Some(tti) = config.tti() {
+            builder = builder.time_to_idle(tti);
+        }
+        Self {
+            owner: front::new_owner(),
+            table,
+            reads: ReadLog::new(),
+            moka: builder.build_with_hasher(MokaHasher::default()),
+        }
+    }
+
+    /// The hit path: the front table, then the table (or moka, with a time to idle).
+    #[inline]
+    pub(crate) fn get(&self, base: &Base, hash: u64, is_key: impl Fn(&K) -> bool) -> Option<V> {
+        if let Some(value) = base.front_hit(self.owner, hash, &is_key) {
+            return Some(value);
+        }
+        let entry = if base.has_front() {
+            let entry = self.table.get(hash)?;
+            self.reads.record(hash);
+            entry
+        } else {
+            self.moka.get(&hash)?
+        };
+        if !base.is_live(&entry) {
+            // Computed before an `invalidate_all` that moka could not see, or on
+            // its way out: it would keep the key from being cached again.
+            self.remove_entry(hash, &entry);
+            return None;
+        }
+        base.moka_hit(self.owner, hash, &entry, is_key)
+    }
+
+    /// Whether a live entry of another key than `key` is stored under `hash`.
+    pub(crate) fn holds_another_key(&self, base: &Base, hash: u64, key: &K) -> bool {
+        self.table
+            .get(hash)
+            .is_some_and(|stored| base.is_live(&stored) && !stored.key.same_key(key))
+    }
+
+    /// Tells moka of the hits logged since the last write; called before writes,
+    /// where moka takes its admission and eviction decisions.
+    pub(crate) fn replay_reads(&self) {
+        self.reads.drain(|hash| {
+            // Only moka's record of the read matters.
+            let _ = self.moka.get(&hash);
+        });
+    }
+
+    /// Stores `entry` under `hash`, replacing whatever was there.
+    pub(crate) fn put(&self, base: &Base, hash: u64, entry: &Arc<Entry<K, V>>) {
+        self.replay_reads();
+        if let Some(replaced) = self.moka.remove(&hash) {
+            replaced.kill();
+        }
+        // The table first: if moka refuses or evicts the entry at once, its
+        // listener takes it out of the table again.
+        self.table.insert(hash, entry);
+        self.moka.insert(hash, Arc::clone(entry));
+        base.remember(self.owner, hash, entry);
+    }
+
+    /// Puts an entry moka stored itself (through its single flight) into the table.
+    pub(crate) fn mirror(&self, hash: u64, entry: &Arc<Entry<K, V>>) {
+        if !self
+            .table
+            .get(hash)
+            .is_some_and(|stored| Arc::ptr_eq(&stored, entry))
+        {
+            self.table.insert(hash, entry);
+        }
+    }
+
+    /// Removes the entry under `hash` if it is the key `is_key` recognises: another
+    /// key under the same hash stays.
+    pub(crate) fn invalidate(&self, hash: u64, is_key: impl FnOnce(&K) -> bool) {
+        // The key is compared outside any lock: `key_eq` is user code.
+        if let Some(entry) = self.table.get(hash).or_else(|| self.moka.get(&hash))
+            && is_key(&entry.key)
+        {
+            self.remove_entry(hash, &entry);
+        }
+    }
+
+    /// Removes every entry.
+    pub(crate) fn invalidate_all(&self) {
+        self.moka.invalidate_all();
+        self.table.clear();
+    }
+
+    /// Removes `entry` if it is still the one stored under `hash`.
+    fn remove_entry(&self, hash: u64, entry: &Arc<Entry<K, V>>) {
+        entry.kill();
+        self.table.remove(hash, entry);
+        self.moka.entry_by_ref(&hash).and_compute_with(|stored| {
+            if stored.is_some_and(|stored| Arc::ptr_eq(stored.value(), entry)) {
+                Op::Remove
+            } else {
+                Op::Nop
+            }
+        });
+    }
+}

@@ -1,0 +1,135 @@
+//! The table hits read: every entry moka holds, by keyed hash, in sharded maps.
+//!
+//! Moka owns the entries: its eviction listener takes them out of this table, and
+//! the entry's dead flag keeps one that is on its way out from being served. A
+//! hit reads here rather than through moka because moka's read may run its
+//! maintenance in the reading thread, and that maintenance allocates (its epoch
+//! collector's garbage bags): a hit would allocate now and then. Moka still hears
+//! of the hits through [`ReadLog`], replayed before each write.
+
+use super::base::MokaHasher;
+use super::entry::Entry;
+use super::stats::{STRIPES, stripe};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+
+const SHARDS: usize = 64;
+const SHARD_SHIFT: u32 = 64 - SHARDS.trailing_zeros();
+
+type Shard<K, V> = RwLock<HashMap<u64, Arc<Entry<K, V>>, MokaHasher>>;
+
+pub(crate) struct Table<K, V> {
+    shards: Box<[Shard<K, V>]>,
+}
+
+impl<K, V> Table<K, V> {
+    pub(crate) fn new() -> Self {
+        Self {
+            shards: (0..SHARDS).map(|_| RwLock::default()).collect(),
+        }
+    }
+
+    #[allow(clippy::cast_possible_truncation)]
+    fn shard(&self, hash: u64) -> &Shard<K, V> {
+        &self.shards[(hash >> SHARD_SHIFT) as usize]
+    }
+
+    #[inline]
+    pub(crate) fn get(&self, hash: u64) -> Option<Arc<Entry<K, V>>> {
+        // No user code runs under these locks, so they are never poisoned mid-change.
+        self.shard(hash)
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&hash)
+            .cloned()
+    }
+
+    /// Puts `entry` under `hash`. An entry moka already let go of (dead) is taken
+    /// out again, so that the table never keeps what moka evicted.
+    pub(crate) fn insert(&self, hash: u64, entry: &Arc<Entry<K, V>>) {
+        self.shard(hash)
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(hash, Arc::clone(entry));
+        if entry.is_dead() {
+            self.remove(hash, entry);
+        }
+    }
+
+    /// Takes `entry` out if it is still the one under `hash`.
+    pub(crate) fn remove(&self, hash: u64, entry: &Arc<Entry<K, V>>) {
+        let mut shard = self
+            .shard(hash)
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if shard
+            .get(&hash)
+            .is_some_and(|stored| Arc::ptr_eq(stored, entry))
+        {
+            shard.remove(&hash);
+        }
+    }
+
+    pub(crate) fn clear(&self) {
+        for shard in &self.shards {
+            shard
+                .write()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clear();
+        }
+    }
+}
+
+/// Hashes of recent hits, for moka's eviction policy: a few fixed-size logs, one
+/// per thread stripe. A hit that finds its log busy or full is not logged (moka's
+/// own read log is lossy the same way); writes replay the logs into moka, which
+/// takes its admission and eviction decisions on writes.
+pub(crate) struct ReadLog {
+    stripes: Box<[Mutex<Reads>]>,
+}
+
+const READS: usize = 64;
+
+struct Reads {
+    hashes: [u64; READS],
+    len: usize,
+}
+
+impl ReadLog {
+    pub(crate) fn new() -> Self {
+        Self {
+            stripes: (0..STRIPES)
+                .map(|_| {
+                    Mutex::new(Reads {
+                        hashes: [0; READS],
+                        len: 0,
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    #[inline]
+    pub(crate) fn record(&self, hash: u64) {
+        if let Ok(mut reads) = self.stripes[stripe()].try_lock()
+            && reads.len < READS
+        {
+            let len = reads.len;
+            reads.hashes[len] = hash;
+            reads.len += 1;
+        }
+    }
+
+    /// Takes every logged hash out, passing each to `replay`.
+    pub(crate) fn drain(&self, mut replay: impl FnMut(u64)) {
+        for stripe in &self.stripes {
+            let (hashes, len) = {
+                let mut reads = stripe.lock().unwrap_or_else(PoisonError::into_inner);
+                let taken = (reads.hashes, reads.len);
+                reads.len = 0;
+                taken
+            };
+            hashes[..len].iter().for_each(|&hash| replay(hash));
+        }
+    }
+}
