@@ -21,7 +21,7 @@ use std::time::Duration;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 use unokit::di::Dispose;
-use unokit::di::axum::{Inject, RequestScope, RequestScopeLayer};
+use unokit::di::axum::{Injected, RequestScope, RequestScopeLayer};
 use unokit::{container, injectable};
 
 /// Each test's own counts: replaced into its container, so that tests running
@@ -99,10 +99,10 @@ async fn disposed(counters: &Counters, count: u64) {
 
 async fn twice(
     State(app): State<Arc<App>>,
-    Inject(first): Inject<Arc<Unit>>,
-    Inject(second): Inject<Arc<Unit>>,
-    Inject(stamp): Inject<Stamp>,
-    Inject(counters): Inject<Arc<Counters>>,
+    Injected(first): Injected<Arc<Unit>>,
+    Injected(second): Injected<Arc<Unit>>,
+    Injected(stamp): Injected<Stamp>,
+    Injected(counters): Injected<Arc<Counters>>,
 ) -> String {
     json!({
         "first": first.id,
@@ -114,19 +114,19 @@ async fn twice(
     .to_string()
 }
 
-async fn fail(Inject(unit): Inject<Arc<Unit>>) -> Result<String, (StatusCode, String)> {
+async fn fail(Injected(unit): Injected<Arc<Unit>>) -> Result<String, (StatusCode, String)> {
     Err((
         StatusCode::INTERNAL_SERVER_ERROR,
         format!("unit {} failed", unit.id),
     ))
 }
 
-async fn panics(Inject(unit): Inject<Arc<Unit>>) -> String {
+async fn panics(Injected(unit): Injected<Arc<Unit>>) -> String {
     panic!("handler panics holding unit {}", unit.id);
 }
 
 /// Ticks forever, every 5 ms: only the client going away ends it.
-async fn endless(Inject(unit): Inject<Arc<Unit>>) -> Body {
+async fn endless(Injected(unit): Injected<Arc<Unit>>) -> Body {
     let first = format!("unit {}\n", unit.id);
     let ticks = futures::stream::unfold(Some(first), |first| async move {
         if first.is_none() {
@@ -142,7 +142,7 @@ async fn endless(Inject(unit): Inject<Arc<Unit>>) -> Body {
 fn gated(gate: Arc<Notify>) -> Router<Arc<App>> {
     Router::new().route(
         "/gated",
-        get(move |Inject(unit): Inject<Arc<Unit>>| {
+        get(move |Injected(unit): Injected<Arc<Unit>>| {
             let gate = Arc::clone(&gate);
             async move {
                 let chunks = futures::stream::unfold(0, move |step| {

@@ -4,7 +4,7 @@
 //!   closes it once the response has been sent: when its body ends, or when
 //!   the body or the request's future is dropped (the handler failed, the
 //!   client went away).
-//! - [`Inject<H>`] resolves `H` from the request's scope, as
+//! - [`Injected<H>`] resolves `H` from the request's scope, as
 //!   `scope.resolve::<H>()` would: `Arc<Service>` for a singleton (the
 //!   container's) or a scoped service (the request's one instance),
 //!   `Service` for a transient one, `Arc<dyn Trait>` for a binding. The router's
@@ -36,7 +36,7 @@ use tower_service::Service;
 /// closes it once the response has been sent, whatever way the request ends.
 ///
 /// Add it to the router with `.layer(RequestScopeLayer::new(app))`; handlers
-/// then take [`Inject`] or [`RequestScope`] extractors.
+/// then take [`Injected`] or [`RequestScope`] extractors.
 pub struct RequestScopeLayer<C> {
     container: Arc<C>,
 }
@@ -257,7 +257,7 @@ impl<C: ScopedContainer, S: Send + Sync> FromRequestParts<S> for RequestScope<C>
     }
 }
 
-/// A router state that names the container [`Inject`] resolves from: `Arc<App>`
+/// A router state that names the container [`Injected`] resolves from: `Arc<App>`
 /// does; for a state of your own, implement it (the container itself need
 /// not be in the state: [`RequestScopeLayer`] holds it).
 ///
@@ -271,12 +271,12 @@ impl<C: ScopedContainer, S: Send + Sync> FromRequestParts<S> for RequestScope<C>
 /// }
 /// ```
 #[diagnostic::on_unimplemented(
-    message = "the router's state `{Self}` does not name a container for `Inject`",
+    message = "the router's state `{Self}` does not name a container for `Injected`",
     label = "no container",
     note = "use the container as the state (`.with_state(app)` with `app: Arc<App>`), implement `ContainerState` for your state (`type Container = App;`), or take `RequestScope<App>` instead"
 )]
 pub trait ContainerState: Send + Sync {
-    /// The `#[container]` whose request scopes [`Inject`] resolves from.
+    /// The `#[container]` whose request scopes [`Injected`] resolves from.
     type Container: ScopedContainer;
 }
 
@@ -292,9 +292,9 @@ impl<C: ScopedContainer> ContainerState for Arc<C> {
 /// Without a [`RequestScopeLayer`] on the route, the request is rejected with
 /// a 500 that says so.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Inject<H>(pub H);
+pub struct Injected<H>(pub H);
 
-impl<H, S> FromRequestParts<S> for Inject<H>
+impl<H, S> FromRequestParts<S> for Injected<H>
 where
     S: ContainerState,
     H: Resolve<<S::Container as ScopedContainer>::Scope>,
@@ -307,7 +307,7 @@ where
     }
 }
 
-/// The rejection of [`Inject`] and [`RequestScope`] on a request that has no
+/// The rejection of [`Injected`] and [`RequestScope`] on a request that has no
 /// scope: the route lacks a [`RequestScopeLayer`] of that container. A 500,
 /// since it is the server's mistake.
 #[derive(Debug, Clone)]
