@@ -15,6 +15,7 @@ pub(crate) fn check<'a>(cx: &Ctxt, input: &'a Injectable) -> Option<Service<'a>>
         Target::Struct(target) => {
             check_struct_not_generic(cx, target);
             check_inject_attrs_are_used(cx, input, target);
+            check_few_conditional_defaults(cx, target);
         }
         Target::Fn(target) => check_fn_shape(cx, target),
     }
@@ -155,6 +156,24 @@ fn check_inject_attrs_are_used(cx: &Ctxt, input: &Injectable, target: &StructTar
         cx.error_span(
             *span,
             format!("with `{how}`, the fields are not injected, so #[inject] here does nothing; remove it"),
+        );
+    }
+}
+
+/// Each field whose `#[inject(default)]` is under `cfg_attr` doubles the
+/// recipes the expansion writes (one per combination of `cfg`s, which only
+/// rustc can evaluate); past a few, that is a mistake more than a design.
+fn check_few_conditional_defaults(cx: &Ctxt, target: &StructTarget) {
+    const MAX: usize = 3;
+    let conditional: Vec<_> = target
+        .fields
+        .iter()
+        .filter(|field| field.default_cfg.is_some())
+        .collect();
+    if let Some(field) = conditional.get(MAX) {
+        cx.error_span(
+            field.default.unwrap_or_else(proc_macro2::Span::call_site),
+            format!("at most {MAX} fields may take `#[cfg_attr(.., inject(default))]`: each doubles the generated recipes; group the optional fields in one `#[inject(default)]` struct"),
         );
     }
 }
