@@ -23,11 +23,14 @@ pub(crate) fn expand(service: &Service<'_>) -> TokenStream {
     let item = service.item;
     let ty = &service.ty;
     let eager = service.kind == Kind::EagerSingleton;
-    let recipes = match &service.made {
+    let (recipes, checks) = match &service.made {
         Made::Fields { style, fields } => fields_recipes(ty, *style, fields, eager),
         Made::Default => {
             let value = quote!(<Self as ::core::default::Default>::default());
-            recipe_impl(eager, ty, &[], &ready_if(eager, &value))
+            (
+                recipe_impl(eager, ty, &[], &ready_if(eager, &value)),
+                TokenStream::new(),
+            )
         }
         Made::Factory {
             path,
@@ -38,9 +41,10 @@ pub(crate) fn expand(service: &Service<'_>) -> TokenStream {
             let args = params.iter().map(inject);
             let made = call_factory(path, *is_async, eager, returns, &quote!(#(#args),*));
             let dependencies: Vec<&Type> = params.iter().collect();
-            let recipe = recipe_impl(eager, ty, &dependencies, &made);
-            let checks = handle_checks(&dependencies);
-            quote!(#recipe #checks)
+            (
+                recipe_impl(eager, ty, &dependencies, &made),
+                handle_checks(&dependencies),
+            )
         }
     };
     let teardown = service.dispose.map(|span| {
@@ -61,6 +65,7 @@ pub(crate) fn expand(service: &Service<'_>) -> TokenStream {
         #injectable
         #recipes
         #transient
+        #checks
     }
 }
 
@@ -206,17 +211,16 @@ fn fields_recipes(
     style: Style,
     fields: &[Field],
     eager: bool,
-) -> TokenStream {
+) -> (TokenStream, TokenStream) {
     let conditional: Vec<usize> = (0..fields.len())
         .filter(|&index| fields[index].default_cfg.is_some())
         .collect();
     if conditional.is_empty() {
         let (dependencies, made) = fields_recipe(style, fields, eager);
         let recipe = recipe_impl(eager, service, &dependencies, &made);
-        let checks = handle_checks(&dependencies);
-        return quote!(#recipe #checks);
+        return (recipe, handle_checks(&dependencies));
     }
-    let mut recipes = TokenStream::new();
+    let (mut recipes, mut all_checks) = (TokenStream::new(), TokenStream::new());
     for mask in 0..1usize << conditional.len() {
         let mut fields = fields.to_vec();
         let mut cfgs = Vec::new();
@@ -236,10 +240,10 @@ fn fields_recipes(
         let cfg = quote!(#[cfg(all(#(#cfgs),*))]);
         recipes.extend(quote!(#cfg #recipe));
         if !checks.is_empty() {
-            recipes.extend(quote!(#cfg #checks));
+            all_checks.extend(quote!(#cfg #checks));
         }
     }
-    recipes
+    (recipes, all_checks)
 }
 
 /// The dependencies and the construction of a struct made field by field.
