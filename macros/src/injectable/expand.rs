@@ -80,7 +80,12 @@ pub(crate) fn stub(input: &Injectable) -> TokenStream {
             Some(target.item.ident.to_token_stream())
         }
         Target::Fn(target) if target.item.sig.generics.params.is_empty() => match &target.service {
-            Some(ty @ Type::Path(path)) if path.qself.is_none() => Some(ty.to_token_stream()),
+            // A foreign type cannot take the stub impls either: the orphan rule.
+            Some(ty @ Type::Path(path))
+                if path.qself.is_none() && super::foreign::foreign_crate(ty).is_none() =>
+            {
+                Some(ty.to_token_stream())
+            }
             _ => None,
         },
         _ => None,

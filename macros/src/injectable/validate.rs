@@ -198,7 +198,18 @@ fn check_fn_shape(cx: &Ctxt, target: &FnTarget) {
             &sig.ident,
             "a factory returns the service it builds: add `-> Service` or `-> Result<Service, E>`",
         ),
-        Some(syn::Type::Path(path)) if path.qself.is_none() => {}
+        Some(ty @ syn::Type::Path(path)) if path.qself.is_none() => {
+            if let Some(origin) = super::foreign::foreign_crate(ty) {
+                let name = crate::common::types::last_segment_name(ty).unwrap_or_default();
+                cx.error_at(
+                    ty,
+                    format!(
+                        "`{name}` comes from `{origin}`, and only a type of this crate can be a service (the orphan rule): wrap it in a struct of yours, `pub struct {name}Service(pub {});`, return that, and inject `Arc<{name}Service>`",
+                        quote::ToTokens::to_token_stream(ty).to_string().replace(' ', "")
+                    ),
+                );
+            }
+        }
         Some(other) => cx.error_at(
             other,
             "a factory builds a named type (a struct of this crate): `-> Service` or `-> Result<Service, E>`",
