@@ -21,7 +21,7 @@ use std::time::Duration;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 use unokit::di::Dispose;
-use unokit::di::axum::{Injected, RequestScope, RequestScopeLayer};
+use unokit::di::axum::{ContainerState, Injected, RequestScope, RequestScopeLayer};
 use unokit::{container, injectable};
 
 /// Each test's own counts: replaced into its container, so that tests running
@@ -372,4 +372,41 @@ async fn without_the_layer_the_extractor_is_a_500_that_says_so() {
         "{body}"
     );
     assert_eq!(counters.made.load(SeqCst), 0);
+}
+
+/// A state of the service's own, naming the container for `Injected`.
+#[derive(Clone)]
+struct AppState {
+    greeting: &'static str,
+}
+
+impl ContainerState for AppState {
+    type Container = App;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_state_of_ones_own_names_the_container() {
+    let (app, counters) = app().await;
+    let router = Router::new()
+        .route(
+            "/hello",
+            get(
+                |State(state): State<AppState>,
+                 Injected(unit): Injected<Arc<Unit>>,
+                 Injected(stamp): Injected<Stamp>| async move {
+                    assert!(Arc::ptr_eq(&unit, &stamp.unit));
+                    format!("{} from unit {}", state.greeting, unit.id)
+                },
+            ),
+        )
+        .layer(RequestScopeLayer::new(app))
+        .with_state(AppState { greeting: "hello" });
+    let addr = serve(router).await;
+
+    for request in 1..=2 {
+        let (response, _) = send(addr, "/hello").await;
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        assert_eq!(body, format!("hello from unit {request}"));
+        disposed(&counters, request).await;
+    }
 }
