@@ -6,7 +6,8 @@
 //! A macro sees tokens, not where a name was defined, so this recognises only
 //! the types it can tell are foreign from the tokens: a path that starts with
 //! `::`, with `std`, `core` or `alloc`, or with the name of a dependency in the
-//! crate's `Cargo.toml`, a primitive, or a standard prelude type. A foreign
+//! crate's `Cargo.toml` that is not also the name of one of its module files,
+//! a primitive, or a standard prelude type. A foreign
 //! type imported by `use` and written bare still gets rustc's errors; the docs
 //! of `#[injectable]` give the fix beside them.
 
@@ -19,8 +20,9 @@ const STD_NAMES: &[&str] = &[
     "i128", "isize", "f32", "f64", "String", "Vec", "Box", "Option",
 ];
 
-/// The crate `ty` certainly comes from, when it is not the user's.
-pub(crate) fn foreign_crate(ty: &Type) -> Option<String> {
+/// The crate `ty` comes from, when it is not the user's, and whether that is
+/// a guess from the manifest (a local module may shadow a dependency).
+pub(crate) fn foreign_crate(ty: &Type) -> Option<(String, bool)> {
     let Type::Path(path) = ty else {
         return None;
     };
@@ -29,14 +31,14 @@ pub(crate) fn foreign_crate(ty: &Type) -> Option<String> {
     }
     let path: &Path = &path.path;
     let first = path.segments.first()?.ident.to_string();
-    if path.leading_colon.is_some() {
-        Some(first)
+    if path.leading_colon.is_some() || ["std", "core", "alloc"].contains(&first.as_str()) {
+        Some((first, false))
     } else if path.segments.len() == 1 {
         STD_NAMES
             .contains(&first.as_str())
-            .then(|| "std".to_owned())
-    } else if ["std", "core", "alloc"].contains(&first.as_str()) || is_dependency(&first) {
-        Some(first)
+            .then(|| ("std".to_owned(), false))
+    } else if is_dependency(&first) && !is_module_file(&first) {
+        Some((first, true))
     } else {
         None
     }
@@ -72,6 +74,28 @@ fn is_dependency(name: &str) -> bool {
         }
     }
     false
+}
+
+/// Whether the crate has a module file named `name` (`src/config.rs`,
+/// `src/app/config/mod.rs`): then `config::Settings` is most likely its own,
+/// even with a `config` dependency, since a local name shadows a crate's.
+fn is_module_file(name: &str) -> bool {
+    fn walk(dir: &std::path::Path, name: &str, depth: usize) -> bool {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return false;
+        };
+        entries.flatten().any(|entry| {
+            let path = entry.path();
+            let stem = path.file_stem().and_then(|stem| stem.to_str());
+            if path.is_dir() {
+                stem == Some(name) || (depth < 8 && walk(&path, name, depth + 1))
+            } else {
+                stem == Some(name) && path.extension().is_some_and(|ext| ext == "rs")
+            }
+        })
+    }
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .is_some_and(|dir| walk(&std::path::Path::new(&dir).join("src"), name, 0))
 }
 
 fn normalise(key: &str) -> String {

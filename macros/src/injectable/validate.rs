@@ -199,12 +199,17 @@ fn check_fn_shape(cx: &Ctxt, target: &FnTarget) {
             "a factory returns the service it builds: add `-> Service` or `-> Result<Service, E>`",
         ),
         Some(ty @ syn::Type::Path(path)) if path.qself.is_none() => {
-            if let Some(origin) = super::foreign::foreign_crate(ty) {
+            if let Some((origin, guessed)) = super::foreign::foreign_crate(ty) {
                 let name = crate::common::types::last_segment_name(ty).unwrap_or_default();
+                let unless = if guessed {
+                    format!(" (if `{origin}` is a module of yours, write `crate::{origin}::{name}`)")
+                } else {
+                    String::new()
+                };
                 cx.error_at(
                     ty,
                     format!(
-                        "`{name}` comes from `{origin}`, and only a type of this crate can be a service (the orphan rule): wrap it in a struct of yours, `pub struct {name}Service(pub {});`, return that, and inject `Arc<{name}Service>`",
+                        "`{name}` comes from `{origin}`, and only a type of this crate can be a service (the orphan rule): wrap it in a struct of yours, `pub struct {name}Service(pub {});`, return that, and inject `Arc<{name}Service>`{unless}",
                         quote::ToTokens::to_token_stream(ty).to_string().replace(' ', "")
                     ),
                 );
