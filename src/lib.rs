@@ -32,7 +32,12 @@ pub use unokit_runtime::{batch, cache, db, key, select, task};
 pub mod di {
     #![doc = include_str!("docs/di.md")]
 
-    pub use unokit_runtime::di::{BuildError, Dispose};
+    pub use unokit_runtime::di::{BuildError, ContainerScope, Dispose, ScopedContainer};
+
+    /// One container scope per request in axum (feature `axum`): the layer, the
+    /// extractors.
+    #[cfg(feature = "axum")]
+    pub use unokit_runtime::di::axum;
 
     // Not public API, and not in the docs; reachable here, through modules that
     // are not hidden, so that rustc's errors name its items by their short

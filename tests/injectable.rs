@@ -277,3 +277,32 @@ fn containers_and_scopes_are_send_and_sync() {
     send_sync::<ShopScope>();
     send_sync::<ShopBuilder>();
 }
+
+/// `inject(default)` under `cfg_attr`: applied where the `cfg` holds, the
+/// field injected where it does not; the `cfg_attr`'s other attributes stay.
+#[injectable(scoped)]
+struct Conditional {
+    #[cfg_attr(all(), inject(default))]
+    notes: Mutex<Vec<String>>,
+    #[cfg_attr(any(), inject(default), allow(unused))]
+    #[cfg_attr(all(), allow(unused), inject(default))]
+    label: String,
+    #[cfg_attr(any(), inject(default))]
+    db: Arc<Db>,
+}
+
+#[container(Config, Db, Conditional)]
+struct Conditionals;
+
+#[tokio::test]
+async fn inject_default_under_cfg_attr_follows_the_cfg() {
+    let container = Conditionals::build().await.unwrap();
+    let scope = container.scope();
+    let conditional: Arc<Conditional> = scope.resolve();
+    assert!(conditional.notes.lock().unwrap().is_empty());
+    assert_eq!(conditional.label, "");
+    assert!(Arc::ptr_eq(
+        &conditional.db,
+        &container.resolve::<Arc<Db>>()
+    ));
+}

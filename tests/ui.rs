@@ -6,5 +6,9 @@
 
 #[test]
 fn misuse_is_a_clear_compile_error() {
-    trybuild::TestCases::new().compile_fail("tests/ui/*/*.rs");
+    let cases = trybuild::TestCases::new();
+    cases.compile_fail("tests/ui/*/*.rs");
+    // The axum integration's misuses, which need the feature.
+    #[cfg(feature = "axum")]
+    cases.compile_fail("tests/ui_axum/*.rs");
 }

@@ -34,6 +34,67 @@ pub(crate) fn take_attrs(attrs: &mut Vec<Attribute>, name: &str) -> Vec<Attribut
     ours
 }
 
+/// A helper attribute [`take_attrs_cfg`] took out: written bare, or under
+/// `#[cfg_attr(cfg, ..)]`, where it applies only when `cfg` holds.
+pub(crate) struct CfgAttr {
+    /// The predicate of the `cfg_attr` it was in.
+    pub(crate) cfg: Option<TokenStream>,
+    /// The attribute, as if written bare.
+    pub(crate) attr: Attribute,
+}
+
+/// Like [`take_attrs`], and also out of `#[cfg_attr(cfg, name(..), ..)]`, whose
+/// other attributes stay: a macro cannot evaluate `cfg`, so it gets the
+/// predicate, to put the code that depends on the attribute under `#[cfg]`.
+/// Left in, such an attribute would be "cannot find attribute" once rustc
+/// expands the `cfg_attr`.
+pub(crate) fn take_attrs_cfg(attrs: &mut Vec<Attribute>, name: &str) -> Vec<CfgAttr> {
+    let mut taken = Vec::new();
+    let mut kept = Vec::new();
+    for attr in attrs.drain(..) {
+        if attr.path().is_ident(name) {
+            taken.push(CfgAttr { cfg: None, attr });
+        } else if attr.path().is_ident("cfg_attr")
+            && let Ok((cfg, inner)) = attr.parse_args_with(cfg_attr_args)
+            && inner.iter().any(|meta| meta.path().is_ident(name))
+        {
+            let (ours, theirs): (Vec<_>, Vec<_>) = inner
+                .into_iter()
+                .partition(|meta| meta.path().is_ident(name));
+            for meta in ours {
+                let mut bare: Attribute = syn::parse_quote!(#[#meta]);
+                bare.pound_token.span = attr.pound_token.span;
+                taken.push(CfgAttr {
+                    cfg: Some(cfg.to_token_stream()),
+                    attr: bare,
+                });
+            }
+            if !theirs.is_empty() {
+                let (pound, style) = (attr.pound_token, attr.style);
+                let mut rest: Attribute = syn::parse_quote!(#[cfg_attr(#cfg, #(#theirs),*)]);
+                (rest.pound_token, rest.style) = (pound, style);
+                kept.push(rest);
+            }
+        } else {
+            kept.push(attr);
+        }
+    }
+    *attrs = kept;
+    taken
+}
+
+/// `cfg, attr, attr..` of a `cfg_attr`.
+fn cfg_attr_args(
+    input: syn::parse::ParseStream<'_>,
+) -> syn::Result<(
+    syn::Meta,
+    syn::punctuated::Punctuated<syn::Meta, syn::Token![,]>,
+)> {
+    let cfg = input.parse()?;
+    input.parse::<syn::Token![,]>()?;
+    Ok((cfg, syn::punctuated::Punctuated::parse_terminated(input)?))
+}
+
 /// A function an attribute macro is attached to, in parts, so the macro can
 /// rewrite the signature (take out its helper attributes) and put it back.
 pub(crate) struct AnnotatedFn {

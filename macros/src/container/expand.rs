@@ -322,6 +322,7 @@ pub(crate) fn stub(input: &ContainerInput) -> TokenStream {
     let scope_doc = scope_doc(&names);
     let builder_doc = builder_doc(&names);
     let unreachable = quote!(::core::unreachable!());
+    let generic = impls::scoped_container(&names);
     let resolve = quote! {
         #vis fn resolve<H>(&self) -> H {
             #unreachable
@@ -333,6 +334,7 @@ pub(crate) fn stub(input: &ContainerInput) -> TokenStream {
     };
     quote! {
         #item
+        #generic
 
         #[doc = #scope_doc]
         #vis struct #scope(());

@@ -3,9 +3,9 @@
 
 use super::model::{Binding, Container, Names, Service};
 use crate::common::paths::di::{
-    BINDING, CONTAINER, CONTEXT, CREATION_LOG, INJECT, INJECTABLE, IS_BUILT, KIND, NEVER_MADE,
-    PROVIDES, RECIPES, ROOT_ROLE, ROOT_SLOTS, SCOPE_ROLE, SCOPE_SLOTS, SERVICE_SLOT, START,
-    STARTING, VISIBLE_IN,
+    BINDING, CONTAINER, CONTAINER_SCOPE, CONTEXT, CREATION_LOG, INJECT, INJECTABLE, IS_BUILT, KIND,
+    NEVER_MADE, PROVIDES, RECIPES, ROOT_ROLE, ROOT_SLOTS, SCOPE_ROLE, SCOPE_SLOTS,
+    SCOPED_CONTAINER, SERVICE_SLOT, START, STARTING, VISIBLE_IN,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{quote, quote_spanned};
@@ -24,9 +24,11 @@ pub(crate) fn impls(container: &Container<'_>) -> TokenStream {
         .bindings
         .iter()
         .map(|binding| bind(names, binding));
+    let generic = scoped_container(names);
     let container = container_impl(container);
     quote! {
         #contexts
+        #generic
         #slots
         #(#services)*
         #(#bindings)*
@@ -36,6 +38,38 @@ pub(crate) fn impls(container: &Container<'_>) -> TokenStream {
 
 fn kind_of(ty: &syn::Type) -> TokenStream {
     quote!(<<#ty as #INJECTABLE>::Kind as #KIND>)
+}
+
+/// `ScopedContainer` and `ContainerScope`, which code generic over containers
+/// (the axum layer) names; each method is the inherent one. Also in the
+/// fallback, so that such code reports only the real error.
+pub(crate) fn scoped_container(names: &Names<'_>) -> TokenStream {
+    let Names { root, scope, .. } = names;
+    quote! {
+        #[automatically_derived]
+        impl #SCOPED_CONTAINER for #root {
+            type Scope = #scope;
+
+            #[inline]
+            fn open_scope(self: &::std::sync::Arc<Self>) -> #scope {
+                #root::scope(self)
+            }
+        }
+
+        #[automatically_derived]
+        impl #CONTAINER_SCOPE for #scope {
+            type Container = #root;
+
+            #[inline]
+            fn container(&self) -> &::std::sync::Arc<#root> {
+                #scope::container(self)
+            }
+
+            fn close(self) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send {
+                #scope::close(self)
+            }
+        }
+    }
 }
 
 fn contexts(names: &Names<'_>) -> TokenStream {

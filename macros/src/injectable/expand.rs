@@ -23,11 +23,14 @@ pub(crate) fn expand(service: &Service<'_>) -> TokenStream {
     let item = service.item;
     let ty = &service.ty;
     let eager = service.kind == Kind::EagerSingleton;
-    let (dependencies, made) = match &service.made {
-        Made::Fields { style, fields } => fields_recipe(*style, fields, eager),
+    let (recipes, checks) = match &service.made {
+        Made::Fields { style, fields } => fields_recipes(ty, *style, fields, eager),
         Made::Default => {
             let value = quote!(<Self as ::core::default::Default>::default());
-            (Vec::new(), ready_if(eager, &value))
+            (
+                recipe_impl(eager, ty, &[], &ready_if(eager, &value)),
+                TokenStream::new(),
+            )
         }
         Made::Factory {
             path,
@@ -37,7 +40,11 @@ pub(crate) fn expand(service: &Service<'_>) -> TokenStream {
         } => {
             let args = params.iter().map(inject);
             let made = call_factory(path, *is_async, eager, returns, &quote!(#(#args),*));
-            (params.iter().collect(), made)
+            let dependencies: Vec<&Type> = params.iter().collect();
+            (
+                recipe_impl(eager, ty, &dependencies, &made),
+                handle_checks(&dependencies),
+            )
         }
     };
     let teardown = service.dispose.map(|span| {
@@ -52,15 +59,13 @@ pub(crate) fn expand(service: &Service<'_>) -> TokenStream {
         }
     });
     let injectable = injectable_impl(service.kind, ty, &service.name, teardown);
-    let recipe = recipe_impl(eager, ty, &dependencies, &made);
     let transient = (service.kind == Kind::Transient).then(|| transient_impls(ty));
-    let handle_checks = handle_checks(&dependencies);
     quote! {
         #item
         #injectable
-        #recipe
+        #recipes
         #transient
-        #handle_checks
+        #checks
     }
 }
 
@@ -75,7 +80,12 @@ pub(crate) fn stub(input: &Injectable) -> TokenStream {
             Some(target.item.ident.to_token_stream())
         }
         Target::Fn(target) if target.item.sig.generics.params.is_empty() => match &target.service {
-            Some(ty @ Type::Path(path)) if path.qself.is_none() => Some(ty.to_token_stream()),
+            // A foreign type cannot take the stub impls either: the orphan rule.
+            Some(ty @ Type::Path(path))
+                if path.qself.is_none() && super::foreign::foreign_crate(ty).is_none() =>
+            {
+                Some(ty.to_token_stream())
+            }
             _ => None,
         },
         _ => None,
@@ -195,6 +205,50 @@ fn inject(ty: &Type) -> TokenStream {
     let inject = INJECT.at(ty.span());
     let context = context();
     quote_spanned!(ty.span()=> <#ty as #inject<#context>>::inject(__unokit_context))
+}
+
+/// The recipe of a struct made field by field, and its fields' checks. A
+/// field whose `#[inject(default)]` is under `cfg_attr` is injected or not
+/// depending on a `cfg` the macro cannot evaluate: one recipe per combination
+/// of those, each under the `#[cfg]` that selects it (validation caps them).
+fn fields_recipes(
+    service: &TokenStream,
+    style: Style,
+    fields: &[Field],
+    eager: bool,
+) -> (TokenStream, TokenStream) {
+    let conditional: Vec<usize> = (0..fields.len())
+        .filter(|&index| fields[index].default_cfg.is_some())
+        .collect();
+    if conditional.is_empty() {
+        let (dependencies, made) = fields_recipe(style, fields, eager);
+        let recipe = recipe_impl(eager, service, &dependencies, &made);
+        return (recipe, handle_checks(&dependencies));
+    }
+    let (mut recipes, mut all_checks) = (TokenStream::new(), TokenStream::new());
+    for mask in 0..1usize << conditional.len() {
+        let mut fields = fields.to_vec();
+        let mut cfgs = Vec::new();
+        for (bit, &index) in conditional.iter().enumerate() {
+            let field = &mut fields[index];
+            let cfg = field.default_cfg.take();
+            if mask & (1 << bit) == 0 {
+                field.default = None;
+                cfgs.push(quote!(not(#cfg)));
+            } else {
+                cfgs.push(cfg.unwrap_or_default());
+            }
+        }
+        let (dependencies, made) = fields_recipe(style, &fields, eager);
+        let recipe = recipe_impl(eager, service, &dependencies, &made);
+        let checks = handle_checks(&dependencies);
+        let cfg = quote!(#[cfg(all(#(#cfgs),*))]);
+        recipes.extend(quote!(#cfg #recipe));
+        if !checks.is_empty() {
+            all_checks.extend(quote!(#cfg #checks));
+        }
+    }
+    (recipes, all_checks)
 }
 
 /// The dependencies and the construction of a struct made field by field.

@@ -6,6 +6,7 @@
 //! builds the [`model`], [`expand`] writes the `Injectable` and `Recipe` impls.
 
 mod expand;
+mod foreign;
 mod model;
 mod options;
 mod parse;

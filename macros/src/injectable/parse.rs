@@ -3,10 +3,10 @@
 
 use super::options::{self, Options};
 use crate::common::ctxt::Ctxt;
-use crate::common::item::{item_span, take_attrs};
+use crate::common::item::{CfgAttr, item_span, take_attrs_cfg};
 use crate::common::types::{last_segment_name, type_arguments};
 use proc_macro2::{Span, TokenStream};
-use quote::ToTokens;
+use quote::{ToTokens, quote};
 use syn::spanned::Spanned;
 use syn::{Attribute, Fields, FnArg, Item, ItemFn, ItemStruct, Member, ReturnType, Type};
 
@@ -33,10 +33,14 @@ pub(crate) struct StructTarget {
     pub(crate) inject_attrs: Vec<Span>,
 }
 
+#[derive(Clone)]
 pub(crate) struct Field {
     pub(crate) member: Member,
     pub(crate) ty: Type,
     pub(crate) default: Option<Span>,
+    /// When `default` came from `#[cfg_attr(cfg, inject(default))]`: the
+    /// `cfg` under which it applies (the field is injected otherwise).
+    pub(crate) default_cfg: Option<TokenStream>,
 }
 
 pub(crate) struct FnTarget {
@@ -74,11 +78,20 @@ fn read_struct(cx: &Ctxt, mut item: ItemStruct) -> StructTarget {
     let mut inject_attrs = Vec::new();
     let mut fields = Vec::new();
     for (index, field) in item.fields.iter_mut().enumerate() {
-        let mut default = None;
-        for attr in &take_attrs(&mut field.attrs, INJECT) {
+        let (mut default, mut always, mut cfgs) = (None, false, Vec::new());
+        for CfgAttr { cfg, attr } in take_attrs_cfg(&mut field.attrs, INJECT) {
             inject_attrs.push(attr.span());
-            read_inject_attr(cx, attr, &mut default);
+            let mut this = None;
+            read_inject_attr(cx, &attr, &mut this);
+            if let Some(span) = this {
+                default.get_or_insert(span);
+                match cfg {
+                    None => always = true,
+                    Some(cfg) => cfgs.push(cfg),
+                }
+            }
         }
+        let default_cfg = (!always && !cfgs.is_empty()).then(|| quote!(any(#(#cfgs),*)));
         fields.push(Field {
             member: field
                 .ident
@@ -86,6 +99,7 @@ fn read_struct(cx: &Ctxt, mut item: ItemStruct) -> StructTarget {
                 .map_or_else(|| Member::from(index), Member::Named),
             ty: field.ty.clone(),
             default,
+            default_cfg,
         });
     }
     StructTarget {

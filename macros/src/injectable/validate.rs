@@ -15,6 +15,7 @@ pub(crate) fn check<'a>(cx: &Ctxt, input: &'a Injectable) -> Option<Service<'a>>
         Target::Struct(target) => {
             check_struct_not_generic(cx, target);
             check_inject_attrs_are_used(cx, input, target);
+            check_few_conditional_defaults(cx, target);
         }
         Target::Fn(target) => check_fn_shape(cx, target),
     }
@@ -159,6 +160,24 @@ fn check_inject_attrs_are_used(cx: &Ctxt, input: &Injectable, target: &StructTar
     }
 }
 
+/// Each field whose `#[inject(default)]` is under `cfg_attr` doubles the
+/// recipes the expansion writes (one per combination of `cfg`s, which only
+/// rustc can evaluate); past a few, that is a mistake more than a design.
+fn check_few_conditional_defaults(cx: &Ctxt, target: &StructTarget) {
+    const MAX: usize = 3;
+    let conditional: Vec<_> = target
+        .fields
+        .iter()
+        .filter(|field| field.default_cfg.is_some())
+        .collect();
+    if let Some(field) = conditional.get(MAX) {
+        cx.error_span(
+            field.default.unwrap_or_else(proc_macro2::Span::call_site),
+            format!("at most {MAX} fields may take `#[cfg_attr(.., inject(default))]`: each doubles the generated recipes; group the optional fields in one `#[inject(default)]` struct"),
+        );
+    }
+}
+
 /// The function is called with injected values and builds one type.
 fn check_fn_shape(cx: &Ctxt, target: &FnTarget) {
     let sig = &target.item.sig;
@@ -179,7 +198,23 @@ fn check_fn_shape(cx: &Ctxt, target: &FnTarget) {
             &sig.ident,
             "a factory returns the service it builds: add `-> Service` or `-> Result<Service, E>`",
         ),
-        Some(syn::Type::Path(path)) if path.qself.is_none() => {}
+        Some(ty @ syn::Type::Path(path)) if path.qself.is_none() => {
+            if let Some((origin, guessed)) = super::foreign::foreign_crate(ty) {
+                let name = crate::common::types::last_segment_name(ty).unwrap_or_default();
+                let unless = if guessed {
+                    format!(" (if `{origin}` is a module of yours, write `crate::{origin}::{name}`)")
+                } else {
+                    String::new()
+                };
+                cx.error_at(
+                    ty,
+                    format!(
+                        "`{name}` comes from `{origin}`, and only a type of this crate can be a service (the orphan rule): wrap it in a struct of yours, `pub struct {name}Service(pub {});`, return that, and inject `Arc<{name}Service>`{unless}",
+                        quote::ToTokens::to_token_stream(ty).to_string().replace(' ', "")
+                    ),
+                );
+            }
+        }
         Some(other) => cx.error_at(
             other,
             "a factory builds a named type (a struct of this crate): `-> Service` or `-> Result<Service, E>`",

@@ -2,7 +2,10 @@
 //! ([`Dispose`], [`BuildError`]; the facade's `unokit::di` documents them), and
 //! in [`rt`] what the generated code names.
 
+#[cfg(feature = "axum")]
+pub mod axum;
 mod build;
+mod container;
 mod dispose;
 mod error;
 mod factory;
@@ -13,5 +16,6 @@ mod scope;
 mod service;
 mod slot;
 
+pub use container::{ContainerScope, ScopedContainer};
 pub use dispose::Dispose;
 pub use error::BuildError;

@@ -20,6 +20,8 @@ pub use super::build::{
     Binding, Container, Installer, RootSlots, Starting, build, is_built, never_made, start,
 };
 #[doc(hidden)]
+pub use super::container::{ContainerScope, ScopedContainer};
+#[doc(hidden)]
 pub use super::dispose::{CreationLog, Dispose};
 #[doc(hidden)]
 pub use super::error::BuildError;

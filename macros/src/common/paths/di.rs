@@ -48,3 +48,6 @@ pub(crate) const IS_BUILT: RtPath = di("is_built");
 pub(crate) const START: RtPath = di("start");
 pub(crate) const BUILD: RtPath = di("build");
 pub(crate) const BUILD_ERROR: RtPath = di("BuildError");
+// What code generic over containers names: the axum layer.
+pub(crate) const SCOPED_CONTAINER: RtPath = di("ScopedContainer");
+pub(crate) const CONTAINER_SCOPE: RtPath = di("ContainerScope");

@@ -218,6 +218,25 @@ impl ::unokit::__private::di::Context for AppScope {
     }
 }
 #[automatically_derived]
+impl ::unokit::__private::di::ScopedContainer for App {
+    type Scope = AppScope;
+    #[inline]
+    fn open_scope(self: &::std::sync::Arc<Self>) -> AppScope {
+        App::scope(self)
+    }
+}
+#[automatically_derived]
+impl ::unokit::__private::di::ContainerScope for AppScope {
+    type Container = App;
+    #[inline]
+    fn container(&self) -> &::std::sync::Arc<App> {
+        AppScope::container(self)
+    }
+    fn close(self) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send {
+        AppScope::close(self)
+    }
+}
+#[automatically_derived]
 impl ::core::default::Default for __AppScopeSlots {
     fn default() -> Self {
         Self {
