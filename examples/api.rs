@@ -16,6 +16,10 @@
 //! curl -s 'http://127.0.0.1:3000/users.ndjson?fields=id' | wc -l       # 10000 lines
 //! curl -X POST -H 'authorization: Bearer admin' 'http://127.0.0.1:3000/users/7/rename?name=Grace'
 //! ```
+//!
+//! For load tests, `/load/{tags}` answers a 1 KiB tagged body behind the cache
+//! and `/load-plain/{tags}` the same without it: a fixed URL measures hits, a
+//! URL with a unique query parameter per request measures miss + store.
 
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
@@ -156,6 +160,18 @@ async fn rename(
     StatusCode::NO_CONTENT
 }
 
+/// A 1 KiB body with `tags` tags (the request's own, then shared ones), for
+/// load tests.
+async fn load(Path(tags): Path<usize>, uri: http::Uri) -> Response {
+    let query = uri.query().unwrap_or_default().to_owned();
+    let names = (0..tags.min(64)).map(|level| match level {
+        0 => format!("load:{query}"),
+        1 => "load".to_owned(),
+        _ => format!("load{level}:{}", query.len() % (level * 10)),
+    });
+    (CacheTags::new(names), "x".repeat(1024)).into_response()
+}
+
 fn router() -> (Router, ResponseCache) {
     let cache = ResponseCache::builder().max_bytes(32 << 20).build();
     let app = App {
@@ -175,8 +191,10 @@ fn router() -> (Router, ResponseCache) {
         .route("/users/{id}", get(user))
         .route("/users", get(users))
         .route("/users.ndjson", get(users_ndjson))
+        .route("/load/{tags}", get(load))
         .layer(cache.layer());
-    (reads.merge(admin).with_state(app), cache)
+    let plain = Router::new().route("/load-plain/{tags}", get(load));
+    (reads.merge(admin).merge(plain).with_state(app), cache)
 }
 
 #[tokio::main]

@@ -92,6 +92,7 @@ pin_project_lite::pin_project! {
         state: State,
         rows_sent: u64,
         message: Option<MessageFn<E>>,
+        failed: bool,
     }
 }
 
@@ -136,7 +137,14 @@ where
             state: State::Start,
             rows_sent: 0,
             message: None,
+            failed: false,
         }
+    }
+
+    /// Whether the source failed: the error record (NDJSON) or the error
+    /// (JSON array) has been produced. A cache must not store such a body.
+    pub fn has_failed(&self) -> bool {
+        self.failed
     }
 
     /// Puts the array inside an object, under `key`, after the given fields:
@@ -228,6 +236,7 @@ where
                         .message
                         .as_ref()
                         .map_or_else(|| "the result stream failed".to_owned(), |m| m(&error));
+                    *this.failed = true;
                     return Poll::Ready(Some(fail(
                         *this.framing,
                         this.buffer,
@@ -256,6 +265,7 @@ where
             if let Err(error) = written {
                 this.buffer.truncate(row_start);
                 let message = format!("a row failed to serialize: {error}");
+                *this.failed = true;
                 return Poll::Ready(Some(fail(
                     *this.framing,
                     this.buffer,

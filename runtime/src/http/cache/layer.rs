@@ -1,15 +1,17 @@
 //! The tower layer and service of [`ResponseCache`].
 
 use super::key::{etag, none_match, request_key};
-use super::{CacheTags, Entry, Fill, ResponseCache};
+use super::policy::lifetime;
+use super::{CacheTags, Entry, Fill, Key, NOT_STORED_HEADERS, ResponseCache};
+use crate::http::stream::{StreamOutcome, flush_then_fail};
 use axum::body::Body;
 use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode, header};
+use http_body::Body as _;
 use http_body_util::BodyExt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 use tower_layer::Layer;
 use tower_service::Service;
@@ -80,19 +82,22 @@ async fn serve<S>(
 where
     S: Service<Request<Body>, Response = Response<Body>>,
 {
-    let cacheable = matches!(*request.method(), Method::GET | Method::HEAD);
-    let key = if cacheable {
+    let eligible = matches!(*request.method(), Method::GET | Method::HEAD)
+        && !request.headers().contains_key(header::RANGE);
+    let key = if eligible {
         request_key(
             request.method(),
             request.uri(),
             request.headers(),
-            cache.vary(),
+            &cache.key_rules(),
         )
     } else {
         None
     };
-    let Some(key) = key.map(Arc::<str>::from) else {
-        return inner.call(request).await;
+    let Some(key) = key.map(Key::from) else {
+        cache.count_bypass();
+        let response = inner.call(request).await?;
+        return Ok(mark(response, "BYPASS"));
     };
     let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
     if let Some(entry) = cache.lookup(&key) {
@@ -111,54 +116,79 @@ where
             // Not storable (an error status, too large, invalidated): run it
             // ourselves rather than queue again.
             cache.count_miss();
-            return inner.call(request).await;
+            let response = inner.call(request).await?;
+            return Ok(mark(response, "MISS"));
         }
     };
     cache.count_miss();
     let epoch = cache.epoch();
+    let policy_request = policy_request(&cache, &request);
     let response = inner.call(request).await?;
-    if !storable(&response) {
-        return Ok(response);
-    }
     let (mut parts, body) = response.into_parts();
+    let Some(ttl) = lifetime(&policy_request, &parts, cache.vary(), cache.ttl()) else {
+        return Ok(mark(Response::from_parts(parts, body), "MISS"));
+    };
     let body = match read_up_to(body, cache.max_entry_bytes()).await {
         Ok(body) => body,
-        Err(passthrough) => return Ok(Response::from_parts(parts, passthrough)),
+        Err(passthrough) => return Ok(mark(Response::from_parts(parts, passthrough), "MISS")),
     };
+    if parts
+        .extensions
+        .get::<StreamOutcome>()
+        .is_some_and(StreamOutcome::failed)
+    {
+        // Complete as a body, but its last record says the source failed.
+        return Ok(mark(Response::from_parts(parts, Body::from(body)), "MISS"));
+    }
     let tags = parts.extensions.remove::<CacheTags>().unwrap_or_default();
-    let entry = Arc::new(Entry {
+    let entry = Entry {
         status: parts.status,
         headers: stored_headers(&parts.headers),
         etag: etag(&body),
         body,
-    });
-    cache.store(&key, Arc::clone(&entry), &tags.0, epoch);
+        tags: tags.0.into(),
+        ttl,
+        id: 0,
+    };
+    let entry = cache.store(&key, entry, epoch);
     drop(guard);
     Ok(respond(&entry, "MISS", if_none_match.as_ref()))
 }
 
-fn storable(response: &Response<Body>) -> bool {
-    // A cookie is for one client: never replay it to another.
-    if !response.status().is_success() || response.headers().contains_key(header::SET_COOKIE) {
-        return false;
+/// What the storage decision sees of the request: no credential header (a
+/// request carrying one the key does not vary on never gets here; one it does
+/// vary on has entries of its own), no `Cache-Control` or `Pragma` (clients
+/// cannot make a server-side cache store or miss).
+fn policy_request(cache: &ResponseCache, request: &Request<Body>) -> Request<()> {
+    let mut copy = Request::new(());
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    let mut headers = request.headers().clone();
+    for name in cache.credentials() {
+        headers.remove(name);
     }
-    let no_store = response
-        .headers()
-        .get_all(header::CACHE_CONTROL)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-        .any(|directive| {
-            let directive = directive.trim();
-            directive.eq_ignore_ascii_case("no-store") || directive.eq_ignore_ascii_case("private")
-        });
-    !no_store
+    headers.remove(header::CACHE_CONTROL);
+    headers.remove(header::PRAGMA);
+    *copy.headers_mut() = headers;
+    copy
 }
 
-/// The body, if it fits in `limit` bytes; otherwise a body that replays what
-/// was read and streams the rest.
+fn mark(mut response: Response<Body>, cache_status: &'static str) -> Response<Body> {
+    response
+        .headers_mut()
+        .insert(X_CACHE, HeaderValue::from_static(cache_status));
+    response
+}
+
+/// The body in an exact-size buffer (the cache weighs what it holds), if it
+/// fits in `limit` bytes; otherwise a body that replays what was read and
+/// streams the rest, or fails as the original did.
 async fn read_up_to(mut body: Body, limit: usize) -> Result<Bytes, Body> {
-    let mut buffer = BytesMut::new();
+    let expected = body
+        .size_hint()
+        .exact()
+        .and_then(|size| usize::try_from(size).ok());
+    let mut buffer = BytesMut::with_capacity(expected.unwrap_or(0).min(limit));
     while let Some(frame) = body.frame().await {
         match frame {
             Ok(frame) => {
@@ -171,25 +201,21 @@ async fn read_up_to(mut body: Body, limit: usize) -> Result<Bytes, Body> {
                     return Err(Body::from_stream(head.chain(body.into_data_stream())));
                 }
             }
-            Err(error) => {
-                let parts = [Ok(buffer.freeze()), Err(error)];
-                return Err(Body::from_stream(futures_util::stream::iter(parts)));
-            }
+            Err(error) => return Err(flush_then_fail(buffer.freeze(), error)),
         }
     }
-    Ok(buffer.freeze())
+    if buffer.capacity() == buffer.len() {
+        Ok(buffer.freeze())
+    } else {
+        Ok(Bytes::copy_from_slice(&buffer))
+    }
 }
 
 /// The headers worth replaying: not the ones describing one connection or
 /// one transfer of the body.
 fn stored_headers(headers: &HeaderMap) -> HeaderMap {
     let mut stored = headers.clone();
-    for name in [
-        header::CONNECTION,
-        header::TRANSFER_ENCODING,
-        header::CONTENT_LENGTH,
-        header::DATE,
-    ] {
+    for name in NOT_STORED_HEADERS {
         stored.remove(name);
     }
     stored
