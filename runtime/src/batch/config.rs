@@ -15,11 +15,13 @@ use std::time::Duration;
 /// assert_eq!(CONFIG.max_batch(), 500);
 /// assert_eq!(CONFIG.window(), Duration::from_millis(1));
 /// assert_eq!(CONFIG.cache(), LoaderCache::PerLoader);
+/// assert_eq!(CONFIG.timeout(), Some(LoaderConfig::DEFAULT_TIMEOUT));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LoaderConfig {
     max_batch: usize,
     window: Duration,
+    timeout: Option<Duration>,
     cache: LoaderCache,
 }
 
@@ -41,13 +43,18 @@ impl LoaderConfig {
     /// The batch size when none is given.
     pub const DEFAULT_MAX_BATCH: usize = 1_000;
 
+    /// How long a batch may run when no timeout is given: 5 s.
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+
     /// Batches of at most [`DEFAULT_MAX_BATCH`](Self::DEFAULT_MAX_BATCH) keys, no
-    /// window, a per-loader cache.
+    /// window, a [`DEFAULT_TIMEOUT`](Self::DEFAULT_TIMEOUT) deadline, a
+    /// per-loader cache.
     #[must_use]
     pub const fn new() -> Self {
         Self {
             max_batch: Self::DEFAULT_MAX_BATCH,
             window: Duration::ZERO,
+            timeout: Some(Self::DEFAULT_TIMEOUT),
             cache: LoaderCache::PerLoader,
         }
     }
@@ -78,6 +85,31 @@ impl LoaderConfig {
         self
     }
 
+    /// The longest a batch function may run (default
+    /// [`DEFAULT_TIMEOUT`](Self::DEFAULT_TIMEOUT)). When it has not finished by
+    /// then, it is dropped (cancelling its statement) and every key of the batch
+    /// fails at once with [`LoadError::TimedOut`](super::LoadError::TimedOut);
+    /// the next load of those keys fetches them again. So a database that stops
+    /// answering fails loads promptly instead of holding every request for the
+    /// length of the outage.
+    ///
+    /// The deadline uses Tokio's timer for batch functions that do not finish on
+    /// their first poll: on a runtime built without `enable_time`, such a batch
+    /// fails with [`LoadError::Panicked`](super::LoadError::Panicked) saying so.
+    #[must_use]
+    pub const fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// No deadline: a batch function that never finishes holds its keys' loads
+    /// until they are dropped.
+    #[must_use]
+    pub const fn without_timeout(mut self) -> Self {
+        self.timeout = None;
+        self
+    }
+
     /// Where loaded values are kept.
     #[must_use]
     pub const fn with_cache(mut self, cache: LoaderCache) -> Self {
@@ -95,6 +127,12 @@ impl LoaderConfig {
     #[must_use]
     pub const fn window(&self) -> Duration {
         self.window
+    }
+
+    /// The longest a batch may run, if limited.
+    #[must_use]
+    pub const fn timeout(&self) -> Option<Duration> {
+        self.timeout
     }
 
     /// Where loaded values are kept.
