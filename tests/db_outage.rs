@@ -4,12 +4,14 @@
 //! outage, and the next request after it succeeds.
 #![cfg(feature = "postgres")]
 
+use unokit_fixtures::proxy::Proxy;
 use unokit_fixtures::{blog, counting};
 
 use blog::Post;
 use std::future::Future;
 use std::time::{Duration, Instant};
 use unokit::batch::LoadError;
+use unokit::db::sqlx::Postgres;
 use unokit::db::sqlx::postgres::PgPoolOptions;
 use unokit::db::{DbError, Session};
 
@@ -32,7 +34,7 @@ async fn bounded<T>(what: &str, call: impl Future<Output = T>) -> T {
 
 /// Finds, lazy relation loads from 20 tasks and a statement of the session,
 /// all at once on a fresh session: their results.
-async fn a_request(session: Session<unokit::db::sqlx::Postgres>) -> Vec<Result<(), DbError>> {
+async fn a_request(session: Session<Postgres>) -> Vec<Result<(), DbError>> {
     let mut tasks = tokio::task::JoinSet::new();
     for id in 1..=20 {
         let session = session.clone();
@@ -51,18 +53,23 @@ async fn a_request(session: Session<unokit::db::sqlx::Postgres>) -> Vec<Result<(
     results
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_outage_fails_requests_within_the_timeout_and_they_recover_after() {
-    // sqlx's defaults but for the size: the session's deadline is what bounds a call.
-    let pool = PgPoolOptions::new().max_connections(4);
-    let Some((db, proxy)) = counting::postgres_through_proxy("outage", pool).await else {
-        return;
-    };
+/// The blog on a fresh PostgreSQL schema, its pool connected through a proxy.
+async fn seeded(test: &str, pool: PgPoolOptions) -> Option<(counting::TestDb<Postgres>, Proxy)> {
+    let (db, proxy) = counting::postgres_through_proxy(test, pool).await?;
     unokit::db::sqlx::raw_sql(blog::SCHEMA)
         .execute(&db.pool)
         .await
         .unwrap();
     blog::seed(&db.session()).await.unwrap();
+    Some((db, proxy))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outage_fails_requests_within_the_timeout_and_they_recover_after() {
+    // sqlx's defaults but for the size: the session's deadline is what bounds a call.
+    let Some((db, proxy)) = seeded("outage", PgPoolOptions::new().max_connections(4)).await else {
+        return;
+    };
     let session = || db.session().with_timeout(TIMEOUT);
     let ok = bounded("a request before the outage", a_request(session())).await;
     assert!(ok.iter().all(Result::is_ok), "{ok:?}");
@@ -96,15 +103,10 @@ async fn an_outage_fails_requests_within_the_timeout_and_they_recover_after() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slow_link_within_the_timeout_is_not_an_error() {
-    let pool = PgPoolOptions::new().max_connections(2);
-    let Some((db, proxy)) = counting::postgres_through_proxy("slow link", pool).await else {
+    let Some((db, proxy)) = seeded("slow link", PgPoolOptions::new().max_connections(2)).await
+    else {
         return;
     };
-    unokit::db::sqlx::raw_sql(blog::SCHEMA)
-        .execute(&db.pool)
-        .await
-        .unwrap();
-    blog::seed(&db.session()).await.unwrap();
     proxy.set_delay(Duration::from_millis(20));
     let slow = bounded(
         "a request over a slow link",
