@@ -11,7 +11,7 @@ pub enum PoolError {
     Timeout(Duration),
     /// Creating an object failed.
     Create(BoxError),
-    /// [`Pool::try_get`] would have had to wait: the pool is full, or creating or
+    /// [`Pool::try_get`](super::Pool::try_get) would have had to wait: the pool is full, or creating or
     /// checking an object needs an `.await`.
     WouldWait,
 }
