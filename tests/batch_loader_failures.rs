@@ -10,7 +10,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
-use unokit::batch::{BatchLoader, LoadError};
+use unokit::batch::{BatchLoader, LoadError, LoaderConfig};
 
 /// Polls `future` once with a no-op waker.
 fn poll_once<F: Future + Unpin>(future: &mut F) -> Poll<F::Output> {
@@ -134,7 +134,9 @@ async fn a_load_dropped_before_its_first_poll_fetches_nothing() {
 fn a_batch_dropped_with_its_runtime_is_an_error_not_a_hang() {
     let (recorder, _gate) = Recorder::gated();
     let loader = BatchLoader::new(recorder.clone());
+    // With its timer: a batch still running then needs it for its deadline.
     let doomed = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
         .build()
         .unwrap();
     let mut load = doomed.block_on(async {
@@ -203,4 +205,85 @@ async fn a_key_cleared_while_its_batch_runs_still_gets_its_value() {
         "fetched again after the clear"
     );
     assert_eq!(recorder.calls().len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_batch_function_that_never_returns_fails_every_waiter_at_the_timeout() {
+    // A batch function stuck on a dead database: the gate never opens.
+    let (recorder, gate) = Recorder::gated();
+    let timeout = Duration::from_millis(100);
+    let loader =
+        BatchLoader::with_config(recorder.clone(), LoaderConfig::new().with_timeout(timeout));
+    let tasks: Vec<_> = (0..100)
+        .map(|key| {
+            let loader = loader.clone();
+            tokio::spawn(async move { loader.load(key).await })
+        })
+        .collect();
+    // A bound far below a hang and above the timeout: the waiters fail together.
+    let loaded = tokio::time::timeout(Duration::from_secs(5), join_all(tasks))
+        .await
+        .expect("the loader's deadline fails the waiters");
+    for result in loaded {
+        match result.unwrap() {
+            Err(LoadError::TimedOut(after)) => assert_eq!(after, timeout),
+            other => panic!("expected a timeout, got {other:?}"),
+        }
+    }
+    let stuck = recorder.calls().len();
+    assert!(stuck >= 1, "the keys went to the batch function");
+    assert_eq!(
+        LoadError::<Down>::TimedOut(timeout).to_string(),
+        "the batch did not finish within 100ms"
+    );
+
+    // The database is back: the next loads fetch the failed keys again.
+    gate.add_permits(1_000);
+    let again = tokio::time::timeout(Duration::from_secs(5), loader.load_many(0..100))
+        .await
+        .expect("no hang after recovery")
+        .unwrap();
+    assert_eq!(
+        again.len(),
+        (0..100)
+            .filter(|key| recorder::value_of(*key).is_some())
+            .count()
+    );
+    assert!(
+        recorder.calls().len() > stuck,
+        "a timed-out key is not cached"
+    );
+}
+
+#[test]
+fn the_default_deadline_is_documented_and_can_be_lifted() {
+    let config = LoaderConfig::new();
+    assert_eq!(config.timeout(), Some(LoaderConfig::DEFAULT_TIMEOUT));
+    assert_eq!(LoaderConfig::DEFAULT_TIMEOUT, Duration::from_secs(5));
+    assert_eq!(config.without_timeout().timeout(), None);
+}
+
+#[test]
+fn a_pending_batch_on_a_runtime_without_a_timer_says_so() {
+    let (recorder, _gate) = Recorder::gated();
+    let loader = BatchLoader::new(recorder);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    match runtime.block_on(loader.load(1)) {
+        Err(LoadError::Panicked(message)) => assert!(message.contains("enable_time"), "{message}"),
+        other => panic!("expected the timer's message, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_default_window_without_a_timer_dispatches_at_once() {
+    let recorder = Recorder::default();
+    let loader = BatchLoader::new(recorder.clone());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let (three, four) = runtime.block_on(async { futures::join!(loader.load(3), loader.load(4)) });
+    assert_eq!((three.unwrap(), four.unwrap()), (Some(30), Some(40)));
+    assert_eq!(recorder.calls(), vec![vec![3, 4]]);
 }

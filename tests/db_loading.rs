@@ -6,10 +6,10 @@
 use unokit_fixtures::{blog, counting, on_both_engines};
 
 use blog::{Author, Comment, Post};
-use std::time::Duration;
-use unokit::batch::LoaderConfig;
+use std::time::{Duration, Instant};
+use unokit::batch::{LoadError, LoaderConfig};
 use unokit::cache::CacheConfig;
-use unokit::db::{Engine, Related, RelationCache};
+use unokit::db::{DbError, Engine, Related, RelationCache};
 
 /// Statements needed for `keys` keys on the engine of `db`.
 fn statements_for<DB: Engine>(_db: &counting::TestDb<DB>, keys: usize) -> u64 {
@@ -36,15 +36,21 @@ fn new_comment(id: i64, post_id: i64, body: &str) -> Comment {
 on_both_engines! {
     async fn loading_100_000_keys_respects_the_bind_limits(db, session) {
         unokit::db::sqlx::raw_sql(MORE_AUTHORS).execute(&db.pool).await.unwrap();
-        let session = db.session().with_loader_config(LoaderConfig::new().with_max_batch(100_000));
+        // The defaults: batches sized by the engine's bind limit.
+        let session = db.session();
         db.reset_count();
         let authors = session.find_many::<Author>(1..=MANY).await.unwrap();
         assert_eq!(authors.len(), 100_000);
         assert_eq!(authors[99_999].name, "author 100000");
         let expected = statements_for(&db, 100_000);
-        assert_eq!(db.selects(), expected, "one batch, split only by the bind limit");
-        assert!(expected <= 4);
-        drop(session);
+        assert_eq!(db.selects(), expected, "batches split only by the bind limit");
+        assert!(expected <= 4, "SQLite 4 (32 766 keys each), PostgreSQL 1");
+
+        // A cap the user gives is kept.
+        let capped = db.session().with_loader_config(LoaderConfig::new().with_max_batch(10_000));
+        db.reset_count();
+        assert_eq!(capped.find_many::<Author>(1..=MANY).await.unwrap().len(), 100_000);
+        assert_eq!(db.selects(), 10);
     }
 
     async fn a_relation_cache_serves_later_sessions_until_a_write_invalidates(db, session) {
@@ -106,6 +112,31 @@ on_both_engines! {
         db.reset_count();
         load(&cache).await;
         assert_eq!(db.selects(), 3, "everything refetched");
+        drop(session);
+    }
+
+    async fn a_session_fails_fast_when_no_connection_comes_free(db, session) {
+        // Every connection is held elsewhere: sqlx's acquire would wait 30 s.
+        let mut held = Vec::new();
+        for _ in 0..db.pool.options().get_max_connections() {
+            held.push(db.pool.acquire().await.unwrap());
+        }
+        let timeout = Duration::from_millis(200);
+        let wedged = db.session().with_timeout(timeout);
+        let started = Instant::now();
+        let deadline = Duration::from_secs(10);
+        let found = tokio::time::timeout(deadline, wedged.find::<Post>(1)).await.expect("find hung");
+        assert!(matches!(found, Err(DbError::Batch(LoadError::TimedOut(after))) if after == timeout), "{found:?}");
+        let all = tokio::time::timeout(deadline, wedged.all::<Post>()).await.expect("all hung");
+        assert!(matches!(all, Err(DbError::Timeout(after)) if after == timeout), "{all:?}");
+        let write = tokio::time::timeout(deadline, wedged.insert(&new_comment(7000, 1, "late"))).await.expect("insert hung");
+        assert!(matches!(write, Err(DbError::Timeout(_))), "{write:?}");
+        assert_eq!(write.unwrap_err().to_string(), "the statement did not finish within 200ms");
+        assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
+        // Connections come free: the same session recovers on its next call.
+        drop(held);
+        assert_eq!(wedged.find::<Post>(1).await.unwrap().unwrap().id, 1);
+        assert_eq!(wedged.all::<Post>().await.unwrap().len(), 100);
         drop(session);
     }
 

@@ -297,3 +297,97 @@ fn try_get_never_waits() {
     assert_eq!(pool.stats().size, 0, "a detached object still counts");
     assert!(pool.try_get().is_ok());
 }
+
+/// A pool of four whose object 0 answers its async health check never (a ping
+/// to a wedged peer) or with a failure; the others answer at once.
+fn four_with_one_broken_check(factory: &Factory, wedged: bool) -> Pool<Conn> {
+    factory
+        .pool()
+        .max_size(4)
+        .acquire_timeout(Duration::from_secs(5))
+        .health_check_timeout(Duration::from_millis(50))
+        .health_check_async(move |conn: &mut Conn| {
+            let broken = conn.id == 0;
+            Box::pin(async move {
+                tokio::task::yield_now().await;
+                if broken && wedged {
+                    std::future::pending::<()>().await;
+                }
+                !broken
+            })
+        })
+        .build()
+}
+
+/// Fills the pool with objects 0..4 and returns them so that a LIFO checkout
+/// meets object 0 first.
+async fn return_zero_last(pool: &Pool<Conn>) {
+    let conns = [
+        pool.get().await.unwrap(),
+        pool.get().await.unwrap(),
+        pool.get().await.unwrap(),
+        pool.get().await.unwrap(),
+    ];
+    assert_eq!(
+        conns.iter().map(|conn| conn.id).collect::<Vec<_>>(),
+        [0, 1, 2, 3]
+    );
+    let [zero, one, two, three] = conns;
+    drop((one, two, three));
+    drop(zero);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wedged_health_check_discards_its_object_and_get_goes_on() {
+    for wedged in [true, false] {
+        let factory = Factory::default();
+        let pool = four_with_one_broken_check(&factory, wedged);
+        return_zero_last(&pool).await;
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..20 {
+            let pool = pool.clone();
+            tasks.spawn(async move {
+                // Far below the 5 s acquire timeout: a wedged check costs its own
+                // 50 ms timeout, once.
+                let conn = tokio::time::timeout(Duration::from_secs(2), pool.get())
+                    .await
+                    .expect("get is prompt")
+                    .expect("an object");
+                assert_ne!(conn.id, 0, "the broken object was handed out");
+                sleep(Duration::from_millis(1)).await;
+            });
+        }
+        while let Some(joined) = tasks.join_next().await {
+            joined.unwrap();
+        }
+        let stats = pool.stats();
+        assert_eq!(stats.timeouts, 0, "wedged {wedged}");
+        assert_eq!(
+            stats.unhealthy, 1,
+            "wedged {wedged}: the broken object is dropped once"
+        );
+        assert_eq!(stats.check_timeouts, u64::from(wedged));
+        assert!(stats.size <= 4);
+        assert_eq!(
+            factory.alive.load(SeqCst),
+            stats.size,
+            "the broken object is gone"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_checkout_cancelled_during_its_health_check_drops_the_object() {
+    let factory = Factory::default();
+    let pool = four_with_one_broken_check(&factory, true);
+    return_zero_last(&pool).await;
+    let cancelled = tokio::time::timeout(Duration::from_millis(10), pool.get()).await;
+    assert!(cancelled.is_err(), "the check of object 0 never finishes");
+    let stats = pool.stats();
+    assert_eq!(
+        (stats.idle, stats.size),
+        (3, 3),
+        "object 0, half-checked, is not put back"
+    );
+    assert_ne!(pool.get().await.unwrap().id, 0);
+}

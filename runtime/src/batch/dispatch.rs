@@ -15,6 +15,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::pin::pin;
 use std::sync::Arc;
 use std::task::Poll;
+use std::time::Duration;
 
 /// Does what a key's batch needed once the key was in it.
 #[inline]
@@ -32,7 +33,9 @@ fn after_window<F: BatchFn>(loader: Arc<LoaderState<F>>, batch: Arc<Cell<F>>) {
     spawn(async move {
         let window = loader.config.window();
         if !window.is_zero() {
-            tokio::time::sleep(window).await;
+            // Without Tokio's timer, `sleep` panics: the batch is then
+            // dispatched at once rather than lost with this task.
+            let _ = catch_unwind(async { tokio::time::sleep(window).await }).await;
         }
         if let Some(closed) = loader.close_if_open(&batch) {
             run(&loader, closed).await;
@@ -65,9 +68,13 @@ async fn run<F: BatchFn>(loader: &LoaderState<F>, closed: Closed<F>) {
     } else {
         &closed.keys
     };
-    let outcome = match catch_unwind(loader.fetch.load(keys)).await {
-        Ok(Ok(map)) => Ok(loader.settle(&closed, map)),
-        Ok(Err(error)) => Err(LoadError::Batch(Arc::new(error))),
+    let fetching = within(loader.config.timeout(), loader.fetch.load(keys));
+    let outcome = match catch_unwind(fetching).await {
+        Ok(Some(Ok(map))) => Ok(loader.settle(&closed, map)),
+        Ok(Some(Err(error))) => Err(LoadError::Batch(Arc::new(error))),
+        Ok(None) => Err(LoadError::TimedOut(
+            loader.config.timeout().unwrap_or_default(),
+        )),
         Err(message) => Err(LoadError::Panicked(message)),
     };
     if let Ok(values) = &outcome {
@@ -92,6 +99,20 @@ impl<V, E> Drop for FinishOnDrop<'_, V, E> {
         // A no-op when the batch finished normally.
         self.0.finish(Err(error));
     }
+}
+
+/// Runs `work` for at most `timeout`: `None` if it did not finish, and is
+/// dropped. Work that finishes on its first poll never starts a timer.
+async fn within<T>(timeout: Option<Duration>, work: impl Future<Output = T>) -> Option<T> {
+    let mut work = pin!(work);
+    let Some(timeout) = timeout else {
+        return Some(work.await);
+    };
+    let first = poll_fn(|cx| Poll::Ready(work.as_mut().poll(cx))).await;
+    if let Poll::Ready(output) = first {
+        return Some(output);
+    }
+    tokio::time::timeout(timeout, work).await.ok()
 }
 
 /// Runs `future`, turning a panic into its message.

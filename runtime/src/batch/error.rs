@@ -24,6 +24,9 @@ pub enum LoadError<E> {
     /// The batch never finished: its task was dropped, for instance because the
     /// runtime shut down.
     Abandoned,
+    /// The batch function did not finish within the loader's
+    /// [timeout](super::LoaderConfig::with_timeout), and was dropped.
+    TimedOut(std::time::Duration),
 }
 
 impl<E> LoadError<E> {
@@ -32,7 +35,7 @@ impl<E> LoadError<E> {
     pub fn batch_error(&self) -> Option<&E> {
         match self {
             Self::Batch(error) => Some(error),
-            Self::Panicked(_) | Self::Abandoned => None,
+            Self::Panicked(_) | Self::Abandoned | Self::TimedOut(_) => None,
         }
     }
 }
@@ -43,6 +46,7 @@ impl<E> Clone for LoadError<E> {
             Self::Batch(error) => Self::Batch(Arc::clone(error)),
             Self::Panicked(message) => Self::Panicked(Arc::clone(message)),
             Self::Abandoned => Self::Abandoned,
+            Self::TimedOut(after) => Self::TimedOut(*after),
         }
     }
 }
@@ -53,6 +57,7 @@ impl<E: fmt::Display> fmt::Display for LoadError<E> {
             Self::Batch(error) => write!(f, "the batch failed: {error}"),
             Self::Panicked(message) => write!(f, "the batch function panicked: {message}"),
             Self::Abandoned => f.write_str("the batch was dropped before it finished"),
+            Self::TimedOut(after) => write!(f, "the batch did not finish within {after:?}"),
         }
     }
 }
@@ -61,7 +66,7 @@ impl<E: Error + 'static> Error for LoadError<E> {
     fn source(&self) -> Option<&(dyn Error + 'static)> {
         match self {
             Self::Batch(error) => Some(&**error),
-            Self::Panicked(_) | Self::Abandoned => None,
+            Self::Panicked(_) | Self::Abandoned | Self::TimedOut(_) => None,
         }
     }
 }

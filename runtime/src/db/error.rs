@@ -23,6 +23,9 @@ pub enum DbError {
         /// `Model.field` of the relation.
         relation: &'static str,
     },
+    /// A statement of the session, waiting for a connection included, did not
+    /// finish within the session's [timeout](super::Session::with_timeout).
+    Timeout(std::time::Duration),
 }
 
 impl fmt::Display for DbError {
@@ -38,6 +41,7 @@ impl fmt::Display for DbError {
             Self::MissingRow { relation } => {
                 write!(f, "`{relation}` points to a row that does not exist")
             }
+            Self::Timeout(after) => write!(f, "the statement did not finish within {after:?}"),
         }
     }
 }
@@ -48,7 +52,7 @@ impl std::error::Error for DbError {
             Self::Sqlx(error) => Some(&**error),
             Self::Batch(error) => Some(error),
             Self::NotLoaded(error) => Some(error),
-            Self::LazyLoadInStrictMode { .. } | Self::MissingRow { .. } => None,
+            Self::LazyLoadInStrictMode { .. } | Self::MissingRow { .. } | Self::Timeout(_) => None,
         }
     }
 }

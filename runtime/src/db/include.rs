@@ -233,7 +233,8 @@ impl<'s, M: ModelRow<DB>, DB: Engine, I: Include<M, DB>> Query<'s, M, DB, I> {
     /// When a statement fails, or a `belongs_to` row is missing.
     pub async fn all(self) -> Result<Vec<M>, DbError> {
         let sql = DB::statements::<M>().select_all;
-        let rows = DB::fetch_all(self.session.pool(), sql, <DB::Arguments<'_>>::default()).await?;
+        let fetching = DB::fetch_all(self.session.pool(), sql, <DB::Arguments<'_>>::default());
+        let rows = self.session.within_deadline(fetching).await?;
         let mut models = rows
             .iter()
             .map(|row| M::from_row(row, 0))

@@ -30,6 +30,39 @@ use std::sync::{Arc, Mutex, PoisonError};
 /// # Ok::<(), sqlx::Error>(())
 /// # }).unwrap();
 /// ```
+///
+/// # Failing fast
+///
+/// Every statement and batch of a session has a deadline, 5 s unless
+/// [`with_timeout`](Self::with_timeout) says otherwise: when the database stops
+/// answering (a network partition, a paused server), requests fail within it
+/// with [`DbError::Timeout`] or a [`LoadError::TimedOut`](crate::batch::LoadError::TimedOut),
+/// and the next request after the database is back succeeds. Set the pool's
+/// limits to match, as sqlx's defaults are long:
+///
+/// - `acquire_timeout` on the pool options (sqlx's default: 30 s) bounds the wait
+///   for a free connection; keep it below the session's timeout so that an
+///   exhausted pool reports itself as such;
+/// - a server-side statement timeout (PostgreSQL's `statement_timeout`, set
+///   with `PgConnectOptions::options([("statement_timeout", "5s")])`; SQLite's
+///   `busy_timeout` for locks) stops the work on the server too, which dropping
+///   the client's future does not.
+///
+/// ```
+/// use std::time::Duration;
+/// use sqlx::sqlite::SqlitePoolOptions;
+/// use unokit::db::Session;
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let pool = SqlitePoolOptions::new()
+///     .acquire_timeout(Duration::from_secs(1))
+///     .connect("sqlite::memory:")
+///     .await?;
+/// let session = Session::new(pool).with_timeout(Duration::from_secs(2));
+/// assert_eq!(session.timeout(), Some(Duration::from_secs(2)));
+/// # Ok::<(), sqlx::Error>(())
+/// # }).unwrap();
+/// ```
 pub struct Session<DB: Engine> {
     inner: Arc<Inner<DB>>,
 }
@@ -52,19 +85,30 @@ impl<DB: Engine> Clone for Session<DB> {
 }
 
 impl<DB: Engine> Session<DB> {
-    /// A session on `pool`, with the default [`LoaderConfig`] for its loaders.
+    /// A session on `pool`. Its loaders take the default [`LoaderConfig`] but
+    /// for the batch size, which is the engine's bind limit
+    /// ([`Engine::keys_per_statement`]: 32 766 keys on SQLite, every key on
+    /// PostgreSQL, which binds them as one array): a batch of any size is the
+    /// fewest statements the engine allows.
     #[must_use]
     pub fn new(pool: Pool<DB>) -> Self {
         Self {
             inner: Arc::new(Inner {
                 pool,
                 strict: false,
-                config: LoaderConfig::new(),
+                config: Self::default_loader_config(),
                 cache: None,
                 loaders: Mutex::new(HashMap::new()),
                 registry: Registry::default(),
             }),
         }
+    }
+
+    /// The loader configuration of a new session: the defaults, with batches as
+    /// large as one statement of the engine may bind.
+    #[must_use]
+    pub fn default_loader_config() -> LoaderConfig {
+        LoaderConfig::new().with_max_batch(DB::keys_per_statement())
     }
 
     /// Applies a setting. Settings come first: a session already cloned or
@@ -87,9 +131,15 @@ impl<DB: Engine> Session<DB> {
         self.configure(|inner| inner.strict = true)
     }
 
-    /// Batching of the session's loaders: `max_batch`, `window`. The cache
-    /// setting is not used: a session caches for its life, and across sessions
-    /// through a [`RelationCache`].
+    /// Batching of the session's loaders: `max_batch`, `window`, and the
+    /// timeout, which also bounds the session's other statements (see
+    /// [`with_timeout`](Self::with_timeout)). The cache setting is not used: a
+    /// session caches for its life, and across sessions through a
+    /// [`RelationCache`].
+    ///
+    /// `config` is taken as it is: its `max_batch` caps the batches (start
+    /// from [`default_loader_config`](Self::default_loader_config) to keep the
+    /// engine's bind limit and change something else).
     ///
     /// # Panics
     ///
@@ -97,6 +147,25 @@ impl<DB: Engine> Session<DB> {
     #[must_use]
     pub fn with_loader_config(self, config: LoaderConfig) -> Self {
         self.configure(|inner| inner.config = config)
+    }
+
+    /// The longest any statement or batch of the session may take, waiting for
+    /// a pooled connection included (default
+    /// [`LoaderConfig::DEFAULT_TIMEOUT`], 5 s): past it, the statement is
+    /// dropped and the call fails with [`DbError::Timeout`], or, for loads,
+    /// [`LoadError::TimedOut`](crate::batch::LoadError::TimedOut) shared by
+    /// every key of the batch. The session's loaders take it from their
+    /// [`LoaderConfig`], which this sets.
+    ///
+    /// A write that times out may still have been applied: the server may
+    /// have run it after the connection stopped answering.
+    ///
+    /// # Panics
+    ///
+    /// If the session was cloned or loaded through before: configure it first.
+    #[must_use]
+    pub fn with_timeout(self, timeout: std::time::Duration) -> Self {
+        self.configure(|inner| inner.config = inner.config.with_timeout(timeout))
     }
 
     /// Caches loaded relations in `cache`, shared with other sessions.
@@ -231,7 +300,9 @@ impl<DB: Engine> Session<DB> {
         arguments: DB::Arguments<'q>,
         write: Write,
     ) -> Result<u64, DbError> {
-        let changed = DB::execute(&self.inner.pool, sql, arguments).await?;
+        let changed = self
+            .within_deadline(DB::execute(&self.inner.pool, sql, arguments))
+            .await?;
         self.inner.registry.written(M::TABLE, row, write);
         if let Some(cache) = &self.inner.cache {
             cache.registry().written(M::TABLE, row, write);
@@ -264,6 +335,33 @@ impl<DB: Engine> Session<DB> {
             load_relation::<R, DB, ()>(self, &mut parents, &()).await?;
         }
         Ok(R::related(parent).get()?)
+    }
+
+    /// The configuration of the session's loaders.
+    #[must_use]
+    pub fn loader_config(&self) -> LoaderConfig {
+        self.inner.config
+    }
+
+    /// The session's deadline, if any.
+    #[must_use]
+    pub fn timeout(&self) -> Option<std::time::Duration> {
+        self.inner.config.timeout()
+    }
+
+    /// Runs a statement of the session (not one of its loaders', which keep
+    /// their own deadline) within the session's timeout.
+    pub(crate) async fn within_deadline<T>(
+        &self,
+        statement: impl Future<Output = Result<T, sqlx::Error>>,
+    ) -> Result<T, DbError> {
+        match self.inner.config.timeout() {
+            None => Ok(statement.await?),
+            Some(timeout) => match tokio::time::timeout(timeout, statement).await {
+                Ok(done) => Ok(done?),
+                Err(_) => Err(DbError::Timeout(timeout)),
+            },
+        }
     }
 
     /// The session's loader of relation `R`, made on first use.

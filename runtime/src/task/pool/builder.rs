@@ -37,6 +37,7 @@ pub(super) struct Config<T> {
     pub(super) max_idle: usize,
     pub(super) strategy: Strategy,
     pub(super) acquire_timeout: Duration,
+    pub(super) check_timeout: Duration,
     pub(super) idle_timeout: Option<Duration>,
     pub(super) max_lifetime: Option<Duration>,
 }
@@ -103,6 +104,9 @@ impl<T: Send + 'static> PoolBuilder<T> {
     pub const DEFAULT_MAX_SIZE: usize = 16;
     /// Default longest wait for an object in [`Pool::get`].
     pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
+    /// Default longest run of an async health check: a ping that takes longer
+    /// is treated as a failed one.
+    pub const DEFAULT_HEALTH_CHECK_TIMEOUT: Duration = Duration::from_secs(1);
 
     fn new(create: Creator<T>) -> Self {
         Self {
@@ -113,6 +117,7 @@ impl<T: Send + 'static> PoolBuilder<T> {
                 max_idle: Self::DEFAULT_MAX_SIZE,
                 strategy: Strategy::Lifo,
                 acquire_timeout: Self::DEFAULT_ACQUIRE_TIMEOUT,
+                check_timeout: Self::DEFAULT_HEALTH_CHECK_TIMEOUT,
                 idle_timeout: None,
                 max_lifetime: None,
             },
@@ -167,11 +172,26 @@ impl<T: Send + 'static> PoolBuilder<T> {
 
     /// Like [`health_check`](Self::health_check), for a check that needs I/O
     /// (a ping): `|conn| Box::pin(async move { conn.ping().await.is_ok() })`.
+    ///
+    /// A check that does not finish within the
+    /// [health-check timeout](Self::health_check_timeout) counts as failed: its
+    /// object is dropped and the checkout goes on to the next (or a new) one, so
+    /// one wedged peer cannot hold up every checkout. A checkout cancelled while
+    /// the check runs drops the object too, as its state is then unknown.
     pub fn health_check_async<F>(mut self, check: F) -> Self
     where
         F: for<'a> Fn(&'a mut T) -> BoxFuture<'a, bool> + Send + Sync + 'static,
     {
         self.config.check = Check::Async(Box::new(check));
+        self
+    }
+
+    /// The longest an [async health check](Self::health_check_async) may run
+    /// (default [`DEFAULT_HEALTH_CHECK_TIMEOUT`](Self::DEFAULT_HEALTH_CHECK_TIMEOUT),
+    /// and never past the acquire timeout) before its object is dropped as
+    /// unhealthy.
+    pub fn health_check_timeout(mut self, timeout: Duration) -> Self {
+        self.config.check_timeout = timeout;
         self
     }
 

@@ -7,21 +7,23 @@
 //! timeout.
 
 mod builder;
+mod error;
+mod guards;
 mod pooled;
 mod stats;
 
 pub use builder::{PoolBuilder, Strategy};
+pub use error::PoolError;
 pub use pooled::Pooled;
 pub use stats::PoolStats;
 
-use crate::task::BoxError;
 use builder::{AsyncCheck, Check, Config, Creator};
+use guards::{Checking, Room, Waiting, run_until};
 use stats::Counters;
 use std::collections::VecDeque;
-use std::future::{Future, poll_fn};
+use std::future::Future;
 use std::pin::pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::task::Poll;
 use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 
@@ -112,38 +114,6 @@ enum Checked<'a, T: Send + 'static> {
     Async(Pooled<T>, &'a AsyncCheck<T>),
 }
 
-/// Why a checkout failed.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum PoolError {
-    /// No object came free, or creating one did not finish, within the acquire timeout.
-    Timeout(Duration),
-    /// Creating an object failed.
-    Create(BoxError),
-    /// [`Pool::try_get`] would have had to wait: the pool is full, or creating or
-    /// checking an object needs an `.await`.
-    WouldWait,
-}
-
-impl std::fmt::Display for PoolError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Timeout(after) => write!(f, "no pooled object came free within {after:?}"),
-            Self::Create(error) => write!(f, "creating a pooled object failed: {error}"),
-            Self::WouldWait => f.write_str("taking a pooled object now would need to wait"),
-        }
-    }
-}
-
-impl std::error::Error for PoolError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::Create(error) => Some(&**error),
-            _ => None,
-        }
-    }
-}
-
 impl<T: Send + 'static> Pool<T> {
     /// Borrows an object: an idle one that passes the health check, else a new
     /// one when there is room, else the next one returned.
@@ -162,12 +132,15 @@ impl<T: Send + 'static> Pool<T> {
                 Step::Idle(idle) => match self.borrow_idle(idle) {
                     Checked::Healthy(pooled) => return Ok(pooled),
                     Checked::Unhealthy => {}
-                    Checked::Async(mut pooled, check) => {
+                    Checked::Async(pooled, check) => {
                         let deadline = *deadline.get_or_insert_with(|| self.deadline());
-                        if self.within(deadline, check(&mut pooled)).await? {
+                        if let Some(pooled) = self.check_async(pooled, check, deadline).await {
                             return Ok(pooled);
                         }
-                        Pooled::discard_unhealthy(pooled);
+                        // The object is gone; try the next one while time is left.
+                        if Instant::now() >= deadline {
+                            return Err(self.timed_out());
+                        }
                     }
                 },
                 Step::Create => {
@@ -248,6 +221,7 @@ impl<T: Send + 'static> Pool<T> {
             reused: counters.reused,
             evicted: counters.evicted,
             unhealthy: counters.unhealthy,
+            check_timeouts: counters.check_timeouts,
             timeouts: counters.timeouts,
             create_errors: counters.create_errors,
         }
@@ -283,21 +257,41 @@ impl<T: Send + 'static> Pool<T> {
     }
 
     /// Runs `work` until `deadline`, counting a timeout when it does not finish.
-    /// Work that finishes on its first poll never touches the timer (nor needs a
-    /// runtime with one).
     async fn within<F: Future>(&self, deadline: Instant, work: F) -> Result<F::Output, PoolError> {
-        let mut work = pin!(work);
-        let first = poll_fn(|cx| Poll::Ready(work.as_mut().poll(cx))).await;
-        if let Poll::Ready(output) = first {
-            return Ok(output);
+        run_until(deadline, work)
+            .await
+            .ok_or_else(|| self.timed_out())
+    }
+
+    fn timed_out(&self) -> PoolError {
+        self.core.lock().counters.timeouts += 1;
+        PoolError::Timeout(self.core.config.acquire_timeout)
+    }
+
+    /// Runs the async health check of `pooled` for at most the check timeout,
+    /// and never past `deadline`; returns the object if it passed. A check that
+    /// fails or times out drops its object: put back, a wedged object would be
+    /// the next checkout's first pick again (LIFO), and the next one's after.
+    async fn check_async(
+        &self,
+        pooled: Pooled<T>,
+        check: &AsyncCheck<T>,
+        deadline: Instant,
+    ) -> Option<Pooled<T>> {
+        let limit = deadline.min(Instant::now() + self.core.config.check_timeout);
+        let mut checking = Checking(Some(pooled));
+        let passed = {
+            let object = checking.0.as_mut().expect("held until the check ends");
+            run_until(limit, check(object)).await
+        };
+        let pooled = checking.0.take().expect("held until the check ends");
+        match passed {
+            Some(true) => return Some(pooled),
+            Some(false) => {}
+            None => self.core.lock().counters.check_timeouts += 1,
         }
-        match tokio::time::timeout_at(deadline.into(), work).await {
-            Ok(output) => Ok(output),
-            Err(_) => {
-                self.core.lock().counters.timeouts += 1;
-                Err(PoolError::Timeout(self.core.config.acquire_timeout))
-            }
-        }
+        Pooled::discard_unhealthy(pooled);
+        None
     }
 
     async fn create(&self, deadline: Option<Instant>) -> Result<Pooled<T>, PoolError> {
@@ -420,67 +414,6 @@ impl<T> PoolCore<T> {
         if self.lock().waiting > 0 {
             self.notify.notify_one();
         }
-    }
-}
-
-/// Room for one object, counted in `live` while it is created; given back if the
-/// creation fails or is cancelled.
-struct Room<'a, T> {
-    core: Option<&'a Arc<PoolCore<T>>>,
-}
-
-impl<'a, T: Send + 'static> Room<'a, T> {
-    fn reserved(core: &'a Arc<PoolCore<T>>) -> Self {
-        Self { core: Some(core) }
-    }
-
-    fn fill(mut self, value: T) -> Pooled<T> {
-        let core = self.core.take().expect("room is filled once");
-        let born = core.config.tracks_time().then(Instant::now);
-        Pooled::new(value, born, core.clone())
-    }
-
-    /// Gives the room back without counting a failed creation.
-    fn release_unused(mut self) {
-        if let Some(core) = self.core.take() {
-            let mut state = core.lock();
-            state.live -= 1;
-            state.counters.created -= 1;
-        }
-    }
-}
-
-impl<T> Drop for Room<'_, T> {
-    fn drop(&mut self) {
-        if let Some(core) = self.core.take() {
-            let mut state = core.lock();
-            state.live -= 1;
-            state.counters.created -= 1;
-            state.counters.create_errors += 1;
-            let wake = state.waiting > 0;
-            drop(state);
-            if wake {
-                core.notify.notify_one();
-            }
-        }
-    }
-}
-
-/// Counts a sleeping checkout for as long as it sleeps, cancellation included.
-struct Waiting<'a, T> {
-    core: &'a PoolCore<T>,
-}
-
-impl<'a, T> Waiting<'a, T> {
-    fn register(core: &'a PoolCore<T>) -> Self {
-        core.lock().waiting += 1;
-        Self { core }
-    }
-}
-
-impl<T> Drop for Waiting<'_, T> {
-    fn drop(&mut self) {
-        self.core.lock().waiting -= 1;
     }
 }
 

@@ -33,6 +33,9 @@ pub struct PoolStats {
     pub evicted: u64,
     /// Idle objects dropped because they failed the health check.
     pub unhealthy: u64,
+    /// Async health checks that did not finish within the health-check timeout;
+    /// their objects were dropped, and are counted in `unhealthy` too.
+    pub check_timeouts: u64,
     /// Checkouts that gave up after the acquire timeout.
     pub timeouts: u64,
     /// Creations that failed, timed out or were cancelled.
@@ -47,6 +50,7 @@ pub(super) struct Counters {
     pub(super) reused: u64,
     pub(super) evicted: u64,
     pub(super) unhealthy: u64,
+    pub(super) check_timeouts: u64,
     pub(super) timeouts: u64,
     pub(super) create_errors: u64,
 }
