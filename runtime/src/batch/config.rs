@@ -49,12 +49,9 @@ impl LoaderConfig {
     /// Long enough for the loads of tasks running on the other worker threads
     /// of a multi-thread runtime to join the batch (the lazy loads of 100
     /// tasks: one statement per relation hop on 1, 2 and 4 workers), short
-    /// against a request's time. Each batch costs its loads this much latency,
-    /// and a little more as Tokio's timer rounds up to the next millisecond
-    /// (measured: a single load without I/O took about 3.2 ms, against 3 µs on
-    /// a current-thread and 20 µs on a multi-thread runtime with a zero
-    /// window); [`with_window(Duration::ZERO)`](Self::with_window) trades the
-    /// gathering for it.
+    /// against a request's time. Each batch costs its loads this much latency;
+    /// [`with_window(Duration::ZERO)`](Self::with_window) trades the gathering
+    /// for it.
     pub const DEFAULT_WINDOW: Duration = Duration::from_millis(2);
 
     /// How long a batch may run when no timeout is given: 5 s.
