@@ -275,15 +275,3 @@ fn a_pending_batch_on_a_runtime_without_a_timer_says_so() {
         other => panic!("expected the timer's message, got {other:?}"),
     }
 }
-
-#[test]
-fn the_default_window_without_a_timer_dispatches_at_once() {
-    let recorder = Recorder::default();
-    let loader = BatchLoader::new(recorder.clone());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
-    let (three, four) = runtime.block_on(async { futures::join!(loader.load(3), loader.load(4)) });
-    assert_eq!((three.unwrap(), four.unwrap()), (Some(30), Some(40)));
-    assert_eq!(recorder.calls(), vec![vec![3, 4]]);
-}
