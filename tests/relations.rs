@@ -1,88 +1,11 @@
 //! Relation loading on the blog fixture, statements counted at the connection:
 //! naive N+1 against eager and lazy loading, on SQLite and PostgreSQL.
 
-use unokit_fixtures::{blog, counting, on_both_engines};
+use unokit_fixtures::{blog, on_both_engines};
 
 use blog::{Author, Comment, CommentBody, Post, PostTitle, Tag};
 use futures::future::join_all;
 use unokit::db::{DbError, Related};
-
-/// The posts, then from one task per post its author, its comments and their
-/// authors, each loaded lazily: 4 statements when the loads of the 100 tasks
-/// batch together.
-macro_rules! lazy_from_100_tasks {
-    ($session:expr) => {{
-        let session = $session;
-        let posts = session.all::<Post>().await.unwrap();
-        let tasks: Vec<_> = posts
-            .into_iter()
-            .map(|mut post| {
-                let session = session.clone();
-                tokio::spawn(async move {
-                    Post::AUTHOR.load(&session, &mut post).await?;
-                    let comments = Post::COMMENTS.load(&session, &mut post).await?.len();
-                    let loads = post
-                        .comments
-                        .get_mut()?
-                        .iter_mut()
-                        .map(|comment| Comment::AUTHOR.load(&session, comment));
-                    let authors = join_all(loads)
-                        .await
-                        .into_iter()
-                        .filter(Result::is_ok)
-                        .count();
-                    assert_eq!(authors, comments);
-                    Ok::<Post, DbError>(post)
-                })
-            })
-            .collect();
-        let mut lazy = Vec::new();
-        for task in tasks {
-            lazy.push(task.await.unwrap().unwrap());
-        }
-        lazy
-    }};
-}
-
-/// The lazy loads of 100 tasks with the default configuration on multi-thread
-/// runtimes of 1, 2 and 4 workers, five rounds each: 4 statements every time.
-macro_rules! lazy_on_multi_thread_runtimes {
-    ($db:expr) => {
-        for workers in [1, 2, 4] {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(workers)
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async {
-                let Some(db) = $db else { return };
-                unokit::db::sqlx::raw_sql(blog::SCHEMA)
-                    .execute(&db.pool)
-                    .await
-                    .unwrap();
-                blog::seed(&db.session()).await.unwrap();
-                for round in 0..5 {
-                    db.reset_count();
-                    let lazy = lazy_from_100_tasks!(db.session());
-                    assert_eq!(lazy.len(), 100);
-                    assert_eq!(db.selects(), 4, "{workers} workers, round {round}");
-                }
-                db.finish().await;
-            });
-        }
-    };
-}
-
-#[test]
-fn lazy_loads_of_100_tasks_batch_on_multi_thread_runtimes_on_sqlite() {
-    lazy_on_multi_thread_runtimes!(Some(counting::sqlite().await));
-}
-
-#[cfg(feature = "postgres")]
-#[test]
-fn lazy_loads_of_100_tasks_batch_on_multi_thread_runtimes_on_postgres() {
-    lazy_on_multi_thread_runtimes!(counting::postgres("lazy_on_multi_thread_runtimes").await);
-}
 
 on_both_engines! {
     async fn naive_eager_and_lazy_loading_count_1201_4_and_4_statements(db, session) {
@@ -105,7 +28,29 @@ on_both_engines! {
 
         let session = db.session();
         db.reset_count();
-        let lazy = lazy_from_100_tasks!(session);
+        let posts = session.all::<Post>().await.unwrap();
+        let tasks: Vec<_> = posts
+            .into_iter()
+            .map(|mut post| {
+                let session = session.clone();
+                tokio::spawn(async move {
+                    Post::AUTHOR.load(&session, &mut post).await?;
+                    let comments = Post::COMMENTS.load(&session, &mut post).await?.len();
+                    let loads = post
+                        .comments
+                        .get_mut()?
+                        .iter_mut()
+                        .map(|comment| Comment::AUTHOR.load(&session, comment));
+                    let authors = join_all(loads).await.into_iter().filter(Result::is_ok).count();
+                    assert_eq!(authors, comments);
+                    Ok::<Post, DbError>(post)
+                })
+            })
+            .collect();
+        let mut lazy = Vec::new();
+        for task in tasks {
+            lazy.push(task.await.unwrap().unwrap());
+        }
         assert_eq!(db.selects(), 4, "100 tasks loading lazily batch into one statement per hop");
         assert_eq!(lazy, naive);
     }

@@ -278,7 +278,7 @@ fn config_expr(config: &Config) -> TokenStream {
 fn summary(config: &Config) -> String {
     let max_batch = config.max_batch.unwrap_or(1_000);
     let window = config.window.map_or_else(
-        || "each dispatched 2 ms after its first key (the default window)".to_owned(),
+        || "dispatched when the loading task yields".to_owned(),
         |window| format!("each dispatched {} ms after its first key", window.millis),
     );
     let cache = match &config.cache {

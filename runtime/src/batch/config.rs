@@ -14,7 +14,6 @@ use std::time::Duration;
 ///     .with_window(Duration::from_millis(1));
 /// assert_eq!(CONFIG.max_batch(), 500);
 /// assert_eq!(CONFIG.window(), Duration::from_millis(1));
-/// assert_eq!(LoaderConfig::new().window(), LoaderConfig::DEFAULT_WINDOW);
 /// assert_eq!(CONFIG.cache(), LoaderCache::PerLoader);
 /// assert_eq!(CONFIG.timeout(), Some(LoaderConfig::DEFAULT_TIMEOUT));
 /// ```
@@ -44,27 +43,17 @@ impl LoaderConfig {
     /// The batch size when none is given.
     pub const DEFAULT_MAX_BATCH: usize = 1_000;
 
-    /// How long a batch stays open when no window is given: 2 ms.
-    ///
-    /// Long enough for the loads of tasks running on the other worker threads
-    /// of a multi-thread runtime to join the batch (the lazy loads of 100
-    /// tasks: one statement per relation hop on 1, 2 and 4 workers), short
-    /// against a request's time. Each batch costs its loads this much latency;
-    /// [`with_window(Duration::ZERO)`](Self::with_window) trades the gathering
-    /// for it.
-    pub const DEFAULT_WINDOW: Duration = Duration::from_millis(2);
-
     /// How long a batch may run when no timeout is given: 5 s.
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 
-    /// Batches of at most [`DEFAULT_MAX_BATCH`](Self::DEFAULT_MAX_BATCH) keys, a
-    /// [`DEFAULT_WINDOW`](Self::DEFAULT_WINDOW) window, a
-    /// [`DEFAULT_TIMEOUT`](Self::DEFAULT_TIMEOUT) deadline, a per-loader cache.
+    /// Batches of at most [`DEFAULT_MAX_BATCH`](Self::DEFAULT_MAX_BATCH) keys, no
+    /// window, a [`DEFAULT_TIMEOUT`](Self::DEFAULT_TIMEOUT) deadline, a
+    /// per-loader cache.
     #[must_use]
     pub const fn new() -> Self {
         Self {
             max_batch: Self::DEFAULT_MAX_BATCH,
-            window: Self::DEFAULT_WINDOW,
+            window: Duration::ZERO,
             timeout: Some(Self::DEFAULT_TIMEOUT),
             cache: LoaderCache::PerLoader,
         }
@@ -83,16 +72,13 @@ impl LoaderConfig {
         self
     }
 
-    /// How long a batch stays open for more keys after its first one (default
-    /// [`DEFAULT_WINDOW`](Self::DEFAULT_WINDOW)); a window needs Tokio's timer,
-    /// and without one a batch is dispatched as with zero.
+    /// How long a batch stays open for more keys after its first one.
     ///
-    /// With zero, a batch is dispatched by a task spawned when it opens, which
-    /// runs once the task that opened the batch yields: the loads of one
-    /// `join_all`, and on a current-thread runtime those of every task that was
-    /// ready to run, share a batch; on a multi-thread runtime, the spawned task
-    /// runs next on its worker (Tokio's LIFO slot), and the loads of other
-    /// tasks mostly miss it.
+    /// With zero (the default), a batch is dispatched by a task spawned when it
+    /// opens, which runs once the task that opened the batch yields: the loads of
+    /// one `join_all`, and on a current-thread runtime those of every task that
+    /// was ready to run, share a batch. Give a window (say 1 ms) to gather loads
+    /// from tasks running on other threads; it needs Tokio's timer.
     #[must_use]
     pub const fn with_window(mut self, window: Duration) -> Self {
         self.window = window;

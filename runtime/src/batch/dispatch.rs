@@ -33,9 +33,7 @@ fn after_window<F: BatchFn>(loader: Arc<LoaderState<F>>, batch: Arc<Cell<F>>) {
     spawn(async move {
         let window = loader.config.window();
         if !window.is_zero() {
-            // Without Tokio's timer, `sleep` panics: the batch is then
-            // dispatched at once rather than lost with this task.
-            let _ = catch_unwind(async { tokio::time::sleep(window).await }).await;
+            tokio::time::sleep(window).await;
         }
         if let Some(closed) = loader.close_if_open(&batch) {
             run(&loader, closed).await;

@@ -30,7 +30,7 @@ use std::sync::Arc;
 ///     }
 /// }
 ///
-/// # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 /// let loader = BatchLoader::new(Squares);
 /// let (three, four) = futures::join!(loader.load(3), loader.load(4));
 /// assert_eq!((three.unwrap(), four.unwrap()), (Some(9), Some(16)));
@@ -76,7 +76,7 @@ impl<F: BatchFn> Clone for BatchLoader<F> {
 
 impl<F: BatchFn> BatchLoader<F> {
     /// A loader with the default [`LoaderConfig`]: batches of up to 1000 keys,
-    /// open for 2 ms, cached for the loader's life.
+    /// dispatched when the loading task yields, cached for the loader's life.
     #[must_use]
     pub fn new(fetch: F) -> Self {
         Self::with_config(fetch, LoaderConfig::new())
