@@ -36,9 +36,9 @@ impl SquareLoader {
     pub const CONFIG: ::unokit::__private::batch::LoaderConfig = ::unokit::__private::batch::LoaderConfig::new()
         .with_cache(
             ::unokit::__private::batch::LoaderCache::Bounded(
-                ::unokit::__private::batch::CacheConfig::new()
-                    .capacity(10000)
-                    .ttl(::core::time::Duration::from_millis(300000)),
+                ::unokit::__private::cache::CacheConfig::new()
+                    .with_capacity(10000)
+                    .with_ttl(::core::time::Duration::from_millis(300000)),
             ),
         );
     /// A loader calling [`squares`] with these `#[ctx]` arguments.
