@@ -197,6 +197,13 @@ fn unknown_names_are_errors_with_offset_path_and_suggestion() {
     assert!(error.message().contains("emailAddress"), "{error}");
     // Skipped fields do not exist for clients.
     assert!(Selection::<UserOut>::parse("passwordHash").is_err());
+
+    // Two edits in four letters is another word: no suggestion (as rustc).
+    let error = Selection::<Author>::parse("nope").unwrap_err();
+    assert!(!error.message().contains("did you mean"), "{error}");
+    assert!(error.message().contains("it has: name, id"), "{error}");
+    let error = Selection::<Author>::parse("NAME").unwrap_err();
+    assert!(error.message().contains("did you mean `name`"), "{error}");
 }
 
 #[test]

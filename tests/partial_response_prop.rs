@@ -232,6 +232,80 @@ proptest! {
     }
 }
 
+/// Texts that grow large: many names beside a `*`, with exclusions that put a
+/// deep path under each of them, mixed with a random selection. Near
+/// [`unokit::select::MAX_NODES`] some parse and some are refused.
+fn large_text() -> impl Strategy<Value = String> {
+    (
+        0..400_usize,
+        1..32_usize,
+        proptest::sample::select(&["*,", "*(", "", "*(*,-q),"][..]),
+        proptest::sample::select(&["-*/", "-", "-n0/"][..]),
+        proptest::option::of(selection_text()),
+    )
+        .prop_map(|(count, depth, star, exclusion, extra)| {
+            let names: Vec<String> = (0..count).map(|i| format!("n{i}")).collect();
+            let names = names.join(",");
+            let names = if star == "*(" {
+                format!("*({})", if names.is_empty() { "x" } else { &names })
+            } else {
+                format!("{star}{names}")
+            };
+            let path = vec!["x"; depth].join("/");
+            let extra = extra.map_or_else(String::new, |extra| format!(",{extra}"));
+            format!("{names},{exclusion}{path}{extra}")
+        })
+}
+
+/// The canonical text of what parses parses back to the same selection; what
+/// does not parse is refused with an error inside the text.
+fn check_round_trip(text: &str) -> Result<(), TestCaseError> {
+    match Fields::parse(text) {
+        Ok(fields) => {
+            let canonical = fields.to_string();
+            let again = Fields::parse(&canonical);
+            prop_assert!(again.is_ok(), "{} -> {}: {:?}", text, canonical, again);
+            let again = again.unwrap();
+            prop_assert_eq!(&again, &fields, "{} -> {}", text, canonical);
+            prop_assert_eq!(again.to_string(), canonical);
+        }
+        Err(error) => prop_assert!(error.offset() <= text.len(), "{}: {}", text, error),
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn canonical_text_parses_back_near_the_limit(text in large_text()) {
+        check_round_trip(&text)?;
+    }
+
+    #[test]
+    fn canonical_text_parses_back(text in selection_text()) {
+        check_round_trip(&text)?;
+    }
+}
+
+/// Inputs the cargo-fuzz target once failed on (`fuzz/regressions/`), checked
+/// on stable as the fuzz target checks them.
+#[test]
+fn fuzz_regressions_round_trip() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions/fields_parser");
+    let mut count = 0;
+    for file in std::fs::read_dir(&dir).unwrap() {
+        let bytes = std::fs::read(file.unwrap().path()).unwrap();
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            continue;
+        };
+        check_round_trip(text).unwrap();
+        count += 1;
+    }
+    assert!(count > 0, "no regression inputs in {}", dir.display());
+}
+
 /// The top-level items of a text (commas outside parentheses and backticks).
 fn split_top_level(text: &str) -> Vec<&str> {
     let (mut depth, mut quoted, mut start) = (0_usize, false, 0);

@@ -4,7 +4,10 @@
 //! must print a canonical text that parses back to the same selection, and
 //! must compile leniently against a dynamic shape.
 //!
-//! `cargo +nightly fuzz run fields_parser` (from the repository root).
+//! `cargo +nightly fuzz run fields_parser fuzz/corpus/fields_parser fuzz/regressions/fields_parser`
+//! (from the repository root): new inputs go to the first directory, which git
+//! ignores; inputs that once failed are kept in `fuzz/regressions/fields_parser`
+//! (checked on stable by `tests/partial_response_prop.rs`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

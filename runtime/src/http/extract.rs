@@ -1,7 +1,8 @@
 //! The `?fields=` extractor: parses and compiles the selection once per request;
-//! a bad one is a `400 Bad Request` whose JSON body names the path and offset.
+//! a bad one is a `400 Bad Request` whose JSON body names the path and offset,
+//! one longer than [`MAX_FIELDS_LEN`] a `414 URI Too Long` with the same body.
 
-use crate::select::{Fields, FieldsError, Selectable, Selection};
+use crate::select::{Fields, FieldsError, FieldsErrorKind, Selectable, Selection};
 use axum::extract::FromRequestParts;
 use axum::response::{IntoResponse, Response};
 use http::request::Parts;
@@ -10,6 +11,11 @@ use std::borrow::Cow;
 
 /// The query parameter that carries the selection.
 pub const FIELDS_PARAM: &str = "fields";
+
+/// The longest `fields` value the extractors read, in bytes after decoding.
+/// Parsing is linear in the text, but a selection longer than any client
+/// needs is refused before it is parsed, compiled or stored in a key.
+pub const MAX_FIELDS_LEN: usize = 16 * 1024;
 
 /// The selection of `?fields=`, compiled strictly against `T` (a name `T` does
 /// not have is a 400). Without the parameter, everything is selected.
@@ -70,8 +76,20 @@ fn selection<T: Selectable + ?Sized>(
 ) -> Result<Selection<T>, FieldsRejection> {
     match fields_param(parts.uri.query()) {
         None => Ok(Selection::all()),
+        Some(text) if text.len() > MAX_FIELDS_LEN => Err(too_long(text.len()).into()),
         Some(text) => Ok(compile(&Fields::parse(&text)?)?),
     }
+}
+
+/// The error for a `fields` value of `len` bytes, past [`MAX_FIELDS_LEN`]: at
+/// the first byte past the limit.
+pub(crate) fn too_long(len: usize) -> FieldsError {
+    FieldsError::new(
+        FieldsErrorKind::TooLong,
+        MAX_FIELDS_LEN,
+        "",
+        format!("the selection is {len} bytes long; at most {MAX_FIELDS_LEN} are accepted"),
+    )
 }
 
 /// The decoded value of the first `fields` parameter.
@@ -87,6 +105,9 @@ pub(crate) fn fields_param(query: Option<&str>) -> Option<Cow<'_, str>> {
 /// ```json
 /// {"error":"invalid_fields","message":"`UserOut` has no field `nmae`; did you mean `name`?","path":"nmae","offset":3}
 /// ```
+///
+/// One longer than [`MAX_FIELDS_LEN`] is a `414 URI Too Long` with the same
+/// body, its offset the first byte past the limit.
 #[derive(Debug, Clone)]
 pub struct FieldsRejection(pub FieldsError);
 
@@ -104,8 +125,12 @@ impl IntoResponse for FieldsRejection {
             "path": self.0.path(),
             "offset": self.0.offset(),
         });
+        let status = match self.0.kind() {
+            FieldsErrorKind::TooLong => StatusCode::URI_TOO_LONG,
+            _ => StatusCode::BAD_REQUEST,
+        };
         (
-            StatusCode::BAD_REQUEST,
+            status,
             [(header::CONTENT_TYPE, "application/json")],
             body.to_string(),
         )

@@ -17,7 +17,9 @@ pub use cache::{
     CacheTags, ResponseCache, ResponseCacheBuilder, ResponseCacheLayer, ResponseCacheService,
     ResponseCacheStats,
 };
-pub use extract::{FIELDS_PARAM, FieldsRejection, LenientSelectionQuery, SelectionQuery};
+pub use extract::{
+    FIELDS_PARAM, FieldsRejection, LenientSelectionQuery, MAX_FIELDS_LEN, SelectionQuery,
+};
 pub use middleware::{
     Conditional, ConditionalFuture, ConditionalService, Memo, ShortCircuit, ShortCircuitFuture,
     ShortCircuitLayer, memoized, short_circuit, when,

@@ -31,6 +31,9 @@ pub enum FieldsErrorKind {
     TooDeep,
     /// The selection would expand past [`MAX_NODES`](super::MAX_NODES) nodes.
     TooLarge,
+    /// The text is longer than the HTTP extractors accept (`MAX_FIELDS_LEN`
+    /// of the `http` module, feature `axum`).
+    TooLong,
     /// A name the type does not have (strict compilation only).
     UnknownField,
     /// A sub-selection inside a value that has no fields, such as a number.

@@ -4,12 +4,15 @@
 
 use super::error::{FieldsError, FieldsErrorKind};
 use super::parse::{self, Item, Name, Segment};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, btree_map};
 use std::fmt;
 
-/// How many nodes a selection may expand to. `*` merges into every named
-/// sibling, so a short text can describe a large tree; past this, parsing fails
-/// instead of allocating without bound.
+/// How many nodes a selection may have: in its normal form, each `*`, name and
+/// exclusion at every level (one per item of its canonical text). A short text
+/// with exclusions under `*` can describe a large tree (`*,a,b,-*/x/y` puts
+/// `x/y` under every name); past this, parsing fails instead of allocating
+/// without bound. A list of names costs one node per distinct name, and the
+/// canonical text of any selection that parses parses back.
 pub const MAX_NODES: usize = 10_000;
 
 /// A parsed `fields` selection, independent of any type.
@@ -81,7 +84,9 @@ pub(crate) struct Entry {
 static ALL: Fields = Fields { inner: Sel::All };
 
 impl Fields {
-    /// Parses a selection. Errors name the byte offset and the path.
+    /// Parses a selection. Errors name the byte offset and the path. Texts
+    /// nesting deeper than [`MAX_DEPTH`](super::MAX_DEPTH) or expanding past
+    /// [`MAX_NODES`] are refused; parsing takes time linear in the text.
     ///
     /// ```
     /// use unokit::select::Fields;
@@ -96,8 +101,16 @@ impl Fields {
     /// ```
     pub fn parse(text: &str) -> Result<Self, FieldsError> {
         let items = parse::parse(text)?;
-        let mut budget = Budget(MAX_NODES);
-        build(&items, &mut budget)
+        let fields = build(&items, &mut Budget(MAX_WORK))?;
+        if fields.nodes(MAX_NODES) > MAX_NODES {
+            return Err(FieldsError::new(
+                FieldsErrorKind::TooLarge,
+                0,
+                "",
+                format!("the selection expands to more than {MAX_NODES} nodes"),
+            ));
+        }
+        Ok(fields)
     }
 
     /// The selection of everything, `*`.
@@ -172,6 +185,28 @@ impl Fields {
         }
     }
 
+    /// The nodes of the normal form, as its canonical text prints them: each
+    /// `*`, name and exclusion at every level, and each empty level (`-*`).
+    /// Counting stops past `limit`.
+    fn nodes(&self, limit: usize) -> usize {
+        let Sel::Only(mask) = &self.inner else {
+            return 0;
+        };
+        let mut count = usize::from(mask.star.is_none() && mask.entries.is_empty());
+        let children = mask.star.as_deref().into_iter().chain(
+            mask.entries
+                .values()
+                .map(|entry| entry.fields.as_ref().unwrap_or(&ALL)),
+        );
+        for child in children {
+            count += 1 + child.nodes(limit.saturating_sub(count + 1));
+            if count > limit {
+                break;
+            }
+        }
+        count
+    }
+
     fn only(mask: Mask) -> Self {
         Self {
             inner: Sel::Only(mask),
@@ -195,16 +230,22 @@ impl Mask {
         self.entries.iter().map(|(name, entry)| (&**name, entry))
     }
 
+    /// `*` alone, as a mask: what `*` means beside names written out.
+    fn star_all() -> Self {
+        Self {
+            star: Some(Box::new(Fields::all())),
+            ..Self::default()
+        }
+    }
+
     /// Restores the normal form after an edit of this level (children are
-    /// already normal).
-    fn tidy(mut self) -> Fields {
-        // A name written out stays even where it selects what `*` would: later
-        // unions give it its own selection over `*`, so dropping it would make
-        // the result depend on the order of the items. Only an exclusion with
-        // no `*` to exclude from says nothing.
-        let has_star = self.star.is_some();
-        self.entries
-            .retain(|_, entry| has_star || entry.fields.is_some());
+    /// already normal): a mask of `*` alone is [`Sel::All`]. A name written out
+    /// stays even where it selects what `*` would: later unions give it its own
+    /// selection over `*`, so dropping it would make the result depend on the
+    /// order of the items. (An exclusion with no `*` to exclude from is never
+    /// made: `subtract` removes the name instead.) Constant time, since it runs
+    /// after every union.
+    fn tidy(self) -> Fields {
         if self.entries.is_empty() && self.star.as_deref().is_some_and(Fields::is_all) {
             Fields::all()
         } else {
@@ -234,50 +275,33 @@ impl PartialEq for Fields {
 
 impl Eq for Fields {}
 
-/// Charges every node a selection allocates against [`MAX_NODES`].
+/// Bounds the work a parse does beyond reading its text: nodes that exclusions
+/// copy out of a `*` or walk through, which a short text can multiply. Reading
+/// and merging what the text writes out is linear in the text and not counted.
+///
+/// At least twice [`MAX_NODES`], so that a canonical text always parses back:
+/// re-reading it walks one node per exclusion and per empty level it prints.
+const MAX_WORK: usize = 4 * MAX_NODES;
+
 struct Budget(usize);
 
 impl Budget {
-    fn charge(&mut self, offset: usize) -> Result<(), FieldsError> {
-        self.0 = self.0.checked_sub(1).ok_or_else(|| {
+    fn charge(&mut self, nodes: usize, offset: usize) -> Result<(), FieldsError> {
+        self.0 = self.0.checked_sub(nodes).ok_or_else(|| {
             FieldsError::new(
                 FieldsErrorKind::TooLarge,
                 offset,
                 "",
-                format!("the selection expands to more than {MAX_NODES} nodes"),
+                format!("the selection's exclusions walk or copy more than {MAX_WORK} nodes"),
             )
         })?;
         Ok(())
     }
 
+    /// A copy of `fields`, charged one per node it holds.
     fn copy(&mut self, fields: &Fields, offset: usize) -> Result<Fields, FieldsError> {
-        self.charge(offset)?;
-        let Sel::Only(mask) = &fields.inner else {
-            return Ok(Fields::all());
-        };
-        let star = match &mask.star {
-            Some(star) => Some(Box::new(self.copy(star, offset)?)),
-            None => None,
-        };
-        let mut entries = BTreeMap::new();
-        for (name, entry) in &mask.entries {
-            let fields = match &entry.fields {
-                Some(fields) => Some(self.copy(fields, offset)?),
-                None => None,
-            };
-            entries.insert(
-                name.clone(),
-                Entry {
-                    fields,
-                    offset: entry.offset,
-                },
-            );
-        }
-        Ok(Fields::only(Mask {
-            star,
-            star_offset: mask.star_offset,
-            entries,
-        }))
+        self.charge(fields.nodes(MAX_WORK).max(1), offset)?;
+        Ok(fields.clone())
     }
 }
 
@@ -295,8 +319,7 @@ fn build(items: &[Item], budget: &mut Budget) -> Result<Fields, FieldsError> {
             Some(sub) => build(sub, budget)?,
             None => Fields::all(),
         };
-        let single = along(&item.path, inner, budget)?;
-        fields = union(&fields, &single, budget)?;
+        fields = union(fields, along(&item.path, inner));
     }
     for item in items.iter().filter(|item| item.negated) {
         fields = subtract(fields, &item.path, item.sub.as_deref(), budget)?;
@@ -304,11 +327,10 @@ fn build(items: &[Item], budget: &mut Budget) -> Result<Fields, FieldsError> {
     Ok(fields)
 }
 
-/// `a/b/c` with `inner` inside `c`.
-fn along(path: &[Segment], inner: Fields, budget: &mut Budget) -> Result<Fields, FieldsError> {
+/// `a/b/c` with `inner` inside `c`: one node per segment of the text.
+fn along(path: &[Segment], inner: Fields) -> Fields {
     let mut fields = inner;
     for segment in path.iter().rev() {
-        budget.charge(segment.offset)?;
         let mut mask = Mask::default();
         match &segment.name {
             Name::Star => {
@@ -327,72 +349,59 @@ fn along(path: &[Segment], inner: Fields, budget: &mut Budget) -> Result<Fields,
         }
         fields = mask.tidy();
     }
-    Ok(fields)
+    fields
 }
 
-fn union(a: &Fields, b: &Fields, budget: &mut Budget) -> Result<Fields, FieldsError> {
-    // `*` alone is a mask whose star selects everything: names written out
-    // beside it still take their own selection.
-    let star_all = Mask {
-        star: Some(Box::new(Fields::all())),
-        ..Mask::default()
-    };
-    let (ma, mb) = match (&a.inner, &b.inner) {
-        (Sel::All, Sel::All) => return Ok(Fields::all()),
-        (Sel::All, Sel::Only(mb)) => (&star_all, mb),
-        (Sel::Only(ma), Sel::All) => (ma, &star_all),
+/// The union of two selections, taking both apart: `b`'s nodes move into `a`
+/// (or merge with `a`'s of the same name), so that reading a list of `n` items
+/// costs what the items hold, not `n` copies of what came before them.
+fn union(a: Fields, b: Fields) -> Fields {
+    let (ma, mb) = match (a.inner, b.inner) {
+        (Sel::All, Sel::All) => return Fields::all(),
+        // `*` alone is a mask whose star selects everything: names written out
+        // beside it still take their own selection.
+        (Sel::All, Sel::Only(mb)) => (Mask::star_all(), mb),
+        (Sel::Only(ma), Sel::All) => (ma, Mask::star_all()),
         (Sel::Only(ma), Sel::Only(mb)) => (ma, mb),
     };
-    let offset = ma.star_offset.min(mb.star_offset);
-    let mut mask = Mask {
-        star: union_of(ma.star.as_deref(), mb.star.as_deref(), offset, budget)?.map(Box::new),
-        star_offset: match (&ma.star, &mb.star) {
-            (Some(_), Some(_)) => offset,
-            (Some(_), None) => ma.star_offset,
-            _ => mb.star_offset,
-        },
-        entries: BTreeMap::new(),
+    let star_offset = match (&ma.star, &mb.star) {
+        (Some(_), Some(_)) => ma.star_offset.min(mb.star_offset),
+        (Some(_), None) => ma.star_offset,
+        _ => mb.star_offset,
     };
-    for (name, entry) in ma.entries.iter().chain(&mb.entries) {
-        if let Some(existing) = mask.entries.get_mut(name) {
-            existing.offset = existing.offset.min(entry.offset);
-            continue;
+    let star = match (ma.star, mb.star) {
+        (Some(a), Some(b)) => Some(Box::new(union(*a, *b))),
+        (one, None) | (None, one) => one,
+    };
+    let mut entries = ma.entries;
+    for (name, entry) in mb.entries {
+        match entries.entry(name) {
+            btree_map::Entry::Vacant(vacant) => {
+                vacant.insert(entry);
+            }
+            // A name written out takes the union of what is written for it; the
+            // other side's `*` does not reach it (the specific wins over `*`).
+            btree_map::Entry::Occupied(mut occupied) => {
+                let existing = occupied.get_mut();
+                existing.offset = existing.offset.min(entry.offset);
+                existing.fields = match (existing.fields.take(), entry.fields) {
+                    (Some(a), Some(b)) => Some(union(a, b)),
+                    (one, None) | (None, one) => one,
+                };
+            }
         }
-        // A name written out takes the union of what is written for it; the
-        // other side's `*` does not reach it (the specific wins over `*`).
-        let fields = union_of(explicit(ma, name), explicit(mb, name), entry.offset, budget)?;
-        mask.entries.insert(
-            name.clone(),
-            Entry {
-                fields,
-                offset: entry.offset,
-            },
-        );
     }
-    Ok(mask.tidy())
-}
-
-fn explicit<'a>(mask: &'a Mask, name: &str) -> Option<&'a Fields> {
-    mask.entries
-        .get(name)
-        .and_then(|entry| entry.fields.as_ref())
-}
-
-fn union_of(
-    a: Option<&Fields>,
-    b: Option<&Fields>,
-    offset: usize,
-    budget: &mut Budget,
-) -> Result<Option<Fields>, FieldsError> {
-    Ok(match (a, b) {
-        (Some(a), Some(b)) => Some(union(a, b, budget)?),
-        (Some(one), None) | (None, Some(one)) => Some(budget.copy(one, offset)?),
-        (None, None) => None,
-    })
+    Mask {
+        star,
+        star_offset,
+        entries,
+    }
+    .tidy()
 }
 
 /// Removes `path` (with `sub` inside its last segment: `-a(b,c)` removes `a/b`
-/// and `a/c`) from `fields`.
+/// and `a/c`) from `fields`. Each level it walks costs one unit of the budget,
+/// and each node it creates one more: `*,a,…,-*/x/y` visits every name.
 fn subtract(
     fields: Fields,
     path: &[Segment],
@@ -415,16 +424,18 @@ fn subtract(
         }
         return Ok(fields);
     };
+    budget.charge(1, first.offset)?;
     let whole = rest.is_empty() && sub.is_none();
     let mut mask = match fields.inner {
-        Sel::All => Mask {
-            star: Some(Box::new(Fields::all())),
-            star_offset: first.offset,
-            entries: BTreeMap::new(),
-        },
+        Sel::All => {
+            budget.charge(1, first.offset)?;
+            Mask {
+                star_offset: first.offset,
+                ..Mask::star_all()
+            }
+        }
         Sel::Only(mask) => mask,
     };
-    budget.charge(first.offset)?;
     match &first.name {
         Name::Star if whole => {
             mask.star = None;
@@ -434,25 +445,35 @@ fn subtract(
             if let Some(star) = mask.star.take() {
                 mask.star = Some(Box::new(subtract(*star, rest, sub, budget)?));
             }
-            let names: Vec<Box<str>> = mask.entries.keys().cloned().collect();
-            for name in names {
-                let entry = mask.entries.get_mut(&name).expect("listed above");
+            for entry in mask.entries.values_mut() {
                 if let Some(fields) = entry.fields.take() {
                     entry.fields = Some(subtract(fields, rest, sub, budget)?);
                 }
             }
         }
         Name::Field(name) => {
-            let Some(current) = mask.get(name) else {
-                return Ok(mask.tidy());
+            // What `name` selects now: its own entry, taken out to be edited,
+            // or a copy of what `*` gives it.
+            let (current, offset) = match mask.entries.get_mut(name) {
+                Some(entry) => match entry.fields.take() {
+                    Some(fields) => (fields, entry.offset),
+                    // Already excluded.
+                    None => return Ok(mask.tidy()),
+                },
+                None => match mask.star.as_deref() {
+                    Some(_) if whole => {
+                        budget.charge(1, first.offset)?;
+                        (Fields::all(), first.offset)
+                    }
+                    Some(star) => (budget.copy(star, first.offset)?, first.offset),
+                    None => return Ok(mask.tidy()),
+                },
             };
             let remaining = if whole {
                 None
             } else {
-                let current = budget.copy(current, first.offset)?;
                 Some(subtract(current, rest, sub, budget)?)
             };
-            let offset = mask.entries.get(name).map_or(first.offset, |e| e.offset);
             if remaining.is_none() && mask.star.is_none() {
                 mask.entries.remove(name);
             } else {

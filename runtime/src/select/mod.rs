@@ -70,6 +70,8 @@ pub use schema::Selectable;
 pub use serialize::Selected;
 
 #[cfg(test)]
+mod fields_limits_tests;
+#[cfg(test)]
 mod fields_tests;
 #[cfg(feature = "stream")]
 pub mod stream;

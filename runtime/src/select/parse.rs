@@ -66,7 +66,7 @@ struct Parser<'a> {
     pos: usize,
     /// The names of the enclosing segments, for error messages.
     path: Vec<String>,
-    /// The path of the item read last, for errors right after it.
+    /// The path of the top-level item read last, for errors right after it.
     last: String,
 }
 
@@ -132,7 +132,12 @@ impl Parser<'_> {
         } else {
             None
         };
-        self.last = self.path.join("/");
+        // Only read once the path is back to empty, that is for a top-level
+        // item: joining the path of every nested item would cost the length
+        // of the enclosing names once per item, quadratic in the text.
+        if enclosing == 0 {
+            self.last = self.path.join("/");
+        }
         self.path.truncate(enclosing);
         Ok(Item { negated, path, sub })
     }
