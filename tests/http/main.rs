@@ -1,8 +1,10 @@
 //! The axum layer over a real HTTP/1.1 server on 127.0.0.1 and a real client
 //! (hyper's): 400 on a bad selection, 304 on `If-None-Match`, cache hits on
-//! equivalent selections, single flight, tags, streamed bodies, middleware.
+//! equivalent selections, single flight, tags, streamed bodies, middleware;
+//! the `fields` length cap (`fields`).
 #![cfg(feature = "axum")]
 
+mod fields;
 mod policy;
 mod streams;
 mod support;
