@@ -309,6 +309,46 @@ fn recursive_types_select_to_any_depth() {
     );
 }
 
+/// Two fields of its own type: a `*` compiled once per field per level would
+/// double at every level.
+#[partial_response]
+#[derive(Serialize)]
+struct Tree {
+    value: u32,
+    left: Option<Box<Tree>>,
+    right: Option<Box<Tree>>,
+}
+
+fn tree(depth: u32) -> Option<Box<Tree>> {
+    (depth > 0).then(|| {
+        Box::new(Tree {
+            value: depth,
+            left: tree(depth - 1),
+            right: tree(depth - 1),
+        })
+    })
+}
+
+/// Without sharing what a `*` compiles to, this selection (a 62-byte text)
+/// would build 2^30 nodes against `Tree`: one request could hold a core for
+/// minutes. Compiled once per type under each `*`, it builds 31.
+#[test]
+fn stars_over_a_type_with_two_recursive_fields_compile_in_linear_time() {
+    let text = format!("{}value", "*/".repeat(30));
+    let selection = Selection::<Tree>::parse(&text).unwrap();
+    let lenient = Fields::parse(&text).unwrap().compile_lenient::<Tree>();
+    let root = tree(3).unwrap();
+    // Under a `*`, a leaf field is kept whole, so at depth 3 this is everything.
+    let full = serde_json::to_value(&root).unwrap();
+    for selection in [&selection, &lenient] {
+        assert_eq!(serde_json::to_value(root.select(selection)).unwrap(), full);
+    }
+    assert_eq!(
+        selected(&*root, "*/value"),
+        json!({"value": 3, "left": {"value": 2}, "right": {"value": 2}})
+    );
+}
+
 #[partial_response]
 #[derive(Serialize)]
 struct Page<T> {

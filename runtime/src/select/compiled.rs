@@ -5,6 +5,7 @@
 use super::error::{FieldsError, FieldsErrorKind};
 use super::fields::Fields;
 use super::schema::{Schema, Selectable, Shape};
+use std::collections::HashMap;
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -16,8 +17,9 @@ pub enum Pick {
     Skip,
     /// Serialize it whole, with its own `Serialize`.
     All,
-    /// Serialize part of it, as the node says.
-    Some(Box<Node>),
+    /// Serialize part of it, as the node says. Shared: what one `*` compiles
+    /// to against one struct is built once however many fields reach it.
+    Some(Arc<Node>),
 }
 
 impl Pick {
@@ -239,18 +241,19 @@ impl Fields {
     ///
     /// The first unknown name or impossible sub-selection, with its offset and path.
     pub fn compile<T: Selectable + ?Sized>(&self) -> Result<Selection<T>, FieldsError> {
-        let mut path = Vec::new();
-        compile(self, T::shape(), &mut path, Mode::Strict).map(Selection::from_pick)
+        Compiler::default()
+            .compile(self, T::shape(), Mode::Strict)
+            .map(Selection::from_pick)
     }
 
     /// Compiles against `T`, ignoring names it does not have and treating a
     /// sub-selection inside a value without fields as selecting it whole.
     #[must_use]
     pub fn compile_lenient<T: Selectable + ?Sized>(&self) -> Selection<T> {
-        let mut path = Vec::new();
-        let pick = compile(self, T::shape(), &mut path, Mode::Lenient)
-            .expect("lenient compilation never fails");
-        Selection::from_pick(pick)
+        let pick = Compiler::default().compile(self, T::shape(), Mode::Lenient);
+        // Lenient compilation has no error to report: an unknown name is
+        // skipped and a sub-selection of a leaf selects it whole.
+        Selection::from_pick(pick.unwrap_or(Pick::All))
     }
 }
 
@@ -260,108 +263,135 @@ enum Mode {
     Lenient,
 }
 
-fn compile<'a>(
-    fields: &'a Fields,
-    shape: Shape,
-    path: &mut Vec<&'a str>,
-    mode: Mode,
-) -> Result<Pick, FieldsError> {
-    let Some(mask) = fields.mask() else {
-        return Ok(Pick::All);
-    };
-    match shape {
-        Shape::Leaf => {
-            if mode == Mode::Strict {
-                let first = mask
-                    .entries()
-                    .next()
-                    .map(|(name, entry)| (name, entry.offset));
-                let offset =
-                    first.map_or_else(|| mask.star().map_or(0, |(_, at)| at), |(_, at)| at);
-                let path_text = path.join("/");
-                let message = if path.is_empty() {
-                    "this value has no fields to select".to_owned()
-                } else {
-                    format!(
-                        "`{path_text}` has no fields to select; select it whole as `{path_text}`"
-                    )
-                };
-                return Err(FieldsError::new(
-                    FieldsErrorKind::NotAnObject,
-                    offset,
-                    path_text,
-                    message,
-                ));
-            }
-            Ok(Pick::All)
-        }
-        Shape::Object(schema) => {
-            if mode == Mode::Strict {
-                check_names(mask.entries(), schema, path)?;
-            }
-            let mut picks = Vec::with_capacity(schema.fields.len());
-            for field in schema.fields {
-                let (sub, sub_mode) = match mask.entries().find(|(name, _)| *name == field.name) {
-                    Some((_, entry)) => (entry.fields.as_ref(), mode),
-                    None => (mask.star().map(|(star, _)| star), Mode::Lenient),
-                };
-                let pick = match sub {
-                    None => Pick::Skip,
-                    Some(sub) => {
-                        path.push(field.name);
-                        let pick = compile(sub, (field.shape)(), path, sub_mode)?;
-                        path.pop();
-                        pick
-                    }
-                };
-                picks.push(pick);
-            }
-            if picks.iter().all(|pick| matches!(pick, Pick::All)) {
-                return Ok(Pick::All);
-            }
-            let selected = picks.iter().filter(|pick| !pick.is_skip()).count();
-            Ok(Pick::Some(Box::new(Node {
-                kind: NodeKind::Object {
-                    schema,
-                    picks: picks.into(),
-                    selected,
-                },
-            })))
-        }
-        Shape::Map(value) => compile_keys(mask, value(), path, mode),
-        Shape::Dynamic => compile_keys(mask, Shape::Dynamic, path, mode),
-    }
+/// Compiles a [`Fields`] tree against shapes.
+///
+/// Under a `*`, every field of a struct is compiled against the same
+/// sub-selection; a type with two fields of its own type (a tree) would make
+/// that double at every level, so that a 64-byte `*/*/…/x` built 2^30 nodes.
+/// Lenient compilations against a struct depend only on the sub-selection and
+/// the struct, so each pair is compiled once and shared: the work is bounded
+/// by the selection's nodes times the types reachable from the root.
+#[derive(Default)]
+struct Compiler<'a> {
+    /// The names leading to what is being compiled, for strict errors.
+    path: Vec<&'a str>,
+    /// Lenient picks by (sub-selection, schema) address.
+    shared: HashMap<(*const Fields, *const Schema), Pick>,
 }
 
-fn compile_keys<'a>(
-    mask: &'a super::fields::Mask,
-    value: Shape,
-    path: &mut Vec<&'a str>,
-    mode: Mode,
-) -> Result<Pick, FieldsError> {
-    let mut named = Vec::new();
-    for (name, entry) in mask.entries() {
-        let pick = match &entry.fields {
-            None => Pick::Skip,
-            Some(sub) => {
-                path.push(name);
-                let pick = compile(sub, value, path, mode)?;
-                path.pop();
-                pick
-            }
+impl<'a> Compiler<'a> {
+    fn compile(
+        &mut self,
+        fields: &'a Fields,
+        shape: Shape,
+        mode: Mode,
+    ) -> Result<Pick, FieldsError> {
+        let Some(mask) = fields.mask() else {
+            return Ok(Pick::All);
         };
-        named.push((Box::from(name), pick));
+        match shape {
+            Shape::Leaf if mode == Mode::Strict => Err(self.not_an_object(mask)),
+            Shape::Leaf => Ok(Pick::All),
+            Shape::Object(schema) if mode == Mode::Lenient => {
+                let key = (std::ptr::from_ref(fields), std::ptr::from_ref(schema));
+                if let Some(pick) = self.shared.get(&key) {
+                    return Ok(pick.clone());
+                }
+                let pick = self.object(mask, schema, mode)?;
+                self.shared.insert(key, pick.clone());
+                Ok(pick)
+            }
+            Shape::Object(schema) => {
+                check_names(mask.entries(), schema, &self.path)?;
+                self.object(mask, schema, mode)
+            }
+            Shape::Map(value) => self.keys(mask, value(), mode),
+            Shape::Dynamic => self.keys(mask, Shape::Dynamic, mode),
+        }
     }
-    let others = match mask.star() {
-        None => Pick::Skip,
-        Some((star, _)) => compile(star, value, path, Mode::Lenient)?,
-    };
-    Ok(Pick::Some(Box::new(Node {
-        kind: NodeKind::Keys {
-            named: named.into(),
-            others,
-        },
-    })))
+
+    fn object(
+        &mut self,
+        mask: &'a super::fields::Mask,
+        schema: &'static Schema,
+        mode: Mode,
+    ) -> Result<Pick, FieldsError> {
+        let mut picks = Vec::with_capacity(schema.fields.len());
+        for field in schema.fields {
+            let (sub, sub_mode) = match mask.entries().find(|(name, _)| *name == field.name) {
+                Some((_, entry)) => (entry.fields.as_ref(), mode),
+                None => (mask.star().map(|(star, _)| star), Mode::Lenient),
+            };
+            let pick = match sub {
+                None => Pick::Skip,
+                Some(sub) => {
+                    self.path.push(field.name);
+                    let pick = self.compile(sub, (field.shape)(), sub_mode)?;
+                    self.path.pop();
+                    pick
+                }
+            };
+            picks.push(pick);
+        }
+        if picks.iter().all(|pick| matches!(pick, Pick::All)) {
+            return Ok(Pick::All);
+        }
+        let selected = picks.iter().filter(|pick| !pick.is_skip()).count();
+        Ok(Pick::Some(Arc::new(Node {
+            kind: NodeKind::Object {
+                schema,
+                picks: picks.into(),
+                selected,
+            },
+        })))
+    }
+
+    fn keys(
+        &mut self,
+        mask: &'a super::fields::Mask,
+        value: Shape,
+        mode: Mode,
+    ) -> Result<Pick, FieldsError> {
+        let mut named = Vec::new();
+        for (name, entry) in mask.entries() {
+            let pick = match &entry.fields {
+                None => Pick::Skip,
+                Some(sub) => {
+                    self.path.push(name);
+                    let pick = self.compile(sub, value, mode)?;
+                    self.path.pop();
+                    pick
+                }
+            };
+            named.push((Box::from(name), pick));
+        }
+        let others = match mask.star() {
+            None => Pick::Skip,
+            Some((star, _)) => self.compile(star, value, Mode::Lenient)?,
+        };
+        Ok(Pick::Some(Arc::new(Node {
+            kind: NodeKind::Keys {
+                named: named.into(),
+                others,
+            },
+        })))
+    }
+
+    /// A sub-selection of a value without fields, in strict mode.
+    fn not_an_object(&self, mask: &super::fields::Mask) -> FieldsError {
+        let first = mask
+            .entries()
+            .next()
+            .map(|(name, entry)| (name, entry.offset));
+        let offset = first.map_or_else(|| mask.star().map_or(0, |(_, at)| at), |(_, at)| at);
+        let path_text = self.path.join("/");
+        let message = if self.path.is_empty() {
+            "this value has no fields to select".to_owned()
+        } else {
+            format!("`{path_text}` has no fields to select; select it whole as `{path_text}`")
+        };
+        FieldsError::new(FieldsErrorKind::NotAnObject, offset, path_text, message)
+    }
 }
 
 fn check_names<'a>(
