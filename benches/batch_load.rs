@@ -18,6 +18,11 @@
 //! "join_all floor" measures it with futures that wait once and no loader.
 //! `poll_all` (in this package's lib) polls the futures in place, showing what a
 //! loader itself costs; the peers' futures are not `Unpin` and are boxed there.
+//! Single-load latency: one `load` on a fresh loader with the default (until
+//! the runtime settles) against `window = 0` and a 1 ms window,
+//! on a current-thread and a multi-thread runtime: what the default costs a
+//! request that has nothing to batch.
+//!
 //! `cargo bench -p unokit-benches --bench batch_load`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -30,7 +35,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
-use unokit::batch::{BatchFn, BatchLoader};
+use unokit::batch::{BatchFn, BatchLoader, LoaderConfig};
 use unokit_benches::poll_all;
 use unokit_fixtures::file_blog as blog;
 
@@ -220,9 +225,55 @@ fn relations(c: &mut Criterion) {
     runtime.block_on(blog::remove(pool));
 }
 
+/// What the default window costs a request that loads one key: a fresh loader, one
+/// `load`, a batch function without I/O, by dispatch setting, on a
+/// current-thread and a 2-worker multi-thread runtime.
+fn single_load_latency(c: &mut Criterion) {
+    let configs = [
+        ("default (until settled)", LoaderConfig::new()),
+        (
+            "window = 0",
+            LoaderConfig::new().with_window(Duration::ZERO),
+        ),
+        (
+            "window = 1 ms",
+            LoaderConfig::new().with_window(Duration::from_millis(1)),
+        ),
+    ];
+    for (flavour, runtime) in [
+        (
+            "current-thread",
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build(),
+        ),
+        (
+            "multi-thread, 2 workers",
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build(),
+        ),
+    ] {
+        let runtime = runtime.expect("a runtime");
+        let mut group = c.benchmark_group(format!("batch_load/single load, {flavour}"));
+        for (name, config) in configs {
+            group.bench_function(name, |b| {
+                b.iter(|| {
+                    runtime.block_on(async {
+                        let loader = BatchLoader::with_config(Unokit, config);
+                        black_box(loader.load(black_box(7)).await)
+                    })
+                });
+            });
+        }
+        group.finish();
+    }
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_secs(1));
-    targets = relations, per_key_overhead
+    targets = relations, per_key_overhead, single_load_latency
 }
 criterion_main!(benches);

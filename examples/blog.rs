@@ -114,7 +114,7 @@ async fn lazy(pool: &SqlitePool) -> Result<Vec<Post>, DbError> {
 
 // ---- Running them ---------------------------------------------------------
 
-#[tokio::main(flavor = "current_thread")]
+#[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     statements::install();
     let pool = file_blog::database().await;

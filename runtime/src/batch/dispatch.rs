@@ -15,7 +15,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::pin::pin;
 use std::sync::Arc;
 use std::task::Poll;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Does what a key's batch needed once the key was in it.
 #[inline]
@@ -31,15 +31,77 @@ pub(crate) fn start<F: BatchFn>(loader: &Arc<LoaderState<F>>, dispatch: Dispatch
 /// filled up and was dispatched before.
 fn after_window<F: BatchFn>(loader: Arc<LoaderState<F>>, batch: Arc<Cell<F>>) {
     spawn(async move {
-        let window = loader.config.window();
-        if !window.is_zero() {
-            tokio::time::sleep(window).await;
+        match loader.config.window() {
+            None => settle(&loader, &batch).await,
+            Some(window) if !window.is_zero() => tokio::time::sleep(window).await,
+            Some(_) => {}
         }
         if let Some(closed) = loader.close_if_open(&batch) {
             run(&loader, closed).await;
         }
     });
 }
+
+/// Yields until the batch has settled, then returns (early if the batch filled
+/// up and was dispatched meanwhile).
+///
+/// Settled: no load joined it for [`QUIET`] and no other worker is running or
+/// queued work, or none joined for [`QUIET_BUSY`] while others are busy; and
+/// at most [`LONGEST`] after it opened. Growth counts keys and waiting tasks,
+/// so loads of keys already in the batch count too.
+///
+/// A yield puts this task behind the tasks ready on its worker (Tokio runs a
+/// yielded task again when the worker has nothing else to run, or at its next
+/// maintenance, every 61 polls), so the loads of ready tasks join first; other
+/// workers run theirs in parallel. The quiet time also lets tasks that a loop
+/// outside the runtime is still spawning (the body of `#[tokio::main]`) join.
+/// No timer is involved: a lone load on an idle runtime waits one quiet time.
+async fn settle<F: BatchFn>(loader: &LoaderState<F>, batch: &Arc<Cell<F>>) {
+    let Some(mut last) = loader.open_size(batch) else {
+        return;
+    };
+    let opened = Instant::now();
+    let mut grew = opened;
+    loop {
+        tokio::task::yield_now().await;
+        let Some(len) = loader.open_size(batch) else {
+            return;
+        };
+        let now = Instant::now();
+        if len != last {
+            last = len;
+            grew = now;
+        } else if now - grew >= QUIET && (now - grew >= QUIET_BUSY || others_idle()) {
+            return;
+        }
+        if now - opened >= LONGEST {
+            return;
+        }
+    }
+}
+
+/// How long a batch must not have grown before it is dispatched.
+const QUIET: Duration = Duration::from_micros(50);
+
+/// How long a batch must not have grown before it is dispatched while another
+/// worker is running tasks (which may be about to add to it: a worker the
+/// operating system preempted mid-task looks busy, not idle).
+const QUIET_BUSY: Duration = Duration::from_millis(2);
+
+/// Whether no worker but the calling one is running tasks, and none is queued
+/// for any worker to take. Tokio's (stable) park count of a worker is odd
+/// while it is parked.
+fn others_idle() -> bool {
+    let metrics = tokio::runtime::Handle::current().metrics();
+    let active = (0..metrics.num_workers())
+        .filter(|&worker| metrics.worker_park_unpark_count(worker) % 2 == 0)
+        .count();
+    active <= 1 && metrics.global_queue_depth() == 0
+}
+
+/// The longest a batch that keeps growing stays open; a batch that fills up is
+/// dispatched at once anyway.
+const LONGEST: Duration = Duration::from_millis(10);
 
 /// Spawns the task that runs a full batch.
 fn now<F: BatchFn>(loader: Arc<LoaderState<F>>, closed: Closed<F>) {

@@ -258,6 +258,19 @@ impl<F: BatchFn> LoaderState<F> {
         state.entries.reserve(keys);
     }
 
+    /// How many keys and waiting tasks `batch` has while it is the open batch,
+    /// a number that grows with every load that joins it (a load of a key
+    /// already in the batch adds its task's waker); `None` once it was closed.
+    pub(crate) fn open_size(&self, batch: &Arc<Cell<F>>) -> Option<usize> {
+        let state = self.lock();
+        match &state.open {
+            Some(open) if Arc::ptr_eq(&open.batch, batch) => {
+                Some(open.keys.len() + open.wakers.len())
+            }
+            _ => None,
+        }
+    }
+
     /// Closes the open batch if it is `batch`.
     pub(crate) fn close_if_open(&self, batch: &Arc<Cell<F>>) -> Option<Closed<F>> {
         let mut state = self.lock();
