@@ -94,7 +94,7 @@ const QUIET_BUSY: Duration = Duration::from_millis(2);
 fn others_idle() -> bool {
     let metrics = tokio::runtime::Handle::current().metrics();
     let active = (0..metrics.num_workers())
-        .filter(|&worker| metrics.worker_park_unpark_count(worker) % 2 == 0)
+        .filter(|&worker| metrics.worker_park_unpark_count(worker).is_multiple_of(2))
         .count();
     active <= 1 && metrics.global_queue_depth() == 0
 }
