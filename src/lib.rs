@@ -17,8 +17,14 @@
 //! - [`#[batch_load]`](macro@batch_load) turns a "load many by keys" function into a
 //!   batch loader (a `DataLoader`): N+1 loads become one call per batch.
 //! - [`#[derive(Model)]`](derive@Model) maps a row struct to a table on sqlx
-//!   (SQLite; PostgreSQL with the `postgres` feature), with relations loaded eagerly
-//!   or lazily through batch loaders: one statement per relation hop.
+//!   (SQLite with the default `sqlite` feature; PostgreSQL with `postgres`), with
+//!   relations loaded eagerly or lazily through batch loaders: one statement per
+//!   relation hop.
+//!
+//! Features: `sqlite` (default) and `postgres` bring the database layer (`db`,
+//! `#[derive(Model)]`) and sqlx; `stream`, `axum` (the HTTP layer) and `uuid` are
+//! off by default. A crate that wants only `#[cached]` or `#[partial_response]`
+//! sets `default-features = false` and compiles neither sqlx nor SQLite.
 //!
 //! List `unokit` alone in `Cargo.toml`: generated code reaches moka and the runtime
 //! through this crate. To read what a macro generated, run `cargo expand`
@@ -27,7 +33,10 @@
 //! [moka]: https://docs.rs/moka
 #![deny(missing_docs)]
 
-pub use unokit_runtime::{batch, cache, db, key, select, task};
+pub use unokit_runtime::{batch, cache, key, select, task};
+
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub use unokit_runtime::db;
 
 pub mod di {
     #![doc = include_str!("docs/di.md")]
@@ -73,6 +82,7 @@ pub use unokit_macros::container;
 #[doc = include_str!("docs/batch_load.md")]
 pub use unokit_macros::batch_load;
 
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 #[doc = include_str!("docs/derive_model.md")]
 pub use unokit_macros::Model;
 
@@ -83,6 +93,7 @@ pub mod __private {
     // holds exactly what the macros generate code against.
     pub use unokit_runtime::batch::rt as batch;
     pub use unokit_runtime::cache::rt as cache;
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
     pub use unokit_runtime::db::rt as db;
     pub use unokit_runtime::di::rt as di;
     pub use unokit_runtime::key::rt as key;

@@ -4,6 +4,7 @@
 
 pub mod batch;
 pub mod cache;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub mod db;
 pub mod di;
 #[cfg(feature = "axum")]

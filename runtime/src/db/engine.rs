@@ -139,6 +139,7 @@ macro_rules! run_with_sqlx {
     };
 }
 
+#[cfg(feature = "sqlite")]
 mod sqlite {
     use super::{Column, Dialect, Engine, KeyColumn, StatementFuture};
     use sqlx::error::BoxDynError;

@@ -9,6 +9,7 @@ use super::ident::push_quoted;
 #[non_exhaustive]
 pub enum Dialect {
     /// SQLite: `?` placeholders, keys matched by `IN (?, …)`.
+    #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
     Sqlite,
     /// PostgreSQL: `$n` placeholders, keys bound as one array, matched by
     /// `= ANY($n)`.
