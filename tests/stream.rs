@@ -181,3 +181,76 @@ fn rows_ready_now_are_sent_before_waiting_for_more() {
     let mut cx = std::task::Context::from_waker(&waker);
     assert!(chunks.poll_next_unpin(&mut cx).is_pending());
 }
+
+/// The rows of `sqlx`'s `fetch(&pool)` borrow the pool and the text: `owned`
+/// makes them a `'static` stream that a spawned task (as a response body is)
+/// can take, with rows handed out as they come and the owner dropped at the end.
+#[cfg(feature = "sqlite")]
+#[test]
+fn owned_sqlx_rows_become_a_static_json_stream() {
+    use unokit::db::sqlx;
+    use unokit::select::stream::owned;
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let pool = sqlx::SqlitePool::connect("sqlite::memory:").await.unwrap();
+        let alive = std::sync::Arc::new(());
+        // 1000 rows from a recursive query; the text is owned by the stream.
+        let sql = String::from(
+            "WITH RECURSIVE n(id) AS (SELECT 0 UNION ALL SELECT id + 1 FROM n WHERE id < 999) \
+             SELECT id, 'row ' || id, 0.5 FROM n",
+        );
+        let rows = owned(
+            (pool.clone(), sql, std::sync::Arc::clone(&alive)),
+            |(pool, sql, _)| sqlx::query_as::<_, (i64, String, f64)>(sql).fetch(pool),
+        )
+        .map(|row| {
+            row.map(|(id, name, score)| Row {
+                id: u64::try_from(id).unwrap(),
+                name,
+                score,
+            })
+        });
+        let body = tokio::spawn(async move {
+            let chunks = JsonStream::ndjson(rows, selection("id,name"));
+            let mut body = Vec::new();
+            let mut chunks = std::pin::pin!(chunks);
+            while let Some(chunk) = chunks.next().await {
+                body.extend_from_slice(&chunk.unwrap());
+            }
+            body
+        })
+        .await
+        .unwrap();
+        let lines: Vec<Value> = body
+            .split(|&byte| byte == b'\n')
+            .filter(|line| !line.is_empty())
+            .map(|line| serde_json::from_slice(line).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 1000);
+        assert_eq!(lines[999], json!({"id": 999, "name": "row 999"}));
+        assert_eq!(
+            std::sync::Arc::strong_count(&alive),
+            1,
+            "the owner is dropped"
+        );
+
+        // A statement that fails at its fourth row: three rows, then the
+        // error, then the end.
+        let failing = owned(pool, |pool| {
+            sqlx::query_scalar::<_, i64>(
+                "WITH RECURSIVE n(id) AS (SELECT 0 UNION ALL SELECT id + 1 FROM n WHERE id < 9) \
+                 SELECT CASE WHEN id = 3 THEN abs(-9223372036854775807 - 1) ELSE id END FROM n",
+            )
+            .fetch(pool)
+        });
+        let results: Vec<Result<i64, sqlx::Error>> = failing.collect().await;
+        assert_eq!(results.len(), 4, "{results:?}");
+        assert!(results[..3].iter().all(Result::is_ok));
+        assert!(results[3].is_err());
+    });
+}

@@ -74,4 +74,6 @@ mod fields_limits_tests;
 #[cfg(test)]
 mod fields_tests;
 #[cfg(feature = "stream")]
+mod owned;
+#[cfg(feature = "stream")]
 pub mod stream;

@@ -31,6 +31,8 @@
 //!
 //! A row that fails to serialize (a serde error) counts as a source error.
 
+pub use super::owned::{Owned, owned};
+
 use super::compiled::Selection;
 use super::schema::Selectable;
 use bytes::{BufMut, Bytes, BytesMut};
