@@ -102,3 +102,54 @@ impl<T: fmt::Debug> fmt::Debug for Related<T> {
         }
     }
 }
+
+/// A loaded relation serializes as its value, so that a model can be a
+/// response. Serializing one that was not loaded is an error naming it: the
+/// query forgot an `include`. Leave unloaded relations out with
+/// `#[serde(skip_serializing_if = "Related::is_unloaded")]`.
+impl<T: serde::Serialize> serde::Serialize for Related<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match &self.value {
+            Some(value) => value.serialize(serializer),
+            None => Err(not_loaded::<T, S::Error>()),
+        }
+    }
+}
+
+/// Under a selection (`#[partial_response]` on a model), a relation selects
+/// into its value; one the selection skips is never read, so it need not be
+/// loaded.
+impl<T: crate::select::Selectable> crate::select::Selectable for Related<T> {
+    type Root = T::Root;
+
+    fn shape() -> crate::select::rt::Shape {
+        T::shape()
+    }
+
+    fn serialize_selected<S: serde::Serializer>(
+        &self,
+        node: &crate::select::rt::Node,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match &self.value {
+            Some(value) => value.serialize_selected(node, serializer),
+            None => Err(not_loaded::<T, S::Error>()),
+        }
+    }
+}
+
+impl<T> Related<T> {
+    /// Whether the relation was not loaded: for
+    /// `#[serde(skip_serializing_if = "Related::is_unloaded")]`.
+    #[must_use]
+    pub const fn is_unloaded(&self) -> bool {
+        self.value.is_none()
+    }
+}
+
+fn not_loaded<T, E: serde::ser::Error>() -> E {
+    E::custom(format_args!(
+        "a `Related<{}>` was serialized but {NotLoaded}",
+        std::any::type_name::<T>()
+    ))
+}
