@@ -28,6 +28,8 @@ mod entry;
 mod flight;
 mod front;
 mod future;
+#[cfg(feature = "redis")]
+pub mod l2;
 mod mode;
 #[doc(hidden)]
 pub mod rt;

@@ -1,0 +1,17 @@
+//! A Redis tier under the function caches, shared by every instance of a
+//! service (feature `redis`).
+//!
+//! [`RedisTier`] is one handle per process; each function that uses it has a
+//! [`Space`] (a key namespace and a schema hash). Entries are kept in a small
+//! versioned envelope holding the full key, so that a fingerprint collision is
+//! a miss, never another key's value; values are encoded with MessagePack.
+//! Every operation has a deadline (50 ms by default) and a circuit breaker
+//! skips Redis while it keeps failing: an outage makes calls miss, never fail
+//! or wait.
+
+mod breaker;
+mod envelope;
+mod tier;
+
+pub use breaker::BreakerState;
+pub use tier::{Fetched, RedisTier, Space, Stored, TierConfig, TierStats};

@@ -1,0 +1,420 @@
+//! The Redis tier: one handle per process, shared by every function that opts
+//! in, each in its own [`Space`].
+
+use super::breaker::{Breaker, BreakerState};
+use super::envelope::{self, Decoded, Header};
+use crate::key::CacheKey;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Settings of a [`RedisTier`]: where Redis is, and how long the cache waits
+/// for it.
+///
+/// ```
+/// use std::time::Duration;
+/// use unokit::cache::l2::TierConfig;
+///
+/// let config = TierConfig::new("redis://127.0.0.1:6379")
+///     .with_op_timeout(Duration::from_millis(20))
+///     .with_breaker(3, Duration::from_millis(500));
+/// assert_eq!(config.op_timeout(), Duration::from_millis(20));
+/// ```
+#[derive(Clone, Debug)]
+pub struct TierConfig {
+    url: String,
+    op_timeout: Duration,
+    breaker_failures: u32,
+    breaker_open_for: Duration,
+    max_value_bytes: usize,
+}
+
+impl TierConfig {
+    /// The longest one Redis operation may take: 50 ms.
+    pub const DEFAULT_OP_TIMEOUT: Duration = Duration::from_millis(50);
+    /// Consecutive failures that open the breaker: 5.
+    pub const DEFAULT_BREAKER_FAILURES: u32 = 5;
+    /// How long an open breaker skips Redis before a probe: 1 s.
+    pub const DEFAULT_BREAKER_OPEN_FOR: Duration = Duration::from_secs(1);
+    /// The largest encoded entry stored: 1 MiB.
+    pub const DEFAULT_MAX_VALUE_BYTES: usize = 1 << 20;
+
+    /// The defaults, for the Redis at `url` (`redis://host:port/db`).
+    #[must_use]
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            op_timeout: Self::DEFAULT_OP_TIMEOUT,
+            breaker_failures: Self::DEFAULT_BREAKER_FAILURES,
+            breaker_open_for: Self::DEFAULT_BREAKER_OPEN_FOR,
+            max_value_bytes: Self::DEFAULT_MAX_VALUE_BYTES,
+        }
+    }
+
+    /// The longest one operation may take, connecting included; past it the
+    /// call goes on without Redis (a miss, or an unstored value).
+    #[must_use]
+    pub fn with_op_timeout(mut self, timeout: Duration) -> Self {
+        self.op_timeout = timeout;
+        self
+    }
+
+    /// Open the breaker after `failures` consecutive failures (timeouts
+    /// included), skipping Redis for `open_for`, then let one call probe it.
+    #[must_use]
+    pub fn with_breaker(mut self, failures: u32, open_for: Duration) -> Self {
+        self.breaker_failures = failures;
+        self.breaker_open_for = open_for;
+        self
+    }
+
+    /// Entries that encode larger than this are not stored (and counted).
+    #[must_use]
+    pub fn with_max_value_bytes(mut self, bytes: usize) -> Self {
+        self.max_value_bytes = bytes;
+        self
+    }
+
+    /// The longest one operation may take.
+    #[must_use]
+    pub fn op_timeout(&self) -> Duration {
+        self.op_timeout
+    }
+}
+
+/// One function's part of the tier: a key namespace and a schema hash.
+///
+/// Redis keys are `{namespace}:v{format}:{fingerprint as 16 hex digits}`. The
+/// schema hash is stored in each entry: give a new one when the function's
+/// signature or value type changes, and old entries read as misses.
+#[derive(Clone, Debug)]
+pub struct Space {
+    prefix: String,
+    schema: u64,
+}
+
+impl Space {
+    /// The space `namespace` (e.g. the crate and function path), whose entries
+    /// carry `schema`.
+    #[must_use]
+    pub fn new(namespace: &str, schema: u64) -> Self {
+        Self {
+            prefix: format!("{namespace}:v{}:", envelope::FORMAT),
+            schema,
+        }
+    }
+
+    /// The Redis key of `key`'s entry.
+    #[must_use]
+    pub fn redis_key<K: CacheKey + ?Sized>(&self, key: &K) -> String {
+        format!("{}{:016x}", self.prefix, key.fingerprint())
+    }
+}
+
+/// An entry read from the tier.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fetched<V> {
+    /// The value.
+    pub value: V,
+    /// How long the entry has left in Redis: an entry promoted to the local
+    /// cache must not outlive it there.
+    pub remaining: Duration,
+    /// How long the body took to compute it.
+    pub body_time: Duration,
+}
+
+/// What [`RedisTier::put`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stored {
+    /// The entry is in Redis.
+    Stored,
+    /// Encoded larger than the configured cap: not stored.
+    Oversized,
+    /// Redis failed, timed out or was skipped by the open breaker.
+    Unavailable,
+}
+
+/// Counters of a [`RedisTier`], since it was made.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TierStats {
+    /// Reads that found this key's entry.
+    pub hits: u64,
+    /// Reads that found nothing.
+    pub misses: u64,
+    /// Reads that found another key's entry (a fingerprint collision) or
+    /// another schema's: misses.
+    pub mismatches: u64,
+    /// Reads that found an entry that could not be decoded: misses; the next
+    /// store overwrites it.
+    pub corrupt: u64,
+    /// Values not stored because they encode larger than the cap.
+    pub oversized: u64,
+    /// Operations that failed or timed out.
+    pub errors: u64,
+    /// Operations skipped because the breaker was open.
+    pub skipped: u64,
+    /// How many times the breaker opened.
+    pub breaker_opened: u64,
+}
+
+#[derive(Default)]
+struct Counters {
+    hits: AtomicU64,
+    misses: AtomicU64,
+    mismatches: AtomicU64,
+    corrupt: AtomicU64,
+    oversized: AtomicU64,
+    errors: AtomicU64,
+    skipped: AtomicU64,
+}
+
+fn bump(counter: &AtomicU64) {
+    counter.fetch_add(1, Ordering::Relaxed);
+}
+
+/// A Redis shared by every instance of the service, under the in-process
+/// caches. It never fails a caller: every operation has its deadline, a
+/// circuit breaker skips Redis while it keeps failing, and whatever goes wrong
+/// is a miss or an unstored value, counted in [`stats`](Self::stats).
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use unokit::cache::l2::{RedisTier, Space, TierConfig};
+///
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// let tier = RedisTier::new(TierConfig::new("redis://127.0.0.1:6379"))?;
+/// let users = Space::new("my_app::user_name", 1);
+/// tier.put(&users, &7_u64, &"Ada".to_owned(), Duration::from_secs(60), Duration::ZERO).await;
+/// let name = tier.get::<u64, String>(&users, &7).await.map(|hit| hit.value);
+/// assert_eq!(name.as_deref(), Some("Ada"));
+/// # Ok(())
+/// # }
+/// ```
+pub struct RedisTier {
+    connection: ConnectionManager,
+    config: TierConfig,
+    breaker: Breaker,
+    counters: Counters,
+}
+
+impl RedisTier {
+    /// A tier on the Redis `config` names. It connects on first use, in the
+    /// background of an operation's deadline, and reconnects by itself.
+    ///
+    /// # Errors
+    ///
+    /// The URL does not parse.
+    ///
+    /// # Panics
+    ///
+    /// Outside a Tokio runtime.
+    pub fn new(config: TierConfig) -> Result<Self, redis::RedisError> {
+        let client = redis::Client::open(config.url.as_str())?;
+        let manager = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(config.op_timeout))
+            .set_response_timeout(Some(config.op_timeout))
+            .set_number_of_retries(1);
+        Ok(Self {
+            connection: ConnectionManager::new_lazy_with_config(client, manager)?,
+            breaker: Breaker::new(config.breaker_failures, config.breaker_open_for),
+            counters: Counters::default(),
+            config,
+        })
+    }
+
+    /// The entry of `key` in `space`, if Redis has it and answers in time.
+    pub async fn get<K: CacheKey + ?Sized, V: DeserializeOwned>(
+        &self,
+        space: &Space,
+        key: &K,
+    ) -> Option<Fetched<V>> {
+        let redis_key = space.redis_key(key);
+        let bytes: Option<Vec<u8>> = self
+            .run(|mut connection| async move {
+                redis::cmd("GET")
+                    .arg(redis_key)
+                    .query_async(&mut connection)
+                    .await
+            })
+            .await?;
+        self.read(space, &key.key_bytes(), bytes.as_deref())
+    }
+
+    /// The entries of `keys` in `space`, in one `MGET` round trip: one slot
+    /// per key, `None` where Redis has nothing usable.
+    pub async fn get_many<K: CacheKey, V: DeserializeOwned>(
+        &self,
+        space: &Space,
+        keys: &[K],
+    ) -> Vec<Option<Fetched<V>>> {
+        if keys.is_empty() {
+            return Vec::new();
+        }
+        let mut command = redis::cmd("MGET");
+        for key in keys {
+            command.arg(space.redis_key(key));
+        }
+        let found: Option<Vec<Option<Vec<u8>>>> = self
+            .run(|mut connection| async move { command.query_async(&mut connection).await })
+            .await;
+        let Some(found) = found else {
+            return keys.iter().map(|_| None).collect();
+        };
+        keys.iter()
+            .zip(
+                found
+                    .iter()
+                    .map(Option::as_deref)
+                    .chain(std::iter::repeat(None)),
+            )
+            .map(|(key, bytes)| self.read(space, &key.key_bytes(), bytes))
+            .collect()
+    }
+
+    /// Stores `value` for `key` in `space` for `ttl`, with the time its body
+    /// took (for early recomputation).
+    pub async fn put<K: CacheKey + ?Sized, V: Serialize + ?Sized>(
+        &self,
+        space: &Space,
+        key: &K,
+        value: &V,
+        ttl: Duration,
+        body_time: Duration,
+    ) -> Stored {
+        let header = Header {
+            schema: space.schema,
+            created_ms: unix_ms(SystemTime::now()),
+            ttl_ms: millis(ttl).max(1),
+            body_us: u32::try_from(body_time.as_micros()).unwrap_or(u32::MAX),
+        };
+        let Ok(bytes) = envelope::encode(header, &key.key_bytes(), value) else {
+            bump(&self.counters.errors);
+            return Stored::Unavailable;
+        };
+        if bytes.len() > self.config.max_value_bytes {
+            bump(&self.counters.oversized);
+            return Stored::Oversized;
+        }
+        let redis_key = space.redis_key(key);
+        let done: Option<()> = self
+            .run(|mut connection| async move {
+                redis::cmd("SET")
+                    .arg(redis_key)
+                    .arg(bytes)
+                    .arg("PX")
+                    .arg(header.ttl_ms)
+                    .query_async(&mut connection)
+                    .await
+            })
+            .await;
+        if done.is_some() {
+            Stored::Stored
+        } else {
+            Stored::Unavailable
+        }
+    }
+
+    /// Removes the entry of `key` in `space`; whether Redis confirmed it.
+    pub async fn remove<K: CacheKey + ?Sized>(&self, space: &Space, key: &K) -> bool {
+        let redis_key = space.redis_key(key);
+        let removed: Option<u64> = self
+            .run(|mut connection| async move {
+                redis::cmd("DEL")
+                    .arg(redis_key)
+                    .query_async(&mut connection)
+                    .await
+            })
+            .await;
+        removed.is_some()
+    }
+
+    /// The counters.
+    #[must_use]
+    pub fn stats(&self) -> TierStats {
+        let load = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
+        let counters = &self.counters;
+        TierStats {
+            hits: load(&counters.hits),
+            misses: load(&counters.misses),
+            mismatches: load(&counters.mismatches),
+            corrupt: load(&counters.corrupt),
+            oversized: load(&counters.oversized),
+            errors: load(&counters.errors),
+            skipped: load(&counters.skipped),
+            breaker_opened: self.breaker.times_opened(),
+        }
+    }
+
+    /// Where the circuit breaker stands.
+    #[must_use]
+    pub fn breaker(&self) -> BreakerState {
+        self.breaker.state()
+    }
+
+    /// Runs one operation under the breaker and the deadline: `None` if it was
+    /// skipped, failed or timed out.
+    async fn run<T, F, Fut>(&self, operation: F) -> Option<T>
+    where
+        F: FnOnce(ConnectionManager) -> Fut,
+        Fut: Future<Output = redis::RedisResult<T>>,
+    {
+        if !self.breaker.allow() {
+            bump(&self.counters.skipped);
+            return None;
+        }
+        let outcome =
+            tokio::time::timeout(self.config.op_timeout, operation(self.connection.clone())).await;
+        if let Ok(Ok(value)) = outcome {
+            self.breaker.succeeded();
+            Some(value)
+        } else {
+            self.breaker.failed();
+            bump(&self.counters.errors);
+            None
+        }
+    }
+
+    fn read<V: DeserializeOwned>(
+        &self,
+        space: &Space,
+        key: &[u8],
+        bytes: Option<&[u8]>,
+    ) -> Option<Fetched<V>> {
+        let Some(bytes) = bytes else {
+            bump(&self.counters.misses);
+            return None;
+        };
+        match envelope::decode::<V>(bytes, space.schema, key) {
+            Decoded::Value(header, value) => {
+                bump(&self.counters.hits);
+                let expires = header.created_ms.saturating_add(header.ttl_ms);
+                let remaining = expires.saturating_sub(unix_ms(SystemTime::now()));
+                Some(Fetched {
+                    value,
+                    remaining: Duration::from_millis(remaining),
+                    body_time: Duration::from_micros(u64::from(header.body_us)),
+                })
+            }
+            Decoded::Mismatch => {
+                bump(&self.counters.mismatches);
+                None
+            }
+            Decoded::Corrupt => {
+                bump(&self.counters.corrupt);
+                None
+            }
+        }
+    }
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+fn unix_ms(time: SystemTime) -> u64 {
+    time.duration_since(UNIX_EPOCH).map_or(0, millis)
+}

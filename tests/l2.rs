@@ -1,0 +1,247 @@
+//! The Redis tier on the real server at `UNOKIT_TEST_REDIS_URL`: entries shared
+//! by two instances, the key check, schema changes, undecodable and oversized
+//! entries, and an outage through a proxy the test owns.
+#![cfg(feature = "redis")]
+
+use std::time::{Duration, Instant};
+use unokit::cache::l2::{BreakerState, RedisTier, Space, Stored, TierConfig};
+use unokit_fixtures::proxy::Proxy;
+
+fn redis_url(test: &str) -> Option<String> {
+    let url = std::env::var("UNOKIT_TEST_REDIS_URL").ok();
+    if url.is_none() {
+        println!("skipped {test}: UNOKIT_TEST_REDIS_URL is not set");
+    }
+    url
+}
+
+/// A namespace no other test or process shares.
+fn space(test: &str, schema: u64) -> Space {
+    Space::new(
+        &format!("unokit-test:{}:{test}", std::process::id()),
+        schema,
+    )
+}
+
+const MINUTE: Duration = Duration::from_secs(60);
+
+/// Raw access, to play the part of another build or a broken writer.
+async fn raw(url: &str) -> redis::aio::MultiplexedConnection {
+    redis::Client::open(url)
+        .unwrap()
+        .get_multiplexed_async_connection()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_entry_written_by_one_instance_is_read_by_another() {
+    let Some(url) = redis_url("an_entry_written_by_one_instance_is_read_by_another") else {
+        return;
+    };
+    let (a, b) = (
+        RedisTier::new(TierConfig::new(&url)).unwrap(),
+        RedisTier::new(TierConfig::new(&url)).unwrap(),
+    );
+    let users = space("shared", 1);
+    let value = (
+        "Ada Lovelace".to_owned(),
+        vec![1.5_f64, f64::MAX],
+        Some('λ'),
+    );
+    assert_eq!(
+        b.get::<_, (String, Vec<f64>, Option<char>)>(&users, &7_u64)
+            .await,
+        None
+    );
+    let stored = a
+        .put(&users, &7_u64, &value, MINUTE, Duration::from_millis(12))
+        .await;
+    assert_eq!(stored, Stored::Stored);
+    let hit = b
+        .get::<_, (String, Vec<f64>, Option<char>)>(&users, &7_u64)
+        .await
+        .unwrap();
+    assert_eq!(hit.value, value);
+    assert!(hit.remaining <= MINUTE && hit.remaining > MINUTE - Duration::from_secs(5));
+    assert_eq!(hit.body_time, Duration::from_millis(12));
+    assert_eq!((b.stats().hits, b.stats().misses), (1, 1));
+
+    // One MGET for many keys, in order, with gaps.
+    for id in [1_u64, 3] {
+        a.put(
+            &users,
+            &id,
+            &(format!("user {id}"), Vec::<f64>::new(), None::<char>),
+            MINUTE,
+            Duration::ZERO,
+        )
+        .await;
+    }
+    let found = b
+        .get_many::<u64, (String, Vec<f64>, Option<char>)>(&users, &[1, 2, 3, 7])
+        .await;
+    let names: Vec<Option<String>> = found
+        .into_iter()
+        .map(|hit| hit.map(|hit| hit.value.0))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            Some("user 1".into()),
+            None,
+            Some("user 3".into()),
+            Some("Ada Lovelace".into())
+        ]
+    );
+
+    assert!(a.remove(&users, &7_u64).await);
+    assert_eq!(
+        b.get::<_, (String, Vec<f64>, Option<char>)>(&users, &7_u64)
+            .await,
+        None
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn collisions_schema_changes_and_broken_entries_are_misses() {
+    let Some(url) = redis_url("collisions_schema_changes_and_broken_entries_are_misses") else {
+        return;
+    };
+    let tier = RedisTier::new(TierConfig::new(&url).with_max_value_bytes(4096)).unwrap();
+    let mut connection = raw(&url).await;
+    let v1 = space("checks", 1);
+
+    // Two keys on one fingerprint: copy key 1's entry to key 2's Redis key.
+    tier.put(&v1, "alice", &"alice's secret", MINUTE, Duration::ZERO)
+        .await;
+    let entry: Vec<u8> = redis::cmd("GET")
+        .arg(v1.redis_key("alice"))
+        .query_async(&mut connection)
+        .await
+        .unwrap();
+    let () = redis::cmd("SET")
+        .arg(v1.redis_key("mallory"))
+        .arg(&entry)
+        .query_async(&mut connection)
+        .await
+        .unwrap();
+    assert_eq!(
+        tier.get::<_, String>(&v1, "mallory").await,
+        None,
+        "never another key's value"
+    );
+    assert_eq!(tier.stats().mismatches, 1);
+    assert_eq!(
+        tier.get::<_, String>(&v1, "alice").await.unwrap().value,
+        "alice's secret"
+    );
+
+    // A new schema reads the old entry as a miss.
+    assert_eq!(
+        tier.get::<_, String>(&space("checks", 2), "alice").await,
+        None
+    );
+    assert_eq!(tier.stats().mismatches, 2);
+
+    // Garbage is a miss, and the next store overwrites it.
+    let () = redis::cmd("SET")
+        .arg(v1.redis_key("bob"))
+        .arg("not an entry at all, long enough to have a header")
+        .query_async(&mut connection)
+        .await
+        .unwrap();
+    assert_eq!(tier.get::<_, String>(&v1, "bob").await, None);
+    assert_eq!(tier.stats().corrupt, 1);
+    tier.put(&v1, "bob", &"bob", MINUTE, Duration::ZERO).await;
+    assert_eq!(
+        tier.get::<_, String>(&v1, "bob").await.unwrap().value,
+        "bob"
+    );
+
+    // Oversized values are not stored, and not an error.
+    let big = "x".repeat(10_000);
+    assert_eq!(
+        tier.put(&v1, "big", &big, MINUTE, Duration::ZERO).await,
+        Stored::Oversized
+    );
+    assert_eq!(tier.get::<_, String>(&v1, "big").await, None);
+    assert_eq!(tier.stats().oversized, 1);
+    assert_eq!(tier.stats().errors, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outage_costs_one_deadline_per_call_then_nothing_until_redis_is_back() {
+    let Some(url) =
+        redis_url("an_outage_costs_one_deadline_per_call_then_nothing_until_redis_is_back")
+    else {
+        return;
+    };
+    let upstream = redis::ConnectionInfo::clone(
+        redis::Client::open(url.as_str())
+            .unwrap()
+            .get_connection_info(),
+    );
+    let redis::ConnectionAddr::Tcp(host, port) = upstream.addr().clone() else {
+        panic!("a TCP Redis URL");
+    };
+    let upstream = tokio::net::lookup_host((host.as_str(), port))
+        .await
+        .unwrap()
+        .next()
+        .unwrap();
+    let proxy = Proxy::start(upstream).await;
+    let config = TierConfig::new(format!("redis://{}", proxy.addr()))
+        .with_op_timeout(Duration::from_millis(50))
+        .with_breaker(5, Duration::from_millis(300));
+    let tier = RedisTier::new(config).unwrap();
+    let cache = space("outage", 1);
+    assert_eq!(
+        tier.put(&cache, &1_u64, &1_u64, MINUTE, Duration::ZERO)
+            .await,
+        Stored::Stored
+    );
+
+    proxy.pause();
+    for call in 0..5 {
+        let started = Instant::now();
+        assert_eq!(
+            tier.get::<_, u64>(&cache, &1_u64).await,
+            None,
+            "call {call}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "call {call} waited {:?}",
+            started.elapsed()
+        );
+    }
+    assert_eq!(tier.breaker(), BreakerState::Open);
+    for _ in 0..1000 {
+        assert_eq!(tier.get::<_, u64>(&cache, &1_u64).await, None);
+    }
+    let stats = tier.stats();
+    assert_eq!(
+        (stats.errors, stats.skipped, stats.breaker_opened),
+        (5, 1000, 1)
+    );
+
+    proxy.resume();
+    // Dropping the connections the pause left half-open gives the probe a
+    // fresh one, as a server restart or a network that comes back does.
+    proxy.cut_connections();
+    let deadline = Instant::now() + Duration::from_secs(3);
+    loop {
+        if let Some(hit) = tier.get::<_, u64>(&cache, &1_u64).await {
+            assert_eq!(hit.value, 1);
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "hits resume within 3 s: {:?}",
+            tier.stats()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(tier.breaker(), BreakerState::Closed);
+}
