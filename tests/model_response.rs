@@ -96,6 +96,10 @@ async fn a_relation_that_was_not_loaded_is_skipped_unselected_and_an_error_selec
     let session = session().await;
     let posts = session.all::<Post>().await.unwrap();
     let post = &posts[0];
+    // Relations are loaded by their own statements: no column of the row.
+    let selection = Selection::<Post>::parse("id,author(name),comments/body").unwrap();
+    assert_eq!(selection.columns(), ["id"]);
+    assert_eq!(Selection::<Post>::all().columns(), ["id", "title"]);
     // Not selected: never read, so it need not be loaded.
     assert_eq!(
         json_of(post, "id,title"),

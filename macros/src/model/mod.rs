@@ -8,7 +8,7 @@
 
 mod def;
 mod expand;
-mod parse;
+pub(crate) mod parse;
 mod relations;
 mod validate;
 

@@ -48,6 +48,9 @@ pub(crate) struct Field {
     pub(crate) leaf: Option<Span>,
     pub(crate) column: Option<LitStr>,
     pub(crate) no_column: Option<Span>,
+    /// A relation of `#[derive(Model)]` (`#[model(belongs_to(..))]` and the
+    /// like): loaded by its own statement, not read from a column.
+    pub(crate) relation: bool,
 }
 
 impl Field {
@@ -101,6 +104,7 @@ pub(crate) fn parse(cx: &Ctxt, args: TokenStream, input: TokenStream) -> Option<
     let mut fields = Vec::new();
     for field in &mut item.fields {
         let serde = serde_attrs::field(cx, &field.attrs);
+        let relation = is_model_relation(&field.attrs);
         let options = take_options(cx, &mut field.attrs);
         let Some(ident) = field.ident.clone() else {
             continue;
@@ -114,6 +118,7 @@ pub(crate) fn parse(cx: &Ctxt, args: TokenStream, input: TokenStream) -> Option<
             leaf: options.leaf,
             column: options.column,
             no_column: options.no_column,
+            relation,
         });
     }
     Some(Input {
@@ -161,4 +166,20 @@ fn take_options(cx: &Ctxt, attrs: &mut Vec<Attribute>) -> Options {
         }
     }
     options
+}
+
+/// Whether `#[derive(Model)]` reads the field as a relation: it has a
+/// `#[model(belongs_to(..))]`, `has_many` or `many_to_many` attribute. The
+/// derive checks that attribute; here only its first word matters.
+fn is_model_relation(attrs: &[Attribute]) -> bool {
+    use crate::model::parse::{BELONGS_TO, HAS_MANY, MANY_TO_MANY, MODEL};
+    attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident(MODEL))
+        .filter_map(|attr| attr.meta.require_list().ok())
+        .filter_map(|list| list.tokens.clone().into_iter().next())
+        .any(|first| {
+            let first = first.to_string();
+            [BELONGS_TO, HAS_MANY, MANY_TO_MANY].contains(&first.as_str())
+        })
 }

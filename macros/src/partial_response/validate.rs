@@ -61,6 +61,7 @@ fn model<'a>(input: &Input, field: &'a Field) -> Serialized<'a> {
     let column = match (&field.column, field.no_column) {
         (Some(column), _) => Some(column.clone()),
         (None, Some(_)) => None,
+        (None, None) if field.relation => None,
         (None, None) => {
             let name = field.ident.to_string();
             let name = name.strip_prefix("r#").unwrap_or(&name);
