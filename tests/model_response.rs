@@ -4,7 +4,7 @@
 #![cfg(feature = "sqlite")]
 
 use serde_json::{Value, json};
-use unokit::db::{Related, Session};
+use unokit::db::Related;
 use unokit::select::{Selectable, Selection};
 use unokit::{Model, partial_response};
 
@@ -49,12 +49,8 @@ fn json_of<T: Selectable<Root = T> + serde::Serialize>(value: &T, fields: &str) 
     serde_json::to_value(value.select(&selection)).unwrap()
 }
 
-async fn session() -> Session<unokit::db::sqlx::Sqlite> {
-    let pool = unokit::db::sqlx::sqlite::SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect("sqlite::memory:")
-        .await
-        .unwrap();
+async fn database() -> unokit_fixtures::counting::TestDb<unokit::db::sqlx::Sqlite> {
+    let db = unokit_fixtures::counting::sqlite().await;
     unokit::db::sqlx::raw_sql(
         "CREATE TABLE authors (id BIGINT PRIMARY KEY, name TEXT NOT NULL);
          CREATE TABLE posts (id BIGINT PRIMARY KEY, title TEXT NOT NULL, author_id BIGINT NOT NULL);
@@ -63,15 +59,16 @@ async fn session() -> Session<unokit::db::sqlx::Sqlite> {
          INSERT INTO posts VALUES (1, 'Notes', 1);
          INSERT INTO comments VALUES (1, 1, 'first'), (2, 1, 'second');",
     )
-    .execute(&pool)
+    .execute(&db.pool)
     .await
     .unwrap();
-    Session::new(pool)
+    db
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn loaded_relations_serialize_as_their_values_under_a_selection() {
-    let session = session().await;
+    let db = database().await;
+    let session = db.session();
     let posts = session
         .query::<Post>()
         .include(Post::AUTHOR)
@@ -93,7 +90,8 @@ async fn loaded_relations_serialize_as_their_values_under_a_selection() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_relation_that_was_not_loaded_is_skipped_unselected_and_an_error_selected() {
-    let session = session().await;
+    let db = database().await;
+    let session = db.session();
     let posts = session.all::<Post>().await.unwrap();
     let post = &posts[0];
     // Relations are loaded by their own statements: no column of the row.
@@ -117,4 +115,41 @@ async fn a_relation_that_was_not_loaded_is_skipped_unselected_and_an_error_selec
         "{error}"
     );
     assert!(serde_json::to_string(post).is_err());
+}
+
+/// Includes that follow what the request selected, on one query type: a
+/// relation the selection does not name is not loaded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn includes_follow_the_selection_without_changing_the_query_type() {
+    let db = database().await;
+    for (fields, statements, expected) in [
+        ("id,title", 1, json!({"id": 1, "title": "Notes"})),
+        (
+            "id,author(name)",
+            2,
+            json!({"id": 1, "author": {"name": "Ada"}}),
+        ),
+        (
+            "author/name,comments/body",
+            3,
+            json!({"author": {"name": "Ada"}, "comments": [{"body": "first"}, {"body": "second"}]}),
+        ),
+    ] {
+        let selection = Selection::<Post>::parse(fields).unwrap();
+        db.reset_count();
+        let posts = db
+            .session()
+            .query::<Post>()
+            .include_if(selection.wants("author"), Post::AUTHOR)
+            .include_if(selection.wants("comments"), Post::COMMENTS)
+            .all()
+            .await
+            .unwrap();
+        assert_eq!(db.selects(), statements, "{fields}");
+        assert_eq!(
+            serde_json::to_value(posts[0].select(&selection)).unwrap(),
+            expected,
+            "{fields}"
+        );
+    }
 }

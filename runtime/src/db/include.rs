@@ -41,6 +41,22 @@ impl<P: Send + Sync, DB: Engine> Include<P, DB> for () {
     }
 }
 
+/// An include decided at run time, without changing the query's type:
+/// `query.include(selection.wants("author").then_some(Post::AUTHOR))`, or
+/// [`Query::include_if`].
+impl<P: Send + Sync, DB: Engine, I: Include<P, DB>> Include<P, DB> for Option<I> {
+    fn load<'a, 'p: 'a>(
+        &'a self,
+        session: &'a Session<DB>,
+        parents: &'a mut [&'p mut P],
+    ) -> IncludeFuture<'a> {
+        match self {
+            Some(include) => include.load(session, parents),
+            None => Box::pin(async { Ok(()) }),
+        }
+    }
+}
+
 impl<R: RelationOn<DB>, DB: Engine> Include<R::Parent, DB> for R {
     fn load<'a, 'p: 'a>(
         &'a self,
@@ -224,6 +240,17 @@ impl<'s, M: ModelRow<DB>, DB: Engine, I: Include<M, DB>> Query<'s, M, DB, I> {
             include: Chain(self.include, relation),
             model: PhantomData,
         }
+    }
+
+    /// Loads `relation` too when `condition` holds; the query's type is the
+    /// same either way, so includes can follow what a request asked for:
+    /// `.include_if(selection.wants("author"), Post::AUTHOR)`.
+    pub fn include_if<J: Include<M, DB>>(
+        self,
+        condition: bool,
+        relation: J,
+    ) -> Query<'s, M, DB, Chain<I, Option<J>>> {
+        self.include(condition.then_some(relation))
     }
 
     /// Every row, ordered by key, with the included relations.
