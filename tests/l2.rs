@@ -177,20 +177,7 @@ async fn an_outage_costs_one_deadline_per_call_then_nothing_until_redis_is_back(
     else {
         return;
     };
-    let upstream = redis::ConnectionInfo::clone(
-        redis::Client::open(url.as_str())
-            .unwrap()
-            .get_connection_info(),
-    );
-    let redis::ConnectionAddr::Tcp(host, port) = upstream.addr().clone() else {
-        panic!("a TCP Redis URL");
-    };
-    let upstream = tokio::net::lookup_host((host.as_str(), port))
-        .await
-        .unwrap()
-        .next()
-        .unwrap();
-    let proxy = Proxy::start(upstream).await;
+    let proxy = proxy_for(&url).await;
     let config = TierConfig::new(format!("redis://{}", proxy.addr()))
         .with_op_timeout(Duration::from_millis(50))
         .with_breaker(5, Duration::from_millis(300));
@@ -244,4 +231,99 @@ async fn an_outage_costs_one_deadline_per_call_then_nothing_until_redis_is_back(
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(tier.breaker(), BreakerState::Closed);
+}
+
+/// The proxy's address in front of the Redis at `url`.
+async fn proxy_for(url: &str) -> Proxy {
+    let info = redis::Client::open(url)
+        .unwrap()
+        .get_connection_info()
+        .clone();
+    let redis::ConnectionAddr::Tcp(host, port) = info.addr().clone() else {
+        panic!("a TCP Redis URL");
+    };
+    let upstream = tokio::net::lookup_host((host.as_str(), port))
+        .await
+        .unwrap()
+        .next()
+        .unwrap();
+    Proxy::start(upstream).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invalidations_reach_the_other_instances_and_a_reconnection_is_announced() {
+    use tokio::sync::mpsc;
+    use unokit::cache::l2::Invalidation;
+    let Some(url) =
+        redis_url("invalidations_reach_the_other_instances_and_a_reconnection_is_announced")
+    else {
+        return;
+    };
+    let proxy = proxy_for(&url).await;
+    let a = RedisTier::new(TierConfig::new(&url)).unwrap();
+    let b = RedisTier::new(TierConfig::new(format!("redis://{}", proxy.addr()))).unwrap();
+    let users = space("backplane", 1);
+    let (to_a, mut heard_by_a) = mpsc::unbounded_channel();
+    let (to_b, mut heard_by_b) = mpsc::unbounded_channel();
+    assert!(
+        a.subscribe(&users, move |message| drop(to_a.send(message)))
+            .await
+    );
+    assert!(
+        b.subscribe(&users, move |message| drop(
+            to_b.send((message, Instant::now()))
+        ))
+        .await
+    );
+
+    let sent = [
+        Invalidation::Key(7_u64.to_le_bytes().to_vec()),
+        Invalidation::Tag("team:3".into()),
+        Invalidation::All,
+    ];
+    for invalidation in &sent {
+        assert!(a.publish(&users, invalidation).await);
+        let (heard, _) = tokio::time::timeout(Duration::from_secs(2), heard_by_b.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(&heard, invalidation);
+    }
+
+    // 1000 invalidations one after another: every one arrives, in order; the
+    // propagation time is printed for the record (a benchmark's business).
+    let mut delays = Vec::with_capacity(1000);
+    for key in 0_u32..1000 {
+        let invalidation = Invalidation::Key(key.to_be_bytes().to_vec());
+        let published = Instant::now();
+        assert!(a.publish(&users, &invalidation).await);
+        let (heard, at) = tokio::time::timeout(Duration::from_secs(2), heard_by_b.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(heard, invalidation);
+        delays.push(at - published);
+    }
+    delays.sort();
+    println!(
+        "invalidation from A to B: p50 {:?}, p99 {:?}, max {:?}",
+        delays[500], delays[989], delays[999]
+    );
+
+    // B's subscription is cut: it reconnects and says so, then hears again.
+    proxy.cut_connections();
+    let (heard, _) = tokio::time::timeout(Duration::from_secs(3), heard_by_b.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(heard, Invalidation::Reconnected);
+    assert!(a.publish(&users, &Invalidation::All).await);
+    let (heard, _) = tokio::time::timeout(Duration::from_secs(2), heard_by_b.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(heard, Invalidation::All);
+
+    // A never hears its own messages.
+    assert!(heard_by_a.try_recv().is_err());
 }

@@ -7,11 +7,14 @@
 //! a miss, never another key's value; values are encoded with MessagePack.
 //! Every operation has a deadline (50 ms by default) and a circuit breaker
 //! skips Redis while it keeps failing: an outage makes calls miss, never fail
-//! or wait.
+//! or wait. Invalidations reach the other instances over a pub/sub channel
+//! per space ([`RedisTier::publish`], [`RedisTier::subscribe`]).
 
+mod backplane;
 mod breaker;
 mod envelope;
 mod tier;
 
+pub use backplane::Invalidation;
 pub use breaker::BreakerState;
 pub use tier::{Fetched, RedisTier, Space, Stored, TierConfig, TierStats};

@@ -1,6 +1,7 @@
 //! The Redis tier: one handle per process, shared by every function that opts
 //! in, each in its own [`Space`].
 
+use super::backplane::{self, Invalidation, Subscriptions};
 use super::breaker::{Breaker, BreakerState};
 use super::envelope::{self, Decoded, Header};
 use crate::key::CacheKey;
@@ -8,6 +9,8 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::future::Future;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -107,6 +110,11 @@ impl Space {
         }
     }
 
+    /// The pub/sub channel of the space's invalidations.
+    fn channel(&self) -> String {
+        format!("{}inv", self.prefix)
+    }
+
     /// The Redis key of `key`'s entry.
     #[must_use]
     pub fn redis_key<K: CacheKey + ?Sized>(&self, key: &K) -> String {
@@ -195,6 +203,8 @@ fn bump(counter: &AtomicU64) {
 /// # }
 /// ```
 pub struct RedisTier {
+    client: redis::Client,
+    subscriptions: Arc<Subscriptions>,
     connection: ConnectionManager,
     config: TierConfig,
     breaker: Breaker,
@@ -218,8 +228,14 @@ impl RedisTier {
             .set_connection_timeout(Some(config.op_timeout))
             .set_response_timeout(Some(config.op_timeout))
             .set_number_of_retries(1);
+        // Tells this instance's messages from the others'.
+        let source = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish();
         Ok(Self {
-            connection: ConnectionManager::new_lazy_with_config(client, manager)?,
+            connection: ConnectionManager::new_lazy_with_config(client.clone(), manager)?,
+            client,
+            subscriptions: Arc::new(Subscriptions::new(source)),
             breaker: Breaker::new(config.breaker_failures, config.breaker_open_for),
             counters: Counters::default(),
             config,
@@ -332,6 +348,49 @@ impl RedisTier {
         removed.is_some()
     }
 
+    /// Tells the other instances subscribed to `space` to drop what
+    /// `invalidation` names; whether Redis took the message in time. This
+    /// instance's own handlers do not hear it.
+    pub async fn publish(&self, space: &Space, invalidation: &Invalidation) -> bool {
+        let channel = space.channel();
+        let message = backplane::encode(self.subscriptions.source, invalidation);
+        let sent: Option<u64> = self
+            .run(|mut connection| async move {
+                redis::cmd("PUBLISH")
+                    .arg(channel)
+                    .arg(message)
+                    .query_async(&mut connection)
+                    .await
+            })
+            .await;
+        sent.is_some()
+    }
+
+    /// Calls `handler` with each invalidation other instances publish for
+    /// `space`, from a background task that keeps the subscription (one
+    /// connection for every space) and reconnects; after a reconnection the
+    /// handler hears [`Invalidation::Reconnected`]. Returns whether the
+    /// subscription was live when this returned: if not, it starts as soon as
+    /// Redis can be reached.
+    ///
+    /// # Panics
+    ///
+    /// Outside a Tokio runtime.
+    pub async fn subscribe(
+        &self,
+        space: &Space,
+        handler: impl Fn(Invalidation) + Send + Sync + 'static,
+    ) -> bool {
+        self.subscriptions
+            .add(
+                &self.client,
+                space.channel(),
+                Arc::new(handler),
+                self.config.op_timeout,
+            )
+            .await
+    }
+
     /// The counters.
     #[must_use]
     pub fn stats(&self) -> TierStats {
@@ -408,6 +467,13 @@ impl RedisTier {
                 None
             }
         }
+    }
+}
+
+impl Drop for RedisTier {
+    fn drop(&mut self) {
+        // Ends the subscriber task, if one was started.
+        self.subscriptions.closed.notify_one();
     }
 }
 
