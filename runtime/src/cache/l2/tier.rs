@@ -248,6 +248,9 @@ impl RedisTier {
         space: &Space,
         key: &K,
     ) -> Option<Fetched<V>> {
+        if !self.admit() {
+            return None;
+        }
         let redis_key = space.redis_key(key);
         let bytes: Option<Vec<u8>> = self
             .run(|mut connection| async move {
@@ -269,6 +272,9 @@ impl RedisTier {
     ) -> Vec<Option<Fetched<V>>> {
         if keys.is_empty() {
             return Vec::new();
+        }
+        if !self.admit() {
+            return keys.iter().map(|_| None).collect();
         }
         let mut command = redis::cmd("MGET");
         for key in keys {
@@ -315,6 +321,9 @@ impl RedisTier {
             bump(&self.counters.oversized);
             return Stored::Oversized;
         }
+        if !self.admit() {
+            return Stored::Unavailable;
+        }
         let redis_key = space.redis_key(key);
         let done: Option<()> = self
             .run(|mut connection| async move {
@@ -336,6 +345,9 @@ impl RedisTier {
 
     /// Removes the entry of `key` in `space`; whether Redis confirmed it.
     pub async fn remove<K: CacheKey + ?Sized>(&self, space: &Space, key: &K) -> bool {
+        if !self.admit() {
+            return false;
+        }
         let redis_key = space.redis_key(key);
         let removed: Option<u64> = self
             .run(|mut connection| async move {
@@ -352,6 +364,9 @@ impl RedisTier {
     /// `invalidation` names; whether Redis took the message in time. This
     /// instance's own handlers do not hear it.
     pub async fn publish(&self, space: &Space, invalidation: &Invalidation) -> bool {
+        if !self.admit() {
+            return false;
+        }
         let channel = space.channel();
         let message = backplane::encode(self.subscriptions.source, invalidation);
         let sent: Option<u64> = self
@@ -414,17 +429,26 @@ impl RedisTier {
         self.breaker.state()
     }
 
-    /// Runs one operation under the breaker and the deadline: `None` if it was
-    /// skipped, failed or timed out.
+    /// Whether an operation may go to Redis now; counted when the breaker
+    /// skips it. Checked before any work an operation would waste, and only
+    /// right before [`run`](Self::run): a half-open breaker admits one probe,
+    /// whose outcome must be reported.
+    #[inline]
+    fn admit(&self) -> bool {
+        let admitted = self.breaker.allow();
+        if !admitted {
+            bump(&self.counters.skipped);
+        }
+        admitted
+    }
+
+    /// Runs one admitted operation under the deadline, reporting its outcome
+    /// to the breaker: `None` if it failed or timed out.
     async fn run<T, F, Fut>(&self, operation: F) -> Option<T>
     where
         F: FnOnce(ConnectionManager) -> Fut,
         Fut: Future<Output = redis::RedisResult<T>>,
     {
-        if !self.breaker.allow() {
-            bump(&self.counters.skipped);
-            return None;
-        }
         let outcome =
             tokio::time::timeout(self.config.op_timeout, operation(self.connection.clone())).await;
         if let Ok(Ok(value)) = outcome {
