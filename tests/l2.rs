@@ -327,3 +327,58 @@ async fn invalidations_reach_the_other_instances_and_a_reconnection_is_announced
     // A never hears its own messages.
     assert!(heard_by_a.try_recv().is_err());
 }
+
+/// XFetch: the chance to recompute early is exp(-remaining / (body time × beta)).
+#[test]
+fn early_recomputation_follows_the_xfetch_distribution() {
+    use unokit::cache::l2::Fetched;
+    let at = |remaining_ms: u64, beta: f64| {
+        let fetched = Fetched {
+            value: (),
+            remaining: Duration::from_millis(remaining_ms),
+            body_time: Duration::from_millis(100),
+        };
+        (0..20_000)
+            .filter(|_| fetched.recompute_early(beta))
+            .count()
+    };
+    // remaining = body time: e^-1 of 20 000 is 7 358 (3 σ ≈ 200).
+    assert!((7_100..=7_600).contains(&at(100, 1.0)), "{}", at(100, 1.0));
+    // Twice the beta, same remaining time: e^-0.5, 12 131.
+    assert!((11_850..=12_400).contains(&at(100, 2.0)));
+    // Far from expiry: e^-50, never in practice; at expiry: always.
+    assert_eq!(at(5_000, 1.0), 0);
+    assert_eq!(at(0, 1.0), 20_000);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_instance_at_a_time_holds_a_key_lock() {
+    let Some(url) = redis_url("one_instance_at_a_time_holds_a_key_lock") else {
+        return;
+    };
+    let (a, b) = (
+        RedisTier::new(TierConfig::new(&url)).unwrap(),
+        RedisTier::new(TierConfig::new(&url)).unwrap(),
+    );
+    let cache = space("lock", 1);
+    let held = a.lock(&cache, &1_u64, MINUTE).await.expect("free");
+    assert!(b.lock(&cache, &1_u64, MINUTE).await.is_none(), "held by A");
+    assert!(
+        b.lock(&cache, &2_u64, MINUTE).await.is_some(),
+        "another key"
+    );
+    assert!(a.unlock(held).await);
+    let taken = b.lock(&cache, &1_u64, MINUTE).await.expect("released");
+    assert!(b.unlock(taken).await);
+
+    // An expired lock taken by another instance is not released by the first.
+    let short = a
+        .lock(&cache, &3_u64, Duration::from_millis(50))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(120)).await;
+    let fresh = b.lock(&cache, &3_u64, MINUTE).await.expect("expired");
+    assert!(!a.unlock(short).await, "not A's any more");
+    assert!(a.lock(&cache, &3_u64, MINUTE).await.is_none(), "still B's");
+    assert!(b.unlock(fresh).await);
+}

@@ -13,8 +13,10 @@
 mod backplane;
 mod breaker;
 mod envelope;
+mod stampede;
 mod tier;
 
 pub use backplane::Invalidation;
 pub use breaker::BreakerState;
+pub use stampede::KeyLock;
 pub use tier::{Fetched, RedisTier, Space, Stored, TierConfig, TierStats};

@@ -429,6 +429,15 @@ impl RedisTier {
         self.breaker.state()
     }
 
+    /// Runs one command under the breaker and the deadline.
+    pub(crate) async fn command<T: redis::FromRedisValue>(&self, command: redis::Cmd) -> Option<T> {
+        if !self.admit() {
+            return None;
+        }
+        self.run(|mut connection| async move { command.query_async(&mut connection).await })
+            .await
+    }
+
     /// Whether an operation may go to Redis now; counted when the breaker
     /// skips it. Checked before any work an operation would waste, and only
     /// right before [`run`](Self::run): a half-open breaker admits one probe,
