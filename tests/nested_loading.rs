@@ -128,8 +128,10 @@ fn owners() -> Vec<Owner> {
         String::new(),
         "héllo wörld ✓ 🦀 \u{1F600} 日本語".to_owned(),
         "quotes \" and \\ backslashes / \n\t\r\u{1}\u{7f} and 'single'".to_owned(),
-        "x".repeat(300_000) + "é",
     ];
+    // Large text in one owner and one item, so that the document stays small
+    // where rows repeat (an item's owner, with that owner's items).
+    let large = "x".repeat(300_000) + "é";
     floats()
         .into_iter()
         .enumerate()
@@ -139,7 +141,11 @@ fn owners() -> Vec<Owner> {
                 .map(|n| Item {
                     id: id * 10 + n,
                     owner_id: id,
-                    text: texts[usize::try_from((id + n) % 4).unwrap()].clone(),
+                    text: if id * 10 + n == 71 {
+                        large.clone()
+                    } else {
+                        texts[usize::try_from((id + n) % 3).unwrap()].clone()
+                    },
                     value: match n {
                         0 => None,
                         1 => Some(i64::MIN),
@@ -157,7 +163,10 @@ fn owners() -> Vec<Owner> {
                     1 => i64::MAX,
                     id => id,
                 },
-                name: (id % 3 != 0).then(|| texts[usize::try_from(id % 4).unwrap()].clone()),
+                name: match id {
+                    7 => Some(large.clone()),
+                    id => (id % 3 != 0).then(|| texts[usize::try_from(id % 3).unwrap()].clone()),
+                },
                 score,
                 ratio: (id % 2 == 0).then_some(-score),
                 flag: id % 2 == 1,

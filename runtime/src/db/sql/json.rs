@@ -4,8 +4,12 @@
 //! Every row becomes a JSON array of its columns, in [`Model::COLUMNS`](crate::db::Model::COLUMNS)
 //! order, followed by its included relations: a `belongs_to` as one such array
 //! (or `null` when the row is missing), a `has_many` or `many_to_many` as an
-//! array of them ordered by key (`[]` when empty). Each relation is a correlated
-//! subquery on the parent's alias, so a tree of any depth is one statement.
+//! array of them ordered by key (`[]` when empty). A `belongs_to` is a `LEFT
+//! JOIN` on the parent's table; a relation to many is a correlated subquery on
+//! the parent's alias (with joins of its own), so a tree of any depth is one
+//! statement. (Joins rather than a subquery per `belongs_to`: on SQLite each
+//! subquery's JSON has to be parsed again by `json()`, which measured 1.4× the
+//! statement's time on the blog.)
 //!
 //! Only identifiers written in the derive's input, generated aliases (`t0`,
 //! `t1`, `j1`…) and fixed function names reach the text; values are bound.
@@ -51,30 +55,51 @@ pub struct Node {
     pub(crate) children: Vec<Node>,
 }
 
-/// `SELECT <document> FROM "table" "t0"`: append a `WHERE` on `"t0"."key"` to
-/// load some rows only.
+/// `SELECT <document> FROM "table" "t0" <joins>`: append a `WHERE` on
+/// `"t0"."key"` to load some rows only.
 pub(crate) fn tree(dialect: Dialect, root: &Table, children: &[Node]) -> String {
-    let mut sql = String::with_capacity(512);
     let mut aliases = 0;
+    let mut joins = String::new();
+    let mut row = String::with_capacity(512);
+    push_row(
+        &mut row,
+        dialect,
+        root,
+        "t0",
+        children,
+        &mut aliases,
+        &mut joins,
+    );
+    let mut sql = String::with_capacity(row.len() + joins.len() + 96);
     sql.push_str("SELECT ");
+    push_aggregate(&mut sql, dialect, &row, "t0", root.key);
+    // Text, which sqlx decodes into a `&str` (a `json` value it does not).
+    #[cfg(feature = "postgres")]
+    if matches!(dialect, Dialect::Postgres) {
+        sql.push_str("::text");
+    }
+    sql.push_str(" FROM ");
+    push_quoted(&mut sql, root.table);
+    sql.push_str(" \"t0\"");
+    sql.push_str(&joins);
+    sql
+}
+
+/// `json_group_array(<row> ORDER BY <alias.key>)`: `[]` when there are no rows.
+fn push_aggregate(sql: &mut String, dialect: Dialect, row: &str, alias: &str, key: &str) {
     match dialect {
         Dialect::Sqlite => sql.push_str("json_group_array("),
         #[cfg(feature = "postgres")]
         Dialect::Postgres => sql.push_str("COALESCE(json_agg("),
     }
-    push_row(&mut sql, dialect, root, "t0", children, &mut aliases);
+    sql.push_str(row);
     sql.push_str(" ORDER BY ");
-    push_qualified(&mut sql, "t0", root.key);
+    push_qualified(sql, alias, key);
     match dialect {
         Dialect::Sqlite => sql.push(')'),
-        // Text, which sqlx decodes into a `String` (a `json` value it does not).
         #[cfg(feature = "postgres")]
-        Dialect::Postgres => sql.push_str("), '[]')::text"),
+        Dialect::Postgres => sql.push_str("), '[]'::json)"),
     }
-    sql.push_str(" FROM ");
-    push_quoted(&mut sql, root.table);
-    sql.push_str(" \"t0\"");
-    sql
 }
 
 /// Appends the condition that keeps `count` keys of the root, bound from
@@ -84,7 +109,10 @@ pub(crate) fn push_root_keys(sql: &mut String, dialect: Dialect, key: &str, coun
     dialect.push_where_in(sql, &format!("t0.{key}"), count, 1);
 }
 
-/// `json_array(<columns>, <relations>)` of the row aliased `alias`.
+/// `json_array(<columns>, <relations>)` of the row aliased `alias`. A
+/// `belongs_to` is a `LEFT JOIN` added to `joins` (the `FROM` of the row's
+/// statement or subquery), its row `NULL` when the join found none; a
+/// relation to many is a correlated subquery.
 fn push_row(
     sql: &mut String,
     dialect: Dialect,
@@ -92,6 +120,7 @@ fn push_row(
     alias: &str,
     children: &[Node],
     aliases: &mut usize,
+    joins: &mut String,
 ) {
     match dialect {
         Dialect::Sqlite => sql.push_str("json_array("),
@@ -111,7 +140,33 @@ fn push_row(
     }
     for child in children {
         sql.push_str(", ");
-        push_relation(sql, dialect, alias, child, aliases);
+        *aliases += 1;
+        let child_alias = format!("t{aliases}");
+        if matches!(child.kind, RelationKind::BelongsTo) {
+            joins.push_str(" LEFT JOIN ");
+            push_quoted(joins, child.child.table);
+            joins.push(' ');
+            push_quoted(joins, &child_alias);
+            joins.push_str(" ON ");
+            push_qualified(joins, &child_alias, child.child.key);
+            joins.push_str(" = ");
+            push_qualified(joins, alias, child.parent_column);
+            sql.push_str("CASE WHEN ");
+            push_qualified(sql, &child_alias, child.child.key);
+            sql.push_str(" IS NULL THEN NULL ELSE ");
+            push_row(
+                sql,
+                dialect,
+                &child.child,
+                &child_alias,
+                &child.children,
+                aliases,
+                joins,
+            );
+            sql.push_str(" END");
+        } else {
+            push_many(sql, dialect, alias, &child_alias, child, aliases);
+        }
     }
     sql.push(')');
 }
@@ -142,54 +197,46 @@ fn push_column(
     }
 }
 
-/// The correlated subquery of one relation of the row aliased `parent`.
-fn push_relation(
+/// The correlated subquery of a relation to many of the row aliased `parent`.
+fn push_many(
     sql: &mut String,
     dialect: Dialect,
     parent: &str,
+    alias: &str,
     node: &Node,
     aliases: &mut usize,
 ) {
-    *aliases += 1;
-    let alias = format!("t{aliases}");
-    let join = format!("j{aliases}");
-    let to_many = !matches!(node.kind, RelationKind::BelongsTo);
-    // SQLite passes a subquery's JSON on as text: `json(...)` marks it JSON
-    // again, so that the enclosing array nests it rather than quoting it.
+    let mut joins = String::new();
+    let mut row = String::with_capacity(256);
+    push_row(
+        &mut row,
+        dialect,
+        &node.child,
+        alias,
+        &node.children,
+        aliases,
+        &mut joins,
+    );
+    // SQLite hands a subquery's value on without its JSON subtype ("subtypes
+    // may not cross a subquery boundary"): `json(...)` marks it JSON again, so
+    // that the enclosing array nests it rather than quoting it.
     match dialect {
         Dialect::Sqlite => sql.push_str("json((SELECT "),
         #[cfg(feature = "postgres")]
         Dialect::Postgres => sql.push_str("(SELECT "),
     }
-    if to_many {
-        match dialect {
-            Dialect::Sqlite => sql.push_str("json_group_array("),
-            #[cfg(feature = "postgres")]
-            Dialect::Postgres => sql.push_str("COALESCE(json_agg("),
-        }
-    }
-    push_row(sql, dialect, &node.child, &alias, &node.children, aliases);
-    if to_many {
-        sql.push_str(" ORDER BY ");
-        push_qualified(sql, &alias, node.child.key);
-        match dialect {
-            Dialect::Sqlite => sql.push(')'),
-            #[cfg(feature = "postgres")]
-            Dialect::Postgres => sql.push_str("), '[]'::json)"),
-        }
-    }
+    push_aggregate(sql, dialect, &row, alias, node.child.key);
     sql.push_str(" FROM ");
     push_quoted(sql, node.child.table);
     sql.push(' ');
-    push_quoted(sql, &alias);
+    push_quoted(sql, alias);
     let matched = match node.kind {
-        RelationKind::BelongsTo => (alias.as_str(), node.child.key),
-        RelationKind::HasMany { foreign_key } => (alias.as_str(), foreign_key),
         RelationKind::ManyToMany {
             through,
             local,
             remote,
         } => {
+            let join = format!("j{}", &alias[1..]);
             sql.push_str(" JOIN ");
             push_quoted(sql, through);
             sql.push(' ');
@@ -197,12 +244,15 @@ fn push_relation(
             sql.push_str(" ON ");
             push_qualified(sql, &join, remote);
             sql.push_str(" = ");
-            push_qualified(sql, &alias, node.child.key);
-            (join.as_str(), local)
+            push_qualified(sql, alias, node.child.key);
+            (join, local)
         }
+        RelationKind::HasMany { foreign_key } => (alias.to_owned(), foreign_key),
+        RelationKind::BelongsTo => (alias.to_owned(), node.child.key),
     };
+    sql.push_str(&joins);
     sql.push_str(" WHERE ");
-    push_qualified(sql, matched.0, matched.1);
+    push_qualified(sql, &matched.0, matched.1);
     sql.push_str(" = ");
     push_qualified(sql, parent, node.parent_column);
     sql.push(')');
@@ -284,12 +334,12 @@ mod tests {
             sql,
             concat!(
                 r#"SELECT json_group_array(json_array("t0"."id", "t0"."author_id", iif("t0"."score" IS NULL, NULL, printf('%!.20e', "t0"."score")), "#,
-                r#"json((SELECT json_array("t1"."id", "t1"."name") FROM "authors" "t1" WHERE "t1"."id" = "t0"."author_id")), "#,
+                r#"CASE WHEN "t1"."id" IS NULL THEN NULL ELSE json_array("t1"."id", "t1"."name") END, "#,
                 r#"json((SELECT json_group_array(json_array("t2"."id", "t2"."post_id", "#,
-                r#"json((SELECT json_array("t3"."id", "t3"."name") FROM "authors" "t3" WHERE "t3"."id" = "t2"."author_id"))) ORDER BY "t2"."id") "#,
-                r#"FROM "comments" "t2" WHERE "t2"."post_id" = "t0"."id")), "#,
+                r#"CASE WHEN "t3"."id" IS NULL THEN NULL ELSE json_array("t3"."id", "t3"."name") END) ORDER BY "t2"."id") "#,
+                r#"FROM "comments" "t2" LEFT JOIN "authors" "t3" ON "t3"."id" = "t2"."author_id" WHERE "t2"."post_id" = "t0"."id")), "#,
                 r#"json((SELECT json_group_array(json_array("t4"."id") ORDER BY "t4"."id") FROM "tags" "t4" JOIN "post_tags" "j4" ON "j4"."tag_id" = "t4"."id" WHERE "j4"."post_id" = "t0"."id"))) "#,
-                r#"ORDER BY "t0"."id") FROM "posts" "t0" WHERE "t0"."id" IN (?, ?)"#
+                r#"ORDER BY "t0"."id") FROM "posts" "t0" LEFT JOIN "authors" "t1" ON "t1"."id" = "t0"."author_id" WHERE "t0"."id" IN (?, ?)"#
             )
         );
     }
@@ -304,11 +354,11 @@ mod tests {
             sql,
             concat!(
                 r#"SELECT COALESCE(json_agg(json_build_array("t0"."id", "t0"."author_id", ("t0"."score")::text, "#,
-                r#"(SELECT json_build_array("t1"."id", "t1"."name") FROM "authors" "t1" WHERE "t1"."id" = "t0"."author_id"), "#,
+                r#"CASE WHEN "t1"."id" IS NULL THEN NULL ELSE json_build_array("t1"."id", "t1"."name") END, "#,
                 r#"(SELECT COALESCE(json_agg(json_build_array("t2"."id", "t2"."post_id", "#,
-                r#"(SELECT json_build_array("t3"."id", "t3"."name") FROM "authors" "t3" WHERE "t3"."id" = "t2"."author_id")) ORDER BY "t2"."id"), '[]'::json) "#,
-                r#"FROM "comments" "t2" WHERE "t2"."post_id" = "t0"."id")) "#,
-                r#"ORDER BY "t0"."id"), '[]')::text FROM "posts" "t0" WHERE "t0"."id" = ANY($1)"#
+                r#"CASE WHEN "t3"."id" IS NULL THEN NULL ELSE json_build_array("t3"."id", "t3"."name") END) ORDER BY "t2"."id"), '[]'::json) "#,
+                r#"FROM "comments" "t2" LEFT JOIN "authors" "t3" ON "t3"."id" = "t2"."author_id" WHERE "t2"."post_id" = "t0"."id")) "#,
+                r#"ORDER BY "t0"."id"), '[]'::json)::text FROM "posts" "t0" LEFT JOIN "authors" "t1" ON "t1"."id" = "t0"."author_id" WHERE "t0"."id" = ANY($1)"#
             )
         );
     }
