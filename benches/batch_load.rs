@@ -3,7 +3,9 @@
 //! Relations: the blog fixture (100 posts, each with an author and 10 comments,
 //! each comment with an author) from a SQLite file database, three levels deep:
 //! the naive N+1 loop (1201 statements), hand-written batching (4), unokit eager
-//! (4) and unokit lazy from 100 concurrent tasks (4).
+//! (4), unokit lazy from 100 concurrent tasks (4), unokit nested (1: the tree
+//! as one JSON document) and Diesel's `belonging_to` + `grouped_by` (4, on its
+//! own synchronous connection to the same file).
 //!
 //! `BatchLoader` (the runtime of `#[batch_load]`) side by side with a direct call
 //! of the batch function, async-graphql's `DataLoader` and the `dataloader` crate.
@@ -38,6 +40,9 @@ use std::time::Duration;
 use unokit::batch::{BatchFn, BatchLoader, LoaderConfig};
 use unokit_benches::poll_all;
 use unokit_fixtures::file_blog as blog;
+
+#[path = "peers/diesel_blog.rs"]
+mod diesel_blog;
 
 const KEYS: u64 = 1_000;
 /// Every loader dispatches its batch when it holds all the keys.
@@ -207,6 +212,11 @@ fn relations(c: &mut Criterion) {
         .expect("a runtime");
     let pool = runtime.block_on(blog::database());
     runtime.block_on(blog::check_all_equal(&pool));
+    let mut diesel = diesel_blog::connect(&blog::file());
+    assert_eq!(
+        diesel_blog::load(&mut diesel),
+        runtime.block_on(blog::naive(&pool))
+    );
     let mut group = c.benchmark_group("batch_load/blog depth 3");
     group.sample_size(20);
     group.bench_function("naive N+1 (1201 statements)", |b| {
@@ -217,6 +227,12 @@ fn relations(c: &mut Criterion) {
     });
     group.bench_function("unokit eager (4 statements)", |b| {
         b.iter(|| runtime.block_on(async { black_box(blog::eager(&pool).await) }));
+    });
+    group.bench_function("unokit nested (1 statement)", |b| {
+        b.iter(|| runtime.block_on(async { black_box(blog::nested(&pool).await) }));
+    });
+    group.bench_function("diesel belonging_to + grouped_by (4 statements)", |b| {
+        b.iter(|| black_box(diesel_blog::load(&mut diesel)));
     });
     group.bench_function("unokit lazy, 100 tasks (4 statements)", |b| {
         b.iter(|| runtime.block_on(async { black_box(blog::lazy_concurrent(&pool).await) }));

@@ -4,8 +4,9 @@ use super::def::{ColumnDef, FieldDef, ModelDef, Relation};
 use super::parse::Input;
 use super::relations;
 use crate::common::paths::db::{
-    ARGUMENTS, BOX_DYN_ERROR, COLUMN, DATABASE, ENGINE, KEY_COLUMN, LOOKUP, MODEL, MODEL_ROW,
-    RELATED, SAME_STR, SQLX_ERROR, STATEMENT_CELLS,
+    ARGUMENTS, BOX_DYN_ERROR, COLUMN, DATABASE, ENGINE, JSON_COLUMN, JSON_ENCODING, KEY_COLUMN,
+    LOOKUP, MODEL, MODEL_ROW, NESTED_ROW, NEXT_COLUMN, RELATED, SAME_STR, SEQ_ACCESS, SQLX_ERROR,
+    STATEMENT_CELLS,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{quote, quote_spanned};
@@ -16,9 +17,10 @@ use syn::{Ident, Type};
 pub(crate) fn expand(model: &ModelDef<'_>) -> TokenStream {
     let model_impl = model_impl(model);
     let row = row_impl(model);
+    let nested = nested_row_impl(model);
     let partial = partial_checks(model);
     let relations = relations::expand(model);
-    quote!(#model_impl #row #partial #relations)
+    quote!(#model_impl #row #nested #partial #relations)
 }
 
 /// On error, the impls and relation items that code naming the model expects,
@@ -219,6 +221,56 @@ fn row_impl(model: &ModelDef<'_>) -> TokenStream {
             bind_key: quote!(#key #ok),
         },
     )
+}
+
+/// `NestedRow`: the model read from the JSON array of a nested load, on every
+/// engine where each column's type is a `JsonColumn` (as `ModelRow`, the
+/// bounds name the engine, so a model with other columns just lacks the impl).
+fn nested_row_impl(model: &ModelDef<'_>) -> TokenStream {
+    let engine = quote!(__UnokitDb);
+    let seq = quote!(__UnokitSeq);
+    let mut bounds = Vec::new();
+    let mut encodings = Vec::new();
+    for column in model.columns() {
+        let ty = column.ty;
+        bounds.push(if column.is_key {
+            quote_spanned!(ty.span()=> #ty: #KEY_COLUMN<#engine>)
+        } else {
+            quote_spanned!(ty.span()=> #ty: #COLUMN<#engine>)
+        });
+        bounds.push(quote_spanned!(ty.span()=> #ty: #JSON_COLUMN<#engine>));
+        encodings.push(quote!(<#ty as #JSON_COLUMN<#engine>>::ENCODING));
+    }
+    // Fields in declaration order: the columns come in that order too.
+    let reads = model.fields.iter().map(|field| match field {
+        FieldDef::Relation(relation) => {
+            let name = relation.ident;
+            quote!(#name: #RELATED::not_loaded())
+        }
+        FieldDef::Column(column) => {
+            let name = column.ident;
+            let ty = column.ty;
+            quote!(#name: #NEXT_COLUMN::<#engine, #ty, #seq>(seq)?)
+        }
+    });
+    let ident = model.ident;
+    quote! {
+        #[automatically_derived]
+        impl<#engine: #ENGINE> #NESTED_ROW<#engine> for #ident
+        where
+            #(#bounds,)*
+        {
+            const ENCODINGS: &'static [#JSON_ENCODING] = &[#(#encodings),*];
+
+            fn decode_columns<'__unokit_de, #seq: #SEQ_ACCESS<'__unokit_de>>(
+                seq: &mut #seq,
+            ) -> ::core::result::Result<Self, #seq::Error> {
+                ::core::result::Result::Ok(Self {
+                    #(#reads,)*
+                })
+            }
+        }
+    }
 }
 
 fn impl_model_row(ident: &Ident, bounds: &[TokenStream], bodies: &Bodies) -> TokenStream {

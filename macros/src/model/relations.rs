@@ -5,11 +5,12 @@ use super::def::{ModelDef, Relation, RelationField};
 use super::parse::{Field, Input, RelationAttr, RelationKind};
 use crate::common::case;
 use crate::common::paths::db::{
-    ASSERT_MODEL, DB_ERROR, ENGINE, MANY, MODEL, ONE, RELATED, RELATION, RELATION_KIND,
-    RELATION_ON, SAME_KEY, SESSION, TARGET, WITH,
+    ASSERT_MODEL, DB_ERROR, ENGINE, MANY, MODEL, NESTED_RELATION, ONE, RELATED, RELATION,
+    RELATION_KIND, RELATION_ON, SAME_KEY, SESSION, TARGET, WITH,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{Ident, Path, Visibility};
 
@@ -83,6 +84,8 @@ struct Items<'a> {
     kind: TokenStream,
     parent_key: TokenStream,
     child_key: TokenStream,
+    /// `NestedRelation::PARENT_COLUMN`: the column of the parent matched on.
+    parent_column: TokenStream,
     /// The bodies of `related` and `related_mut`.
     related: TokenStream,
     related_mut: TokenStream,
@@ -142,8 +145,18 @@ impl<'a> Items<'a> {
                 )
             }
         };
+        let parent_column = match &relation.relation {
+            Relation::BelongsTo { key } => {
+                let column = key.unraw().to_string();
+                quote!(#column)
+            }
+            Relation::HasMany { .. } | Relation::ManyToMany { .. } => {
+                quote!(<#parent as #MODEL>::KEY_COLUMN)
+            }
+        };
         let is_model = quote_spanned!(child.span()=> #ASSERT_MODEL::<#child>(););
         Self {
+            parent_column,
             field,
             child,
             ty: relation_type(parent, field),
@@ -199,6 +212,7 @@ impl<'a> Items<'a> {
             kind,
             parent_key: unreachable.clone(),
             child_key: unreachable.clone(),
+            parent_column: quote!(""),
             related: unreachable.clone(),
             related_mut: unreachable,
             checks: TokenStream::new(),
@@ -216,6 +230,7 @@ impl<'a> Items<'a> {
             kind,
             parent_key,
             child_key,
+            parent_column,
             related,
             related_mut,
             checks,
@@ -278,6 +293,11 @@ impl<'a> Items<'a> {
                 fn related_mut(parent: &mut #parent) -> &mut #RELATED<#TARGET<Self>> {
                     #related_mut
                 }
+            }
+
+            #[automatically_derived]
+            impl #NESTED_RELATION for #ty {
+                const PARENT_COLUMN: &'static str = #parent_column;
             }
 
             impl #ty {

@@ -233,6 +233,11 @@ impl<'s, M: ModelRow<DB>, DB: Engine> Query<'s, M, DB> {
 }
 
 impl<'s, M: ModelRow<DB>, DB: Engine, I: Include<M, DB>> Query<'s, M, DB, I> {
+    /// The session and the includes, for another way of loading them.
+    pub(crate) fn into_parts(self) -> (&'s Session<DB>, I) {
+        (self.session, self.include)
+    }
+
     /// Loads `relation` (with what it nests) into every row too.
     pub fn include<J: Include<M, DB>>(self, relation: J) -> Query<'s, M, DB, Chain<I, J>> {
         Query {

@@ -8,6 +8,9 @@
 //!
 //! - **eagerly**, with [`Session::query`] and `include`: one statement per
 //!   relation hop, however many parents, nested as deep as wanted;
+//! - **nested**, with `.nested()` on such a query: the rows and every relation
+//!   they include in one statement, whose single row is a JSON document the
+//!   database builds ([`NestedQuery`]);
 //! - **lazily**, with a relation's `load`: an explicit call (reading an unloaded
 //!   relation is an error, never a silent query) that still batches with the
 //!   concurrent lazy loads of other tasks; a [strict](Session::strict) session
@@ -27,6 +30,7 @@ mod error;
 mod include;
 mod invalidate;
 mod model;
+mod nested;
 mod related;
 mod relation;
 #[doc(hidden)]
@@ -39,10 +43,13 @@ pub use engine::{Column, Engine, StatementFuture};
 pub use error::DbError;
 pub use include::{Chain, Include, IncludeFuture, Query, With};
 pub use model::{Lookup, Model, ModelRow};
+pub use nested::{
+    JsonColumn, NestedArity, NestedEngine, NestedInclude, NestedQuery, NestedRelation, NestedRow,
+};
 pub use related::{NotLoaded, Related};
 pub use relation::{Relation, RelationOn, Target};
 pub use session::Session;
-pub use sql::Statements;
+pub use sql::{JsonEncoding, Statements};
 
 /// The sqlx unokit's models run on: use it for pools and connect options, so that
 /// the versions match.

@@ -9,6 +9,13 @@ const fn db(item: &'static str) -> RtPath {
 pub(crate) const MODEL: RtPath = db("Model");
 pub(crate) const MODEL_ROW: RtPath = db("ModelRow");
 pub(crate) const LOOKUP: RtPath = db("Lookup");
+pub(crate) const NESTED_ROW: RtPath = db("NestedRow");
+pub(crate) const NESTED_RELATION: RtPath = db("NestedRelation");
+pub(crate) const JSON_COLUMN: RtPath = db("JsonColumn");
+pub(crate) const JSON_ENCODING: RtPath = db("JsonEncoding");
+pub(crate) const NEXT_COLUMN: RtPath = db("next_column");
+/// serde's, re-exported so that the user's crate needs no serde of its own.
+pub(crate) const SEQ_ACCESS: RtPath = db("SeqAccess");
 pub(crate) const ENGINE: RtPath = db("Engine");
 pub(crate) const COLUMN: RtPath = db("Column");
 pub(crate) const KEY_COLUMN: RtPath = db("KeyColumn");

@@ -56,6 +56,38 @@ where
         ::core::result::Result::Ok(())
     }
 }
+#[automatically_derived]
+impl<
+    __UnokitDb: ::unokit::__private::db::Engine,
+> ::unokit::__private::db::NestedRow<__UnokitDb> for PostTitle
+where
+    i64: ::unokit::__private::db::KeyColumn<__UnokitDb>,
+    i64: ::unokit::__private::db::JsonColumn<__UnokitDb>,
+    String: ::unokit::__private::db::Column<__UnokitDb>,
+    String: ::unokit::__private::db::JsonColumn<__UnokitDb>,
+{
+    const ENCODINGS: &'static [::unokit::__private::db::JsonEncoding] = &[
+        <i64 as ::unokit::__private::db::JsonColumn<__UnokitDb>>::ENCODING,
+        <String as ::unokit::__private::db::JsonColumn<__UnokitDb>>::ENCODING,
+    ];
+    fn decode_columns<
+        '__unokit_de,
+        __UnokitSeq: ::unokit::__private::db::SeqAccess<'__unokit_de>,
+    >(seq: &mut __UnokitSeq) -> ::core::result::Result<Self, __UnokitSeq::Error> {
+        ::core::result::Result::Ok(Self {
+            id: ::unokit::__private::db::next_column::<
+                __UnokitDb,
+                i64,
+                __UnokitSeq,
+            >(seq)?,
+            title: ::unokit::__private::db::next_column::<
+                __UnokitDb,
+                String,
+                __UnokitSeq,
+            >(seq)?,
+        })
+    }
+}
 const _: () = {
     #[allow(dead_code)]
     fn __unokit_partial_of(full: &Post) {

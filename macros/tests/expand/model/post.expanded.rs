@@ -80,6 +80,49 @@ where
         ::core::result::Result::Ok(())
     }
 }
+#[automatically_derived]
+impl<
+    __UnokitDb: ::unokit::__private::db::Engine,
+> ::unokit::__private::db::NestedRow<__UnokitDb> for Post
+where
+    i64: ::unokit::__private::db::KeyColumn<__UnokitDb>,
+    i64: ::unokit::__private::db::JsonColumn<__UnokitDb>,
+    String: ::unokit::__private::db::Column<__UnokitDb>,
+    String: ::unokit::__private::db::JsonColumn<__UnokitDb>,
+    i64: ::unokit::__private::db::Column<__UnokitDb>,
+    i64: ::unokit::__private::db::JsonColumn<__UnokitDb>,
+{
+    const ENCODINGS: &'static [::unokit::__private::db::JsonEncoding] = &[
+        <i64 as ::unokit::__private::db::JsonColumn<__UnokitDb>>::ENCODING,
+        <String as ::unokit::__private::db::JsonColumn<__UnokitDb>>::ENCODING,
+        <i64 as ::unokit::__private::db::JsonColumn<__UnokitDb>>::ENCODING,
+    ];
+    fn decode_columns<
+        '__unokit_de,
+        __UnokitSeq: ::unokit::__private::db::SeqAccess<'__unokit_de>,
+    >(seq: &mut __UnokitSeq) -> ::core::result::Result<Self, __UnokitSeq::Error> {
+        ::core::result::Result::Ok(Self {
+            id: ::unokit::__private::db::next_column::<
+                __UnokitDb,
+                i64,
+                __UnokitSeq,
+            >(seq)?,
+            title: ::unokit::__private::db::next_column::<
+                __UnokitDb,
+                String,
+                __UnokitSeq,
+            >(seq)?,
+            author_id: ::unokit::__private::db::next_column::<
+                __UnokitDb,
+                i64,
+                __UnokitSeq,
+            >(seq)?,
+            author: ::unokit::__private::db::Related::not_loaded(),
+            comments: ::unokit::__private::db::Related::not_loaded(),
+            tags: ::unokit::__private::db::Related::not_loaded(),
+        })
+    }
+}
 impl Post {
     /// The `author` relation (`belongs_to(Author, key = author_id)`): include it in a query, or `load` it.
     pub const AUTHOR: PostAuthorRelation = PostAuthorRelation;
@@ -136,6 +179,10 @@ impl ::unokit::__private::db::Relation for PostAuthorRelation {
     ) -> &mut ::unokit::__private::db::Related<::unokit::__private::db::Target<Self>> {
         &mut parent.author
     }
+}
+#[automatically_derived]
+impl ::unokit::__private::db::NestedRelation for PostAuthorRelation {
+    const PARENT_COLUMN: &'static str = "author_id";
 }
 impl PostAuthorRelation {
     /// Loads `author` into `parent` now, unless it is loaded, and returns it.
@@ -222,6 +269,10 @@ impl ::unokit::__private::db::Relation for PostCommentsRelation {
     ) -> &mut ::unokit::__private::db::Related<::unokit::__private::db::Target<Self>> {
         &mut parent.comments
     }
+}
+#[automatically_derived]
+impl ::unokit::__private::db::NestedRelation for PostCommentsRelation {
+    const PARENT_COLUMN: &'static str = <Post as ::unokit::__private::db::Model>::KEY_COLUMN;
 }
 impl PostCommentsRelation {
     /// Loads `comments` into `parent` now, unless it is loaded, and returns it.
@@ -311,6 +362,10 @@ impl ::unokit::__private::db::Relation for PostTagsRelation {
     ) -> &mut ::unokit::__private::db::Related<::unokit::__private::db::Target<Self>> {
         &mut parent.tags
     }
+}
+#[automatically_derived]
+impl ::unokit::__private::db::NestedRelation for PostTagsRelation {
+    const PARENT_COLUMN: &'static str = <Post as ::unokit::__private::db::Model>::KEY_COLUMN;
 }
 impl PostTagsRelation {
     /// Loads `tags` into `parent` now, unless it is loaded, and returns it.

@@ -1,0 +1,173 @@
+//! The blog of `unokit_fixtures::file_blog` on PostgreSQL, in a schema of its
+//! own, and the ways of loading it: the naive loop, hand-written batching
+//! (`= ANY($1)` with the keys bound as one array, as one writes it for
+//! PostgreSQL), unokit per-hop and nested.
+
+use std::collections::HashMap;
+use unokit::db::sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use unokit::db::sqlx::{self, Postgres};
+use unokit::db::{Engine as _, ModelRow, Session};
+use unokit_fixtures::file_blog::{Author, Comment, Post};
+
+const SEED: &str = "
+    CREATE TABLE authors (id BIGINT PRIMARY KEY, name TEXT NOT NULL);
+    CREATE TABLE posts (id BIGINT PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL, author_id BIGINT NOT NULL);
+    CREATE TABLE comments (id BIGINT PRIMARY KEY, post_id BIGINT NOT NULL, author_id BIGINT NOT NULL, body TEXT NOT NULL);
+    CREATE INDEX comments_by_post ON comments (post_id);
+    INSERT INTO authors SELECT x, 'author ' || x FROM generate_series(1, 40) x;
+    INSERT INTO posts SELECT x, 'post ' || x, 'body of post ' || x, x % 40 + 1 FROM generate_series(1, 100) x;
+    INSERT INTO comments SELECT x, (x - 1) / 10 + 1, x * 7 % 40 + 1, 'comment ' || x FROM generate_series(1, 1000) x;
+    ANALYZE;
+";
+
+fn schema() -> String {
+    format!("unokit_bench_nested_{}", std::process::id())
+}
+
+/// A fresh schema, seeded, and a pool of four whose search path is it.
+pub async fn database(url: &str) -> PgPool {
+    let schema = schema();
+    let admin = PgPool::connect(url).await.expect("PostgreSQL");
+    sqlx::raw_sql(&format!(
+        "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
+    ))
+    .execute(&admin)
+    .await
+    .expect("the schema");
+    admin.close().await;
+    let options: PgConnectOptions = url.parse().expect("a PostgreSQL URL");
+    let pool = PgPoolOptions::new()
+        .max_connections(4)
+        .connect_with(options.options([("search_path", schema.as_str())]))
+        .await
+        .expect("PostgreSQL");
+    sqlx::raw_sql(SEED).execute(&pool).await.expect("the seed");
+    pool
+}
+
+/// Closes `pool` and drops its schema.
+pub async fn remove(pool: PgPool, url: &str) {
+    pool.close().await;
+    let admin = PgPool::connect(url).await.expect("PostgreSQL");
+    sqlx::raw_sql(&format!("DROP SCHEMA IF EXISTS {} CASCADE", schema()))
+        .execute(&admin)
+        .await
+        .expect("dropped");
+    admin.close().await;
+}
+
+fn rows<M: ModelRow<Postgres>>(rows: &[PgRow]) -> Vec<M> {
+    rows.iter()
+        .map(|row| M::from_row(row, 0).expect("a row"))
+        .collect()
+}
+
+async fn author(pool: &PgPool, id: i64) -> Author {
+    let row = sqlx::query(Postgres::statements::<Author>().by_key)
+        .bind(id)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    <Author as ModelRow<Postgres>>::from_row(&row, 0).unwrap()
+}
+
+/// The N+1 loop: 1 + 100 + 100 + 1000 statements.
+pub async fn naive(pool: &PgPool) -> Vec<Post> {
+    let select_all = Postgres::statements::<Post>().select_all;
+    let mut posts: Vec<Post> = rows(&sqlx::query(select_all).fetch_all(pool).await.unwrap());
+    let comments_sql = format!(
+        "{} WHERE \"post_id\" = $1 ORDER BY \"id\"",
+        Postgres::statements::<Comment>().select
+    );
+    for post in &mut posts {
+        post.author.set(author(pool, post.author_id).await);
+        let found = sqlx::query(&comments_sql)
+            .bind(post.id)
+            .fetch_all(pool)
+            .await
+            .unwrap();
+        let mut comments: Vec<Comment> = rows(&found);
+        for comment in &mut comments {
+            comment.author.set(author(pool, comment.author_id).await);
+        }
+        post.comments.set(comments);
+    }
+    posts
+}
+
+async fn any(pool: &PgPool, select: &str, column: &str, keys: &[i64]) -> Vec<PgRow> {
+    sqlx::query(&format!(
+        "{select} WHERE \"{column}\" = ANY($1) ORDER BY \"id\""
+    ))
+    .bind(keys)
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+async fn authors(pool: &PgPool, ids: impl Iterator<Item = i64>) -> HashMap<i64, Author> {
+    let mut ids: Vec<i64> = ids.collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let select = Postgres::statements::<Author>().select;
+    rows::<Author>(&any(pool, select, "id", &ids).await)
+        .into_iter()
+        .map(|author| (author.id, author))
+        .collect()
+}
+
+/// What an expert writes by hand: one `= ANY($1)` statement per hop.
+pub async fn hand_batched(pool: &PgPool) -> Vec<Post> {
+    let select_all = Postgres::statements::<Post>().select_all;
+    let mut posts: Vec<Post> = rows(&sqlx::query(select_all).fetch_all(pool).await.unwrap());
+    let post_ids: Vec<i64> = posts.iter().map(|post| post.id).collect();
+    let select = Postgres::statements::<Comment>().select;
+    let comments: Vec<Comment> = rows(&any(pool, select, "post_id", &post_ids).await);
+    let post_authors = authors(pool, posts.iter().map(|post| post.author_id)).await;
+    let comment_authors = authors(pool, comments.iter().map(|comment| comment.author_id)).await;
+    let mut by_post: HashMap<i64, Vec<Comment>> = HashMap::new();
+    for mut comment in comments {
+        comment
+            .author
+            .set(comment_authors[&comment.author_id].clone());
+        by_post.entry(comment.post_id).or_default().push(comment);
+    }
+    for post in &mut posts {
+        post.author.set(post_authors[&post.author_id].clone());
+        post.comments
+            .set(by_post.remove(&post.id).unwrap_or_default());
+    }
+    posts
+}
+
+/// unokit per-hop: 4 statements.
+pub async fn eager(pool: &PgPool) -> Vec<Post> {
+    Session::new(pool.clone())
+        .query::<Post>()
+        .include(Post::AUTHOR)
+        .include(Post::COMMENTS.with(Comment::AUTHOR))
+        .all()
+        .await
+        .unwrap()
+}
+
+/// unokit nested: 1 statement.
+pub async fn nested(pool: &PgPool) -> Vec<Post> {
+    Session::new(pool.clone())
+        .query::<Post>()
+        .include(Post::AUTHOR)
+        .include(Post::COMMENTS.with(Comment::AUTHOR))
+        .nested()
+        .all()
+        .await
+        .unwrap()
+}
+
+/// Every way loads the same posts.
+pub async fn check_all_equal(pool: &PgPool) {
+    let naive = naive(pool).await;
+    assert_eq!(naive.len(), 100);
+    assert_eq!(hand_batched(pool).await, naive);
+    assert_eq!(eager(pool).await, naive);
+    assert_eq!(nested(pool).await, naive);
+}

@@ -1,0 +1,601 @@
+//! Nested loading: the rows of a query and every relation it includes, as deep
+//! as it nests, in one statement whose single row is a JSON document built by
+//! the database ([`super::sql`] writes it), decoded straight into the models.
+//!
+//! Per-hop batching ([`Query::all`]) sends one statement per hop and receives
+//! every row of every hop; sqlx's SQLite driver hands each row across a channel
+//! from its worker thread, which costs more than the row itself. Here the whole
+//! tree crosses once, as text, and serde reads it into the models with no
+//! intermediate value.
+
+use super::engine::{Engine, KeyColumn};
+use super::error::DbError;
+use super::include::{Chain, Include, Query, With};
+use super::model::ModelRow;
+use super::relation::{Arity, Many, One, Relation, RelationOn, Target};
+use super::session::Session;
+use super::sql::{self, JsonEncoding, Node, Table};
+use serde::de::{self, DeserializeSeed, Deserializer, Error as _, IgnoredAny, SeqAccess, Visitor};
+use std::any::TypeId;
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::{Arc, OnceLock, PoisonError, RwLock};
+
+mod columns;
+
+pub use columns::JsonColumn;
+
+/// An engine that runs nested loads: [`sqlx::Sqlite`], and `sqlx::Postgres`
+/// with the `postgres` feature.
+pub trait NestedEngine: Engine {
+    /// The JSON document of a nested load's row, read in place.
+    ///
+    /// # Errors
+    ///
+    /// When the column is missing or not text.
+    #[doc(hidden)]
+    fn document(row: &Self::Row) -> Result<Option<&str>, sqlx::Error>;
+}
+
+impl NestedEngine for sqlx::Sqlite {
+    fn document(row: &Self::Row) -> Result<Option<&str>, sqlx::Error> {
+        sqlx::Row::try_get(row, 0)
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl NestedEngine for sqlx::Postgres {
+    fn document(row: &Self::Row) -> Result<Option<&str>, sqlx::Error> {
+        sqlx::Row::try_get(row, 0)
+    }
+}
+
+/// A model whose rows can be read from the JSON arrays of a nested load:
+/// implemented by `#[derive(Model)]` on every engine where each column's type
+/// is a [`JsonColumn`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be loaded nested on `{DB}`",
+    note = "every column of a model loaded with `nested()` must be a `JsonColumn` (integers, floats, `bool`, `String`, and `Option`s of them); load it with `all()` instead"
+)]
+pub trait NestedRow<DB: Engine>: ModelRow<DB> {
+    /// How each column travels, in [`Model::COLUMNS`](super::Model::COLUMNS) order.
+    const ENCODINGS: &'static [JsonEncoding];
+
+    /// Reads the columns, in order, from the row's array; relations start not
+    /// loaded.
+    ///
+    /// # Errors
+    ///
+    /// When the array ends early or a value does not decode.
+    fn decode_columns<'de, A: SeqAccess<'de>>(seq: &mut A) -> Result<Self, A::Error>;
+}
+
+/// Reads the next column of a row's array: what the derive's
+/// [`NestedRow::decode_columns`] calls for each field.
+///
+/// # Errors
+///
+/// When the array ended, or the value does not decode as `T`.
+pub fn next_column<'de, DB: Engine, T: JsonColumn<DB>, A: SeqAccess<'de>>(
+    seq: &mut A,
+) -> Result<T, A::Error> {
+    seq.next_element_seed(ColumnSeed::<DB, T>(PhantomData))?
+        .ok_or_else(|| A::Error::custom("a row's array has fewer values than its model's columns"))
+}
+
+struct ColumnSeed<DB, T>(PhantomData<fn() -> (DB, T)>);
+
+impl<'de, DB: Engine, T: JsonColumn<DB>> DeserializeSeed<'de> for ColumnSeed<DB, T> {
+    type Value = T;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        T::deserialize(deserializer)
+    }
+}
+
+/// The parent column a relation matches on, for nested loads: implemented by
+/// `#[derive(Model)]` for each relation.
+pub trait NestedRelation: Relation {
+    /// The foreign key column of a `belongs_to`, the parent's key otherwise.
+    const PARENT_COLUMN: &'static str;
+}
+
+/// Why decoding stopped, when it was not the document's fault.
+#[doc(hidden)]
+#[derive(Debug, Default)]
+pub struct DecodeContext {
+    missing: Cell<Option<&'static str>>,
+}
+
+/// Includes that a nested load can put in its statement: relations whose
+/// rows are [`NestedRow`]s, nested with `with` and chained by `include`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be loaded nested into `{P}`",
+    note = "every model a nested load reaches must be a `NestedRow` (its columns `JsonColumn`s); load with `all()` instead"
+)]
+pub trait NestedInclude<P, DB: Engine>: Include<P, DB> + 'static {
+    /// Appends the relations to the statement's plan, in decoding order.
+    #[doc(hidden)]
+    fn plan(nodes: &mut Vec<Node>);
+
+    /// Reads the relations from what is left of the parent's array.
+    #[doc(hidden)]
+    fn decode<'de, A: SeqAccess<'de>>(
+        parent: &mut P,
+        seq: &mut A,
+        context: &DecodeContext,
+    ) -> Result<(), A::Error>;
+}
+
+impl<P: Send + Sync + 'static, DB: Engine> NestedInclude<P, DB> for () {
+    fn plan(_: &mut Vec<Node>) {}
+
+    fn decode<'de, A: SeqAccess<'de>>(
+        _: &mut P,
+        _: &mut A,
+        _: &DecodeContext,
+    ) -> Result<(), A::Error> {
+        Ok(())
+    }
+}
+
+impl<R, DB> NestedInclude<R::Parent, DB> for R
+where
+    R: NestedRelation + RelationOn<DB>,
+    R::Child: NestedRow<DB>,
+    R::Arity: NestedArity<R::Child>,
+    DB: Engine,
+{
+    fn plan(nodes: &mut Vec<Node>) {
+        nodes.push(node::<R, (), DB>());
+    }
+
+    fn decode<'de, A: SeqAccess<'de>>(
+        parent: &mut R::Parent,
+        seq: &mut A,
+        context: &DecodeContext,
+    ) -> Result<(), A::Error> {
+        decode_relation::<R, (), DB, A>(parent, seq, context)
+    }
+}
+
+impl<R, I, DB> NestedInclude<R::Parent, DB> for With<R, I>
+where
+    R: NestedRelation + RelationOn<DB>,
+    R::Child: NestedRow<DB>,
+    R::Arity: NestedArity<R::Child>,
+    I: NestedInclude<R::Child, DB>,
+    DB: Engine,
+{
+    fn plan(nodes: &mut Vec<Node>) {
+        nodes.push(node::<R, I, DB>());
+    }
+
+    fn decode<'de, A: SeqAccess<'de>>(
+        parent: &mut R::Parent,
+        seq: &mut A,
+        context: &DecodeContext,
+    ) -> Result<(), A::Error> {
+        decode_relation::<R, I, DB, A>(parent, seq, context)
+    }
+}
+
+impl<P, DB, A, B> NestedInclude<P, DB> for Chain<A, B>
+where
+    P: Send + Sync,
+    DB: Engine,
+    A: NestedInclude<P, DB>,
+    B: NestedInclude<P, DB>,
+{
+    fn plan(nodes: &mut Vec<Node>) {
+        A::plan(nodes);
+        B::plan(nodes);
+    }
+
+    fn decode<'de, S: SeqAccess<'de>>(
+        parent: &mut P,
+        seq: &mut S,
+        context: &DecodeContext,
+    ) -> Result<(), S::Error> {
+        A::decode(parent, seq, context)?;
+        B::decode(parent, seq, context)
+    }
+}
+
+fn table<M: NestedRow<DB>, DB: Engine>() -> Table {
+    Table {
+        table: M::TABLE,
+        key: M::KEY_COLUMN,
+        columns: M::COLUMNS,
+        encodings: M::ENCODINGS,
+    }
+}
+
+fn node<R, I, DB>() -> Node
+where
+    R: NestedRelation + RelationOn<DB>,
+    R::Child: NestedRow<DB>,
+    I: NestedInclude<R::Child, DB>,
+    DB: Engine,
+{
+    let mut children = Vec::new();
+    I::plan(&mut children);
+    Node {
+        kind: R::KIND,
+        parent_column: R::PARENT_COLUMN,
+        child: table::<R::Child, DB>(),
+        children,
+    }
+}
+
+fn decode_relation<'de, R, I, DB, A>(
+    parent: &mut R::Parent,
+    seq: &mut A,
+    context: &DecodeContext,
+) -> Result<(), A::Error>
+where
+    R: NestedRelation + RelationOn<DB>,
+    R::Child: NestedRow<DB>,
+    R::Arity: NestedArity<R::Child>,
+    I: NestedInclude<R::Child, DB>,
+    DB: Engine,
+    A: SeqAccess<'de>,
+{
+    let seed = TargetSeed::<R, I, DB> {
+        row: RowSeed::new(context),
+    };
+    match seq.next_element_seed(seed)? {
+        Some(Some(target)) => {
+            R::related_mut(parent).set(target);
+            Ok(())
+        }
+        Some(None) => {
+            context.missing.set(Some(R::NAME));
+            Err(A::Error::custom(format_args!(
+                "`{}` points to a row that does not exist",
+                R::NAME
+            )))
+        }
+        None => Err(A::Error::custom(format_args!(
+            "`{}` is missing from its parent's array",
+            R::NAME
+        ))),
+    }
+}
+
+/// How a relation's value is read: one row, or `null` when it is missing
+/// (`belongs_to`); an array of rows (`has_many`, `many_to_many`).
+pub trait NestedArity<C>: Arity<C> {
+    /// The relation's value, `None` for a missing row.
+    #[doc(hidden)]
+    fn deserialize<'de, D, S>(deserializer: D, row: S) -> Result<Option<Self::Target>, D::Error>
+    where
+        D: Deserializer<'de>,
+        S: DeserializeSeed<'de, Value = C> + Copy;
+}
+
+impl<C: Clone + Send + Sync + 'static> NestedArity<C> for One {
+    fn deserialize<'de, D, S>(deserializer: D, row: S) -> Result<Option<C>, D::Error>
+    where
+        D: Deserializer<'de>,
+        S: DeserializeSeed<'de, Value = C> + Copy,
+    {
+        deserializer.deserialize_option(OptionVisitor(row))
+    }
+}
+
+impl<C: Clone + Send + Sync + 'static> NestedArity<C> for Many {
+    fn deserialize<'de, D, S>(deserializer: D, row: S) -> Result<Option<Vec<C>>, D::Error>
+    where
+        D: Deserializer<'de>,
+        S: DeserializeSeed<'de, Value = C> + Copy,
+    {
+        deserializer.deserialize_seq(VecVisitor(row)).map(Some)
+    }
+}
+
+struct OptionVisitor<S>(S);
+
+impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for OptionVisitor<S> {
+    type Value = Option<S::Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a row's array or null")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        self.0.deserialize(deserializer).map(Some)
+    }
+}
+
+struct VecVisitor<S>(S);
+
+impl<'de, S: DeserializeSeed<'de> + Copy> Visitor<'de> for VecVisitor<S> {
+    type Value = Vec<S::Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of rows")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut rows = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(row) = seq.next_element_seed(self.0)? {
+            rows.push(row);
+        }
+        Ok(rows)
+    }
+}
+
+/// A row of `M`, with the relations of `I`.
+struct RowSeed<'c, M, I, DB> {
+    context: &'c DecodeContext,
+    types: Types<M, I, DB>,
+}
+
+/// What a seed decodes, held by type only.
+type Types<M, I, DB> = PhantomData<fn() -> (M, I, DB)>;
+
+impl<'c, M, I, DB> RowSeed<'c, M, I, DB> {
+    fn new(context: &'c DecodeContext) -> Self {
+        Self {
+            context,
+            types: PhantomData,
+        }
+    }
+}
+
+impl<M, I, DB> Clone for RowSeed<'_, M, I, DB> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<M, I, DB> Copy for RowSeed<'_, M, I, DB> {}
+
+impl<'de, M, I, DB> DeserializeSeed<'de> for RowSeed<'_, M, I, DB>
+where
+    M: NestedRow<DB>,
+    I: NestedInclude<M, DB>,
+    DB: Engine,
+{
+    type Value = M;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<M, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de, M, I, DB> Visitor<'de> for RowSeed<'_, M, I, DB>
+where
+    M: NestedRow<DB>,
+    I: NestedInclude<M, DB>,
+    DB: Engine,
+{
+    type Value = M;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a row of `{}`", M::TABLE)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<M, A::Error> {
+        let mut row = M::decode_columns(&mut seq)?;
+        I::decode(&mut row, &mut seq, self.context)?;
+        if seq.next_element::<IgnoredAny>()?.is_some() {
+            return Err(A::Error::custom(format_args!(
+                "a row of `{}` has more values than its columns and relations",
+                M::TABLE
+            )));
+        }
+        Ok(row)
+    }
+}
+
+/// The value of relation `R`, with the relations of `I` in its rows.
+struct TargetSeed<'c, R: Relation, I, DB> {
+    row: RowSeed<'c, R::Child, I, DB>,
+}
+
+impl<'de, R, I, DB> DeserializeSeed<'de> for TargetSeed<'_, R, I, DB>
+where
+    R: RelationOn<DB>,
+    R::Child: NestedRow<DB>,
+    R::Arity: NestedArity<R::Child>,
+    I: NestedInclude<R::Child, DB>,
+    DB: Engine,
+{
+    type Value = Option<Target<R>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        <R::Arity as NestedArity<R::Child>>::deserialize(deserializer, self.row)
+    }
+}
+
+/// The rows of a nested load's document, in the document's order.
+fn decode_document<M, I, DB>(text: &str) -> Result<Vec<M>, DbError>
+where
+    M: NestedRow<DB>,
+    I: NestedInclude<M, DB>,
+    DB: Engine,
+{
+    let context = DecodeContext::default();
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let decoded = <Many as NestedArity<M>>::deserialize(
+        &mut deserializer,
+        RowSeed::<M, I, DB>::new(&context),
+    )
+    .and_then(|rows| deserializer.end().map(|()| rows.unwrap_or_default()));
+    decoded.map_err(|error| match context.missing.get() {
+        Some(relation) => DbError::MissingRow { relation },
+        None => DbError::Sqlx(Arc::new(sqlx::Error::Decode(Box::new(error)))),
+    })
+}
+
+/// The statement of `M` with `I`, for engine `DB`: built on first use, then
+/// shared by every query of that shape.
+fn statement<M, I, DB>() -> &'static str
+where
+    M: NestedRow<DB>,
+    I: NestedInclude<M, DB>,
+    DB: Engine,
+{
+    static STATEMENTS: OnceLock<RwLock<HashMap<TypeId, &'static str>>> = OnceLock::new();
+    let statements = STATEMENTS.get_or_init(RwLock::default);
+    let shape = TypeId::of::<(M, I, DB)>();
+    if let Some(sql) = statements
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&shape)
+    {
+        return sql;
+    }
+    let mut children = Vec::new();
+    I::plan(&mut children);
+    let sql = sql::tree(DB::DIALECT, &table::<M, DB>(), &children);
+    statements
+        .write()
+        .unwrap_or_else(PoisonError::into_inner)
+        .entry(shape)
+        .or_insert_with(|| Box::leak(sql.into_boxed_str()))
+}
+
+impl<'s, M: ModelRow<DB>, DB: Engine, I: Include<M, DB>> Query<'s, M, DB, I> {
+    /// Loads the rows and every included relation, as deep as it nests, in one
+    /// statement: the database aggregates the tree into one JSON document,
+    /// which is decoded straight into the models (see [`NestedQuery`]).
+    ///
+    /// ```
+    /// use unokit::Model;
+    /// use unokit::db::{DbError, Related, Session};
+    ///
+    /// #[derive(Model, Clone, Debug, PartialEq)]
+    /// #[model(table = "authors")]
+    /// struct Author {
+    ///     #[model(primary_key)]
+    ///     id: i64,
+    ///     name: String,
+    /// }
+    ///
+    /// #[derive(Model, Clone, Debug, PartialEq)]
+    /// #[model(table = "posts")]
+    /// struct Post {
+    ///     #[model(primary_key)]
+    ///     id: i64,
+    ///     author_id: i64,
+    ///     #[model(belongs_to(Author, key = author_id))]
+    ///     author: Related<Author>,
+    /// }
+    ///
+    /// async fn front_page(session: &Session<sqlx::Sqlite>) -> Result<Vec<Post>, DbError> {
+    ///     // One statement, one row, however many posts.
+    ///     session.query::<Post>().include(Post::AUTHOR).nested().all().await
+    /// }
+    /// ```
+    pub fn nested(self) -> NestedQuery<'s, M, DB, I> {
+        let (session, include) = self.into_parts();
+        NestedQuery {
+            session,
+            include,
+            model: PhantomData,
+        }
+    }
+}
+
+/// A [`Query`] loaded nested: one statement for the rows and every relation
+/// they include, whose single row is a JSON document built by the database.
+///
+/// It gives the same rows as per-hop batching ([`Query::all`]); which is
+/// faster depends on the shape (see the README's `batch_load` section): the
+/// document wins when many small rows would cross sqlx's row channel (many
+/// children per parent, deep trees, SQLite's worker thread); per-hop batching
+/// wins when rows are wide or large, or when a `belongs_to` row is shared by
+/// many parents (the document repeats it under each, per-hop batching loads it
+/// once). A nested load does not go through the session's loaders: it does
+/// not share statements with concurrent lazy loads, nor fill the relation
+/// cache. Each model's columns must fit in one `json_array` call (SQLite
+/// takes up to 127 arguments, PostgreSQL's `json_build_array` 100).
+#[must_use = "a query does nothing until `all`, `find` or `find_many` is awaited"]
+pub struct NestedQuery<'s, M, DB: Engine, I = ()> {
+    session: &'s Session<DB>,
+    include: I,
+    model: PhantomData<fn() -> M>,
+}
+
+impl<'s, M, DB, I> NestedQuery<'s, M, DB, I>
+where
+    M: NestedRow<DB>,
+    I: NestedInclude<M, DB>,
+    DB: NestedEngine,
+{
+    /// Every row, ordered by key, with the included relations.
+    ///
+    /// # Errors
+    ///
+    /// When the statement fails, a value does not decode, or a `belongs_to`
+    /// row is missing.
+    pub async fn all(self) -> Result<Vec<M>, DbError> {
+        let _ = self.include;
+        let sql = statement::<M, I, DB>();
+        self.run(sql, <DB::Arguments<'_>>::default()).await
+    }
+
+    /// The rows with these keys, in the keys' order (keys without a row are
+    /// skipped), with the included relations.
+    ///
+    /// # Errors
+    ///
+    /// As [`all`](Self::all).
+    pub async fn find_many(
+        self,
+        keys: impl IntoIterator<Item = M::Key>,
+    ) -> Result<Vec<M>, DbError> {
+        let keys: Vec<M::Key> = keys.into_iter().collect();
+        let mut found: HashMap<M::Key, M> = HashMap::with_capacity(keys.len());
+        for chunk in DB::DIALECT.key_chunks(&keys) {
+            let mut sql = statement::<M, I, DB>().to_owned();
+            sql::push_root_keys(&mut sql, DB::DIALECT, M::KEY_COLUMN, chunk.len());
+            let mut arguments = <DB::Arguments<'_>>::default();
+            <M::Key as KeyColumn<DB>>::add_keys(&mut arguments, chunk)
+                .map_err(sqlx::Error::Encode)?;
+            for row in self.run(&sql, arguments).await? {
+                found.insert(row.key(), row);
+            }
+        }
+        Ok(keys
+            .iter()
+            .filter_map(|key| found.get(key).cloned())
+            .collect())
+    }
+
+    /// The row with this key, with the included relations.
+    ///
+    /// # Errors
+    ///
+    /// As [`all`](Self::all).
+    pub async fn find(self, key: M::Key) -> Result<Option<M>, DbError> {
+        Ok(self.find_many([key]).await?.pop())
+    }
+
+    async fn run<'q>(&self, sql: &'q str, arguments: DB::Arguments<'q>) -> Result<Vec<M>, DbError>
+    where
+        's: 'q,
+    {
+        let session: &'s Session<DB> = self.session;
+        let fetching = DB::fetch_all(session.pool(), sql, arguments);
+        let rows = session.within_deadline(fetching).await?;
+        let Some(row) = rows.first() else {
+            return Ok(Vec::new());
+        };
+        let text = DB::document(row)?;
+        text.map_or_else(|| Ok(Vec::new()), decode_document::<M, I, DB>)
+    }
+}

@@ -1,0 +1,358 @@
+//! Nested loading (`query().include(..).nested()`): one statement whose row is
+//! a JSON document, decoded into the same models as per-hop batching and the
+//! naive loop give, on SQLite and PostgreSQL; with NULLs, unicode, large text,
+//! floats that must come back bit for bit, booleans, i64 extremes and empty
+//! relations.
+
+use unokit::Model;
+use unokit::db::{DbError, NestedEngine, NestedRow, Related, Session};
+use unokit_fixtures::counting::TestDb;
+use unokit_fixtures::{blog, on_both_engines};
+
+use blog::{Comment, Post, Tag};
+
+on_both_engines! {
+    async fn a_nested_load_is_one_statement_and_equals_the_naive_loop(db, session) {
+        let naive = blog::naive(&session).await.unwrap();
+        db.reset_count();
+        let nested = session
+            .query::<Post>()
+            .include(Post::AUTHOR)
+            .include(Post::COMMENTS.with(Comment::AUTHOR))
+            .nested()
+            .all()
+            .await
+            .unwrap();
+        assert_eq!(db.selects(), 1, "the whole tree in one statement");
+        // The naive loop leaves tags unloaded; the nested load was not asked for them.
+        assert_eq!(nested, naive);
+    }
+
+    async fn nested_many_to_many_and_find_many_equal_per_hop_batching(db, session) {
+        let keys = [7, 3, 1_000_000, 3, 42];
+        let per_hop = db
+            .session()
+            .query::<Post>()
+            .include(Post::TAGS)
+            .include(Post::COMMENTS.with(Comment::AUTHOR))
+            .find_many(keys)
+            .await
+            .unwrap();
+        db.reset_count();
+        let nested = session
+            .query::<Post>()
+            .include(Post::TAGS)
+            .include(Post::COMMENTS.with(Comment::AUTHOR))
+            .nested()
+            .find_many(keys)
+            .await
+            .unwrap();
+        assert_eq!(db.selects(), 1);
+        assert_eq!(nested.iter().map(|post| post.id).collect::<Vec<_>>(), [7, 3, 3, 42]);
+        assert_eq!(nested, per_hop);
+        let tags: &Vec<Tag> = nested[0].tags.get().unwrap();
+        assert!(!tags.is_empty() && tags.windows(2).all(|pair| pair[0].id < pair[1].id));
+        let none = session.query::<Post>().nested().find(1_000_000).await.unwrap();
+        assert_eq!(none, None);
+    }
+}
+
+#[derive(Model, Clone, Debug, PartialEq)]
+#[model(table = "nested_owners")]
+struct Owner {
+    #[model(primary_key)]
+    id: i64,
+    name: Option<String>,
+    score: f64,
+    ratio: Option<f64>,
+    flag: bool,
+    maybe: Option<bool>,
+    small: i32,
+    #[model(has_many(Item, foreign_key = owner_id))]
+    items: Related<Vec<Item>>,
+}
+
+#[derive(Model, Clone, Debug, PartialEq)]
+#[model(table = "nested_items")]
+struct Item {
+    #[model(primary_key)]
+    id: i64,
+    owner_id: i64,
+    text: String,
+    value: Option<i64>,
+    weight: f32,
+    #[model(belongs_to(Owner, key = owner_id))]
+    owner: Related<Owner>,
+}
+
+const SCHEMA: &str = "
+    CREATE TABLE nested_owners (id BIGINT PRIMARY KEY, name TEXT, score DOUBLE PRECISION NOT NULL,
+        ratio DOUBLE PRECISION, flag BOOLEAN NOT NULL, maybe BOOLEAN, small INTEGER NOT NULL);
+    CREATE TABLE nested_items (id BIGINT PRIMARY KEY, owner_id BIGINT NOT NULL, text TEXT NOT NULL,
+        value BIGINT, weight REAL NOT NULL);
+";
+
+/// Floats that a 15-digit rendering would not give back, and the edges.
+fn floats() -> Vec<f64> {
+    let mut floats = vec![
+        0.1,
+        1.0 / 3.0,
+        f64::MAX,
+        f64::MIN,
+        f64::MIN_POSITIVE,
+        5e-324,
+        -2.5e-300,
+        123_456_789.123_456_79,
+        f64::EPSILON,
+        1e22,
+        0.0,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    // Arbitrary bit patterns, from a fixed xorshift sequence.
+    let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+    while floats.len() < 200 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let value = f64::from_bits(state);
+        if value.is_finite() {
+            floats.push(value);
+        }
+    }
+    floats
+}
+
+fn owners() -> Vec<Owner> {
+    let texts = [
+        String::new(),
+        "héllo wörld ✓ 🦀 \u{1F600} 日本語".to_owned(),
+        "quotes \" and \\ backslashes / \n\t\r\u{1}\u{7f} and 'single'".to_owned(),
+    ];
+    // Large text in one owner and one item, so that the document stays small
+    // where rows repeat (an item's owner, with that owner's items).
+    let large = "x".repeat(300_000) + "é";
+    floats()
+        .into_iter()
+        .enumerate()
+        .map(|(position, score)| {
+            let id = i64::try_from(position).unwrap();
+            let items = (0..id % 4)
+                .map(|n| Item {
+                    id: id * 10 + n,
+                    owner_id: id,
+                    text: if id * 10 + n == 71 {
+                        large.clone()
+                    } else {
+                        texts[usize::try_from((id + n) % 3).unwrap()].clone()
+                    },
+                    value: match n {
+                        0 => None,
+                        1 => Some(i64::MIN),
+                        _ => Some(i64::MAX),
+                    },
+                    #[allow(clippy::cast_possible_truncation)]
+                    weight: (score / 7.0) as f32,
+                    owner: Related::default(),
+                })
+                .collect();
+            Owner {
+                // The extremes of i64 as keys, too.
+                id: match id {
+                    0 => i64::MIN,
+                    1 => i64::MAX,
+                    id => id,
+                },
+                name: match id {
+                    7 => Some(large.clone()),
+                    id => (id % 3 != 0).then(|| texts[usize::try_from(id % 3).unwrap()].clone()),
+                },
+                score,
+                ratio: (id % 2 == 0).then_some(-score),
+                flag: id % 2 == 1,
+                maybe: [None, Some(true), Some(false)][usize::try_from(id % 3).unwrap()],
+                small: i32::try_from(id).unwrap() * if id % 2 == 0 { 1 } else { i32::MIN / 400 },
+                items: Related::loaded(items),
+            }
+        })
+        .map(|mut owner: Owner| {
+            let id = owner.id;
+            for item in owner.items.get_mut().unwrap() {
+                item.owner_id = id;
+            }
+            owner
+        })
+        .collect()
+}
+
+/// The schema is made: write, then load per hop and nested.
+async fn extremes<DB: NestedEngine>(db: &TestDb<DB>, session: &Session<DB>)
+where
+    Owner: NestedRow<DB>,
+    Item: NestedRow<DB>,
+{
+    let written = owners();
+    for owner in &written {
+        session.insert(owner).await.unwrap();
+        for item in owner.items.get().unwrap() {
+            session.insert(item).await.unwrap();
+        }
+    }
+    let per_hop = db
+        .session()
+        .query::<Owner>()
+        .include(Owner::ITEMS)
+        .all()
+        .await
+        .unwrap();
+    db.reset_count();
+    let nested = db
+        .session()
+        .query::<Owner>()
+        .include(Owner::ITEMS)
+        .nested()
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(db.selects(), 1);
+    let mut expected = written.clone();
+    expected.sort_by_key(|owner| owner.id);
+    assert_eq!(
+        per_hop, expected,
+        "per-hop batching gives back what was written"
+    );
+    assert_eq!(nested, expected, "so does the nested load");
+    // Bit for bit, not just `==` (which takes -0.0 for 0.0), as per-hop batching reads them.
+    for (nested, written) in nested.iter().zip(&per_hop) {
+        assert_eq!(
+            nested.score.to_bits(),
+            written.score.to_bits(),
+            "{}",
+            written.score
+        );
+        let (items, written_items) = (nested.items.get().unwrap(), written.items.get().unwrap());
+        for (item, written) in items.iter().zip(written_items) {
+            assert_eq!(item.weight.to_bits(), written.weight.to_bits());
+        }
+    }
+    assert!(
+        nested
+            .iter()
+            .any(|owner| owner.items.get().unwrap().is_empty())
+    );
+
+    // Deeper: items with their owners, with their items.
+    let per_hop = db
+        .session()
+        .query::<Item>()
+        .include(Item::OWNER.with(Owner::ITEMS))
+        .all()
+        .await
+        .unwrap();
+    let nested = db
+        .session()
+        .query::<Item>()
+        .include(Item::OWNER.with(Owner::ITEMS))
+        .nested()
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(nested, per_hop);
+
+    // A `belongs_to` row that does not exist is the same error either way.
+    let orphan = Item {
+        id: -1,
+        owner_id: 424_242,
+        text: "orphan".to_owned(),
+        value: None,
+        weight: 0.5,
+        owner: Related::default(),
+    };
+    session.insert(&orphan).await.unwrap();
+    let error = db
+        .session()
+        .query::<Item>()
+        .include(Item::OWNER)
+        .nested()
+        .all()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            DbError::MissingRow {
+                relation: "Item.owner"
+            }
+        ),
+        "{error}"
+    );
+    let error = db
+        .session()
+        .query::<Item>()
+        .include(Item::OWNER)
+        .all()
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        error,
+        DbError::MissingRow {
+            relation: "Item.owner"
+        }
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn extreme_values_round_trip_exactly_on_sqlite() {
+    let db = unokit_fixtures::counting::sqlite().await;
+    unokit::db::sqlx::raw_sql(SCHEMA)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let session = db.session();
+    extremes(&db, &session).await;
+    db.finish().await;
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn extreme_values_round_trip_exactly_on_postgres() {
+    let Some(db) = unokit_fixtures::counting::postgres("nested_extremes").await else {
+        return;
+    };
+    unokit::db::sqlx::raw_sql(SCHEMA)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let session = db.session();
+    extremes(&db, &session).await;
+    db.finish().await;
+}
+
+/// PostgreSQL's NaN and infinities come back as the floats they were.
+#[cfg(feature = "postgres")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_nan_comes_back_as_nan() {
+    let Some(db) = unokit_fixtures::counting::postgres("nested_nan").await else {
+        return;
+    };
+    unokit::db::sqlx::raw_sql(SCHEMA)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let session = db.session();
+    let owner = Owner {
+        id: 1,
+        name: None,
+        score: f64::NAN,
+        ratio: Some(f64::NEG_INFINITY),
+        flag: true,
+        maybe: None,
+        small: 0,
+        items: Related::default(),
+    };
+    session.insert(&owner).await.unwrap();
+    let loaded = session.query::<Owner>().nested().all().await.unwrap();
+    assert!(loaded[0].score.is_nan());
+    assert_eq!(loaded[0].ratio, Some(f64::NEG_INFINITY));
+    db.finish().await;
+}
