@@ -39,6 +39,7 @@ pub trait NestedEngine: Engine {
     fn document(row: &Self::Row) -> Result<Option<&str>, sqlx::Error>;
 }
 
+#[cfg(feature = "sqlite")]
 impl NestedEngine for sqlx::Sqlite {
     fn document(row: &Self::Row) -> Result<Option<&str>, sqlx::Error> {
         sqlx::Row::try_get(row, 0)
