@@ -12,6 +12,8 @@ mod expiry;
 mod keys;
 #[path = "cached/methods.rs"]
 mod methods;
+#[path = "cached/panics.rs"]
+mod panics;
 #[path = "cached/results.rs"]
 mod results;
 

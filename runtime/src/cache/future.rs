@@ -6,6 +6,7 @@ use super::mode::Mode;
 use super::stats::CacheStats;
 use super::store::Store;
 use super::stored_key::StoredKey;
+use super::unwind;
 use crate::key::{KeyedHasher, KeyedSeed};
 use std::future::Future;
 use std::pin::Pin;
@@ -88,6 +89,10 @@ where
     /// Concurrent calls for one key run `body` once; the others wait and share its
     /// value. When the value is not to be cached (an `Err`, a `None`), the waiting
     /// callers run their own `body`, since an error cannot in general be cloned.
+    /// When `body` panics, its caller panics with its payload and every waiting
+    /// caller at once with its message (a `String` payload); nothing is stored.
+    /// When the leading caller's future is dropped mid-body, one waiting caller
+    /// runs `body` in its stead.
     ///
     /// The future is boxed so that the caller's own future, which a hit also
     /// builds, does not carry the size of a miss.
@@ -125,7 +130,16 @@ where
                     }
                     let generation = self.base.generation();
                     let body = body.take().expect("a caller leads at most once");
-                    let returned = body().await;
+                    let returned = match unwind::catch_future(async { body().await }).await {
+                        Ok(returned) => returned,
+                        Err(caught) => {
+                            // Every follower of this flight panics with it now,
+                            // instead of running the body again in turn.
+                            self.base.count_miss();
+                            lead.land(Landing::Panicked(caught.message()));
+                            caught.resume();
+                        }
+                    };
                     self.base.count_miss();
                     return match M::split(returned) {
                         Ok(value) if state.store.holds_another_key(&self.base, hash, &key) => {
@@ -159,10 +173,15 @@ where
                             continue;
                         };
                         match &*landed {
-                            Landing::Stored(entry) => Some(Arc::clone(entry)),
-                            Landing::Pending | Landing::NotStored => None,
+                            Landing::Stored(entry) => Ok(Some(Arc::clone(entry))),
+                            Landing::Pending | Landing::NotStored => Ok(None),
+                            Landing::Panicked(message) => Err(Arc::clone(message)),
                         }
                     };
+                    let entry = entry.unwrap_or_else(|message| {
+                        self.base.count_miss();
+                        unwind::resume_shared(&message)
+                    });
                     if let Some(entry) = entry
                         && let Some(value) =
                             self.base

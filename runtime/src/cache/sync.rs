@@ -1,12 +1,23 @@
-use super::base::{Base, NotCached, Settled};
+use super::base::{Base, Settled};
 use super::config::CacheConfig;
 use super::entry::Entry;
 use super::mode::Mode;
 use super::stats::CacheStats;
 use super::store::Store;
 use super::stored_key::StoredKey;
+use super::unwind::{self, Caught};
 use crate::key::{KeyedHasher, KeyedSeed};
 use std::sync::{Arc, OnceLock};
+
+/// Why moka stored nothing: the error a leader hands moka's single flight, which
+/// shares it with every caller waiting on the same key.
+enum Unstored {
+    /// The result is not to be cached; the leader keeps it for itself, and each
+    /// waiting caller runs its own body.
+    NotCached,
+    /// The body panicked with this message.
+    Panicked(Arc<str>),
+}
 
 /// The cache behind a sync `#[cached]` function: moka's `sync::Cache`, keyed by a
 /// keyed hash of the arguments, with a per-thread front table for hits.
@@ -76,6 +87,8 @@ where
     /// Concurrent calls for one key run `body` once; the others wait and share its
     /// value. When the value is not to be cached (an `Err`, a `None`), the waiting
     /// callers run their own `body`, since an error cannot in general be cloned.
+    /// When `body` panics, its caller panics with its payload and every waiting
+    /// caller at once with its message (a `String` payload); nothing is stored.
     #[doc(hidden)]
     pub fn get_or_compute<R, M: Mode<R, Value = V>>(
         &self,
@@ -89,22 +102,39 @@ where
         let generation = self.base.generation();
         let mut pending = Some((key, body));
         let mut uncached = None;
+        let mut caught: Option<Caught> = None;
         let outcome = store.moka.try_get_with(hash, || {
             let (key, body) = pending.take().expect("moka runs init once");
-            match M::split(body()) {
+            // Moka hands the error to every caller waiting on this init; a panic
+            // escaping it would instead have them retry, one serial body each.
+            let returned = unwind::catch(body).map_err(|panic| {
+                let message = panic.message();
+                caught = Some(panic);
+                Unstored::Panicked(message)
+            })?;
+            match M::split(returned) {
                 Ok(value) => Ok(Arc::new(Entry::new(key, value, generation))),
                 Err(returned) => {
                     uncached = Some(returned);
-                    Err(NotCached)
+                    Err(Unstored::NotCached)
                 }
             }
         });
-        if let Ok(entry) = &outcome {
-            store.mirror(hash, entry);
+        match &outcome {
+            Ok(entry) => store.mirror(hash, entry),
+            Err(unstored) => {
+                if let Unstored::Panicked(message) = &**unstored {
+                    self.base.count_miss();
+                    match caught {
+                        Some(panic) => panic.resume(),
+                        None => unwind::resume_shared(message),
+                    }
+                }
+            }
         }
         match self
             .base
-            .settle::<K, V, R, M, _>(store.owner, hash, outcome, pending, uncached)
+            .settle::<K, V, R, M, _, _>(store.owner, hash, outcome, pending, uncached)
         {
             Settled::Return(returned) => returned,
             Settled::RunBody(body) => body(),
