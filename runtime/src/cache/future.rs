@@ -7,6 +7,7 @@ use super::stats::CacheStats;
 use super::store::Store;
 use super::stored_key::StoredKey;
 use super::unwind;
+use super::weigh::{Weigh, Weigher, weigh_entry};
 use crate::key::{KeyedHasher, KeyedSeed};
 use std::future::Future;
 use std::pin::Pin;
@@ -35,6 +36,8 @@ pub struct AsyncFnCache<K, V> {
     /// Apart from the state, and without bounds on `K`: generated code hashes the
     /// arguments first, and a type that is not a key is best reported there.
     seed: OnceLock<KeyedSeed>,
+    /// Weighs entries for a cache bounded in bytes (`#[cached(max_bytes = …)]`).
+    weigher: Option<Weigher<K, V>>,
     state: OnceLock<State<K, V>>,
 }
 
@@ -64,13 +67,31 @@ where
         Self {
             base: Base::new(config),
             seed: OnceLock::new(),
+            weigher: None,
+            state: OnceLock::new(),
+        }
+    }
+
+    /// An empty cache whose entries are weighed with [`Weigh`] when `config`
+    /// bounds it in bytes.
+    #[must_use]
+    #[doc(hidden)]
+    pub const fn new_weighed(config: CacheConfig) -> Self
+    where
+        K: Weigh,
+        V: Weigh,
+    {
+        Self {
+            base: Base::new(config),
+            seed: OnceLock::new(),
+            weigher: Some(weigh_entry::<K, V>),
             state: OnceLock::new(),
         }
     }
 
     fn state(&self) -> &State<K, V> {
         self.state.get_or_init(|| State {
-            store: Store::new(self.base.config),
+            store: Store::new(self.base.config, self.weigher),
             flights: Flights::new(),
         })
     }
@@ -233,6 +254,15 @@ where
         self.state
             .get()
             .map_or(0, |state| state.store.moka.entry_count())
+    }
+
+    /// The bytes the entries weigh, as of moka's last maintenance, when the cache
+    /// is bounded in bytes (`#[cached(max_bytes = …)]`); otherwise the number of
+    /// entries, each weighing 1.
+    pub fn weighted_size(&self) -> u64 {
+        self.state
+            .get()
+            .map_or(0, |state| state.store.moka.weighted_size())
     }
 
     /// Runs moka's pending maintenance now: evictions, expirations, counts.

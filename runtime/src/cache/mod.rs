@@ -38,8 +38,10 @@ mod stored_key;
 mod sync;
 mod table;
 mod unwind;
+mod weigh;
 
 pub use config::CacheConfig;
 pub use future::AsyncFnCache;
 pub use stats::CacheStats;
 pub use sync::SyncFnCache;
+pub use weigh::Weigh;

@@ -6,6 +6,7 @@ use super::stats::CacheStats;
 use super::store::Store;
 use super::stored_key::StoredKey;
 use super::unwind::{self, Caught};
+use super::weigh::{Weigh, Weigher, weigh_entry};
 use crate::key::{KeyedHasher, KeyedSeed};
 use std::sync::{Arc, OnceLock};
 
@@ -43,6 +44,8 @@ pub struct SyncFnCache<K, V> {
     /// Apart from the state, and without bounds on `K`: generated code hashes the
     /// arguments first, and a type that is not a key is best reported there.
     seed: OnceLock<KeyedSeed>,
+    /// Weighs entries for a cache bounded in bytes (`#[cached(max_bytes = …)]`).
+    weigher: Option<Weigher<K, V>>,
     state: OnceLock<Store<K, V>>,
 }
 
@@ -67,12 +70,31 @@ where
         Self {
             base: Base::new(config),
             seed: OnceLock::new(),
+            weigher: None,
+            state: OnceLock::new(),
+        }
+    }
+
+    /// An empty cache whose entries are weighed with [`Weigh`] when `config`
+    /// bounds it in bytes.
+    #[must_use]
+    #[doc(hidden)]
+    pub const fn new_weighed(config: CacheConfig) -> Self
+    where
+        K: Weigh,
+        V: Weigh,
+    {
+        Self {
+            base: Base::new(config),
+            seed: OnceLock::new(),
+            weigher: Some(weigh_entry::<K, V>),
             state: OnceLock::new(),
         }
     }
 
     fn state(&self) -> &Store<K, V> {
-        self.state.get_or_init(|| Store::new(self.base.config))
+        self.state
+            .get_or_init(|| Store::new(self.base.config, self.weigher))
     }
 
     /// The cached value for the key that `is_key` recognises, without waiting.
@@ -171,6 +193,15 @@ where
     /// The number of entries, as of moka's last maintenance.
     pub fn entry_count(&self) -> u64 {
         self.state.get().map_or(0, |store| store.moka.entry_count())
+    }
+
+    /// The bytes the entries weigh, as of moka's last maintenance, when the cache
+    /// is bounded in bytes (`#[cached(max_bytes = …)]`); otherwise the number of
+    /// entries, each weighing 1.
+    pub fn weighted_size(&self) -> u64 {
+        self.state
+            .get()
+            .map_or(0, |store| store.moka.weighted_size())
     }
 
     /// Runs moka's pending maintenance now: evictions, expirations, counts.
