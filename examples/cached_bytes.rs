@@ -63,8 +63,12 @@ fn main() {
     #[allow(clippy::cast_precision_loss)]
     let mib = |bytes: u64| bytes as f64 / f64::from(1 << 20);
     println!(
-        "{mode}: {count} keys of {key_bytes} B -> {entries} entries, weighed {:.1} MiB, resident +{:.1} MiB ({:.2}x of the 64 MiB bound)",
-        mib(weighed),
+        "{mode}: {count} keys of {key_bytes} B -> {entries} entries, weighed {}, resident +{:.1} MiB ({:.2}x of the 64 MiB bound)",
+        if mode == "bytes" {
+            format!("{:.1} MiB", mib(weighed))
+        } else {
+            "-".to_owned()
+        },
         mib(added),
         mib(added) / mib(CAP),
     );
