@@ -2,6 +2,8 @@
 //!
 //! Every cached function has one static cache, so each test owns its functions.
 
+#[path = "cached/bytes.rs"]
+mod bytes;
 #[path = "cached/companions.rs"]
 mod companions;
 #[path = "cached/concurrency.rs"]
@@ -12,6 +14,8 @@ mod expiry;
 mod keys;
 #[path = "cached/methods.rs"]
 mod methods;
+#[path = "cached/panics.rs"]
+mod panics;
 #[path = "cached/results.rs"]
 mod results;
 

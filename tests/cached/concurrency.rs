@@ -123,27 +123,7 @@ async fn every_caller_gets_an_error_when_the_body_fails() {
     );
 }
 
-static PANICKY: Runs = Runs::new();
-
-#[cached]
-async fn panics_first(id: u64) -> u64 {
-    PANICKY.record();
-    tokio::time::sleep(Duration::from_millis(30)).await;
-    assert!(PANICKY.count() > 1, "the first body panics");
-    id
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_panicking_leader_does_not_strand_its_waiters() {
-    let leader = tokio::spawn(panics_first(5));
-    tokio::time::sleep(Duration::from_millis(5)).await;
-    let waiters: Vec<_> = (0..5).map(|_| tokio::spawn(panics_first(5))).collect();
-    assert!(leader.await.unwrap_err().is_panic());
-    for waiter in waiters {
-        assert_eq!(waiter.await.unwrap(), 5);
-    }
-    assert_eq!(PANICKY.count(), 2);
-}
+// A panicking body: see `panics.rs`.
 
 static CANCELLED: Runs = Runs::new();
 

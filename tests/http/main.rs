@@ -6,6 +6,7 @@
 
 mod fields;
 mod policy;
+mod routes;
 mod streams;
 mod support;
 

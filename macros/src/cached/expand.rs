@@ -142,7 +142,7 @@ impl<'a> Expansion<'a> {
         Self {
             valid,
             f,
-            key: KeyCode::of(&valid.key),
+            key: KeyCode::of(&valid.key, valid.bounds.max_bytes.is_some()),
             names: Names::of(&f.item.sig.ident),
             attrs: Attrs::sort(&f.item.attrs),
             dot_await: if is_async {
@@ -402,6 +402,12 @@ impl<'a> Expansion<'a> {
             SYNC_FN_CACHE
         };
         let config = self.config();
+        // A cache bounded in bytes weighs its keys and values: they must be `Weigh`.
+        let constructor = if self.valid.bounds.max_bytes.is_some() {
+            format_ident!("new_weighed")
+        } else {
+            format_ident!("new")
+        };
         let doc = format!(
             " The cache of {}: hits, misses and entries through `stats()`, and moka's maintenance.",
             self.doc_link(&self.f.item.sig.ident)
@@ -411,7 +417,7 @@ impl<'a> Expansion<'a> {
             #[must_use]
             #(#every)*
             #vis fn #name() -> &'static #backend<#key_type, #value> {
-                static CACHE: #backend<#key_type, #value> = #backend::new(#config);
+                static CACHE: #backend<#key_type, #value> = #backend::#constructor(#config);
                 &CACHE
             }
         }
@@ -423,6 +429,10 @@ impl<'a> Expansion<'a> {
             let entries = Literal::u64_unsuffixed(capacity);
             quote!(.with_capacity(#entries))
         });
+        let max_bytes = bounds.max_bytes.map(|bytes| {
+            let bytes = Literal::u64_unsuffixed(bytes);
+            quote!(.with_max_bytes(#bytes))
+        });
         let duration = |method: &str, given: Option<std::time::Duration>| {
             given.map(|duration| {
                 let method = format_ident!("{}", method);
@@ -432,7 +442,7 @@ impl<'a> Expansion<'a> {
         };
         let ttl = duration("with_ttl", bounds.ttl);
         let tti = duration("with_tti", bounds.tti);
-        quote!(#CACHE_CONFIG::new() #capacity #ttl #tti)
+        quote!(#CACHE_CONFIG::new() #capacity #max_bytes #ttl #tti)
     }
 }
 

@@ -26,26 +26,33 @@ pub(crate) struct KeyCode {
 }
 
 impl KeyCode {
-    pub(crate) fn of(key: &Key<'_>) -> Self {
+    /// With `weighed`, an erased key is built with `AnyKey::weighed`, which
+    /// remembers its weight for a cache bounded in bytes.
+    pub(crate) fn of(key: &Key<'_>, weighed: bool) -> Self {
+        let any_key = if weighed {
+            quote!(#ANY_KEY::weighed)
+        } else {
+            quote!(#ANY_KEY::new)
+        };
         match key {
-            Key::Custom(expr) => custom(expr),
-            Key::Args(parts) => from_parts(parts, key.is_erased()),
+            Key::Custom(expr) => custom(expr, &any_key),
+            Key::Args(parts) => from_parts(parts, key.is_erased(), &any_key),
         }
     }
 }
 
-fn custom(expr: &syn::Expr) -> KeyCode {
+fn custom(expr: &syn::Expr, any_key: &TokenStream) -> KeyCode {
     let value = format_ident!("__unokit_key_value");
     KeyCode {
         prelude: quote!(let #value = #expr;),
         hash_chain: quote!(.key(&#value).finish()),
         is_key: quote!(|__unokit_key: &#ANY_KEY| __unokit_key.is(&#value)),
-        owned: quote!(#ANY_KEY::new(#value)),
+        owned: quote!(#any_key(#value)),
         key_type: quote!(#ANY_KEY),
     }
 }
 
-fn from_parts(parts: &[KeyPart<'_>], erased: bool) -> KeyCode {
+fn from_parts(parts: &[KeyPart<'_>], erased: bool, any_key: &TokenStream) -> KeyCode {
     let borrowed = parts.iter().map(borrowed_part);
     let owned = parts.iter().map(owned_part);
     let owned_types = parts.iter().map(owned_type);
@@ -70,7 +77,7 @@ fn from_parts(parts: &[KeyPart<'_>], erased: bool) -> KeyCode {
                         .is_some_and(|__unokit_key| #matches)
                 }
             },
-            owned: quote!(#ANY_KEY::new(#owned)),
+            owned: quote!(#any_key(#owned)),
             key_type: quote!(#ANY_KEY),
         }
     } else {

@@ -12,6 +12,7 @@ use syn::meta::ParseNestedMeta;
 use syn::parse::Parser;
 
 pub(crate) const CAPACITY: &str = "capacity";
+pub(crate) const MAX_BYTES: &str = "max_bytes";
 pub(crate) const TTL: &str = "ttl";
 pub(crate) const TTI: &str = "tti";
 pub(crate) const KEY: &str = "key";
@@ -22,12 +23,13 @@ pub(crate) const OPTION: &str = "option";
 pub(crate) const IN_IMPL: &str = "in_impl";
 
 const KNOWN: &[&str] = &[
-    CAPACITY, TTL, TTI, KEY, KEY_SELF, CACHE_NONE, RESULT, OPTION, IN_IMPL,
+    CAPACITY, MAX_BYTES, TTL, TTI, KEY, KEY_SELF, CACHE_NONE, RESULT, OPTION, IN_IMPL,
 ];
 
 #[derive(Default)]
 pub(crate) struct Options {
     pub(crate) capacity: Option<Given<u64>>,
+    pub(crate) max_bytes: Option<Given<u64>>,
     pub(crate) ttl: Option<Given<Duration>>,
     pub(crate) tti: Option<Given<Duration>>,
     pub(crate) key: Option<Given<Expr>>,
@@ -60,6 +62,7 @@ fn read_option(cx: &Ctxt, options: &mut Options, meta: &ParseNestedMeta<'_>) -> 
     let span = syn::spanned::Spanned::span(&meta.path);
     match name.as_str() {
         CAPACITY => read_count(cx, &mut options.capacity, CAPACITY, meta)?,
+        MAX_BYTES => read_count(cx, &mut options.max_bytes, MAX_BYTES, meta)?,
         TTL => read_duration(cx, &mut options.ttl, TTL, meta)?,
         TTI => read_duration(cx, &mut options.tti, TTI, meta)?,
         KEY => {

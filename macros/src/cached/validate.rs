@@ -1,6 +1,6 @@
 //! The rules a `#[cached]` function must follow, one check each.
 
-use super::options::{CACHE_NONE, KEY, KEY_SELF, OPTION, RESULT};
+use super::options::{CACHE_NONE, CAPACITY, KEY, KEY_SELF, MAX_BYTES, OPTION, RESULT};
 use super::parse::CachedFn;
 use super::shape::{self, Key, Mode};
 use crate::common::ctxt::Ctxt;
@@ -26,6 +26,8 @@ pub(crate) struct ValidFn<'a> {
 /// The cache's bounds as given; each unset one keeps the runtime's default.
 pub(crate) struct Bounds {
     pub(crate) capacity: Option<u64>,
+    /// A bound in bytes, replacing the entry bound: keys and values are weighed.
+    pub(crate) max_bytes: Option<u64>,
     pub(crate) ttl: Option<Duration>,
     pub(crate) tti: Option<Duration>,
 }
@@ -51,6 +53,7 @@ pub(crate) fn check<'a>(cx: &Ctxt, f: &'a CachedFn) -> Option<ValidFn<'a>> {
         is_async: f.item.sig.asyncness.is_some(),
         bounds: Bounds {
             capacity: options.capacity.as_ref().map(|given| given.value),
+            max_bytes: options.max_bytes.as_ref().map(|given| given.value),
             ttl: options.ttl.as_ref().map(|given| given.value),
             tti: options.tti.as_ref().map(|given| given.value),
         },
@@ -187,7 +190,8 @@ fn check_option_conflicts(cx: &Ctxt, f: &CachedFn) {
     }
 }
 
-/// A capacity of zero or an expiry of zero would make a cache that never hits.
+/// A capacity of zero or an expiry of zero would make a cache that never hits;
+/// moka keeps one bound, in entries or in bytes.
 fn check_bounds(cx: &Ctxt, f: &CachedFn) {
     let options = &f.options;
     if let Some(capacity) = options
@@ -196,6 +200,12 @@ fn check_bounds(cx: &Ctxt, f: &CachedFn) {
         .filter(|capacity| capacity.value == 0)
     {
         cx.error_span(capacity.span, "a cache with `capacity = 0` never holds anything; give at least 1, or remove #[cached]");
+    }
+    if let Some(bytes) = options.max_bytes.as_ref().filter(|bytes| bytes.value == 0) {
+        cx.error_span(bytes.span, "a cache with `max_bytes = 0` never holds anything; give a size in bytes such as `max_bytes = 67_108_864` (64 MiB), or remove #[cached]");
+    }
+    if let (Some(_), Some(bytes)) = (&options.capacity, &options.max_bytes) {
+        cx.error_span(bytes.span, format!("`{CAPACITY}` bounds the cache in entries and `{MAX_BYTES}` in bytes; a cache has one bound: keep `{MAX_BYTES}` for keys or values of varying size, `{CAPACITY}` otherwise"));
     }
     for duration in [&options.ttl, &options.tti].into_iter().flatten() {
         if duration.value.is_zero() {

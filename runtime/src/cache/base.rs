@@ -23,10 +23,6 @@ pub(crate) struct Base {
 /// Moka's map key: the call's keyed hash, already well mixed.
 pub(crate) type MokaHasher = BuildHasherDefault<PassThrough>;
 
-/// The error a leader hands moka when its result must not be cached, so that moka
-/// stores nothing; the leader keeps the real result for itself.
-pub(crate) struct NotCached;
-
 /// How a single-flight lookup ends for one caller.
 pub(crate) enum Settled<R, B> {
     Return(R),
@@ -122,11 +118,11 @@ impl Base {
     /// Ends a single-flight lookup. `pending` still holds the caller's key and body
     /// when the caller's init did not run: the value came from another caller, or
     /// there is none to share and the caller must run its own body.
-    pub(crate) fn settle<K, V, R, M, B>(
+    pub(crate) fn settle<K, V, R, M, B, E>(
         &self,
         owner: usize,
         fingerprint: u64,
-        outcome: Result<Arc<Entry<K, V>>, Arc<NotCached>>,
+        outcome: Result<Arc<Entry<K, V>>, E>,
         pending: Option<(K, B)>,
         uncached: Option<R>,
     ) -> Settled<R, B>

@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-/// How a function's cache is bounded: capacity and expiry.
+/// How a function's cache is bounded: capacity (in entries, or in bytes) and expiry.
 ///
 /// `const`, so `#[cached]` can build it in a `static`:
 ///
@@ -16,6 +16,7 @@ use std::time::Duration;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CacheConfig {
     capacity: u64,
+    max_bytes: Option<u64>,
     ttl: Option<Duration>,
     tti: Option<Duration>,
 }
@@ -30,6 +31,7 @@ impl CacheConfig {
     pub const fn new() -> Self {
         Self {
             capacity: Self::DEFAULT_CAPACITY,
+            max_bytes: None,
             ttl: None,
             tti: None,
         }
@@ -39,6 +41,29 @@ impl CacheConfig {
     #[must_use]
     pub const fn with_capacity(mut self, entries: u64) -> Self {
         self.capacity = entries;
+        self
+    }
+
+    /// At most `bytes` bytes of keys and values, each entry weighed when it is
+    /// stored; this bound replaces the entry [`capacity`](Self::capacity).
+    ///
+    /// For caches whose keys or values vary in size: an entry bound lets 10 000
+    /// entries of 16 KiB keys hold 161 MiB. `#[cached(max_bytes = …)]` sets it,
+    /// and weighs keys and values with [`Weigh`](super::Weigh): their inline size,
+    /// what they own on the heap, and a fixed allowance per entry for the cache's
+    /// own bookkeeping. An entry heavier than the whole bound is not kept. Only
+    /// `#[cached]` caches weigh their entries; the other caches configured with a
+    /// `CacheConfig` (the batch loader's, the relation cache) bound entries only.
+    ///
+    /// ```
+    /// use unokit::cache::CacheConfig;
+    ///
+    /// const CONFIG: CacheConfig = CacheConfig::new().with_max_bytes(64 << 20);
+    /// assert_eq!(CONFIG.max_bytes(), Some(64 << 20));
+    /// ```
+    #[must_use]
+    pub const fn with_max_bytes(mut self, bytes: u64) -> Self {
+        self.max_bytes = Some(bytes);
         self
     }
 
@@ -56,10 +81,17 @@ impl CacheConfig {
         self
     }
 
-    /// The maximum number of entries.
+    /// The maximum number of entries, unless [`max_bytes`](Self::max_bytes) bounds
+    /// the cache instead.
     #[must_use]
     pub const fn capacity(&self) -> u64 {
         self.capacity
+    }
+
+    /// The bound in bytes, if the cache is bounded in bytes rather than entries.
+    #[must_use]
+    pub const fn max_bytes(&self) -> Option<u64> {
+        self.max_bytes
     }
 
     /// The time to live, if any.

@@ -24,6 +24,8 @@ pub(crate) enum Landing<K, V> {
     /// The leader's result is not to be cached (an `Err`, a `None`): each follower
     /// runs its own body, since an error cannot in general be cloned.
     NotStored,
+    /// The leader's body panicked with this message: each follower re-raises it.
+    Panicked(Arc<str>),
 }
 
 struct Flight<K, V> {
@@ -44,8 +46,9 @@ pub(crate) enum Role<'a, K, V> {
 }
 
 /// The leader's side of a flight. Dropping it without [`land`](Self::land)ing
-/// (the leader was cancelled or panicked) wakes the followers, who try again: one
-/// of them leads the next flight.
+/// (the leader's future was dropped mid-body) wakes the followers, who try again:
+/// one of them leads the next flight. A body that panics lands
+/// [`Landing::Panicked`] instead.
 pub(crate) struct Lead<'a, K, V> {
     flights: &'a Flights<K, V>,
     hash: u64,

@@ -6,6 +6,8 @@ use super::mode::Mode;
 use super::stats::CacheStats;
 use super::store::Store;
 use super::stored_key::StoredKey;
+use super::unwind;
+use super::weigh::{Weigh, Weigher, weigh_entry};
 use crate::key::{KeyedHasher, KeyedSeed};
 use std::future::Future;
 use std::pin::Pin;
@@ -34,6 +36,8 @@ pub struct AsyncFnCache<K, V> {
     /// Apart from the state, and without bounds on `K`: generated code hashes the
     /// arguments first, and a type that is not a key is best reported there.
     seed: OnceLock<KeyedSeed>,
+    /// Weighs entries for a cache bounded in bytes (`#[cached(max_bytes = …)]`).
+    weigher: Option<Weigher<K, V>>,
     state: OnceLock<State<K, V>>,
 }
 
@@ -63,13 +67,31 @@ where
         Self {
             base: Base::new(config),
             seed: OnceLock::new(),
+            weigher: None,
+            state: OnceLock::new(),
+        }
+    }
+
+    /// An empty cache whose entries are weighed with [`Weigh`] when `config`
+    /// bounds it in bytes.
+    #[must_use]
+    #[doc(hidden)]
+    pub const fn new_weighed(config: CacheConfig) -> Self
+    where
+        K: Weigh,
+        V: Weigh,
+    {
+        Self {
+            base: Base::new(config),
+            seed: OnceLock::new(),
+            weigher: Some(weigh_entry::<K, V>),
             state: OnceLock::new(),
         }
     }
 
     fn state(&self) -> &State<K, V> {
         self.state.get_or_init(|| State {
-            store: Store::new(self.base.config),
+            store: Store::new(self.base.config, self.weigher),
             flights: Flights::new(),
         })
     }
@@ -88,6 +110,10 @@ where
     /// Concurrent calls for one key run `body` once; the others wait and share its
     /// value. When the value is not to be cached (an `Err`, a `None`), the waiting
     /// callers run their own `body`, since an error cannot in general be cloned.
+    /// When `body` panics, its caller panics with its payload and every waiting
+    /// caller at once with its message (a `String` payload); nothing is stored.
+    /// When the leading caller's future is dropped mid-body, one waiting caller
+    /// runs `body` in its stead.
     ///
     /// The future is boxed so that the caller's own future, which a hit also
     /// builds, does not carry the size of a miss.
@@ -125,7 +151,16 @@ where
                     }
                     let generation = self.base.generation();
                     let body = body.take().expect("a caller leads at most once");
-                    let returned = body().await;
+                    let returned = match unwind::catch_future(async { body().await }).await {
+                        Ok(returned) => returned,
+                        Err(caught) => {
+                            // Every follower of this flight panics with it now,
+                            // instead of running the body again in turn.
+                            self.base.count_miss();
+                            lead.land(Landing::Panicked(caught.message()));
+                            caught.resume();
+                        }
+                    };
                     self.base.count_miss();
                     return match M::split(returned) {
                         Ok(value) if state.store.holds_another_key(&self.base, hash, &key) => {
@@ -159,10 +194,15 @@ where
                             continue;
                         };
                         match &*landed {
-                            Landing::Stored(entry) => Some(Arc::clone(entry)),
-                            Landing::Pending | Landing::NotStored => None,
+                            Landing::Stored(entry) => Ok(Some(Arc::clone(entry))),
+                            Landing::Pending | Landing::NotStored => Ok(None),
+                            Landing::Panicked(message) => Err(Arc::clone(message)),
                         }
                     };
+                    let entry = entry.unwrap_or_else(|message| {
+                        self.base.count_miss();
+                        unwind::resume_shared(&message)
+                    });
                     if let Some(entry) = entry
                         && let Some(value) =
                             self.base
@@ -214,6 +254,15 @@ where
         self.state
             .get()
             .map_or(0, |state| state.store.moka.entry_count())
+    }
+
+    /// The bytes the entries weigh, as of moka's last maintenance, when the cache
+    /// is bounded in bytes (`#[cached(max_bytes = …)]`); otherwise the number of
+    /// entries, each weighing 1.
+    pub fn weighted_size(&self) -> u64 {
+        self.state
+            .get()
+            .map_or(0, |state| state.store.moka.weighted_size())
     }
 
     /// Runs moka's pending maintenance now: evictions, expirations, counts.

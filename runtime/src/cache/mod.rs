@@ -20,7 +20,8 @@
 //!   sees them (with a time to idle, every hit goes to moka);
 //! - misses on one key are single-flight: one caller runs the body, the others wait
 //!   for its value (an `async` caller awaits); misses on different keys never wait
-//!   on each other.
+//!   on each other. A body that panics gives every caller of its flight the
+//!   same panic at once, and nothing is cached.
 
 mod base;
 mod config;
@@ -38,8 +39,11 @@ mod store;
 mod stored_key;
 mod sync;
 mod table;
+mod unwind;
+mod weigh;
 
 pub use config::CacheConfig;
 pub use future::AsyncFnCache;
 pub use stats::CacheStats;
 pub use sync::SyncFnCache;
+pub use weigh::Weigh;

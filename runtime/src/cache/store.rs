@@ -16,6 +16,7 @@ use super::entry::Entry;
 use super::front;
 use super::stored_key::StoredKey;
 use super::table::{ReadLog, Table};
+use super::weigh::{Weigher, weigh_shallow};
 use moka::ops::compute::Op;
 use std::sync::Arc;
 
@@ -31,12 +32,23 @@ where
     K: StoredKey,
     V: Clone + Send + Sync + 'static,
 {
-    pub(crate) fn new(config: CacheConfig) -> Self {
+    /// `weigher` weighs an entry when `config` bounds the cache in bytes; without
+    /// one, an entry weighs its types' inline size.
+    pub(crate) fn new(config: CacheConfig, weigher: Option<Weigher<K, V>>) -> Self {
         let table = Arc::new(Table::new());
         let evicted = Arc::clone(&table);
-        let mut builder = moka::sync::Cache::builder()
-            .max_capacity(config.capacity())
-            .eviction_listener(move |hash: Arc<u64>, entry: Arc<Entry<K, V>>, _| {
+        let mut builder = moka::sync::Cache::builder();
+        builder = match config.max_bytes() {
+            None => builder.max_capacity(config.capacity()),
+            Some(bytes) => {
+                let weigh = weigher.unwrap_or(weigh_shallow::<K, V>);
+                builder
+                    .max_capacity(bytes)
+                    .weigher(move |_, entry: &Arc<Entry<K, V>>| weigh(&entry.key, &entry.value))
+            }
+        };
+        let mut builder =
+            builder.eviction_listener(move |hash: Arc<u64>, entry: Arc<Entry<K, V>>, _| {
                 // Dead first: a table that still holds it never serves it.
                 entry.kill();
                 evicted.remove(*hash, &entry);

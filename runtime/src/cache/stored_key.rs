@@ -1,8 +1,10 @@
 //! The keys a function cache stores: any `CacheKey`, or one whose type the
 //! cache's `static` cannot name, boxed.
 
+use super::weigh::Weigh;
 use crate::key::CacheKey;
 use std::any::Any;
+use std::mem::size_of;
 
 /// A key a function cache can store and compare: any [`CacheKey`], or an [`AnyKey`].
 ///
@@ -25,6 +27,9 @@ impl<T: CacheKey + Send + Sync + 'static> StoredKey for T {
 pub struct AnyKey {
     value: Box<dyn Any + Send + Sync>,
     same_key: fn(&AnyKey, &AnyKey) -> bool,
+    /// The wrapped value's heap bytes, from [`weighed`](Self::weighed); the box
+    /// alone otherwise.
+    heap_bytes: usize,
 }
 
 impl AnyKey {
@@ -33,6 +38,16 @@ impl AnyKey {
         Self {
             value: Box::new(value),
             same_key: |a, b| matches!(b.downcast_ref::<T>(), Some(b) if a.is(b)),
+            heap_bytes: size_of::<T>(),
+        }
+    }
+
+    /// Wraps `value`, remembering its weight for a cache bounded in bytes.
+    pub fn weighed<T: CacheKey + Weigh + Send + Sync + 'static>(value: T) -> Self {
+        let heap_bytes = value.weight();
+        Self {
+            heap_bytes,
+            ..Self::new(value)
         }
     }
 
@@ -53,6 +68,12 @@ impl AnyKey {
 impl StoredKey for AnyKey {
     fn same_key(&self, other: &Self) -> bool {
         (self.same_key)(self, other)
+    }
+}
+
+impl Weigh for AnyKey {
+    fn heap_bytes(&self) -> usize {
+        self.heap_bytes
     }
 }
 
@@ -78,5 +99,16 @@ mod tests {
         );
         assert!(key.same_key(&AnyKey::new(String::from("users/7"))));
         assert!(!key.same_key(&AnyKey::new(7_u64)));
+    }
+
+    #[test]
+    fn a_weighed_any_key_counts_the_heap_of_its_value() {
+        use super::Weigh;
+        let text = "k".repeat(4096);
+        let weighed = AnyKey::weighed(text.clone());
+        assert_eq!(weighed.heap_bytes(), text.weight());
+        assert!(weighed.weight() > 4096);
+        assert!(weighed.is(&text));
+        assert!(AnyKey::new(text).weight() < 4096);
     }
 }

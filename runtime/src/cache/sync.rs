@@ -1,12 +1,24 @@
-use super::base::{Base, NotCached, Settled};
+use super::base::{Base, Settled};
 use super::config::CacheConfig;
 use super::entry::Entry;
 use super::mode::Mode;
 use super::stats::CacheStats;
 use super::store::Store;
 use super::stored_key::StoredKey;
+use super::unwind::{self, Caught};
+use super::weigh::{Weigh, Weigher, weigh_entry};
 use crate::key::{KeyedHasher, KeyedSeed};
 use std::sync::{Arc, OnceLock};
+
+/// Why moka stored nothing: the error a leader hands moka's single flight, which
+/// shares it with every caller waiting on the same key.
+enum Unstored {
+    /// The result is not to be cached; the leader keeps it for itself, and each
+    /// waiting caller runs its own body.
+    NotCached,
+    /// The body panicked with this message.
+    Panicked(Arc<str>),
+}
 
 /// The cache behind a sync `#[cached]` function: moka's `sync::Cache`, keyed by a
 /// keyed hash of the arguments, with a per-thread front table for hits.
@@ -32,6 +44,8 @@ pub struct SyncFnCache<K, V> {
     /// Apart from the state, and without bounds on `K`: generated code hashes the
     /// arguments first, and a type that is not a key is best reported there.
     seed: OnceLock<KeyedSeed>,
+    /// Weighs entries for a cache bounded in bytes (`#[cached(max_bytes = …)]`).
+    weigher: Option<Weigher<K, V>>,
     state: OnceLock<Store<K, V>>,
 }
 
@@ -56,12 +70,31 @@ where
         Self {
             base: Base::new(config),
             seed: OnceLock::new(),
+            weigher: None,
+            state: OnceLock::new(),
+        }
+    }
+
+    /// An empty cache whose entries are weighed with [`Weigh`] when `config`
+    /// bounds it in bytes.
+    #[must_use]
+    #[doc(hidden)]
+    pub const fn new_weighed(config: CacheConfig) -> Self
+    where
+        K: Weigh,
+        V: Weigh,
+    {
+        Self {
+            base: Base::new(config),
+            seed: OnceLock::new(),
+            weigher: Some(weigh_entry::<K, V>),
             state: OnceLock::new(),
         }
     }
 
     fn state(&self) -> &Store<K, V> {
-        self.state.get_or_init(|| Store::new(self.base.config))
+        self.state
+            .get_or_init(|| Store::new(self.base.config, self.weigher))
     }
 
     /// The cached value for the key that `is_key` recognises, without waiting.
@@ -76,6 +109,8 @@ where
     /// Concurrent calls for one key run `body` once; the others wait and share its
     /// value. When the value is not to be cached (an `Err`, a `None`), the waiting
     /// callers run their own `body`, since an error cannot in general be cloned.
+    /// When `body` panics, its caller panics with its payload and every waiting
+    /// caller at once with its message (a `String` payload); nothing is stored.
     #[doc(hidden)]
     pub fn get_or_compute<R, M: Mode<R, Value = V>>(
         &self,
@@ -89,22 +124,39 @@ where
         let generation = self.base.generation();
         let mut pending = Some((key, body));
         let mut uncached = None;
+        let mut caught: Option<Caught> = None;
         let outcome = store.moka.try_get_with(hash, || {
             let (key, body) = pending.take().expect("moka runs init once");
-            match M::split(body()) {
+            // Moka hands the error to every caller waiting on this init; a panic
+            // escaping it would instead have them retry, one serial body each.
+            let returned = unwind::catch(body).map_err(|panic| {
+                let message = panic.message();
+                caught = Some(panic);
+                Unstored::Panicked(message)
+            })?;
+            match M::split(returned) {
                 Ok(value) => Ok(Arc::new(Entry::new(key, value, generation))),
                 Err(returned) => {
                     uncached = Some(returned);
-                    Err(NotCached)
+                    Err(Unstored::NotCached)
                 }
             }
         });
-        if let Ok(entry) = &outcome {
-            store.mirror(hash, entry);
+        match &outcome {
+            Ok(entry) => store.mirror(hash, entry),
+            Err(unstored) => {
+                if let Unstored::Panicked(message) = &**unstored {
+                    self.base.count_miss();
+                    match caught {
+                        Some(panic) => panic.resume(),
+                        None => unwind::resume_shared(message),
+                    }
+                }
+            }
         }
         match self
             .base
-            .settle::<K, V, R, M, _>(store.owner, hash, outcome, pending, uncached)
+            .settle::<K, V, R, M, _, _>(store.owner, hash, outcome, pending, uncached)
         {
             Settled::Return(returned) => returned,
             Settled::RunBody(body) => body(),
@@ -141,6 +193,15 @@ where
     /// The number of entries, as of moka's last maintenance.
     pub fn entry_count(&self) -> u64 {
         self.state.get().map_or(0, |store| store.moka.entry_count())
+    }
+
+    /// The bytes the entries weigh, as of moka's last maintenance, when the cache
+    /// is bounded in bytes (`#[cached(max_bytes = …)]`); otherwise the number of
+    /// entries, each weighing 1.
+    pub fn weighted_size(&self) -> u64 {
+        self.state
+            .get()
+            .map_or(0, |store| store.moka.weighted_size())
     }
 
     /// Runs moka's pending maintenance now: evictions, expirations, counts.

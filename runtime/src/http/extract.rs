@@ -2,6 +2,7 @@
 //! a bad one is a `400 Bad Request` whose JSON body names the path and offset,
 //! one longer than [`MAX_FIELDS_LEN`] a `414 URI Too Long` with the same body.
 
+use super::cache::SelectionProbe;
 use crate::select::{Fields, FieldsError, FieldsErrorKind, Selectable, Selection};
 use axum::extract::FromRequestParts;
 use axum::response::{IntoResponse, Response};
@@ -74,6 +75,10 @@ fn selection<T: Selectable + ?Sized>(
     parts: &Parts,
     compile: impl FnOnce(&Fields) -> Result<Selection<T>, FieldsError>,
 ) -> Result<Selection<T>, FieldsRejection> {
+    // Tells the response cache that this route's `fields` is a selection.
+    if let Some(probe) = parts.extensions.get::<SelectionProbe>() {
+        probe.mark();
+    }
     match fields_param(parts.uri.query()) {
         None => Ok(Selection::all()),
         Some(text) if text.len() > MAX_FIELDS_LEN => Err(too_long(text.len()).into()),

@@ -20,6 +20,10 @@ pub(crate) struct KeyRules<'a> {
     /// Request headers that identify the caller: a request carrying one that
     /// the key does not vary on is not cached.
     pub(crate) credentials: &'a [HeaderName],
+    /// Whether `fields` is a selection here, keyed in canonical form: only on
+    /// routes whose handler reads one. Elsewhere it is a parameter like any
+    /// other, which the handler may read as sent.
+    pub(crate) canonical_fields: bool,
 }
 
 /// The key of a request, or `None` when it must not be cached: credentials the
@@ -54,7 +58,9 @@ pub(crate) fn request_key(
         let rest = &pair[name.len()..];
         let value = match rest.strip_prefix('=') {
             // `a,b` and `b,a` share an entry.
-            Some(value) if name == FIELDS_PARAM => canonical_fields(value)?.into_bytes(),
+            Some(value) if rules.canonical_fields && name == FIELDS_PARAM => {
+                canonical_fields(value)?.into_bytes()
+            }
             _ => rest.as_bytes().to_vec(),
         };
         pairs.push((name.as_bytes(), value));
@@ -159,6 +165,7 @@ mod tests {
         let rules = KeyRules {
             vary,
             credentials: CREDENTIALS,
+            canonical_fields: true,
         };
         request_key(&Method::GET, &uri.parse().unwrap(), headers, &rules)
     }

@@ -2,9 +2,10 @@
 
 use super::key::{etag, none_match, request_key};
 use super::policy::lifetime;
-use super::{CacheTags, Entry, Fill, Key, NOT_STORED_HEADERS, ResponseCache};
+use super::{CacheTags, Entry, Fill, Key, NOT_STORED_HEADERS, ResponseCache, SelectionProbe};
 use crate::http::stream::{StreamOutcome, flush_then_fail};
 use axum::body::Body;
+use axum::extract::MatchedPath;
 use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode, header};
@@ -84,12 +85,13 @@ where
 {
     let eligible = matches!(*request.method(), Method::GET | Method::HEAD)
         && !request.headers().contains_key(header::RANGE);
+    let selection_route = cache.uses_selection(route_of(&request));
     let key = if eligible {
         request_key(
             request.method(),
             request.uri(),
             request.headers(),
-            &cache.key_rules(),
+            &cache.key_rules(selection_route),
         )
     } else {
         None
@@ -109,7 +111,19 @@ where
         Fill::Wait(mut done) => {
             // Completes when the leader drops its guard, whatever happened to it.
             let _ = done.changed().await;
-            if let Some(entry) = cache.lookup(&key) {
+            // The leader's route may have turned out to read a selection: it
+            // stored under the key with `fields` canonical.
+            let mut entry = cache.lookup(&key);
+            if entry.is_none() && !selection_route && cache.uses_selection(route_of(&request)) {
+                entry = request_key(
+                    request.method(),
+                    request.uri(),
+                    request.headers(),
+                    &cache.key_rules(true),
+                )
+                .and_then(|canonical| cache.lookup(&canonical));
+            }
+            if let Some(entry) = entry {
                 cache.count_hit();
                 return Ok(respond(&entry, "HIT", if_none_match.as_ref()));
             }
@@ -123,7 +137,17 @@ where
     cache.count_miss();
     let epoch = cache.epoch();
     let policy_request = policy_request(&cache, &request);
+    let mut request = request;
+    let probe = (!selection_route).then(|| Probe::insert(&cache, &mut request));
     let response = inner.call(request).await?;
+    let key = match probe {
+        Some(probe) if probe.marker.marked() => match probe.learn(&cache) {
+            Some(canonical) => canonical,
+            // A selection that does not parse: the handler refused it.
+            None => return Ok(mark(response, "MISS")),
+        },
+        _ => key,
+    };
     let (mut parts, body) = response.into_parts();
     let Some(ttl) = lifetime(&policy_request, &parts, cache.vary(), cache.ttl()) else {
         return Ok(mark(Response::from_parts(parts, body), "MISS"));
@@ -153,6 +177,52 @@ where
     let entry = cache.store(&key, entry, epoch);
     drop(guard);
     Ok(respond(&entry, "MISS", if_none_match.as_ref()))
+}
+
+/// The route's pattern, as the router matched it; `""` outside a router.
+fn route_of(request: &Request<Body>) -> &str {
+    request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("", MatchedPath::as_str)
+}
+
+/// What a miss on a route not yet known to read a selection keeps of its
+/// request, to key its response with `fields` canonical if it turns out to.
+struct Probe {
+    marker: SelectionProbe,
+    route: Box<str>,
+    method: Method,
+    uri: http::Uri,
+    /// Only the headers the key varies on.
+    vary: HeaderMap,
+}
+
+impl Probe {
+    fn insert(cache: &ResponseCache, request: &mut Request<Body>) -> Self {
+        let marker = SelectionProbe::default();
+        request.extensions_mut().insert(marker.clone());
+        let mut vary = HeaderMap::new();
+        for name in cache.vary() {
+            for value in request.headers().get_all(name) {
+                vary.append(name.clone(), value.clone());
+            }
+        }
+        Self {
+            marker,
+            route: route_of(request).into(),
+            method: request.method().clone(),
+            uri: request.uri().clone(),
+            vary,
+        }
+    }
+
+    /// Records that the route reads a selection; the request's key with
+    /// `fields` canonical, if it has one.
+    fn learn(self, cache: &ResponseCache) -> Option<Key> {
+        cache.learn_selection(&self.route);
+        request_key(&self.method, &self.uri, &self.vary, &cache.key_rules(true)).map(Key::from)
+    }
 }
 
 /// What the storage decision sees of the request: no credential header (a

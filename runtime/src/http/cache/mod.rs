@@ -2,7 +2,8 @@
 //!
 //! - **Key**: method, path, the query with its parameters sorted by name and
 //!   `fields` in canonical form (`?fields=a,b` and `?fields=b,a` share an
-//!   entry), and the headers named with [`ResponseCacheBuilder::vary_on`], all
+//!   entry) on routes whose handler reads a selection (the cache learns which
+//!   from the `?fields=` extractors; elsewhere `fields` is keyed as sent), and the headers named with [`ResponseCacheBuilder::vary_on`], all
 //!   as raw bytes (`%FF` and `%FE` never share a key, nor an absent and an
 //!   empty header). A request whose key would exceed 8 KiB is not cached.
 //! - **Who may see a stored response**: requests carrying a *credential
@@ -92,10 +93,11 @@ use axum::response::{IntoResponseParts, ResponseParts};
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use index::{Evicted, Index};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
+use std::sync::atomic::AtomicBool;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, mpsc};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, mpsc};
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
@@ -142,6 +144,23 @@ pub struct ResponseCacheStats {
 /// The key of an entry: raw bytes (see the module documentation).
 pub(crate) type Key = Arc<[u8]>;
 
+/// Put in a request's extensions by the layer when it does not know yet whether
+/// the route reads a selection; the `?fields=` extractors mark it. A response
+/// from a marked route is stored under the key with `fields` canonical, and
+/// the route's later requests are keyed that way.
+#[derive(Clone, Default)]
+pub(crate) struct SelectionProbe(Arc<AtomicBool>);
+
+impl SelectionProbe {
+    pub(crate) fn mark(&self) {
+        self.0.store(true, Relaxed);
+    }
+
+    pub(crate) fn marked(&self) -> bool {
+        self.0.load(Relaxed)
+    }
+}
+
 /// A handle on one response cache: make its [`layer`](Self::layer), keep a
 /// clone to invalidate. Clones share the cache.
 #[derive(Clone)]
@@ -157,6 +176,9 @@ struct Inner {
     ttl: Duration,
     index: Mutex<Index>,
     fills: Mutex<HashMap<Key, watch::Receiver<()>>>,
+    /// The routes whose handler reads `?fields=` as a selection (see
+    /// [`SelectionProbe`]): only their keys hold `fields` in canonical form.
+    selection_routes: RwLock<HashSet<Box<str>>>,
     hits: AtomicU64,
     misses: AtomicU64,
     stores: AtomicU64,
@@ -270,11 +292,32 @@ impl ResponseCache {
         entry
     }
 
-    pub(crate) fn key_rules(&self) -> key::KeyRules<'_> {
+    pub(crate) fn key_rules(&self, canonical_fields: bool) -> key::KeyRules<'_> {
         key::KeyRules {
             vary: &self.inner.vary,
             credentials: &self.inner.credentials,
+            canonical_fields,
         }
+    }
+
+    /// Whether the handler of `route` (its matched path, or `""` outside a
+    /// router) has been seen reading a selection.
+    pub(crate) fn uses_selection(&self, route: &str) -> bool {
+        self.inner
+            .selection_routes
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(route)
+    }
+
+    /// Records that the handler of `route` reads a selection. Routes are the
+    /// router's patterns, so the set stays as small as the router.
+    pub(crate) fn learn_selection(&self, route: &str) {
+        self.inner
+            .selection_routes
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(Box::from(route));
     }
 
     pub(crate) fn vary(&self) -> &[HeaderName] {
@@ -456,6 +499,7 @@ impl ResponseCacheBuilder {
                 ttl: self.ttl,
                 index: Mutex::new(Index::new(evicted)),
                 fills: Mutex::default(),
+                selection_routes: RwLock::default(),
                 hits: AtomicU64::new(0),
                 misses: AtomicU64::new(0),
                 stores: AtomicU64::new(0),
