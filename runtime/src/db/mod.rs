@@ -22,11 +22,13 @@
 
 mod cache;
 mod checks;
+pub mod detect;
 mod engine;
 mod error;
 mod include;
 mod invalidate;
 mod model;
+pub mod query;
 mod related;
 mod relation;
 #[doc(hidden)]

@@ -13,5 +13,6 @@ mod load;
 mod statements;
 
 pub use dialect::Dialect;
+pub(crate) use ident::push_quoted;
 pub(crate) use load::{ManyToMany, many_to_many, select_where_in};
 pub use statements::{StatementCells, Statements};
