@@ -16,6 +16,8 @@
 //!   of its shape only binds.
 
 mod build;
+#[doc(hidden)]
+pub mod checks;
 mod filter;
 mod select;
 
