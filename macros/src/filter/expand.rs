@@ -23,6 +23,8 @@ pub(crate) fn expand(filter: &FilterDef<'_>) -> TokenStream {
         let column = &field.column;
         let column_name = column.unraw().to_string();
         let at = column.span();
+        // The row at the column too, so that an error spans the filter's field.
+        let row_at = Ident::new("__unokit_row", at);
         match &field.kind {
             Kind::Compare(op, ty) => {
                 let op = Ident::new(op, Span::call_site());
@@ -32,7 +34,8 @@ pub(crate) fn expand(filter: &FilterDef<'_>) -> TokenStream {
                         __unokit_visitor.compare(#column_name, #OP::#op, __unokit_value)?;
                     }
                 });
-                checks.push(quote_spanned!(at=> #COMPARES::<_, #ty>(&#row.#column);));
+                let compares = COMPARES.at(at);
+                checks.push(quote_spanned!(at=> #compares::<_, #ty>(&#row_at.#column);));
             }
             Kind::In(negated, ty) => {
                 bounds.push(quote_spanned!(ty.span()=> #ty: #KEY_COLUMN<#db>));
@@ -41,7 +44,8 @@ pub(crate) fn expand(filter: &FilterDef<'_>) -> TokenStream {
                         __unokit_visitor.in_list(#column_name, #negated, __unokit_values.as_slice())?;
                     }
                 });
-                checks.push(quote_spanned!(at=> #COMPARES::<_, #ty>(&#row.#column);));
+                let compares = COMPARES.at(at);
+                checks.push(quote_spanned!(at=> #compares::<_, #ty>(&#row_at.#column);));
             }
             Kind::Like(kind) => {
                 let kind = Ident::new(kind, Span::call_site());
@@ -50,7 +54,8 @@ pub(crate) fn expand(filter: &FilterDef<'_>) -> TokenStream {
                         __unokit_visitor.like(#column_name, #LIKE::#kind, __unokit_value.as_str())?;
                     }
                 });
-                checks.push(quote_spanned!(at=> #TEXT(&#row.#column);));
+                let text = TEXT.at(at);
+                checks.push(quote_spanned!(at=> #text(&#row_at.#column);));
             }
             Kind::IsNull => {
                 visits.push(quote! {
@@ -58,7 +63,8 @@ pub(crate) fn expand(filter: &FilterDef<'_>) -> TokenStream {
                         __unokit_visitor.is_null(#column_name, __unokit_null)?;
                     }
                 });
-                checks.push(quote_spanned!(at=> #NULLABLE(&#row.#column);));
+                let nullable = NULLABLE.at(at);
+                checks.push(quote_spanned!(at=> #nullable(&#row_at.#column);));
             }
             Kind::Group(any, ty) => {
                 bounds.push(quote_spanned!(ty.span()=> #ty: #FILTER<#db, Model = #model>));
