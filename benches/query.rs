@@ -25,6 +25,9 @@ use unokit::db::sqlx::{Arguments, Sqlite, SqlitePool};
 use unokit::db::{Engine, ModelRow, Session};
 use unokit_fixtures::blog::{self, Post};
 
+// The benches build with the `detect` feature.
+const _: () = assert!(detect::ENABLED);
+
 async fn blog_pool() -> SqlitePool {
     let pool = SqlitePoolOptions::new()
         .max_connections(1)
@@ -49,14 +52,10 @@ async fn post_by_key(pool: &SqlitePool, id: i64) -> Post {
     let rows = Sqlite::fetch_all(pool, Sqlite::statements::<Post>().by_key, arguments)
         .await
         .expect("the post");
-    Post::from_row(&rows[0], 0).expect("a post row")
+    <Post as ModelRow<Sqlite>>::from_row(&rows[0], 0).expect("a post row")
 }
 
 fn detector(c: &mut Criterion) {
-    assert!(
-        detect::ENABLED,
-        "the benches build with the `detect` feature"
-    );
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -85,16 +85,16 @@ fn check_field<'a>(cx: &Ctxt, field: &'a Field) -> Option<FieldDef<'a>> {
         .as_ref()
         .map_or_else(|| field.ident.span(), syn::LitStr::span);
     let column = match &field.column {
-        Some(column) => match syn::parse_str::<Ident>(&column.value()) {
-            Ok(ident) => Ident::new(&ident.unraw().to_string(), column.span()),
-            Err(_) => {
+        Some(column) => {
+            let Ok(ident) = syn::parse_str::<Ident>(&column.value()) else {
                 cx.error_at(
                     column,
                     "`column` names a field of the model: letters, digits and `_`",
                 );
                 return None;
-            }
-        },
+            };
+            Ident::new(&ident.unraw().to_string(), column.span())
+        }
         None => field.ident.clone(),
     };
     let Some(inner) = option_of(&field.ty) else {
