@@ -10,6 +10,7 @@
 
 mod cache;
 mod extract;
+mod filter;
 mod middleware;
 mod stream;
 
@@ -20,6 +21,7 @@ pub use cache::{
 pub use extract::{
     FIELDS_PARAM, FieldsRejection, LenientSelectionQuery, MAX_FIELDS_LEN, SelectionQuery,
 };
+pub use filter::{FilterQuery, FilterRejection, MAX_QUERY_PARAMS};
 pub use middleware::{
     Conditional, ConditionalFuture, ConditionalService, Memo, ShortCircuit, ShortCircuitFuture,
     ShortCircuitLayer, memoized, short_circuit, when,
