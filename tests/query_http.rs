@@ -14,7 +14,7 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use unokit::Filter;
 use unokit::db::query::{Order, Page};
-use unokit::http::FilterQuery;
+use unokit::http::{CursorKey, FilterQuery};
 
 #[derive(Filter, serde::Deserialize, Default)]
 #[filter(model = Post)]
@@ -50,6 +50,12 @@ pub struct List {
     sort: Option<Sort>,
     limit: Option<u32>,
     offset: Option<u32>,
+}
+
+/// The keyset page parameters: an opaque cursor from the previous page.
+#[derive(serde::Deserialize)]
+pub struct Feed {
+    cursor: Option<String>,
 }
 
 async fn call(app: &Router, uri: &str) -> (StatusCode, Value) {
@@ -104,6 +110,53 @@ on_both_engines! {
         let (status, body) = call(&app, "/posts?id=1,x").await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert_eq!(body["field"], "id", "{body}");
+        db.reset_count();
+    }
+
+    async fn keyset_pages_follow_signed_cursors(db, session) {
+        let key = CursorKey::random();
+        let signing = key.clone();
+        let app = Router::new().route(
+            "/feed",
+            get(move |FilterQuery(filter): FilterQuery<PostFilter>, FilterQuery(feed): FilterQuery<Feed>| {
+                let session = session.clone();
+                let key = signing.clone();
+                async move {
+                    let after = match feed.cursor.as_deref().map(|cursor| key.decode::<i64>(cursor)) {
+                        None => None,
+                        Some(Ok(after)) => Some(after),
+                        Some(Err(bad)) => {
+                            return (StatusCode::BAD_REQUEST, serde_json::json!({ "error": bad.to_string() }).to_string());
+                        }
+                    };
+                    let posts = session.query::<Post>().filter(&filter).after(after.as_ref(), 4).all().await.unwrap();
+                    let next = (posts.len() == 4).then(|| key.encode(&posts[3].id));
+                    let ids: Vec<i64> = posts.iter().map(|post| post.id).collect();
+                    (StatusCode::OK, serde_json::json!({ "ids": ids, "next": next }).to_string())
+                }
+            }),
+        );
+        let mut seen = Vec::new();
+        let mut uri = "/feed?author_id=5".to_owned();
+        loop {
+            let (status, body) = call(&app, &uri).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            seen.extend(body["ids"].as_array().unwrap().iter().map(|id| id.as_i64().unwrap()));
+            match body["next"].as_str() {
+                Some(next) => uri = format!("/feed?author_id=5&cursor={next}"),
+                None => break,
+            }
+        }
+        let expected: Vec<i64> = (1..=blog::POSTS).filter(|&p| blog::post_author(p) == 5).collect();
+        assert_eq!(seen, expected);
+        // A cursor signed by another key, or edited, is refused.
+        let forged = CursorKey::random().encode(&1_i64);
+        let (status, _) = call(&app, &format!("/feed?cursor={forged}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let mut edited = key.encode(&1_i64);
+        edited.replace_range(0..1, "4");
+        let (status, _) = call(&app, &format!("/feed?cursor={edited}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
         db.reset_count();
     }
 }

@@ -9,6 +9,7 @@
 //! - [`when`], [`short_circuit`], [`Memo`], [`memoized`]: middleware helpers.
 
 mod cache;
+mod cursor;
 mod extract;
 mod filter;
 mod middleware;
@@ -18,6 +19,7 @@ pub use cache::{
     CacheTags, ResponseCache, ResponseCacheBuilder, ResponseCacheLayer, ResponseCacheService,
     ResponseCacheStats,
 };
+pub use cursor::{BadCursor, CursorKey, MAX_CURSOR_LEN};
 pub use extract::{
     FIELDS_PARAM, FieldsRejection, LenientSelectionQuery, MAX_FIELDS_LEN, SelectionQuery,
 };

@@ -1,11 +1,11 @@
 //! A filtered, sorted, paginated query: `session.query::<Post>().filter(&f)`.
 
 use super::build::Binder;
-use super::filter::{Filter, Shape};
+use super::filter::{Filter, Op, Shape, Visit};
 use crate::db::engine::{Column, Engine};
 use crate::db::error::DbError;
 use crate::db::include::{Chain, Include, Query};
-use crate::db::model::ModelRow;
+use crate::db::model::{Model, ModelRow};
 use crate::db::session::Session;
 use crate::db::sql::push_quoted;
 use sqlx::Arguments;
@@ -84,12 +84,19 @@ const MAX_TEXTS: usize = 4096;
 /// Rows of `M` matching filter `F`, sorted and paginated, with relations to
 /// include: made by [`Query::filter`].
 #[must_use = "a query does nothing until `all` is awaited"]
-pub struct Filtered<'s, 'f, M, DB: Engine, I, F> {
+pub struct Filtered<'s, 'f, M: Model, DB: Engine, I, F> {
     query: Query<'s, M, DB, I>,
     filter: &'f F,
     order: Vec<Order>,
     page: Option<Page>,
+    keyset: Option<Keyset<'f, M>>,
     model: PhantomData<fn() -> M>,
+}
+
+/// Keyset pagination by the model's key: the rows after `after`, `limit` of them.
+struct Keyset<'f, M: Model> {
+    after: Option<&'f M::Key>,
+    limit: u32,
 }
 
 impl<'s, M: ModelRow<DB>, DB: Engine, I: Include<M, DB>> Query<'s, M, DB, I> {
@@ -100,6 +107,7 @@ impl<'s, M: ModelRow<DB>, DB: Engine, I: Include<M, DB>> Query<'s, M, DB, I> {
             filter,
             order: Vec::new(),
             page: None,
+            keyset: None,
             model: PhantomData,
         }
     }
@@ -123,6 +131,7 @@ where
             filter: self.filter,
             order: self.order,
             page: self.page,
+            keyset: self.keyset,
             model: PhantomData,
         }
     }
@@ -151,6 +160,25 @@ where
         self
     }
 
+    /// Keyset pagination: `limit` rows in key order, after the row whose key is
+    /// `after` (the first page when `None`). Unlike an offset, a page costs
+    /// the same however deep, and rows inserted before it do not shift it.
+    /// Hand the last key to clients as an opaque cursor
+    /// (`unokit::http::CursorKey`, with the `axum` feature).
+    ///
+    /// # Panics
+    ///
+    /// With [`order_by`](Self::order_by) or [`page`](Self::page): keyset pages
+    /// are in key order.
+    pub fn after(mut self, after: Option<&'f M::Key>, limit: u32) -> Self {
+        assert!(
+            self.order.is_empty() && self.page.is_none(),
+            "keyset pages are in key order, without `order_by` or `page`"
+        );
+        self.keyset = Some(Keyset { after, limit });
+        self
+    }
+
     /// The statement and its binds: the text built once per shape.
     ///
     /// # Errors
@@ -158,7 +186,12 @@ where
     /// When a value does not encode, or an `IN` list is longer than one
     /// statement may bind.
     pub fn statement(&self) -> Result<(Cow<'static, str>, DB::Arguments<'f>), BoxDynError> {
-        statement::<M, DB, F>(self.filter, &self.order, self.page)
+        match &self.keyset {
+            None => statement::<M, DB, F>(self.filter, &self.order, self.page),
+            Some(keyset) => {
+                build::<M, DB, F>(self.filter, &[], None, Some((keyset.after, keyset.limit)))
+            }
+        }
     }
 
     /// The matching rows, with the included relations.
@@ -199,6 +232,22 @@ where
     F: Filter<DB, Model = M>,
     i64: Column<DB>,
 {
+    build::<M, DB, F>(filter, order, page, None)
+}
+
+/// [`statement`], with keyset pagination: the key after, and the limit.
+fn build<'f, M, DB, F>(
+    filter: &'f F,
+    order: &[Order],
+    page: Option<Page>,
+    keyset: Option<(Option<&'f M::Key>, u32)>,
+) -> Result<(Cow<'static, str>, DB::Arguments<'f>), BoxDynError>
+where
+    M: ModelRow<DB>,
+    DB: Engine,
+    F: Filter<DB, Model = M>,
+    i64: Column<DB>,
+{
     let mut shape = Shape::<DB>::new();
     filter.visit(&mut shape)?;
     for sort in order {
@@ -206,6 +255,9 @@ where
         shape.mix(u64::from(sort.descending));
     }
     shape.mix(u64::from(page.is_some()) + 7);
+    if let Some((after, _)) = keyset {
+        shape.mix(u64::from(after.is_some()) + 11);
+    }
     let key = (TypeId::of::<(F, DB)>(), shape.hash);
     let texts = TEXTS.get_or_init(RwLock::default);
     let known = texts
@@ -215,7 +267,13 @@ where
         .copied();
     let mut binder = Binder::<DB>::new(known.is_none().then(String::new));
     filter.visit(&mut binder)?;
+    if let Some((Some(after), _)) = keyset {
+        binder.compare(M::KEY_COLUMN, Op::Gt, after)?;
+    }
     let limit_param = binder.params + 1;
+    if let Some((_, limit)) = keyset {
+        binder.arguments.add(i64::from(limit))?;
+    }
     if let Some(page) = page {
         binder.arguments.add(i64::from(page.limit))?;
         binder.arguments.add(i64::from(page.offset))?;
@@ -235,6 +293,10 @@ where
         sql.push_str(if sort.descending { " DESC, " } else { " ASC, " });
     }
     push_quoted(&mut sql, M::KEY_COLUMN);
+    if keyset.is_some() {
+        sql.push_str(" LIMIT ");
+        DB::DIALECT.push_placeholder(&mut sql, limit_param);
+    }
     if page.is_some() {
         sql.push_str(" LIMIT ");
         DB::DIALECT.push_placeholder(&mut sql, limit_param);
