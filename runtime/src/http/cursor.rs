@@ -19,13 +19,13 @@ pub const MAX_CURSOR_LEN: usize = 512;
 /// [`CursorKey::new`] to keep them valid across restarts and replicas.
 ///
 /// ```
-/// use unokit::http::CursorKey;
+/// use unokit_runtime::http::CursorKey;
 ///
 /// let key = CursorKey::new(b"a secret of the service, from its configuration");
 /// let cursor = key.encode(&42_i64);
 /// assert_eq!(key.decode::<i64>(&cursor), Ok(42));
 /// let mut forged = cursor.clone();
-/// forged.replace_range(0..2, "34");
+/// forged.replace_range(0..2, "35"); // the JSON `52`, not `42`
 /// assert!(key.decode::<i64>(&forged).is_err());
 /// ```
 #[derive(Clone)]

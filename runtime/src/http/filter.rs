@@ -23,7 +23,7 @@ pub const MAX_QUERY_PARAMS: usize = 256;
 /// not parse from.
 ///
 /// ```
-/// use unokit::http::FilterQuery;
+/// use unokit_runtime::http::FilterQuery;
 ///
 /// #[derive(serde::Deserialize)]
 /// struct List {
@@ -34,7 +34,7 @@ pub const MAX_QUERY_PARAMS: usize = 256;
 /// let list: List = FilterQuery::parse("author_id=3&id=1,2&id=5").unwrap();
 /// assert_eq!(list.author_id, Some(3));
 /// assert_eq!(list.id, Some(vec![1, 2, 5]));
-/// let bad = FilterQuery::<List>::parse("author_id=three").unwrap_err();
+/// let Err(bad) = FilterQuery::<List>::parse("author_id=three") else { panic!() };
 /// assert_eq!(bad.field(), Some("author_id"));
 /// ```
 #[derive(Debug, Clone)]
