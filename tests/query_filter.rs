@@ -53,6 +53,10 @@ pub struct CommentFilter {
     up_to: Option<i64>,
 }
 
+fn binds_one_array<DB: Engine>(_: &Session<DB>) -> bool {
+    DB::keys_per_statement() == usize::MAX
+}
+
 fn ids(posts: &[Post]) -> Vec<i64> {
     posts.iter().map(|post| post.id).collect()
 }
@@ -93,6 +97,21 @@ on_both_engines! {
         assert_eq!(all(either).await, [1, 99, 100]);
         let nothing_in_group = PostFilter { any: Some(PostGroup::default()), below_id: Some(3), ..Default::default() };
         assert_eq!(all(nothing_in_group).await, [1, 2]);
+        db.reset_count();
+    }
+
+    async fn in_lists_respect_the_bind_limit(db, session) {
+        // 40 000 values: one array on PostgreSQL, past SQLite's 32 766 parameters.
+        let many = PostFilter { id: Some((1..=40_000).collect()), ..Default::default() };
+        let found = session.query::<Post>().filter(&many).all().await;
+        if binds_one_array(&session) {
+            assert_eq!(found.unwrap().len(), 100);
+        } else {
+            let error = found.unwrap_err().to_string();
+            assert!(error.contains("more than one statement may bind"), "{error}");
+        }
+        let fits = PostFilter { id: Some((1..=30_000).collect()), min_id: Some(50), ..Default::default() };
+        assert_eq!(session.query::<Post>().filter(&fits).all().await.unwrap().len(), 51);
         db.reset_count();
     }
 

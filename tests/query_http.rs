@@ -13,8 +13,9 @@ use http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use serde_json::Value;
 use unokit::Filter;
+use unokit::db::Session;
 use unokit::db::query::{Order, Page};
-use unokit::http::{CursorKey, FilterQuery};
+use unokit::http::{CursorKey, DetectLayer, FilterQuery};
 
 #[derive(Filter, serde::Deserialize, Default)]
 #[filter(model = Post)]
@@ -110,6 +111,54 @@ on_both_engines! {
         let (status, body) = call(&app, "/posts?id=1,x").await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert_eq!(body["field"], "id", "{body}");
+        db.reset_count();
+    }
+
+    async fn a_strict_detect_layer_fails_n_plus_one_requests_only(db, session) {
+        let naive_pool = db.pool.clone();
+        let eager_pool = db.pool.clone();
+        let app = Router::new()
+            .route(
+                "/naive",
+                get(move || {
+                    // Made within the request: the session takes its scope.
+                    let session = Session::new(naive_pool.clone());
+                    async move {
+                        match blog::naive(&session).await {
+                            Ok(posts) => format!("{}", posts.len()),
+                            Err(error) => serde_json::json!({ "error": format!("{error:#}") }).to_string(),
+                        }
+                    }
+                }),
+            )
+            .route(
+                "/eager",
+                get(move || {
+                    let session = Session::new(eager_pool.clone());
+                    async move {
+                        let posts = session
+                            .query::<Post>()
+                            .include(Post::AUTHOR)
+                            .include(Post::COMMENTS.with(blog::Comment::AUTHOR))
+                            .all()
+                            .await
+                            .unwrap();
+                        format!("{}", posts.len())
+                    }
+                }),
+            )
+            .layer(DetectLayer::new().strict());
+        let (_, body) = call(&app, "/naive").await;
+        let error = body["error"].as_str().expect("the naive loop fails");
+        assert!(error.contains("N+1 query"), "{error}");
+        assert!(error.contains("blog.rs"), "{error}");
+        for _ in 0..3 {
+            // Each request has a scope of its own: the counts do not add up.
+            let (status, body) = call(&app, "/eager").await;
+            assert_eq!(status, StatusCode::OK);
+            assert_eq!(body, 100);
+        }
+        drop(session);
         db.reset_count();
     }
 

@@ -184,6 +184,12 @@ impl Scope {
         CURRENT.scope(self.clone(), future).await
     }
 
+    /// Calls `f` with this scope current, for code that is not a future (a
+    /// handler's future being made, say).
+    pub fn enter<T>(&self, f: impl FnOnce() -> T) -> T {
+        CURRENT.sync_scope(self.clone(), f)
+    }
+
     /// Statements run in the scope so far (0 when detection is compiled out).
     #[must_use]
     pub fn statements(&self) -> u64 {

@@ -10,6 +10,7 @@
 
 mod cache;
 mod cursor;
+mod detect;
 mod extract;
 mod filter;
 mod middleware;
@@ -20,6 +21,7 @@ pub use cache::{
     ResponseCacheStats,
 };
 pub use cursor::{BadCursor, CursorKey, MAX_CURSOR_LEN};
+pub use detect::{Detect, DetectLayer};
 pub use extract::{
     FIELDS_PARAM, FieldsRejection, LenientSelectionQuery, MAX_FIELDS_LEN, SelectionQuery,
 };
