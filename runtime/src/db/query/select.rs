@@ -78,8 +78,35 @@ pub struct Page {
 /// shape: each built once. Bounded, so that a client cannot grow it without
 /// end (SQLite `IN` lists change the text with their length): past the bound,
 /// texts are built for each query.
-static TEXTS: OnceLock<RwLock<HashMap<(TypeId, u64), &'static str>>> = OnceLock::new();
+/// (A fast fixed hasher: the key is already a hash, and a type id.)
+static TEXTS: OnceLock<RwLock<Texts>> = OnceLock::new();
+type Texts = HashMap<(TypeId, u64), &'static str, foldhash::fast::FixedState>;
 const MAX_TEXTS: usize = 4096;
+
+/// The texts each thread used last, direct-mapped by shape: a hit takes no
+/// lock (the shared map's read lock is a contended cache line under load).
+const RECENT: usize = 16;
+type Entry = std::cell::Cell<Option<((TypeId, u64), &'static str)>>;
+
+thread_local! {
+    static RECENTLY_USED: [Entry; RECENT] = const { [const { Entry::new(None) }; RECENT] };
+}
+
+fn slot(key: (TypeId, u64)) -> usize {
+    // The shape hash is well mixed already.
+    usize::try_from(key.1 % RECENT as u64).expect("less than RECENT")
+}
+
+fn recent(key: (TypeId, u64)) -> Option<&'static str> {
+    RECENTLY_USED.with(|recent| match recent[slot(key)].get() {
+        Some((known, text)) if known == key => Some(text),
+        _ => None,
+    })
+}
+
+fn remember(key: (TypeId, u64), text: &'static str) {
+    RECENTLY_USED.with(|recent| recent[slot(key)].set(Some((key, text))));
+}
 
 /// Rows of `M` matching filter `F`, sorted and paginated, with relations to
 /// include: made by [`Query::filter`].
@@ -260,11 +287,17 @@ where
     }
     let key = (TypeId::of::<(F, DB)>(), shape.hash);
     let texts = TEXTS.get_or_init(RwLock::default);
-    let known = texts
-        .read()
-        .unwrap_or_else(PoisonError::into_inner)
-        .get(&key)
-        .copied();
+    let known = recent(key).or_else(|| {
+        let known = texts
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+            .copied();
+        if let Some(text) = known {
+            remember(key, text);
+        }
+        known
+    });
     let mut binder = Binder::<DB>::new(known.is_none().then(String::new));
     filter.visit(&mut binder)?;
     if let Some((Some(after), _)) = keyset {
@@ -313,5 +346,6 @@ where
     }
     let sql: &'static str = Box::leak(sql.into_boxed_str());
     texts.insert(key, sql);
+    remember(key, sql);
     Ok((Cow::Borrowed(sql), binder.arguments))
 }
