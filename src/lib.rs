@@ -86,6 +86,9 @@ pub use unokit_macros::batch_load;
 #[doc = include_str!("docs/derive_model.md")]
 pub use unokit_macros::Model;
 
+#[doc = include_str!("docs/derive_filter.md")]
+pub use unokit_macros::Filter;
+
 /// Paths for generated code. Not public API: anything here may change in any release.
 #[doc(hidden)]
 pub mod __private {

@@ -9,6 +9,7 @@ mod cache_key;
 mod cached;
 mod common;
 mod container;
+mod filter;
 mod injectable;
 mod model;
 mod partial_response;
@@ -26,6 +27,13 @@ pub fn cached(args: TokenStream, input: TokenStream) -> TokenStream {
 #[proc_macro_derive(CacheKey, attributes(cache_key))]
 pub fn derive_cache_key(input: TokenStream) -> TokenStream {
     cache_key::derive(input.into()).into()
+}
+
+/// Derives `Filter`: a struct of `Option` fields as conditions on a model's
+/// columns. Documented in the `unokit` crate.
+#[proc_macro_derive(Filter, attributes(filter))]
+pub fn derive_filter(input: TokenStream) -> TokenStream {
+    filter::derive(input.into()).into()
 }
 
 /// Serializes a struct under a `fields` selection. Documented in the `unokit` crate.

@@ -62,14 +62,18 @@ pub trait Engine: Database {
     /// When the column is missing or does not decode as `T`.
     fn get<T: Column<Self>>(row: &Self::Row, index: usize) -> Result<T, sqlx::Error>;
 
-    /// Runs `sql` and returns its rows.
+    /// Runs `sql` and returns its rows. The statement is recorded in the
+    /// current [detector scope](super::detect), from the caller's location.
+    #[track_caller]
     fn fetch_all<'a>(
         pool: &'a Pool<Self>,
         sql: &'a str,
         arguments: Self::Arguments<'a>,
     ) -> StatementFuture<'a, Vec<Self::Row>>;
 
-    /// Runs `sql` and returns the number of rows it changed.
+    /// Runs `sql` and returns the number of rows it changed, recorded like
+    /// [`fetch_all`](Self::fetch_all)'s.
+    #[track_caller]
     fn execute<'a>(
         pool: &'a Pool<Self>,
         sql: &'a str,
@@ -118,20 +122,29 @@ macro_rules! run_with_sqlx {
             sqlx::Row::try_get(row, index)
         }
 
+        #[track_caller]
         fn fetch_all<'a>(
             pool: &'a sqlx::Pool<Self>,
             sql: &'a str,
             arguments: Self::Arguments<'a>,
         ) -> StatementFuture<'a, Vec<Self::Row>> {
-            Box::pin(sqlx::query_with(sql, arguments).fetch_all(pool))
+            let location = std::panic::Location::caller();
+            Box::pin(async move {
+                // Recorded when first polled: in the scope current then.
+                crate::db::detect::record(sql, location)?;
+                sqlx::query_with(sql, arguments).fetch_all(pool).await
+            })
         }
 
+        #[track_caller]
         fn execute<'a>(
             pool: &'a sqlx::Pool<Self>,
             sql: &'a str,
             arguments: Self::Arguments<'a>,
         ) -> StatementFuture<'a, u64> {
+            let location = std::panic::Location::caller();
             Box::pin(async move {
+                crate::db::detect::record(sql, location)?;
                 let done = sqlx::query_with(sql, arguments).execute(pool).await?;
                 Ok(done.rows_affected())
             })

@@ -217,8 +217,8 @@ where
 /// ```
 #[must_use = "a query does nothing until `all`, `find` or `find_many` is awaited"]
 pub struct Query<'s, M, DB: Engine, I = ()> {
-    session: &'s Session<DB>,
-    include: I,
+    pub(crate) session: &'s Session<DB>,
+    pub(crate) include: I,
     model: PhantomData<fn() -> M>,
 }
 

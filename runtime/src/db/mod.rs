@@ -25,12 +25,14 @@
 
 mod cache;
 mod checks;
+pub mod detect;
 mod engine;
 mod error;
 mod include;
 mod invalidate;
 mod model;
 mod nested;
+pub mod query;
 mod related;
 mod relation;
 #[doc(hidden)]

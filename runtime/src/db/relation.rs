@@ -1,6 +1,7 @@
 //! Relations between models, and the batch functions that load them: one
 //! statement per batch of keys (more only past the engine's bind limit).
 
+use super::detect::{self, Scope};
 use super::engine::{Engine, KeyColumn};
 use super::model::{Model, ModelRow};
 use super::related::Related;
@@ -133,13 +134,16 @@ impl<C: Clone + Send + Sync + 'static> Arity<C> for Many {
 /// The batch function of a relation's loader.
 pub(crate) struct RelationFetch<R, DB: Engine> {
     pool: Pool<DB>,
+    /// The session's detector scope: batches run in their own tasks.
+    scope: Option<Scope>,
     relation: PhantomData<fn() -> R>,
 }
 
 impl<R, DB: Engine> RelationFetch<R, DB> {
-    pub(crate) fn new(pool: Pool<DB>) -> Self {
+    pub(crate) fn new(pool: Pool<DB>, scope: Option<Scope>) -> Self {
         Self {
             pool,
+            scope,
             relation: PhantomData,
         }
     }
@@ -153,7 +157,8 @@ impl<R: RelationOn<DB>, DB: Engine> BatchFn for RelationFetch<R, DB> {
 
     async fn load(&self, keys: &[R::Key]) -> Result<Self::Map, sqlx::Error> {
         let joined = matches!(R::KIND, RelationKind::ManyToMany { .. });
-        let rows = fetch_by_keys::<DB, R::Key>(&self.pool, keys, relation_sql::<R, DB>).await?;
+        let fetching = fetch_by_keys::<DB, R::Key>(&self.pool, keys, relation_sql::<R, DB>);
+        let rows = detect::within(self.scope.as_ref(), fetching).await?;
         let mut pairs = Vec::with_capacity(rows.len());
         for row in &rows {
             if joined {
@@ -173,13 +178,15 @@ impl<R: RelationOn<DB>, DB: Engine> BatchFn for RelationFetch<R, DB> {
 /// The batch function of a model's loader by primary key.
 pub(crate) struct KeyFetch<M, DB: Engine> {
     pool: Pool<DB>,
+    scope: Option<Scope>,
     model: PhantomData<fn() -> M>,
 }
 
 impl<M, DB: Engine> KeyFetch<M, DB> {
-    pub(crate) fn new(pool: Pool<DB>) -> Self {
+    pub(crate) fn new(pool: Pool<DB>, scope: Option<Scope>) -> Self {
         Self {
             pool,
+            scope,
             model: PhantomData,
         }
     }
@@ -192,7 +199,7 @@ impl<M: ModelRow<DB>, DB: Engine> BatchFn for KeyFetch<M, DB> {
     type Map = HashMap<M::Key, M>;
 
     async fn load(&self, keys: &[M::Key]) -> Result<Self::Map, sqlx::Error> {
-        let rows = fetch_by_keys::<DB, M::Key>(&self.pool, keys, |count| {
+        let fetching = fetch_by_keys::<DB, M::Key>(&self.pool, keys, |count| {
             sql::select_where_in(
                 DB::DIALECT,
                 DB::statements::<M>().select,
@@ -200,8 +207,8 @@ impl<M: ModelRow<DB>, DB: Engine> BatchFn for KeyFetch<M, DB> {
                 count,
                 M::KEY_COLUMN,
             )
-        })
-        .await?;
+        });
+        let rows = detect::within(self.scope.as_ref(), fetching).await?;
         rows.iter()
             .map(|row| {
                 let model = M::from_row(row, 0)?;

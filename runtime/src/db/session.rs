@@ -1,4 +1,5 @@
 use super::cache::RelationCache;
+use super::detect::{self, Scope};
 use super::engine::Engine;
 use super::error::DbError;
 use super::include::{Include, Query, load_relation};
@@ -74,6 +75,7 @@ struct Inner<DB: Engine> {
     cache: Option<RelationCache>,
     loaders: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
     registry: Registry,
+    scope: Option<Scope>,
 }
 
 impl<DB: Engine> Clone for Session<DB> {
@@ -100,6 +102,8 @@ impl<DB: Engine> Session<DB> {
                 cache: None,
                 loaders: Mutex::new(HashMap::new()),
                 registry: Registry::default(),
+                // A session made within a request scope records its statements there.
+                scope: Scope::current(),
             }),
         }
     }
@@ -176,6 +180,24 @@ impl<DB: Engine> Session<DB> {
     #[must_use]
     pub fn with_relation_cache(self, cache: RelationCache) -> Self {
         self.configure(|inner| inner.cache = Some(cache))
+    }
+
+    /// Records the session's statements, those its loaders run included, in
+    /// `scope` ([`detect`](super::detect)): the N+1 detector and statement
+    /// counter. A session takes the [current](Scope::current) scope when made.
+    ///
+    /// # Panics
+    ///
+    /// If the session was cloned or loaded through before: configure it first.
+    #[must_use]
+    pub fn with_scope(self, scope: Scope) -> Self {
+        self.configure(|inner| inner.scope = Some(scope))
+    }
+
+    /// The scope the session's statements are recorded in, if any.
+    #[must_use]
+    pub fn scope(&self) -> Option<&Scope> {
+        self.inner.scope.as_ref()
     }
 
     /// The pool.
@@ -355,6 +377,7 @@ impl<DB: Engine> Session<DB> {
         &self,
         statement: impl Future<Output = Result<T, sqlx::Error>>,
     ) -> Result<T, DbError> {
+        let statement = detect::within(self.inner.scope.as_ref(), statement);
         match self.inner.config.timeout() {
             None => Ok(statement.await?),
             Some(timeout) => match tokio::time::timeout(timeout, statement).await {
@@ -368,7 +391,7 @@ impl<DB: Engine> Session<DB> {
     pub(crate) fn relation_loader<R: RelationOn<DB>>(&self) -> BatchLoader<RelationFetch<R, DB>> {
         self.loader(
             || {
-                let fetch = RelationFetch::new(self.inner.pool.clone());
+                let fetch = RelationFetch::new(self.inner.pool.clone(), self.inner.scope.clone());
                 match &self.inner.cache {
                     Some(cache) => {
                         BatchLoader::with_shared_cache(fetch, self.inner.config, cache.of::<R>())
@@ -388,7 +411,12 @@ impl<DB: Engine> Session<DB> {
     /// The session's loader of `M` by primary key, made on first use.
     pub(crate) fn key_loader<M: ModelRow<DB>>(&self) -> BatchLoader<KeyFetch<M, DB>> {
         self.loader(
-            || BatchLoader::with_config(KeyFetch::new(self.inner.pool.clone()), self.inner.config),
+            || {
+                BatchLoader::with_config(
+                    KeyFetch::new(self.inner.pool.clone(), self.inner.scope.clone()),
+                    self.inner.config,
+                )
+            },
             |loader| {
                 self.inner
                     .registry

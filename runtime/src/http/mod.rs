@@ -9,7 +9,11 @@
 //! - [`when`], [`short_circuit`], [`Memo`], [`memoized`]: middleware helpers.
 
 mod cache;
+mod cursor;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod detect;
 mod extract;
+mod filter;
 mod middleware;
 mod stream;
 
@@ -17,9 +21,13 @@ pub use cache::{
     CacheTags, ResponseCache, ResponseCacheBuilder, ResponseCacheLayer, ResponseCacheService,
     ResponseCacheStats,
 };
+pub use cursor::{BadCursor, CursorKey, MAX_CURSOR_LEN};
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub use detect::{Detect, DetectLayer};
 pub use extract::{
     FIELDS_PARAM, FieldsRejection, LenientSelectionQuery, MAX_FIELDS_LEN, SelectionQuery,
 };
+pub use filter::{FilterQuery, FilterRejection, MAX_QUERY_PARAMS};
 pub use middleware::{
     Conditional, ConditionalFuture, ConditionalService, Memo, ShortCircuit, ShortCircuitFuture,
     ShortCircuitLayer, memoized, short_circuit, when,

@@ -122,3 +122,38 @@ mod tests {
         let _: ::core::option::Option<Author> = session.find::<Author>(1).await.unwrap();
     }
 }
+
+/// A filter of posts, every operator kind.
+#[derive(unokit::Filter)]
+#[filter(model = Post)]
+pub struct PostFilter {
+    /// `author_id = ?`
+    pub author_id: ::core::option::Option<i64>,
+    /// `id IN (...)`
+    #[filter(op = "in")]
+    pub id: ::core::option::Option<::std::vec::Vec<i64>>,
+    /// `id >= ?`
+    #[filter(op = "gte", column = "id")]
+    pub since: ::core::option::Option<i64>,
+    /// An `OR` group.
+    #[filter(op = "any_of")]
+    pub any: ::core::option::Option<PostGroup>,
+}
+
+/// A group of post conditions.
+#[derive(unokit::Filter)]
+#[filter(model = Post)]
+pub struct PostGroup {
+    /// `id <> ?`
+    #[filter(op = "ne", column = "id")]
+    pub not_id: ::core::option::Option<i64>,
+}
+
+/// A filter of authors by name.
+#[derive(unokit::Filter)]
+#[filter(model = Author)]
+pub struct AuthorFilter {
+    /// `name LIKE ? ESCAPE '\'`
+    #[filter(op = "contains")]
+    pub name: ::core::option::Option<::std::string::String>,
+}

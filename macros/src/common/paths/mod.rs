@@ -15,6 +15,7 @@ pub(crate) mod cache;
 pub(crate) mod db;
 pub(crate) mod di;
 pub(crate) mod key;
+pub(crate) mod query;
 pub(crate) mod select;
 pub(crate) mod task;
 

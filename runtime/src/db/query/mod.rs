@@ -1,0 +1,25 @@
+//! Typed filters, sorting and pagination: list endpoints without hand-written SQL.
+//!
+//! `#[derive(Filter)]` turns a struct of `Option` fields (typically a query
+//! string, through `serde`) into conditions on a model's columns, each checked
+//! against the model at compile time. [`Query::filter`](crate::db::Query::filter)
+//! runs it, composed with sorting ([`Order`]), pagination ([`Page`]) and
+//! `include`:
+//!
+//! - values are always bound, never spliced; `starts_with`/`contains` escape
+//!   `%`, `_` and `\` in the bound value and say `ESCAPE '\'`;
+//! - the text is the same on SQLite and PostgreSQL but for placeholders and
+//!   `IN` lists (`IN (?, …)` on SQLite, one array bound to `= ANY($n)` on
+//!   PostgreSQL, both written by the SQL dialect);
+//! - a filter's text is built once per *shape* (which conditions are set, and
+//!   on SQLite how long each `IN` list is) and reused: a query after the first
+//!   of its shape only binds.
+
+mod build;
+#[doc(hidden)]
+pub mod checks;
+mod filter;
+mod select;
+
+pub use filter::{Filter, Like, Op, Visit, escape_like};
+pub use select::{Filtered, Order, Page, statement};

@@ -1,0 +1,17 @@
+use unokit::{Filter, Model};
+
+#[derive(Model, Clone)]
+#[model(table = "posts")]
+struct Post {
+    #[model(primary_key)]
+    id: i64,
+    title: String,
+    deleted_at: Option<i64>,
+}
+
+#[derive(Filter)]
+struct PostFilter {
+    title: Option<String>,
+}
+
+fn main() {}
