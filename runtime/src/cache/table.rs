@@ -41,7 +41,8 @@ impl<K, V> Table<K, V> {
 
     #[inline]
     pub(crate) fn get(&self, hash: u64) -> Option<Arc<Entry<K, V>>> {
-        // No user code runs under these locks, so they are never poisoned mid-change.
+        // A panic under a lock (user code in `read`, a replaced entry's drop)
+        // leaves the map consistent, so a poisoned lock is used as it is.
         self.shard(hash)
             .read()
             .unwrap_or_else(PoisonError::into_inner)
