@@ -26,7 +26,7 @@ struct Recent {
 }
 
 /// A line: the entry it holds, and the last key a hit through the shared table
-/// proposed for it (see [`propose`]).
+/// proposed for it (see [`admit`]).
 struct Line {
     recent: Cell<Option<Recent>>,
     candidate: Cell<(usize, u64)>,
@@ -117,31 +117,39 @@ where
     });
 }
 
-/// Whether an entry just read from the shared table should enter this thread's
-/// table: yes if its key was proposed for its line the last time too, or if the
-/// line already holds it (a revalidation); otherwise the key is only proposed.
+/// Puts `entry`, just read from the shared table, into this thread's table if its
+/// key was proposed for its line the last time too, or if the line already holds
+/// it (a revalidation); otherwise only proposes it.
 ///
 /// Replacing a line drops the entry it held, which among many live keys is
 /// usually out of the processor's caches: a miss per hit, for a line that the
 /// next key would replace again. A key that comes back to its line before another
 /// key does is hot enough to pay for it; with one hot key it takes two hits.
-#[inline]
-pub(crate) fn propose(owner: usize, fingerprint: u64) -> bool {
-    TABLE
-        .try_with(|table| {
-            let line = &table.lines[index(owner, fingerprint)];
-            let held = line.recent.take();
-            let renew = held
-                .as_ref()
-                .is_some_and(|held| held.owner == owner && held.fingerprint == fingerprint);
+pub(crate) fn admit<K, V>(owner: usize, fingerprint: u64, entry: &Arc<Entry<K, V>>)
+where
+    K: Send + Sync + 'static,
+    V: Send + Sync + 'static,
+{
+    let _ = TABLE.try_with(|table| {
+        let line = &table.lines[index(owner, fingerprint)];
+        let held = line.recent.take();
+        let renew = held
+            .as_ref()
+            .is_some_and(|held| held.owner == owner && held.fingerprint == fingerprint);
+        if renew || line.candidate.get() == (owner, fingerprint) {
+            line.candidate.set((usize::MAX, 0));
+            // The held entry, if another, is dropped after the line is set again:
+            // its drop may run user code that calls back into a cache.
+            line.recent.set(Some(Recent {
+                owner,
+                fingerprint,
+                hits: 0,
+                entry: entry.clone(),
+            }));
+            drop(held);
+        } else {
+            line.candidate.set((owner, fingerprint));
             line.recent.set(held);
-            if renew || line.candidate.get() == (owner, fingerprint) {
-                line.candidate.set((usize::MAX, 0));
-                true
-            } else {
-                line.candidate.set((owner, fingerprint));
-                false
-            }
-        })
-        .unwrap_or(false)
+        }
+    });
 }

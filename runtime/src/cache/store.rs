@@ -61,38 +61,25 @@ where
         if let Some(value) = base.front_hit(self.owner, hash, &is_key) {
             return Some(value);
         }
-        if !base.has_front() {
-            let entry = self.moka.get(&hash)?;
-            if !base.is_live(&entry) {
-                self.remove_entry(hash, &entry);
-                return None;
-            }
-            return base.moka_hit(self.owner, hash, &entry, is_key);
-        }
-        let (value, promoted) = match self.table.read(hash, |entry| {
-            if !base.is_live(entry) {
-                return Err(Arc::clone(entry));
-            }
-            let value = is_key(&entry.key).then(|| entry.value.clone());
-            let promoted =
-                (value.is_some() && front::propose(self.owner, hash)).then(|| Arc::clone(entry));
-            Ok((value, promoted))
-        })? {
-            Ok(read) => read,
-            Err(dead) => {
-                // Computed before an `invalidate_all` that moka could not see, or
-                // on its way out: it would keep the key from being cached again.
-                self.remove_entry(hash, &dead);
-                return None;
-            }
+        let has_front = base.has_front();
+        let entry = if has_front {
+            let entry = self.table.get(hash)?;
+            self.reads.record(hash);
+            entry
+        } else {
+            self.moka.get(&hash)?
         };
-        let value = value?;
-        self.reads.record(hash);
-        if let Some(entry) = promoted {
-            front::fill(self.owner, hash, &entry);
+        if !base.is_live(&entry) {
+            // Computed before an `invalidate_all` that moka could not see, or on
+            // its way out: it would keep the key from being cached again.
+            self.remove_entry(hash, &entry);
+            return None;
         }
-        base.count_hit();
-        Some(value)
+        if has_front {
+            base.table_hit(self.owner, hash, &entry, is_key)
+        } else {
+            base.moka_hit(self.owner, hash, &entry, is_key)
+        }
     }
 
     /// Whether a live entry of another key than `key` is stored under `hash`.

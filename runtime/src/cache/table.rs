@@ -50,25 +50,6 @@ impl<K, V> Table<K, V> {
             .cloned()
     }
 
-    /// What `read` makes of the entry under `hash`, read under the shard's read
-    /// lock: no reference count is touched, so that the loads of a hit (the map,
-    /// the entry, the key's and the value's heap data) overlap rather than wait
-    /// for an atomic instruction on the entry. `read` must neither block nor write
-    /// to this table: the cache's hit path compares the key and clones the value,
-    /// which would deadlock only if they called the same cache's writes.
-    #[inline]
-    pub(crate) fn read<R>(
-        &self,
-        hash: u64,
-        read: impl FnOnce(&Arc<Entry<K, V>>) -> R,
-    ) -> Option<R> {
-        self.shard(hash)
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&hash)
-            .map(read)
-    }
-
     /// Puts `entry` under `hash`. An entry moka already let go of (dead) is taken
     /// out again, so that the table never keeps what moka evicted.
     pub(crate) fn insert(&self, hash: u64, entry: &Arc<Entry<K, V>>) {
