@@ -41,8 +41,8 @@ impl<K, V> Table<K, V> {
 
     #[inline]
     pub(crate) fn get(&self, hash: u64) -> Option<Arc<Entry<K, V>>> {
-        // A panic under a lock (user code in `read`, a replaced entry's drop)
-        // leaves the map consistent, so a poisoned lock is used as it is.
+        // No user code runs under these locks but a replaced entry's drop, which
+        // leaves the map consistent: a poisoned lock is used as it is.
         self.shard(hash)
             .read()
             .unwrap_or_else(PoisonError::into_inner)
