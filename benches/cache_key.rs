@@ -6,7 +6,8 @@
 //! same hasher, so only the key derivation differs.
 //!
 //! `fingerprint`: the hash itself on the same parts: unokit's stable fingerprint
-//! (XXH3-64) and its per-process keyed hash, against `FxHasher` fed the parts by
+//! (a specified multiply-fold hash of the parts as words) and its per-cache keyed
+//! hash (foldhash, random seed), against `FxHasher` fed the parts by
 //! hand (the reference), std's `DefaultHasher` (SipHash-1-3, keyed) through `Hash`,
 //! and `serde_json` then a hash. `cargo bench -p unokit-benches --bench cache_key`.
 
@@ -120,7 +121,7 @@ fn fingerprint(c: &mut Criterion) {
     group.bench_function("fxhash_by_hand", |b| {
         b.iter(|| by_hand(rustc_hash::FxHasher::default(), black_box(&key)));
     });
-    group.bench_function("unokit_fingerprint_xxh3", |b| {
+    group.bench_function("unokit_fingerprint", |b| {
         b.iter(|| black_box(&key).fingerprint());
     });
     group.bench_function("unokit_keyed_hash", |b| {
@@ -129,7 +130,7 @@ fn fingerprint(c: &mut Criterion) {
     group.bench_function("std_default_hasher", |b| {
         b.iter(|| std_state.hash_one(black_box(&key)));
     });
-    group.bench_function("serde_json_then_xxh3", |b| {
+    group.bench_function("serde_json_then_fingerprint", |b| {
         b.iter(|| hash_bytes(serde_json::to_string(black_box(&key)).unwrap().as_bytes()));
     });
     group.finish();

@@ -151,6 +151,18 @@ fn scattered(round: u64) -> impl Iterator<Item = u64> {
     (0..MANY).map(move |i| (i * 7919 + round) % MANY)
 }
 
+/// Every other call on one of 64 hot keys, which enter the threads' front tables
+/// (replacing lines, dropping the entries they held), the others scattered.
+fn skewed() -> impl Iterator<Item = u64> {
+    (0..MANY).map(|i| {
+        if i % 2 == 0 {
+            (i / 2) % 64
+        } else {
+            (i * 7919) % MANY
+        }
+    })
+}
+
 #[test]
 fn a_sync_hit_among_100_000_live_keys_allocates_nothing() {
     for id in 0..MANY {
@@ -166,6 +178,8 @@ fn a_sync_hit_among_100_000_live_keys_allocates_nothing() {
             "round {round}: {allocations} allocations in {MANY} hits"
         );
     }
+    let allocations = allocations_in(|| skewed().map(|id| sync_many(id, "en")).sum::<u64>());
+    assert_eq!(allocations, 0, "skewed: {allocations} allocations");
     assert_eq!(
         sync_many_cache().stats().misses,
         misses,
@@ -191,6 +205,12 @@ fn an_async_hit_among_100_000_live_keys_allocates_nothing() {
             "round {round}: {allocations} allocations in {MANY} hits"
         );
     }
+    let allocations = allocations_in(|| {
+        skewed()
+            .map(|id| poll_once(async_many(id, "en")))
+            .sum::<u64>()
+    });
+    assert_eq!(allocations, 0, "skewed: {allocations} allocations");
     assert_eq!(
         async_many_cache().stats().misses,
         misses,

@@ -105,6 +105,26 @@ impl Base {
         Some(value)
     }
 
+    /// A hit on an entry found in the shared table: it enters the thread's front
+    /// table if it proves hot ([`front::admit`]).
+    #[inline]
+    pub(crate) fn table_hit<K, V>(
+        &self,
+        owner: usize,
+        fingerprint: u64,
+        entry: &Arc<Entry<K, V>>,
+        is_key: impl FnOnce(&K) -> bool,
+    ) -> Option<V>
+    where
+        K: Send + Sync + 'static,
+        V: Clone + Send + Sync + 'static,
+    {
+        let value = self.serve(entry, is_key)?;
+        front::admit(owner, fingerprint, entry);
+        self.counters.hit();
+        Some(value)
+    }
+
     pub(crate) fn remember<K, V>(&self, owner: usize, fingerprint: u64, entry: &Arc<Entry<K, V>>)
     where
         K: Send + Sync + 'static,

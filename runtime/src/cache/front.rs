@@ -25,13 +25,26 @@ struct Recent {
     entry: Arc<dyn Any + Send + Sync>,
 }
 
+/// A line: the entry it holds, and the last key a hit through the shared table
+/// proposed for it (see [`admit`]).
+struct Line {
+    recent: Cell<Option<Recent>>,
+    candidate: Cell<(usize, u64)>,
+}
+
 struct Table {
-    lines: Box<[Cell<Option<Recent>>]>,
+    lines: Box<[Line]>,
 }
 
 thread_local! {
     static TABLE: Table = Table {
-        lines: (0..LINES).map(|_| Cell::new(None)).collect(),
+        lines: (0..LINES)
+            .map(|_| Line {
+                recent: Cell::new(None),
+                // No cache is numbered `usize::MAX`.
+                candidate: Cell::new((usize::MAX, 0)),
+            })
+            .collect(),
     };
 }
 
@@ -64,7 +77,7 @@ where
 {
     TABLE
         .try_with(|table| {
-            let cell = &table.lines[index(owner, fingerprint)];
+            let cell = &table.lines[index(owner, fingerprint)].recent;
             let mut recent = cell.take()?;
             if recent.owner != owner
                 || recent.fingerprint != fingerprint
@@ -97,5 +110,46 @@ where
         entry: entry.clone(),
     };
     // During thread teardown there is no table to fill; the next call goes to moka.
-    let _ = TABLE.try_with(|table| table.lines[index(owner, fingerprint)].set(Some(recent)));
+    let _ = TABLE.try_with(|table| {
+        table.lines[index(owner, fingerprint)]
+            .recent
+            .set(Some(recent));
+    });
+}
+
+/// Puts `entry`, just read from the shared table, into this thread's table if its
+/// key was proposed for its line the last time too, or if the line already holds
+/// it (a revalidation); otherwise only proposes it.
+///
+/// Replacing a line drops the entry it held, which among many live keys is
+/// usually out of the processor's caches: a miss per hit, for a line that the
+/// next key would replace again. A key that comes back to its line before another
+/// key does is hot enough to pay for it; with one hot key it takes two hits.
+pub(crate) fn admit<K, V>(owner: usize, fingerprint: u64, entry: &Arc<Entry<K, V>>)
+where
+    K: Send + Sync + 'static,
+    V: Send + Sync + 'static,
+{
+    let _ = TABLE.try_with(|table| {
+        let line = &table.lines[index(owner, fingerprint)];
+        let held = line.recent.take();
+        let renew = held
+            .as_ref()
+            .is_some_and(|held| held.owner == owner && held.fingerprint == fingerprint);
+        if renew || line.candidate.get() == (owner, fingerprint) {
+            line.candidate.set((usize::MAX, 0));
+            // The held entry, if another, is dropped after the line is set again:
+            // its drop may run user code that calls back into a cache.
+            line.recent.set(Some(Recent {
+                owner,
+                fingerprint,
+                hits: 0,
+                entry: entry.clone(),
+            }));
+            drop(held);
+        } else {
+            line.candidate.set((owner, fingerprint));
+            line.recent.set(held);
+        }
+    });
 }

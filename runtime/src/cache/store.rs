@@ -73,7 +73,8 @@ where
         if let Some(value) = base.front_hit(self.owner, hash, &is_key) {
             return Some(value);
         }
-        let entry = if base.has_front() {
+        let has_front = base.has_front();
+        let entry = if has_front {
             let entry = self.table.get(hash)?;
             self.reads.record(hash);
             entry
@@ -86,7 +87,11 @@ where
             self.remove_entry(hash, &entry);
             return None;
         }
-        base.moka_hit(self.owner, hash, &entry, is_key)
+        if has_front {
+            base.table_hit(self.owner, hash, &entry, is_key)
+        } else {
+            base.moka_hit(self.owner, hash, &entry, is_key)
+        }
     }
 
     /// Whether a live entry of another key than `key` is stored under `hash`.

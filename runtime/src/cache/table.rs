@@ -11,10 +11,15 @@ use super::base::MokaHasher;
 use super::entry::Entry;
 use super::stats::{STRIPES, stripe};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
+use std::sync::{Arc, PoisonError, RwLock};
 
 const SHARDS: usize = 64;
-const SHARD_SHIFT: u32 = 64 - SHARDS.trailing_zeros();
+/// A shard is picked by the 6 bits just below the hash's top 7: hashbrown keys its
+/// control bytes by the top 7 bits, which must vary within a shard (if the shard
+/// were picked by them, a lookup would compare half the keys of every group it
+/// probes), and places entries by the low bits.
+const SHARD_SHIFT: u32 = 64 - 7 - SHARDS.trailing_zeros();
 
 type Shard<K, V> = RwLock<HashMap<u64, Arc<Entry<K, V>>, MokaHasher>>;
 
@@ -31,12 +36,13 @@ impl<K, V> Table<K, V> {
 
     #[allow(clippy::cast_possible_truncation)]
     fn shard(&self, hash: u64) -> &Shard<K, V> {
-        &self.shards[(hash >> SHARD_SHIFT) as usize]
+        &self.shards[(hash >> SHARD_SHIFT) as usize & (SHARDS - 1)]
     }
 
     #[inline]
     pub(crate) fn get(&self, hash: u64) -> Option<Arc<Entry<K, V>>> {
-        // No user code runs under these locks, so they are never poisoned mid-change.
+        // No user code runs under these locks but a replaced entry's drop, which
+        // leaves the map consistent: a poisoned lock is used as it is.
         self.shard(hash)
             .read()
             .unwrap_or_else(PoisonError::into_inner)
@@ -81,29 +87,33 @@ impl<K, V> Table<K, V> {
 }
 
 /// Hashes of recent hits, for moka's eviction policy: a few fixed-size logs, one
-/// per thread stripe. A hit that finds its log busy or full is not logged (moka's
-/// own read log is lossy the same way); writes replay the logs into moka, which
-/// takes its admission and eviction decisions on writes.
+/// per thread stripe. A hit that finds its log full is not logged (moka's own read
+/// log is lossy the same way); writes replay the logs into moka, which takes its
+/// admission and eviction decisions on writes.
+///
+/// Recording is one atomic add and a store, no lock: a hit races only with a
+/// replay, which may then see a slot before its hash is stored and replay the
+/// slot's previous hash. That is one read misattributed among many, and a read
+/// of a hash moka no longer holds is ignored.
 pub(crate) struct ReadLog {
-    stripes: Box<[Mutex<Reads>]>,
+    stripes: Box<[Reads]>,
 }
 
 const READS: usize = 64;
 
+#[repr(align(128))]
 struct Reads {
-    hashes: [u64; READS],
-    len: usize,
+    len: AtomicUsize,
+    hashes: [AtomicU64; READS],
 }
 
 impl ReadLog {
     pub(crate) fn new() -> Self {
         Self {
             stripes: (0..STRIPES)
-                .map(|_| {
-                    Mutex::new(Reads {
-                        hashes: [0; READS],
-                        len: 0,
-                    })
+                .map(|_| Reads {
+                    len: AtomicUsize::new(0),
+                    hashes: [const { AtomicU64::new(0) }; READS],
                 })
                 .collect(),
         }
@@ -111,25 +121,23 @@ impl ReadLog {
 
     #[inline]
     pub(crate) fn record(&self, hash: u64) {
-        if let Ok(mut reads) = self.stripes[stripe()].try_lock()
-            && reads.len < READS
-        {
-            let len = reads.len;
-            reads.hashes[len] = hash;
-            reads.len += 1;
+        let reads = &self.stripes[stripe()];
+        // Checked first, so that a full log is not written at all.
+        if reads.len.load(Relaxed) < READS {
+            let slot = reads.len.fetch_add(1, Relaxed);
+            if let Some(slot) = reads.hashes.get(slot) {
+                slot.store(hash, Relaxed);
+            }
         }
     }
 
     /// Takes every logged hash out, passing each to `replay`.
     pub(crate) fn drain(&self, mut replay: impl FnMut(u64)) {
-        for stripe in &self.stripes {
-            let (hashes, len) = {
-                let mut reads = stripe.lock().unwrap_or_else(PoisonError::into_inner);
-                let taken = (reads.hashes, reads.len);
-                reads.len = 0;
-                taken
-            };
-            hashes[..len].iter().for_each(|&hash| replay(hash));
+        for reads in &*self.stripes {
+            let len = reads.len.swap(0, Relaxed).min(READS);
+            reads.hashes[..len]
+                .iter()
+                .for_each(|hash| replay(hash.load(Relaxed)));
         }
     }
 }
