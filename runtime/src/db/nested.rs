@@ -113,7 +113,7 @@ pub struct DecodeContext {
 /// rows are [`NestedRow`]s, nested with `with` and chained by `include`.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be loaded nested into `{P}`",
-    note = "every model a nested load reaches must be a `NestedRow` (its columns `JsonColumn`s); load with `all()` instead"
+    note = "every model a nested load reaches must have only `JsonColumn` columns (integers, floats, `bool`, `String`, `Option`s of them; not bytes); load with `all()` instead"
 )]
 pub trait NestedInclude<P, DB: Engine>: Include<P, DB> + 'static {
     /// Appends the relations to the statement's plan, in decoding order.
@@ -500,7 +500,12 @@ impl<'s, M: ModelRow<DB>, DB: Engine, I: Include<M, DB>> Query<'s, M, DB, I> {
     ///     session.query::<Post>().include(Post::AUTHOR).nested().all().await
     /// }
     /// ```
-    pub fn nested(self) -> NestedQuery<'s, M, DB, I> {
+    pub fn nested(self) -> NestedQuery<'s, M, DB, I>
+    where
+        M: NestedRow<DB>,
+        I: NestedInclude<M, DB>,
+        DB: NestedEngine,
+    {
         let (session, include) = self.into_parts();
         NestedQuery {
             session,
