@@ -226,7 +226,7 @@ fn growth(c: &mut Criterion) {
 
 fn postgres(c: &mut Criterion) {
     let Ok(url) = std::env::var("UNOKIT_TEST_POSTGRES_URL") else {
-        eprintln!("UNOKIT_TEST_POSTGRES_URL is not set: the PostgreSQL rows are skipped");
+        println!("UNOKIT_TEST_POSTGRES_URL is not set: the PostgreSQL rows are skipped");
         return;
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
