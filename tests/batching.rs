@@ -37,6 +37,7 @@ macro_rules! rounds {
 /// of waking a hop's tasks can split that hop whatever the quiet time: on a
 /// loaded 2-core machine a round may take 5 to 7, never the unbatched count.
 fn check(engine: &str, workers: usize, statements: &[u64]) {
+    println!("{engine} on {workers} workers: {statements:?} statements per round");
     assert!(
         statements.iter().all(|&count| (4..=8).contains(&count)),
         "{engine} on {workers} workers: {statements:?} statements per round"

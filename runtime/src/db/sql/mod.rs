@@ -14,8 +14,8 @@ mod load;
 mod statements;
 
 pub use dialect::Dialect;
+pub(crate) use ident::push_quoted;
 pub use json::JsonEncoding;
 pub(crate) use json::{Node, Table, push_root_keys, tree};
-pub(crate) use ident::push_quoted;
 pub(crate) use load::{ManyToMany, many_to_many, select_where_in};
 pub use statements::{StatementCells, Statements};
