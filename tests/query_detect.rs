@@ -66,7 +66,8 @@ on_both_engines! {
         // On a multi-thread runtime beside this file's other tests, a worker
         // preempted mid-hop can split a hop three ways, which is a finding;
         // batching across workers is tests/batching.rs's subject, alone in its
-        // process. Here: no finding when the hops were batched.
+        // process. Here: no finding on the current-thread runtime, where the
+        // hops always batch.
         if tokio::runtime::Handle::current().runtime_flavor()
             == tokio::runtime::RuntimeFlavor::CurrentThread
         {
