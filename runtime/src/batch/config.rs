@@ -85,8 +85,9 @@ impl LoaderConfig {
     /// Tasks ready on any worker add their keys first, much as JavaScript's
     /// DataLoader batches per event-loop tick: the lazy loads of 100 tasks are
     /// one statement per relation hop on current-thread and multi-thread
-    /// runtimes alike, and a lone load on an idle runtime waits about 50 µs,
-    /// not a timer's millisecond or more.
+    /// runtimes alike, and a lone load on an idle multi-thread runtime waits
+    /// about 50 µs (a current-thread runtime: one yield), not a timer's
+    /// millisecond or more.
     ///
     /// With zero, a batch is dispatched as soon as the task that opened it
     /// yields: the loads of one `join_all` still share it, loads from other

@@ -55,11 +55,16 @@ fn after_window<F: BatchFn>(loader: Arc<LoaderState<F>>, batch: Arc<Cell<F>>) {
 /// maintenance, every 61 polls), so the loads of ready tasks join first; other
 /// workers run theirs in parallel. The quiet time also lets tasks that a loop
 /// outside the runtime is still spawning (the body of `#[tokio::main]`) join.
-/// No timer is involved: a lone load on an idle runtime waits one quiet time.
+/// No timer is involved: a lone load on an idle runtime waits one quiet time;
+/// on a current-thread runtime, one yield without growth is enough.
 async fn settle<F: BatchFn>(loader: &LoaderState<F>, batch: &Arc<Cell<F>>) {
     let Some(mut last) = loader.open_size(batch) else {
         return;
     };
+    // One thread runs every task of a current-thread runtime: once a yield
+    // passes without growth, every ready task has had its turn.
+    let one_thread = tokio::runtime::Handle::current().runtime_flavor()
+        == tokio::runtime::RuntimeFlavor::CurrentThread;
     let opened = Instant::now();
     let mut grew = opened;
     loop {
@@ -71,6 +76,8 @@ async fn settle<F: BatchFn>(loader: &LoaderState<F>, batch: &Arc<Cell<F>>) {
         if len != last {
             last = len;
             grew = now;
+        } else if one_thread {
+            return;
         } else if now - grew >= QUIET && (now - grew >= QUIET_BUSY || others_idle()) {
             return;
         }
