@@ -85,9 +85,10 @@ impl LoaderConfig {
     /// Tasks ready on any worker add their keys first, much as JavaScript's
     /// DataLoader batches per event-loop tick: the lazy loads of 100 tasks are
     /// one statement per relation hop on current-thread and multi-thread
-    /// runtimes alike, and a lone load on an idle multi-thread runtime waits
-    /// about 50 µs (a current-thread runtime: one yield), not a timer's
-    /// millisecond or more.
+    /// runtimes alike. What it costs a lone load: one yield on a current-thread
+    /// runtime; on a multi-thread one, from 50 µs up to about 2 ms (the busy
+    /// limit, reached when another worker wakes up to look for work), the
+    /// price of batching across workers without a timer.
     ///
     /// With zero, a batch is dispatched as soon as the task that opened it
     /// yields: the loads of one `join_all` still share it, loads from other
