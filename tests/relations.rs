@@ -34,7 +34,7 @@ on_both_engines! {
         // worker thread can split a hop.
         let expected = match tokio::runtime::Handle::current().runtime_flavor() {
             tokio::runtime::RuntimeFlavor::CurrentThread => 4..=4,
-            _ => 4..=8,
+            _ => 4..=16,
         };
         assert!(
             expected.contains(&db.selects()),
