@@ -29,9 +29,9 @@ on_both_engines! {
         let session = db.session();
         db.reset_count();
         let lazy = lazy_from_100_tasks!(session);
-        // Exactly 4 on a multi-thread runtime is `tests/batching.rs`'s to show,
-        // alone in its process: beside this file's other tests, a preempted
-        // worker thread can split a hop.
+        // How close to 4 a multi-thread runtime gets is `tests/batching.rs`'s
+        // subject, alone in its process: beside this file's other tests, a
+        // preempted worker thread can split a hop.
         let expected = match tokio::runtime::Handle::current().runtime_flavor() {
             tokio::runtime::RuntimeFlavor::CurrentThread => 4..=4,
             _ => 4..=16,
