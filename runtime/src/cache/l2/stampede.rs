@@ -79,15 +79,15 @@ impl RedisTier {
         let token = format!("{:016x}{:016x}", random_u64(), random_u64());
         let millis = u64::try_from(hold.as_millis()).unwrap_or(u64::MAX).max(1);
         let taken: Option<Option<String>> = self
-            .command(
+            .command(|| {
                 redis::cmd("SET")
                     .arg(&redis_key)
                     .arg(&token)
                     .arg("NX")
                     .arg("PX")
                     .arg(millis)
-                    .clone(),
-            )
+                    .clone()
+            })
             .await;
         matches!(taken, Some(Some(_))).then_some(KeyLock { redis_key, token })
     }
@@ -95,14 +95,14 @@ impl RedisTier {
     /// Gives `lock` back, if it is still this instance's; whether it was.
     pub async fn unlock(&self, lock: KeyLock) -> bool {
         let released: Option<u64> = self
-            .command(
+            .command(|| {
                 redis::cmd("EVAL")
                     .arg(RELEASE)
                     .arg(1)
                     .arg(&lock.redis_key)
                     .arg(&lock.token)
-                    .clone(),
-            )
+                    .clone()
+            })
             .await;
         released == Some(1)
     }

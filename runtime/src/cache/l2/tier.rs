@@ -8,7 +8,6 @@ use crate::key::CacheKey;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use std::future::Future;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -248,17 +247,8 @@ impl RedisTier {
         space: &Space,
         key: &K,
     ) -> Option<Fetched<V>> {
-        if !self.admit() {
-            return None;
-        }
-        let redis_key = space.redis_key(key);
         let bytes: Option<Vec<u8>> = self
-            .run(|mut connection| async move {
-                redis::cmd("GET")
-                    .arg(redis_key)
-                    .query_async(&mut connection)
-                    .await
-            })
+            .command(|| redis::cmd("GET").arg(space.redis_key(key)).clone())
             .await?;
         self.read(space, &key.key_bytes(), bytes.as_deref())
     }
@@ -273,15 +263,14 @@ impl RedisTier {
         if keys.is_empty() {
             return Vec::new();
         }
-        if !self.admit() {
-            return keys.iter().map(|_| None).collect();
-        }
-        let mut command = redis::cmd("MGET");
-        for key in keys {
-            command.arg(space.redis_key(key));
-        }
         let found: Option<Vec<Option<Vec<u8>>>> = self
-            .run(|mut connection| async move { command.query_async(&mut connection).await })
+            .command(|| {
+                let mut command = redis::cmd("MGET");
+                for key in keys {
+                    command.arg(space.redis_key(key));
+                }
+                command
+            })
             .await;
         let Some(found) = found else {
             return keys.iter().map(|_| None).collect();
@@ -321,19 +310,14 @@ impl RedisTier {
             bump(&self.counters.oversized);
             return Stored::Oversized;
         }
-        if !self.admit() {
-            return Stored::Unavailable;
-        }
-        let redis_key = space.redis_key(key);
         let done: Option<()> = self
-            .run(|mut connection| async move {
+            .command(|| {
                 redis::cmd("SET")
-                    .arg(redis_key)
+                    .arg(space.redis_key(key))
                     .arg(bytes)
                     .arg("PX")
                     .arg(header.ttl_ms)
-                    .query_async(&mut connection)
-                    .await
+                    .clone()
             })
             .await;
         if done.is_some() {
@@ -345,17 +329,8 @@ impl RedisTier {
 
     /// Removes the entry of `key` in `space`; whether Redis confirmed it.
     pub async fn remove<K: CacheKey + ?Sized>(&self, space: &Space, key: &K) -> bool {
-        if !self.admit() {
-            return false;
-        }
-        let redis_key = space.redis_key(key);
         let removed: Option<u64> = self
-            .run(|mut connection| async move {
-                redis::cmd("DEL")
-                    .arg(redis_key)
-                    .query_async(&mut connection)
-                    .await
-            })
+            .command(|| redis::cmd("DEL").arg(space.redis_key(key)).clone())
             .await;
         removed.is_some()
     }
@@ -364,18 +339,12 @@ impl RedisTier {
     /// `invalidation` names; whether Redis took the message in time. This
     /// instance's own handlers do not hear it.
     pub async fn publish(&self, space: &Space, invalidation: &Invalidation) -> bool {
-        if !self.admit() {
-            return false;
-        }
-        let channel = space.channel();
-        let message = backplane::encode(self.subscriptions.source, invalidation);
         let sent: Option<u64> = self
-            .run(|mut connection| async move {
+            .command(|| {
                 redis::cmd("PUBLISH")
-                    .arg(channel)
-                    .arg(message)
-                    .query_async(&mut connection)
-                    .await
+                    .arg(space.channel())
+                    .arg(backplane::encode(self.subscriptions.source, invalidation))
+                    .clone()
             })
             .await;
         sent.is_some()
@@ -429,37 +398,24 @@ impl RedisTier {
         self.breaker.state()
     }
 
-    /// Runs one command under the breaker and the deadline.
-    pub(crate) async fn command<T: redis::FromRedisValue>(&self, command: redis::Cmd) -> Option<T> {
-        if !self.admit() {
+    /// Runs the command `build` makes, under the breaker and the deadline:
+    /// `None` if the breaker skipped it (then it is not even built: a skipped
+    /// call costs no key and no allocation), or it failed or timed out. Each
+    /// outcome is reported to the breaker: a half-open breaker admits one
+    /// probe and waits for its result.
+    pub(crate) async fn command<T: redis::FromRedisValue>(
+        &self,
+        build: impl FnOnce() -> redis::Cmd,
+    ) -> Option<T> {
+        if !self.breaker.allow() {
+            bump(&self.counters.skipped);
             return None;
         }
-        self.run(|mut connection| async move { command.query_async(&mut connection).await })
-            .await
-    }
-
-    /// Whether an operation may go to Redis now; counted when the breaker
-    /// skips it. Checked before any work an operation would waste, and only
-    /// right before [`run`](Self::run): a half-open breaker admits one probe,
-    /// whose outcome must be reported.
-    #[inline]
-    fn admit(&self) -> bool {
-        let admitted = self.breaker.allow();
-        if !admitted {
-            bump(&self.counters.skipped);
-        }
-        admitted
-    }
-
-    /// Runs one admitted operation under the deadline, reporting its outcome
-    /// to the breaker: `None` if it failed or timed out.
-    async fn run<T, F, Fut>(&self, operation: F) -> Option<T>
-    where
-        F: FnOnce(ConnectionManager) -> Fut,
-        Fut: Future<Output = redis::RedisResult<T>>,
-    {
+        let command = build();
+        let mut connection = self.connection.clone();
         let outcome =
-            tokio::time::timeout(self.config.op_timeout, operation(self.connection.clone())).await;
+            tokio::time::timeout(self.config.op_timeout, command.query_async(&mut connection))
+                .await;
         if let Ok(Ok(value)) = outcome {
             self.breaker.succeeded();
             Some(value)
