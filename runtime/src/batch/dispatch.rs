@@ -57,10 +57,11 @@ fn after_window<F: BatchFn>(loader: Arc<LoaderState<F>>, batch: Arc<Cell<F>>) {
 /// outside the runtime is still spawning (the body of `#[tokio::main]`) join.
 /// No timer is involved. On a current-thread runtime one yield without growth
 /// is enough. On a multi-thread runtime a lone load waits one quiet time if the
-/// other workers stay parked — but this task's own yields can wake a parked
-/// worker to steal, which then looks busy, so a lone load often waits
-/// [`QUIET_BUSY`]: about 2 ms, measured. A plain quiet time of 100–300 µs
-/// without the busy check split hops of the 100-task test up to three ways.
+/// other workers stay parked (66 µs measured on an idle 2-worker runtime); but
+/// a worker that woke to steal, maybe because of this task's own yields, looks
+/// busy, and then a lone load waits up to [`QUIET_BUSY`] (1.97 ms measured on a
+/// loaded machine). A plain quiet time of 100–300 µs without the busy check
+/// split hops of the 100-task test up to three ways.
 async fn settle<F: BatchFn>(loader: &LoaderState<F>, batch: &Arc<Cell<F>>) {
     let Some(mut last) = loader.open_size(batch) else {
         return;
