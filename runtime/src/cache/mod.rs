@@ -29,6 +29,8 @@ mod entry;
 mod flight;
 mod front;
 mod future;
+#[cfg(feature = "guard")]
+mod guard;
 #[cfg(feature = "redis")]
 pub mod l2;
 mod mode;
@@ -44,6 +46,8 @@ mod weigh;
 
 pub use config::CacheConfig;
 pub use future::AsyncFnCache;
+#[cfg(feature = "guard")]
+pub use guard::{GuardError, GuardSource, KeyGuard};
 pub use stats::CacheStats;
 pub use sync::SyncFnCache;
 pub use weigh::Weigh;
