@@ -103,7 +103,7 @@ impl Generation {
 /// ```
 /// use unokit::cache::{GuardError, KeyGuard};
 ///
-/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 /// // Every user id that exists (a `SELECT id FROM users` in a service).
 /// let guard = KeyGuard::<u64>::new(1_000, 0.01, || async { Ok::<_, GuardError>((1..=500).collect()) });
 /// assert!(guard.may_contain(&9_999), "not filled yet: every key passes");
@@ -214,13 +214,14 @@ impl<K: Hash + Send + 'static> KeyGuard<K> {
         drop(next);
         let Some(current) = current else { return };
         current.insert_hash(hash);
-        if current.is_full() && !this.rebuilding.load(Ordering::Relaxed) {
-            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-                let inner = Arc::clone(&self.inner);
-                // A failed rebuild leaves the old filter current, which
-                // refuses no present key: the next insert tries again.
-                runtime.spawn(async move { inner.fill().await });
-            }
+        if current.is_full()
+            && !this.rebuilding.load(Ordering::Relaxed)
+            && let Ok(runtime) = tokio::runtime::Handle::try_current()
+        {
+            let inner = Arc::clone(&self.inner);
+            // A failed rebuild leaves the old filter current, which refuses
+            // no present key: the next insert tries again.
+            runtime.spawn(async move { inner.fill().await });
         }
     }
 
