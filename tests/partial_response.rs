@@ -216,12 +216,18 @@ fn selecting_into_a_value_without_fields_is_an_error() {
 }
 
 #[test]
-fn under_a_star_missing_names_are_not_errors() {
-    // Google's `items/pagemap/*/title`: keep `title` where a child has one.
+fn under_a_star_each_field_is_restricted_and_leaves_are_left_out() {
+    // Google's `items/pagemap/*/title`: every field of `bestPost`, each
+    // restricted to `name`. Strings and lists of strings cannot be restricted.
     let user = user();
     assert_eq!(
         selected(&user, "bestPost/*/name"),
-        json!({"bestPost": {"title": "best", "body": "best body", "author": {"name": "Ada"}, "tags": ["x"]}})
+        json!({"bestPost": {"author": {"name": "Ada"}}})
+    );
+    // `*` selecting everything (here minus `name` inside each field) keeps them.
+    assert_eq!(
+        selected(&user, "bestPost(*,-*/name)"),
+        json!({"bestPost": {"title": "best", "body": "best body", "author": {"id": 1}, "tags": ["x"]}})
     );
 }
 
@@ -338,15 +344,27 @@ fn stars_over_a_type_with_two_recursive_fields_compile_in_linear_time() {
     let selection = Selection::<Tree>::parse(&text).unwrap();
     let lenient = Fields::parse(&text).unwrap().compile_lenient::<Tree>();
     let root = tree(3).unwrap();
-    // Under a `*`, a leaf field is kept whole, so at depth 3 this is everything.
+    // `value` 31 levels down does not exist in a tree of depth 3: what is left
+    // are the objects on the way, restricted to nothing; `None`s are left out.
+    let expected = json!({"left": {"left": {}, "right": {}}, "right": {"left": {}, "right": {}}});
     let full = serde_json::to_value(&root).unwrap();
+    assert_eq!(Fields::parse(&text).unwrap().prune_json(full), expected);
     for selection in [&selection, &lenient] {
-        assert_eq!(serde_json::to_value(root.select(selection)).unwrap(), full);
+        assert_eq!(serde_json::to_value(root.select(selection)).unwrap(), expected);
     }
     assert_eq!(
         selected(&*root, "*/value"),
-        json!({"value": 3, "left": {"value": 2}, "right": {"value": 2}})
+        json!({"left": {"value": 2}, "right": {"value": 2}})
     );
+    assert_eq!(
+        selected(&*root, "*/*/value"),
+        json!({"left": {"left": {"value": 1}, "right": {"value": 1}}, "right": {"left": {"value": 1}, "right": {"value": 1}}})
+    );
+    // Strict mode asks whether a restricting `*` fits any field, remembered per
+    // type and sub-selection: refusing a name nothing has is linear too.
+    let error = Selection::<Tree>::parse(&format!("{}zzz", "*/".repeat(30))).unwrap_err();
+    assert_eq!(error.kind(), FieldsErrorKind::UnknownField);
+    assert_eq!(error.path(), "*");
 }
 
 #[partial_response]
@@ -387,4 +405,157 @@ fn generic_and_borrowing_structs() {
         tags: &tags,
     };
     assert_eq!(selected(&borrowed, "tags"), json!({"tags": ["t"]}));
+}
+
+/// The shapes of issue 11's trial: a page of items, each with scalars, a
+/// nested object, an optional one and lists.
+#[partial_response]
+#[derive(Serialize)]
+struct Feed {
+    items: Vec<Item>,
+    total: u32,
+}
+
+#[partial_response]
+#[derive(Serialize)]
+struct Item {
+    id: u64,
+    title: String,
+    owner: Owner,
+    reviewer: Option<Owner>,
+    heading: Heading,
+    labels: Vec<String>,
+}
+
+#[partial_response]
+#[derive(Serialize)]
+struct Owner {
+    name: String,
+}
+
+#[partial_response]
+#[derive(Serialize)]
+struct Heading {
+    title: String,
+    level: u8,
+}
+
+fn feed() -> Feed {
+    let item = |id: u64, reviewer: Option<&str>| Item {
+        id,
+        title: format!("t{id}"),
+        owner: Owner {
+            name: format!("o{id}"),
+        },
+        reviewer: reviewer.map(|name| Owner { name: name.into() }),
+        heading: Heading {
+            title: format!("h{id}"),
+            level: 1,
+        },
+        labels: vec!["l".into()],
+    };
+    Feed {
+        items: vec![item(1, Some("r")), item(2, None)],
+        total: 2,
+    }
+}
+
+/// Typed serialization under strict and lenient compilation, checked against
+/// the reference (`prune_json` on the full value).
+fn selected_both_ways(feed: &Feed, text: &str) -> Value {
+    let fields = Fields::parse(text).unwrap();
+    let expected = fields.prune_json(serde_json::to_value(feed).unwrap());
+    let lenient = serde_json::to_value(feed.select(&fields.compile_lenient())).unwrap();
+    assert_eq!(lenient, expected, "lenient, {text}");
+    if let Ok(strict) = fields.compile::<Feed>() {
+        assert_eq!(serde_json::to_value(feed.select(&strict)).unwrap(), expected, "{text}");
+    }
+    expected
+}
+
+#[test]
+fn items_star_title_keeps_title_inside_each_field_of_each_item() {
+    // Scalars (`id`, `title`, `labels`) cannot be restricted and are left out;
+    // `heading` keeps its `title`; `owner` has none and is an empty object; the
+    // absent `reviewer` is left out, the present one restricted to nothing.
+    assert_eq!(
+        selected_both_ways(&feed(), "items/*/title"),
+        json!({"items": [
+            {"owner": {}, "reviewer": {}, "heading": {"title": "h1"}},
+            {"owner": {}, "heading": {"title": "h2"}}
+        ]})
+    );
+    assert!(Selection::<Feed>::parse("items/*/title").is_ok());
+}
+
+#[test]
+fn star_name_restricts_every_field_of_each_level() {
+    // `*/name` on the page: `total` is a scalar; each item keeps no field.
+    assert_eq!(
+        selected_both_ways(&feed(), "*/name"),
+        json!({"items": [{}, {}]})
+    );
+    // `items/*/name`: the owners and the reviewer that is there.
+    assert_eq!(
+        selected_both_ways(&feed(), "items/*/name"),
+        json!({"items": [
+            {"owner": {"name": "o1"}, "reviewer": {"name": "r"}, "heading": {}},
+            {"owner": {"name": "o2"}, "heading": {}}
+        ]})
+    );
+    // A name written out beside `*` takes its own selection.
+    assert_eq!(
+        selected_both_ways(&feed(), "items(id,*/name)"),
+        json!({"items": [
+            {"id": 1, "owner": {"name": "o1"}, "reviewer": {"name": "r"}, "heading": {}},
+            {"id": 2, "owner": {"name": "o2"}, "heading": {}}
+        ]})
+    );
+}
+
+#[test]
+fn nested_stars_restrict_at_each_level() {
+    assert_eq!(
+        selected_both_ways(&feed(), "*/*/name"),
+        json!({"items": [
+            {"owner": {"name": "o1"}, "reviewer": {"name": "r"}, "heading": {}},
+            {"owner": {"name": "o2"}, "heading": {}}
+        ]})
+    );
+    // `*` restricted to everything is everything: `*/*` is `*` (its normal
+    // form), and scalars stay.
+    assert_eq!(Fields::parse("*/*/*").unwrap(), Fields::all());
+    assert_eq!(
+        selected_both_ways(&feed(), "*/*/*"),
+        serde_json::to_value(feed()).unwrap()
+    );
+    assert_eq!(
+        selected_both_ways(&feed(), "items/*/*/name"),
+        json!({"items": [{}, {}]})
+    );
+}
+
+#[test]
+fn strict_mode_refuses_a_star_restriction_that_fits_no_field() {
+    // Some fields of an item have `title` (`heading`): not an error.
+    assert!(Selection::<Feed>::parse("items/*/title").is_ok());
+    assert!(Selection::<Feed>::parse("*/*/name").is_ok());
+    // No field of the page (`items` holds `Item`s, `total` is a number) has a
+    // `name`: a typo, refused with the path of the `*`.
+    let error = Selection::<Feed>::parse("*/name").unwrap_err();
+    assert_eq!(error.kind(), FieldsErrorKind::UnknownField);
+    assert_eq!((error.offset(), error.path()), (0, "*"));
+    let error = Selection::<Feed>::parse("items/*/zzz").unwrap_err();
+    assert_eq!((error.offset(), error.path()), (6, "items/*"));
+    assert!(error.message().contains("no field under `items/*` has `zzz`"), "{error}");
+    // A field named beside the `*` is not one the `*` covers.
+    assert!(Selection::<Feed>::parse("items(heading,*/title)").is_err());
+    // A `*` that selects everything fits anything.
+    assert!(Selection::<Feed>::parse("items(*,-*/zzz)").is_ok());
+    // Lenient compilation refuses nothing.
+    let lenient = Fields::parse("*/name").unwrap().compile_lenient::<Feed>();
+    assert_eq!(
+        serde_json::to_value(feed().select(&lenient)).unwrap(),
+        json!({"items": [{}, {}]})
+    );
 }
