@@ -25,7 +25,8 @@ pub const MAX_NODES: usize = 10_000;
 /// | `a/b`, `a.b`, `a(b)` | `a`, keeping only `b` inside it |
 /// | `a(b,c/d)` | `a`, keeping `b` whole and `c` with only `d` |
 /// | `*` | every field at that level, whole |
-/// | `items/*/title` | every child of `items`, keeping only `title` |
+/// | `items/*/title` | every field of `items`, each restricted to `title`: objects keep their `title` (or are `{}`), scalars, `null` and lists without objects are left out (see [the module](super)) |
+/// | `*/*` | the same as `*`: a `*` restricted to everything restricts nothing |
 /// | `*,a(b)` | every field whole, but `a` with only `b`: a name written out takes its own selection, `*` covers the others |
 /// | `-b` | everything but `b` (a level of only exclusions starts from `*`) |
 /// | `*,-a/b` | everything, but `a` without `b` |
