@@ -265,10 +265,20 @@ fn check_against_reference(doc: &Doc, text: &str) -> Result<(), TestCaseError> {
     let reference = fields.prune_json(serde_json::to_value(doc).unwrap());
 
     let lenient = fields.compile_lenient::<Doc>();
-    prop_assert_eq!(&to_json(&doc.select(&lenient)), &reference, "lenient, {}", text);
+    prop_assert_eq!(
+        &to_json(&doc.select(&lenient)),
+        &reference,
+        "lenient, {}",
+        text
+    );
 
     if let Ok(strict) = fields.compile::<Doc>() {
-        prop_assert_eq!(&to_json(&doc.select(&strict)), &reference, "strict, {}", text);
+        prop_assert_eq!(
+            &to_json(&doc.select(&strict)),
+            &reference,
+            "strict, {}",
+            text
+        );
     }
 
     let bytes = rmp_serde::to_vec_named(&doc.select(&lenient)).unwrap();

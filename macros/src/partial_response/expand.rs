@@ -138,11 +138,14 @@ fn serialize_selected(output: &Output<'_>) -> TokenStream {
         .filter(|(field, _)| matches!(field.form, Form::Selected))
         .map(|(field, pick)| {
             let member = field.member;
+            // Spanned at the field's type, where a type that cannot be
+            // selected into is reported.
+            let drops = quote_spanned!(field.ty.span()=> #pick.drops(&self.#member));
             match field.skip_if {
                 Some(skip_if) => quote! {
-                    - ::core::primitive::usize::from(#pick.drops(&self.#member) && !#skip_if(&self.#member))
+                    - ::core::primitive::usize::from(#drops && !#skip_if(&self.#member))
                 },
-                None => quote!(- ::core::primitive::usize::from(#pick.drops(&self.#member))),
+                None => quote!(- ::core::primitive::usize::from(#drops)),
             }
         })
         .collect();
@@ -181,7 +184,7 @@ fn entry(field: &Serialized<'_>, pick: &Ident) -> TokenStream {
     // selectable.
     let kept = match field.form {
         Form::Leaf => quote!(!#pick.is_skip()),
-        Form::Selected => quote!(#pick.keeps(&self.#member)),
+        Form::Selected => quote_spanned!(field.ty.span()=> #pick.keeps(&self.#member)),
     };
     let wanted = match field.skip_if {
         Some(skip_if) => quote!(#kept && !#skip_if(&self.#member)),

@@ -381,7 +381,10 @@ fn items_star_title_restricts_every_field_of_each_item() {
     // Scalars, `null` and lists without objects cannot be restricted: left
     // out. Objects keep what fits, an empty object if nothing does.
     assert_eq!(
-        prune("items/*/title", &json!({"items": [item(1), item(2)], "total": 2})),
+        prune(
+            "items/*/title",
+            &json!({"items": [item(1), item(2)], "total": 2})
+        ),
         json!({"items": [
             {"heading": {"title": "h1"}, "owner": {}, "links": [null, {"title": "l"}]},
             {"heading": {"title": "h2"}, "owner": {}, "links": [null, {"title": "l"}]}
