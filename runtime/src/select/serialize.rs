@@ -53,7 +53,7 @@ impl<T: Selectable + ?Sized> Serialize for Selected<'_, T> {
             // getting here, so this only happens at the top.
             Pick::Skip => serializer.serialize_unit(),
             // The container asked `Pick::keeps` before writing the key.
-            Pick::IfFields(inner) => Selected::new(self.value, &**inner).serialize(serializer),
+            Pick::IfFields(inner) => Selected::new(self.value, inner).serialize(serializer),
         }
     }
 }

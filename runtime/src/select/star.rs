@@ -82,10 +82,10 @@ impl<'a> Compiler<'a> {
             let Some(at) = schema.position(name) else {
                 return false;
             };
-            if let Some(sub) = &entry.fields {
-                if !self.fits(sub, (schema.fields[at].shape)()) {
-                    return false;
-                }
+            if let Some(sub) = &entry.fields
+                && !self.fits(sub, (schema.fields[at].shape)())
+            {
+                return false;
             }
         }
         let Some((star, _)) = mask.star() else {
