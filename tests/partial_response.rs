@@ -216,12 +216,18 @@ fn selecting_into_a_value_without_fields_is_an_error() {
 }
 
 #[test]
-fn under_a_star_missing_names_are_not_errors() {
-    // Google's `items/pagemap/*/title`: keep `title` where a child has one.
+fn under_a_star_each_field_is_restricted_and_leaves_are_left_out() {
+    // Google's `items/pagemap/*/title`: every field of `bestPost`, each
+    // restricted to `name`. Strings and lists of strings cannot be restricted.
     let user = user();
     assert_eq!(
         selected(&user, "bestPost/*/name"),
-        json!({"bestPost": {"title": "best", "body": "best body", "author": {"name": "Ada"}, "tags": ["x"]}})
+        json!({"bestPost": {"author": {"name": "Ada"}}})
+    );
+    // `*` selecting everything (here minus `name` inside each field) keeps them.
+    assert_eq!(
+        selected(&user, "bestPost(*,-*/name)"),
+        json!({"bestPost": {"title": "best", "body": "best body", "author": {"id": 1}, "tags": ["x"]}})
     );
 }
 
@@ -338,15 +344,30 @@ fn stars_over_a_type_with_two_recursive_fields_compile_in_linear_time() {
     let selection = Selection::<Tree>::parse(&text).unwrap();
     let lenient = Fields::parse(&text).unwrap().compile_lenient::<Tree>();
     let root = tree(3).unwrap();
-    // Under a `*`, a leaf field is kept whole, so at depth 3 this is everything.
+    // `value` 31 levels down does not exist in a tree of depth 3: what is left
+    // are the objects on the way, restricted to nothing; `None`s are left out.
+    let expected = json!({"left": {"left": {}, "right": {}}, "right": {"left": {}, "right": {}}});
     let full = serde_json::to_value(&root).unwrap();
+    assert_eq!(Fields::parse(&text).unwrap().prune_json(full), expected);
     for selection in [&selection, &lenient] {
-        assert_eq!(serde_json::to_value(root.select(selection)).unwrap(), full);
+        assert_eq!(
+            serde_json::to_value(root.select(selection)).unwrap(),
+            expected
+        );
     }
     assert_eq!(
         selected(&*root, "*/value"),
-        json!({"value": 3, "left": {"value": 2}, "right": {"value": 2}})
+        json!({"left": {"value": 2}, "right": {"value": 2}})
     );
+    assert_eq!(
+        selected(&*root, "*/*/value"),
+        json!({"left": {"left": {"value": 1}, "right": {"value": 1}}, "right": {"left": {"value": 1}, "right": {"value": 1}}})
+    );
+    // Strict mode asks whether a restricting `*` fits any field, remembered per
+    // type and sub-selection: refusing a name nothing has is linear too.
+    let error = Selection::<Tree>::parse(&format!("{}zzz", "*/".repeat(30))).unwrap_err();
+    assert_eq!(error.kind(), FieldsErrorKind::UnknownField);
+    assert_eq!(error.path(), "*");
 }
 
 #[partial_response]

@@ -1,7 +1,10 @@
 //! The reference semantics, checked on random values and random selections:
 //! serializing under a compiled selection gives exactly what serializing the
 //! whole value to `serde_json::Value` and pruning it by the same selection
-//! gives. Also: strict compilation, when it succeeds, agrees; the canonical
+//! gives, including under a `*` followed by a path (`*/a`, `children/*/*/x`),
+//! where leaves, `null` and lists without objects are left out by both, and
+//! objects, lists of options and lists of lists are restricted alike.
+//! Also: strict compilation, when it succeeds, agrees; the canonical
 //! text parses back to the same selection; MessagePack (which writes map
 //! lengths first) decodes to the same output.
 
@@ -26,6 +29,8 @@ struct Doc {
     meta: BTreeMap<String, Child>,
     extra: Option<Box<Child>>,
     blob: Value,
+    maybe: Vec<Option<Grand>>,
+    nested: Vec<Vec<Grand>>,
 }
 
 #[partial_response]
@@ -54,6 +59,8 @@ const NAMES: &[&str] = &[
     "meta",
     "extra",
     "blob",
+    "maybe",
+    "nested",
     "a",
     "b",
     "grand",
@@ -123,9 +130,11 @@ fn doc() -> impl Strategy<Value = Doc> {
         ),
         proptest::option::of(child().prop_map(Box::new)),
         json_value(),
+        proptest::collection::vec(proptest::option::of(grand()), 0..3),
+        proptest::collection::vec(proptest::collection::vec(grand(), 0..2), 0..3),
     )
         .prop_map(
-            |(id, title_text, count, tags, children, meta, extra, blob)| Doc {
+            |(id, title_text, count, tags, children, meta, extra, blob, maybe, nested)| Doc {
                 id,
                 title_text,
                 count,
@@ -134,8 +143,35 @@ fn doc() -> impl Strategy<Value = Doc> {
                 meta,
                 extra,
                 blob,
+                maybe,
+                nested,
             },
         )
+}
+
+/// Texts where a `*` is followed by a path or a sub-selection, at any depth:
+/// `*/a`, `children/*/x`, `*/*/b,id`, `meta/*(grand/*/y)`.
+fn star_text() -> impl Strategy<Value = String> {
+    let name = proptest::sample::select(NAMES).prop_map(str::to_owned);
+    let prefix = proptest::collection::vec(name.clone(), 0..2);
+    let rest = proptest::collection::vec(name, 1..3);
+    let below = prop_oneof![
+        rest.prop_map(|rest| format!("/{}", rest.join("/"))),
+        selection_text().prop_map(|sub| format!("({sub})")),
+    ];
+    let item = (prefix, proptest::bool::weighted(0.3), below).prop_map(|(prefix, twice, below)| {
+        let stars = if twice { "*/*" } else { "*" };
+        prefix
+            .iter()
+            .map(|name| format!("{name}/"))
+            .chain([format!("{stars}{below}")])
+            .collect::<String>()
+    });
+    (
+        proptest::collection::vec(item, 1..3),
+        proptest::option::weighted(0.3, selection_text()),
+    )
+        .prop_map(|(items, extra)| items.into_iter().chain(extra).collect::<Vec<_>>().join(","))
 }
 
 /// Random selection texts that follow the grammar.
@@ -198,26 +234,12 @@ proptest! {
 
     #[test]
     fn selected_serialization_equals_pruning_the_full_value(doc in doc(), text in selection_text()) {
-        // Generated texts can still be refused (a `-` inside an exclusion's
-        // parentheses); those are checked by the parser's unit tests.
-        let Ok(fields) = Fields::parse(&text) else { return Ok(()); };
-        let reference = fields.prune_json(serde_json::to_value(&doc).unwrap());
+        check_against_reference(&doc, &text)?;
+    }
 
-        let lenient = fields.compile_lenient::<Doc>();
-        prop_assert_eq!(&to_json(&doc.select(&lenient)), &reference, "lenient, {}", text);
-
-        if let Ok(strict) = fields.compile::<Doc>() {
-            prop_assert_eq!(&to_json(&doc.select(&strict)), &reference, "strict, {}", text);
-        }
-
-        let bytes = rmp_serde::to_vec_named(&doc.select(&lenient)).unwrap();
-        let decoded: Value = rmp_serde::from_slice(&bytes).unwrap();
-        prop_assert_eq!(&decoded, &reference, "MessagePack, {}", text);
-
-        let canonical = fields.to_string();
-        let again = Fields::parse(&canonical).unwrap();
-        prop_assert_eq!(&again, &fields, "{} -> {}", text, canonical);
-        prop_assert_eq!(again.to_string(), canonical);
+    #[test]
+    fn paths_below_a_star_equal_pruning_the_full_value(doc in doc(), text in star_text()) {
+        check_against_reference(&doc, &text)?;
     }
 
     #[test]
@@ -230,6 +252,44 @@ proptest! {
         prop_assert_eq!(&reordered, &fields);
         prop_assert_eq!(reordered.to_string(), fields.to_string());
     }
+}
+
+/// Typed serialization (lenient, strict when it compiles, and MessagePack)
+/// equals `prune_json` on the full value; the canonical text parses back.
+fn check_against_reference(doc: &Doc, text: &str) -> Result<(), TestCaseError> {
+    // Generated texts can still be refused (a `-` inside an exclusion's
+    // parentheses); those are checked by the parser's unit tests.
+    let Ok(fields) = Fields::parse(text) else {
+        return Ok(());
+    };
+    let reference = fields.prune_json(serde_json::to_value(doc).unwrap());
+
+    let lenient = fields.compile_lenient::<Doc>();
+    prop_assert_eq!(
+        &to_json(&doc.select(&lenient)),
+        &reference,
+        "lenient, {}",
+        text
+    );
+
+    if let Ok(strict) = fields.compile::<Doc>() {
+        prop_assert_eq!(
+            &to_json(&doc.select(&strict)),
+            &reference,
+            "strict, {}",
+            text
+        );
+    }
+
+    let bytes = rmp_serde::to_vec_named(&doc.select(&lenient)).unwrap();
+    let decoded: Value = rmp_serde::from_slice(&bytes).unwrap();
+    prop_assert_eq!(&decoded, &reference, "MessagePack, {}", text);
+
+    let canonical = fields.to_string();
+    let again = Fields::parse(&canonical).unwrap();
+    prop_assert_eq!(&again, &fields, "{} -> {}", text, canonical);
+    prop_assert_eq!(again.to_string(), canonical);
+    Ok(())
 }
 
 /// Texts that grow large: many names beside a `*`, with exclusions that put a

@@ -129,6 +129,35 @@ fn serialize_selected(output: &Output<'_>) -> TokenStream {
             let __len = __len - ::core::primitive::usize::from(!#pick.is_skip() && #skip_if(&self.#member));
         })
     });
+    // Under a `*` that restricts (`*/title`), a selectable field is left out
+    // when its value has no fields (`None`, an empty list): only the node knows
+    // whether any pick is such, so the common case pays one test per struct.
+    let dropped_at_run_time: Vec<_> = fields
+        .iter()
+        .zip(&picks)
+        .filter(|(field, _)| matches!(field.form, Form::Selected))
+        .map(|(field, pick)| {
+            let member = field.member;
+            // Spanned at the field's type, where a type that cannot be
+            // selected into is reported.
+            let drops = quote_spanned!(field.ty.span()=> #pick.drops(&self.#member));
+            match field.skip_if {
+                Some(skip_if) => quote! {
+                    - ::core::primitive::usize::from(#drops && !#skip_if(&self.#member))
+                },
+                None => quote!(- ::core::primitive::usize::from(#drops)),
+            }
+        })
+        .collect();
+    let dropped_at_run_time = (!dropped_at_run_time.is_empty()).then(|| {
+        quote! {
+            let __len = if __node.has_conditional() {
+                __len #(#dropped_at_run_time)*
+            } else {
+                __len
+            };
+        }
+    });
     let entries = fields
         .iter()
         .zip(&picks)
@@ -138,6 +167,7 @@ fn serialize_selected(output: &Output<'_>) -> TokenStream {
             return ::core::result::Result::Err(__node.mismatch::<__S::Error>(#type_name));
         };
         #(#skipped_at_run_time)*
+        #dropped_at_run_time
         let mut __map = #SERIALIZER::serialize_map(
             __serializer,
             ::core::option::Option::Some(__len),
@@ -150,9 +180,15 @@ fn serialize_selected(output: &Output<'_>) -> TokenStream {
 fn entry(field: &Serialized<'_>, pick: &Ident) -> TokenStream {
     let member = field.member;
     let name = &field.name;
+    // A leaf field's pick is never conditional, and its type need not be
+    // selectable.
+    let kept = match field.form {
+        Form::Leaf => quote!(!#pick.is_skip()),
+        Form::Selected => quote_spanned!(field.ty.span()=> #pick.keeps(&self.#member)),
+    };
     let wanted = match field.skip_if {
-        Some(skip_if) => quote!(!#pick.is_skip() && !#skip_if(&self.#member)),
-        None => quote!(!#pick.is_skip()),
+        Some(skip_if) => quote!(#kept && !#skip_if(&self.#member)),
+        None => kept,
     };
     let entry = match field.form {
         Form::Leaf => quote! {

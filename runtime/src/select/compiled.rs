@@ -10,6 +10,9 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
+#[path = "star.rs"]
+mod star;
+
 /// What a compiled selection does with one value.
 #[derive(Clone, Debug)]
 pub enum Pick {
@@ -20,6 +23,10 @@ pub enum Pick {
     /// Serialize part of it, as the node says. Shared: what one `*` compiles
     /// to against one struct is built once however many fields reach it.
     Some(Arc<Node>),
+    /// A field reached through a `*` that restricts (`*/title`): as the inner
+    /// pick if the value has fields to restrict (an object, or a list holding
+    /// one), left out otherwise (`null`, an empty list). Known only at run time.
+    IfFields(Arc<Pick>),
 }
 
 impl Pick {
@@ -28,6 +35,35 @@ impl Pick {
     #[must_use]
     pub fn is_skip(&self) -> bool {
         matches!(self, Self::Skip)
+    }
+
+    /// Whether `value` is written: not skipped, and for
+    /// [`IfFields`](Self::IfFields) only if it has fields.
+    #[inline]
+    #[must_use]
+    pub fn keeps<T: Selectable + ?Sized>(&self, value: &T) -> bool {
+        match self {
+            Self::Skip => false,
+            Self::IfFields(_) => value.has_fields(),
+            Self::All | Self::Some(_) => true,
+        }
+    }
+
+    /// Whether `value` is left out although the pick is not [`Skip`](Self::Skip):
+    /// what a struct subtracts from its count of selected fields.
+    #[inline]
+    #[must_use]
+    pub fn drops<T: Selectable + ?Sized>(&self, value: &T) -> bool {
+        matches!(self, Self::IfFields(_)) && !value.has_fields()
+    }
+
+    /// The pick once the value is known to be written.
+    #[inline]
+    pub(crate) fn unconditional(&self) -> &Self {
+        match self {
+            Self::IfFields(inner) => inner,
+            pick => pick,
+        }
     }
 }
 
@@ -43,6 +79,9 @@ enum NodeKind {
         schema: &'static Schema,
         picks: Box<[Pick]>,
         selected: usize,
+        /// Whether a pick is [`Pick::IfFields`], so that the count of
+        /// selected fields depends on the value.
+        conditional: bool,
     },
     Keys {
         /// Sorted by name.
@@ -63,6 +102,21 @@ impl Node {
             } => Some((<&[Pick; N]>::try_from(&**picks).ok()?, *selected)),
             NodeKind::Keys { .. } => None,
         }
+    }
+
+    /// Whether a struct's count of selected fields depends on the values (a
+    /// pick is [`Pick::IfFields`]): then each such field that
+    /// [`drops`](Pick::drops) its value is subtracted from it.
+    #[inline]
+    #[must_use]
+    pub fn has_conditional(&self) -> bool {
+        matches!(
+            &self.kind,
+            NodeKind::Object {
+                conditional: true,
+                ..
+            }
+        )
     }
 
     /// For a map: the pick of the entry with this key.
@@ -180,7 +234,7 @@ impl<T: Selectable + ?Sized> Selection<T> {
         };
         let fields = schema.fields.iter();
         match &*self.root {
-            Pick::Skip => Vec::new(),
+            Pick::Skip | Pick::IfFields(_) => Vec::new(),
             Pick::All => fields.filter_map(|field| field.column).collect(),
             Pick::Some(node) => match &node.kind {
                 NodeKind::Object { picks, .. } => fields
@@ -221,10 +275,11 @@ impl<T: ?Sized> Selection<T> {
     pub fn wants(&self, path: &str) -> bool {
         let mut pick = &*self.root;
         for name in path.split(['/', '.']) {
-            match pick {
+            match pick.unconditional() {
                 Pick::Skip => return false,
                 Pick::All => return true,
                 Pick::Some(node) => pick = node.child(name),
+                Pick::IfFields(_) => unreachable!("`unconditional` unwraps it"),
             }
         }
         !pick.is_skip()
@@ -233,13 +288,19 @@ impl<T: ?Sized> Selection<T> {
 
 impl Fields {
     /// Compiles against `T`, strictly: a name `T` does not have is an error,
-    /// except under `*` (`items/*/title` keeps `title` where a child has one,
-    /// as Google's syntax does). So is a sub-selection inside a value without
-    /// fields (`id(x)`).
+    /// and so is a sub-selection inside a value without fields (`id(x)`).
+    ///
+    /// Under a `*` that restricts (`items/*/title`), a field the restriction
+    /// does not fit is not an error (it is left out, or keeps only what fits,
+    /// see [`Fields`]), as in Google's syntax; but at least one of the fields
+    /// the `*` covers must fit it whole: compiling the restriction strictly
+    /// against that field's type must succeed. `*/name` where no field has a
+    /// `name` is a typo, not a selection.
     ///
     /// # Errors
     ///
-    /// The first unknown name or impossible sub-selection, with its offset and path.
+    /// The first unknown name, impossible sub-selection, or restricting `*`
+    /// that fits none of its fields, with its offset and path.
     pub fn compile<T: Selectable + ?Sized>(&self) -> Result<Selection<T>, FieldsError> {
         Compiler::default()
             .compile(self, T::shape(), Mode::Strict)
@@ -247,7 +308,9 @@ impl Fields {
     }
 
     /// Compiles against `T`, ignoring names it does not have and treating a
-    /// sub-selection inside a value without fields as selecting it whole.
+    /// sub-selection inside a named value without fields as selecting it
+    /// whole. (Reached through a restricting `*`, such a value is left out, as
+    /// in strict mode: see [the module](super#paths-below-).)
     #[must_use]
     pub fn compile_lenient<T: Selectable + ?Sized>(&self) -> Selection<T> {
         let pick = Compiler::default().compile(self, T::shape(), Mode::Lenient);
@@ -270,13 +333,17 @@ enum Mode {
 /// that double at every level, so that a 64-byte `*/*/…/x` built 2^30 nodes.
 /// Lenient compilations against a struct depend only on the sub-selection and
 /// the struct, so each pair is compiled once and shared: the work is bounded
-/// by the selection's nodes times the types reachable from the root.
+/// by the selection's nodes times the types reachable from the root. Whether a
+/// restricting `*` fits one of its fields (strict mode) is remembered per pair
+/// too, for the same reason.
 #[derive(Default)]
 struct Compiler<'a> {
     /// The names leading to what is being compiled, for strict errors.
     path: Vec<&'a str>,
     /// Lenient picks by (sub-selection, schema) address.
     shared: HashMap<(*const Fields, *const Schema), Pick>,
+    /// Whether a sub-selection compiles strictly against a struct, by address.
+    fits: HashMap<(*const Fields, *const Schema), bool>,
 }
 
 impl<'a> Compiler<'a> {
@@ -303,9 +370,22 @@ impl<'a> Compiler<'a> {
             }
             Shape::Object(schema) => {
                 check_names(mask.entries(), schema, &self.path)?;
-                self.object(mask, schema, mode)
+                let pick = self.object(mask, schema, mode)?;
+                let covered = schema
+                    .fields
+                    .iter()
+                    .filter(|field| mask.entries().all(|(name, _)| name != field.name))
+                    .map(|field| (field.shape)());
+                self.check_star(mask, covered)?;
+                Ok(pick)
             }
-            Shape::Map(value) => self.keys(mask, value(), mode),
+            Shape::Map(value) => {
+                let pick = self.keys(mask, value(), mode)?;
+                if mode == Mode::Strict {
+                    self.check_star(mask, std::iter::once(value()))?;
+                }
+                Ok(pick)
+            }
             Shape::Dynamic => self.keys(mask, Shape::Dynamic, mode),
         }
     }
@@ -318,17 +398,23 @@ impl<'a> Compiler<'a> {
     ) -> Result<Pick, FieldsError> {
         let mut picks = Vec::with_capacity(schema.fields.len());
         for field in schema.fields {
-            let (sub, sub_mode) = match mask.entries().find(|(name, _)| *name == field.name) {
-                Some((_, entry)) => (entry.fields.as_ref(), mode),
-                None => (mask.star().map(|(star, _)| star), Mode::Lenient),
-            };
+            let (sub, sub_mode, via_star) =
+                match mask.entries().find(|(name, _)| *name == field.name) {
+                    Some((_, entry)) => (entry.fields.as_ref(), mode, false),
+                    None => (mask.star().map(|(star, _)| star), Mode::Lenient, true),
+                };
             let pick = match sub {
                 None => Pick::Skip,
                 Some(sub) => {
+                    let shape = (field.shape)();
                     self.path.push(field.name);
-                    let pick = self.compile(sub, (field.shape)(), sub_mode)?;
+                    let pick = self.compile(sub, shape, sub_mode)?;
                     self.path.pop();
-                    pick
+                    if via_star {
+                        Self::under_star(sub, shape, pick)
+                    } else {
+                        pick
+                    }
                 }
             };
             picks.push(pick);
@@ -337,11 +423,13 @@ impl<'a> Compiler<'a> {
             return Ok(Pick::All);
         }
         let selected = picks.iter().filter(|pick| !pick.is_skip()).count();
+        let conditional = picks.iter().any(|pick| matches!(pick, Pick::IfFields(_)));
         Ok(Pick::Some(Arc::new(Node {
             kind: NodeKind::Object {
                 schema,
                 picks: picks.into(),
                 selected,
+                conditional,
             },
         })))
     }
@@ -367,7 +455,10 @@ impl<'a> Compiler<'a> {
         }
         let others = match mask.star() {
             None => Pick::Skip,
-            Some((star, _)) => self.compile(star, value, Mode::Lenient)?,
+            Some((star, _)) => {
+                let pick = self.compile(star, value, Mode::Lenient)?;
+                Self::under_star(star, value, pick)
+            }
         };
         Ok(Pick::Some(Arc::new(Node {
             kind: NodeKind::Keys {

@@ -25,7 +25,8 @@ pub const MAX_NODES: usize = 10_000;
 /// | `a/b`, `a.b`, `a(b)` | `a`, keeping only `b` inside it |
 /// | `a(b,c/d)` | `a`, keeping `b` whole and `c` with only `d` |
 /// | `*` | every field at that level, whole |
-/// | `items/*/title` | every child of `items`, keeping only `title` |
+/// | `items/*/title` | every field of `items`, each restricted to `title`: objects keep their `title` (or are `{}`), scalars, `null` and lists without objects are left out (see [the module](super)) |
+/// | `*/*` | the same as `*`: a `*` restricted to everything restricts nothing |
 /// | `*,a(b)` | every field whole, but `a` with only `b`: a name written out takes its own selection, `*` covers the others |
 /// | `-b` | everything but `b` (a level of only exclusions starts from `*`) |
 /// | `*,-a/b` | everything, but `a` without `b` |
@@ -136,8 +137,10 @@ impl Fields {
     }
 
     /// Prunes a JSON value: keeps, in every object, only the selected keys.
-    /// Arrays are transparent; numbers, strings and `null` stay as they are even
-    /// under a sub-selection.
+    /// Arrays are transparent. A key named in the selection keeps its value
+    /// even if that is a number, a string or `null` under a sub-selection; a key
+    /// reached only through a `*` that restricts (`*/title`, `*(a,b)`) is kept
+    /// only if its value has fields to restrict (see [`Fields`]).
     ///
     /// This is the reference meaning of a selection. It needs the whole value
     /// built first, which [`Selection`](super::Selection) avoids: use it for
@@ -165,16 +168,40 @@ impl Fields {
                     .map(|item| self.prune_json(item))
                     .collect(),
             ),
-            Value::Object(object) => Value::Object(
-                object
-                    .into_iter()
-                    .filter_map(|(key, value)| {
-                        let sub = self.get(&key)?;
-                        Some((key, sub.prune_json(value)))
-                    })
-                    .collect(),
-            ),
+            Value::Object(object) => {
+                let Sel::Only(mask) = &self.inner else {
+                    unreachable!("`*` returned above")
+                };
+                Value::Object(
+                    object
+                        .into_iter()
+                        .filter_map(|(key, value)| {
+                            let sub = match mask.entries.get(&*key) {
+                                Some(entry) => entry.fields.as_ref()?,
+                                None => {
+                                    let star = mask.star.as_deref()?;
+                                    if !star.keeps_leaves() && !json_has_fields(&value) {
+                                        return None;
+                                    }
+                                    star
+                                }
+                            };
+                            Some((key, sub.prune_json(value)))
+                        })
+                        .collect(),
+                )
+            }
             scalar => scalar,
+        }
+    }
+
+    /// Whether a field reached through a `*` of this selection is kept
+    /// whatever its value: the `*` selects everything (`*`, `*,-x`, `-x`),
+    /// rather than restricting each field to names (`*/title`, `*/*/x`).
+    pub(crate) fn keeps_leaves(&self) -> bool {
+        match &self.inner {
+            Sel::All => true,
+            Sel::Only(mask) => mask.star.as_deref().is_some_and(Fields::is_all),
         }
     }
 
@@ -211,6 +238,17 @@ impl Fields {
         Self {
             inner: Sel::Only(mask),
         }
+    }
+}
+
+/// Whether a restriction can apply to a JSON value: an object, or an array
+/// holding one (at any depth). What [`Selectable`](super::Selectable) values
+/// answer for their serialized form.
+fn json_has_fields(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Object(_) => true,
+        serde_json::Value::Array(items) => items.iter().any(json_has_fields),
+        _ => false,
     }
 }
 

@@ -360,3 +360,69 @@ fn random_texts_parse_or_fail_cleanly() {
         }
     }
 }
+
+/// An item as in issue 11's trial: scalars, an object with `title`, one
+/// without, an absent one, a list of scalars and an empty list of objects.
+fn item(id: u64) -> Value {
+    json!({
+        "id": id,
+        "title": format!("t{id}"),
+        "heading": {"title": format!("h{id}"), "level": 1},
+        "owner": {"name": format!("o{id}")},
+        "reviewer": null,
+        "labels": ["a", "b"],
+        "notes": [],
+        "links": [null, {"title": "l"}]
+    })
+}
+
+#[test]
+fn items_star_title_restricts_every_field_of_each_item() {
+    // Scalars, `null` and lists without objects cannot be restricted: left
+    // out. Objects keep what fits, an empty object if nothing does.
+    assert_eq!(
+        prune(
+            "items/*/title",
+            &json!({"items": [item(1), item(2)], "total": 2})
+        ),
+        json!({"items": [
+            {"heading": {"title": "h1"}, "owner": {}, "links": [null, {"title": "l"}]},
+            {"heading": {"title": "h2"}, "owner": {}, "links": [null, {"title": "l"}]}
+        ]})
+    );
+}
+
+#[test]
+fn star_name_at_the_top_restricts_each_field() {
+    let page = json!({"items": [item(1)], "total": 1, "owner": {"name": "me", "id": 3}});
+    assert_eq!(
+        prune("*/name", &page),
+        json!({"items": [{}], "owner": {"name": "me"}})
+    );
+    // A name written out beside `*` is kept as it is, scalar or not.
+    assert_eq!(
+        prune("total,*/name", &page),
+        json!({"items": [{}], "total": 1, "owner": {"name": "me"}})
+    );
+}
+
+#[test]
+fn nested_stars_restrict_at_every_level() {
+    let page = json!({"items": [item(1)], "total": 1, "owner": {"name": "me"}});
+    assert_eq!(
+        prune("*/*/name", &page),
+        json!({"items": [{"owner": {"name": "o1"}, "heading": {}, "links": [null, {}]}], "owner": {}})
+    );
+    // `*` restricted to everything is everything.
+    assert_eq!(prune("*/*", &page), page);
+}
+
+#[test]
+fn a_star_that_selects_everything_keeps_scalars() {
+    let page = json!({"total": 1, "owner": {"name": "me", "id": 3}, "none": null});
+    assert_eq!(
+        prune("-*/id", &page),
+        json!({"total": 1, "owner": {"name": "me"}, "none": null})
+    );
+    assert_eq!(prune("*(*,-id)", &page), prune("-*/id", &page));
+}

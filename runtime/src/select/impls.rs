@@ -1,7 +1,7 @@
 //! [`Selectable`] for std types: scalars are leaves, containers are transparent,
 //! maps select by key, `serde_json::Value` by key at run time.
 
-use super::compiled::{Node, Pick};
+use super::compiled::Node;
 use super::schema::{Selectable, Shape};
 use super::serialize::Selected;
 use serde::ser::{SerializeMap, SerializeSeq};
@@ -24,6 +24,10 @@ macro_rules! leaves {
             fn serialize_selected<S: Serializer>(&self, _: &Node, serializer: S) -> Result<S::Ok, S::Error> {
                 // A leaf's selections compile to "whole"; lenient ones too.
                 self.serialize(serializer)
+            }
+            #[inline]
+            fn has_fields(&self) -> bool {
+                false
             }
         }
     )*};
@@ -78,6 +82,10 @@ macro_rules! transparent {
             fn serialize_selected<S: Serializer>(&self, node: &Node, serializer: S) -> Result<S::Ok, S::Error> {
                 (**self).serialize_selected(node, serializer)
             }
+            #[inline]
+            fn has_fields(&self) -> bool {
+                (**self).has_fields()
+            }
         }
     )*};
 }
@@ -95,6 +103,9 @@ impl<T: Selectable + ToOwned + ?Sized> Selectable for Cow<'_, T> {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         (**self).serialize_selected(node, serializer)
+    }
+    fn has_fields(&self) -> bool {
+        (**self).has_fields()
     }
 }
 
@@ -114,6 +125,10 @@ impl<T: Selectable> Selectable for Option<T> {
             Some(value) => serializer.serialize_some(&Within(value, node)),
             None => serializer.serialize_none(),
         }
+    }
+    #[inline]
+    fn has_fields(&self) -> bool {
+        self.as_ref().is_some_and(T::has_fields)
     }
 }
 
@@ -153,6 +168,9 @@ macro_rules! sequences {
             fn serialize_selected<S: Serializer>(&self, node: &Node, serializer: S) -> Result<S::Ok, S::Error> {
                 serialize_elements(self.iter(), node, serializer)
             }
+            fn has_fields(&self) -> bool {
+                self.iter().any(T::has_fields)
+            }
         }
     )*};
 }
@@ -170,6 +188,9 @@ impl<T: Selectable + Eq + std::hash::Hash, H: BuildHasher> Selectable for HashSe
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         serialize_elements(self.iter(), node, serializer)
+    }
+    fn has_fields(&self) -> bool {
+        self.iter().any(T::has_fields)
     }
 }
 
@@ -244,12 +265,12 @@ where
     // entries before writing them.
     let selected = entries
         .clone()
-        .filter(|(key, _)| key.with_text(|key| !node.key_pick(key).is_skip()))
+        .filter(|(key, value)| key.with_text(|key| node.key_pick(key).keeps(*value)))
         .count();
     let mut map = serializer.serialize_map(Some(selected))?;
     for (key, value) in entries {
         key.with_text(|text| match node.key_pick(text) {
-            Pick::Skip => Ok(()),
+            pick if !pick.keeps(value) => Ok(()),
             pick => map.serialize_entry(key, &Selected::new(value, pick)),
         })?;
     }
@@ -297,6 +318,13 @@ impl Selectable for serde_json::Value {
             Value::Object(object) => serialize_entries(object.iter(), node, serializer),
             Value::Array(items) => serialize_elements(items.iter(), node, serializer),
             scalar => scalar.serialize(serializer),
+        }
+    }
+    fn has_fields(&self) -> bool {
+        match self {
+            serde_json::Value::Object(_) => true,
+            serde_json::Value::Array(items) => items.iter().any(Self::has_fields),
+            _ => false,
         }
     }
 }

@@ -111,6 +111,17 @@ pub trait Selectable: Serialize {
         serializer: S,
     ) -> Result<S::Ok, S::Error>;
 
+    /// Whether a restriction can apply to this value as serialized: an object,
+    /// or a list holding one. A field reached through a `*` that restricts
+    /// (`*/title`) is left out when this is false (`None`, an empty list).
+    /// Structs and maps are objects; unokit's containers answer for their
+    /// contents. Not public API.
+    #[doc(hidden)]
+    #[inline]
+    fn has_fields(&self) -> bool {
+        true
+    }
+
     /// This value under `selection`, ready for any serde serializer.
     ///
     /// ```

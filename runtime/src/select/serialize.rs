@@ -52,6 +52,8 @@ impl<T: Selectable + ?Sized> Serialize for Selected<'_, T> {
             // Nothing of the value is wanted; a container leaves it out before
             // getting here, so this only happens at the top.
             Pick::Skip => serializer.serialize_unit(),
+            // The container asked `Pick::keeps` before writing the key.
+            Pick::IfFields(inner) => Selected::new(self.value, inner).serialize(serializer),
         }
     }
 }

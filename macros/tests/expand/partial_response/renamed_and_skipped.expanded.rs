@@ -75,18 +75,27 @@ where
             - ::core::primitive::usize::from(
                 !__pick2.is_skip() && Option::is_none(&self.bio),
             );
+        let __len = if __node.has_conditional() {
+            __len - ::core::primitive::usize::from(__pick0.drops(&self.id))
+                - ::core::primitive::usize::from(__pick1.drops(&self.display_name))
+                - ::core::primitive::usize::from(
+                    __pick2.drops(&self.bio) && !Option::is_none(&self.bio),
+                ) - ::core::primitive::usize::from(__pick4.drops(&self.posts))
+        } else {
+            __len
+        };
         let mut __map = ::unokit::__private::select::Serializer::serialize_map(
             __serializer,
             ::core::option::Option::Some(__len),
         )?;
-        if !__pick0.is_skip() {
+        if __pick0.keeps(&self.id) {
             ::unokit::__private::select::SerializeMap::serialize_entry(
                 &mut __map,
                 "id",
                 &::unokit::__private::select::selected::<u64>(&self.id, __pick0),
             )?;
         }
-        if !__pick1.is_skip() {
+        if __pick1.keeps(&self.display_name) {
             ::unokit::__private::select::SerializeMap::serialize_entry(
                 &mut __map,
                 "displayName",
@@ -95,7 +104,7 @@ where
                 >(&self.display_name, __pick1),
             )?;
         }
-        if !__pick2.is_skip() && !Option::is_none(&self.bio) {
+        if __pick2.keeps(&self.bio) && !Option::is_none(&self.bio) {
             ::unokit::__private::select::SerializeMap::serialize_entry(
                 &mut __map,
                 "bio",
@@ -111,7 +120,7 @@ where
                 &self.created_at,
             )?;
         }
-        if !__pick4.is_skip() {
+        if __pick4.keeps(&self.posts) {
             ::unokit::__private::select::SerializeMap::serialize_entry(
                 &mut __map,
                 "posts",
