@@ -7,7 +7,7 @@ use crate::common::paths::db::{
     COLUMN, DATABASE, ENGINE, INCLUDE_FUTURE, INCLUDE_SELECTED, MODEL_ROW, NESTED_RELATION,
     NEXT_SELECTED, PICK, RELATED, RELATION_ON, SELECT_MODEL, SESSION, SQLX_ERROR,
 };
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
@@ -40,7 +40,7 @@ pub(crate) fn expand(model: &ModelDef<'_>) -> TokenStream {
         }
         FieldDef::Column(column) => {
             let name = column.ident;
-            let at = position;
+            let at = Literal::usize_unsuffixed(position);
             position += 1;
             quote!(#name: #NEXT_SELECTED::<#engine, _>(row, &mut at, columns[#at])?)
         }
