@@ -18,8 +18,8 @@
 //! curl -i 'http://127.0.0.1:3000/posts?fields=id,author(name)'                 # x-statements: 2
 //! curl -i 'http://127.0.0.1:3000/posts?fields=id,comments(body,author(name))'  # x-statements: 3
 //! curl -i 'http://127.0.0.1:3000/posts'                                        # everything: 4
-//! curl -i 'http://127.0.0.1:3000/posts?fields=id,title'                        # x-cache: HIT
-//! curl 'http://127.0.0.1:3000/authors/1/post-count'                            # #[cached]
+//! curl -i 'http://127.0.0.1:3000/posts?fields=title,id'                        # x-cache: HIT
+//! curl 'http://127.0.0.1:3000/authors/1/post-count'                            # #[cached]: 2
 //! ```
 //!
 //! `tests/service.rs` runs this service over a real server and checks those
