@@ -20,7 +20,8 @@ pub(crate) fn expand(model: &ModelDef<'_>) -> TokenStream {
     let nested = nested_row_impl(model);
     let partial = partial_checks(model);
     let relations = relations::expand(model);
-    quote!(#model_impl #row #nested #partial #relations)
+    let pushdown = super::pushdown::expand(model);
+    quote!(#model_impl #row #nested #partial #relations #pushdown)
 }
 
 /// On error, the impls and relation items that code naming the model expects,

@@ -4,11 +4,13 @@
 //!
 //! [`parse`] reads the struct and its `#[model]` attributes, [`validate`] checks
 //! every rule and builds the typed model of [`def`], [`expand`] writes the
-//! impls and [`relations`] the relation types.
+//! impls, [`relations`] the relation types and [`pushdown`] the reading of
+//! what a selection asks for.
 
 mod def;
 mod expand;
 pub(crate) mod parse;
+mod pushdown;
 mod relations;
 mod validate;
 

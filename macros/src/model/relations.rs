@@ -336,7 +336,7 @@ impl<'a> Items<'a> {
 }
 
 /// `PostAuthorRelation`, spanned at the field.
-fn relation_type(parent: &Ident, field: &Ident) -> Ident {
+pub(crate) fn relation_type(parent: &Ident, field: &Ident) -> Ident {
     format_ident!(
         "{}{}Relation",
         parent,

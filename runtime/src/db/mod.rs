@@ -32,6 +32,7 @@ mod include;
 mod invalidate;
 mod model;
 mod nested;
+mod pushdown;
 pub mod query;
 mod related;
 mod relation;
@@ -48,6 +49,7 @@ pub use model::{Lookup, Model, ModelRow};
 pub use nested::{
     JsonColumn, NestedArity, NestedEngine, NestedInclude, NestedQuery, NestedRelation, NestedRow,
 };
+pub use pushdown::{SelectModel, SelectedQuery};
 pub use related::{NotLoaded, Related};
 pub use relation::{Relation, RelationOn, Target};
 pub use session::Session;

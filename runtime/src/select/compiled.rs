@@ -30,6 +30,18 @@ pub enum Pick {
 }
 
 impl Pick {
+    /// What the selection does with the struct field serialized as `name`
+    /// (everything under `All`, nothing under `Skip`): how a query follows a
+    /// selection into a model's relations.
+    #[must_use]
+    pub fn field(&self, name: &str) -> &Pick {
+        match self {
+            Self::Skip => &Pick::Skip,
+            Self::All => &Pick::All,
+            Self::Some(node) => node.child(name),
+        }
+    }
+
     /// Whether the value is left out.
     #[inline]
     #[must_use]

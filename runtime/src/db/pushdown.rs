@@ -1,0 +1,285 @@
+//! The selection pushed down: `session.query::<Post>().select(&selection)`
+//! reads only the columns a `?fields=` selection serializes (and the keys its
+//! relations are found by), and loads only the relations it names, to any
+//! depth.
+//!
+//! Names come from the compiled schema and the model, never from the request:
+//! a selection compiled against `Post` picks among `Post`'s serialized fields,
+//! each field's column is the `&'static str` its `#[partial_response]` schema
+//! gives, and a column reaches the statement only if it is one of
+//! [`Model::COLUMNS`](super::Model::COLUMNS).
+
+use super::engine::{Column, Engine};
+use super::error::DbError;
+use super::include::{Include, IncludeFuture, Query, load_relation};
+use super::model::ModelRow;
+use super::query::Page;
+use super::relation::RelationOn;
+use super::session::Session;
+use super::sql::push_quoted;
+use crate::select::rt::Pick;
+use crate::select::{Selectable, Selection};
+use sqlx::Arguments;
+
+/// A model whose rows can be read with some of their columns, and whose
+/// relations can follow a selection: implemented by `#[derive(Model)]` on every
+/// engine where each column's type is also `Default` and each related model is
+/// one too.
+///
+/// A column the selection does not need is not read: the model's field holds
+/// its type's `Default`, and is not serialized because the selection leaves it
+/// out. (A model reached back through its own relations, `Post` → `Author` →
+/// `Vec<Post>`, cannot be followed this way: the bounds would never end, and
+/// the compiler says "overflow evaluating the requirement"; include such
+/// relations by hand with `include_if`.)
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be loaded by a selection on `{DB}`",
+    note = "`#[derive(Model)]` implements it when every column's type is `Default` and every related model can be loaded by a selection too"
+)]
+pub trait SelectModel<DB: Engine>: ModelRow<DB> {
+    /// Per relation field: its name, and the column of this model its rows
+    /// are found by (the foreign key of a `belongs_to`, the key otherwise).
+    #[doc(hidden)]
+    const RELATION_KEYS: &'static [(&'static str, &'static str)];
+
+    /// The model in `row`, which holds the columns of [`Model::COLUMNS`](super::Model::COLUMNS) whose
+    /// entry in `columns` is `true`, in that order, from index 0; the other
+    /// fields hold their `Default`. Relations start not loaded.
+    ///
+    /// # Errors
+    ///
+    /// When a column does not decode.
+    #[doc(hidden)]
+    fn from_columns(row: &DB::Row, columns: &[bool]) -> Result<Self, sqlx::Error>;
+
+    /// Loads into `parents` each relation that `pick` (compiled against this
+    /// model's shape) does not skip, and into their rows what it selects of
+    /// theirs.
+    #[doc(hidden)]
+    fn include_selected<'a, 'p: 'a>(
+        session: &'a Session<DB>,
+        parents: &'a mut [&'p mut Self],
+        pick: &'a Pick,
+    ) -> IncludeFuture<'a>;
+}
+
+/// The next column of a row read by [`SelectModel::from_columns`], or the
+/// field's `Default` when it was not selected.
+///
+/// # Errors
+///
+/// When the column does not decode.
+#[doc(hidden)]
+pub fn next_selected<DB: Engine, T: Column<DB> + Default>(
+    row: &DB::Row,
+    at: &mut usize,
+    selected: bool,
+) -> Result<T, sqlx::Error> {
+    if !selected {
+        return Ok(T::default());
+    }
+    let value = DB::get(row, *at)?;
+    *at += 1;
+    Ok(value)
+}
+
+/// Loads relation `R` into `parents` when `pick` selects the field, then
+/// follows the field's part of the selection into the related rows.
+#[doc(hidden)]
+pub async fn include_selected<R, DB>(
+    session: &Session<DB>,
+    parents: &mut [&mut R::Parent],
+    pick: &Pick,
+    field: &str,
+) -> Result<(), DbError>
+where
+    R: RelationOn<DB, Child: SelectModel<DB>>,
+    DB: Engine,
+{
+    let nested = pick.field(field);
+    if nested.is_skip() || parents.is_empty() {
+        return Ok(());
+    }
+    load_relation::<R, DB, Following<'_>>(session, parents, &Following(nested)).await
+}
+
+/// The part of a selection below a relation, as an include of its rows.
+struct Following<'a>(&'a Pick);
+
+impl<M: SelectModel<DB>, DB: Engine> Include<M, DB> for Following<'_> {
+    fn load<'a, 'p: 'a>(
+        &'a self,
+        session: &'a Session<DB>,
+        parents: &'a mut [&'p mut M],
+    ) -> IncludeFuture<'a> {
+        M::include_selected(session, parents, self.0)
+    }
+}
+
+/// A query whose columns and relations follow a selection: made by
+/// [`Query::select`].
+#[must_use = "a query does nothing until `all` is awaited"]
+pub struct SelectedQuery<'s, 'q, M: Selectable<Root = M>, DB: Engine, I> {
+    query: Query<'s, M, DB, I>,
+    selection: &'q Selection<M>,
+    page: Option<Page>,
+}
+
+impl<'s, M: ModelRow<DB>, DB: Engine, I: Include<M, DB>> Query<'s, M, DB, I> {
+    /// Loads what `selection` serializes and nothing more: only the columns of
+    /// the fields it selects (the key, and the foreign keys of the relations
+    /// it selects, are always read), and the relations it names, each one
+    /// statement for all rows, nested as deep as the selection goes. With
+    /// [`Selection::all`] (or `*`), every column and relation.
+    ///
+    /// Unselected columns hold their type's `Default` in the loaded models;
+    /// serialize them with [`Selectable::select`] under the same selection,
+    /// which leaves those fields out. Related rows are read whole.
+    ///
+    /// ```
+    /// use unokit::db::{Related, Session};
+    /// use unokit::select::{Selectable, Selection};
+    /// use unokit::{Model, partial_response};
+    ///
+    /// #[partial_response]
+    /// #[derive(Model, serde::Serialize, Clone)]
+    /// #[model(table = "authors")]
+    /// struct Author {
+    ///     #[model(primary_key)]
+    ///     id: i64,
+    ///     name: String,
+    /// }
+    ///
+    /// #[partial_response]
+    /// #[derive(Model, serde::Serialize, Clone)]
+    /// #[model(table = "posts")]
+    /// struct Post {
+    ///     #[model(primary_key)]
+    ///     id: i64,
+    ///     title: String,
+    ///     #[serde(skip)]
+    ///     author_id: i64,
+    ///     #[model(belongs_to(Author, key = author_id))]
+    ///     #[serde(skip_serializing_if = "Related::is_unloaded")]
+    ///     author: Related<Author>,
+    /// }
+    ///
+    /// async fn posts(session: &Session<sqlx::Sqlite>, fields: &str) -> String {
+    ///     let selection = Selection::<Post>::parse(fields).unwrap();
+    ///     // `id,title`: one statement reading two columns;
+    ///     // `id,author(name)`: two statements.
+    ///     let posts = session.query::<Post>().select(&selection).all().await.unwrap();
+    ///     serde_json::to_string(&posts.select(&selection)).unwrap()
+    /// }
+    /// ```
+    pub fn select<'q>(self, selection: &'q Selection<M>) -> SelectedQuery<'s, 'q, M, DB, I>
+    where
+        M: SelectModel<DB> + Selectable<Root = M>,
+    {
+        SelectedQuery {
+            query: self,
+            selection,
+            page: None,
+        }
+    }
+}
+
+impl<M, DB, I> SelectedQuery<'_, '_, M, DB, I>
+where
+    M: SelectModel<DB> + Selectable<Root = M>,
+    DB: Engine,
+    I: Include<M, DB>,
+    i64: Column<DB>,
+{
+    /// One page of the rows, in key order.
+    pub fn page(mut self, page: Page) -> Self {
+        self.page = Some(page);
+        self
+    }
+
+    /// Which of [`Model::COLUMNS`](super::Model::COLUMNS) are read: those the selection serializes,
+    /// the key, and the keys of the relations it selects.
+    fn mask(&self) -> Vec<bool> {
+        if self.selection.is_all() {
+            return vec![true; M::COLUMNS.len()];
+        }
+        let wanted = self.selection.columns();
+        let pick = self.selection.pick();
+        let needed: Vec<&str> = M::RELATION_KEYS
+            .iter()
+            .filter(|(field, _)| !pick.field(field).is_skip())
+            .map(|(_, column)| *column)
+            .collect();
+        M::COLUMNS
+            .iter()
+            .map(|column| {
+                *column == M::KEY_COLUMN || wanted.contains(column) || needed.contains(column)
+            })
+            .collect()
+    }
+
+    /// The columns read, in [`Model::COLUMNS`](super::Model::COLUMNS) order.
+    #[must_use]
+    pub fn columns(&self) -> Vec<&'static str> {
+        M::COLUMNS
+            .iter()
+            .zip(self.mask())
+            .filter_map(|(column, read)| read.then_some(*column))
+            .collect()
+    }
+
+    /// The statement's text: `SELECT` the columns read, in key order.
+    #[must_use]
+    pub fn statement(&self) -> String {
+        let mut sql = String::from("SELECT ");
+        for (position, column) in self.columns().into_iter().enumerate() {
+            if position > 0 {
+                sql.push_str(", ");
+            }
+            push_quoted(&mut sql, column);
+        }
+        sql.push_str(" FROM ");
+        push_quoted(&mut sql, M::TABLE);
+        sql.push_str(" ORDER BY ");
+        push_quoted(&mut sql, M::KEY_COLUMN);
+        if self.page.is_some() {
+            sql.push_str(" LIMIT ");
+            DB::DIALECT.push_placeholder(&mut sql, 1);
+            sql.push_str(" OFFSET ");
+            DB::DIALECT.push_placeholder(&mut sql, 2);
+        }
+        sql
+    }
+
+    /// The rows, with the selected columns, the relations the selection names
+    /// and those included by hand.
+    ///
+    /// # Errors
+    ///
+    /// When a statement fails, or a `belongs_to` row is missing.
+    pub async fn all(self) -> Result<Vec<M>, DbError> {
+        let mask = self.mask();
+        let sql = self.statement();
+        let mut arguments = <DB::Arguments<'_>>::default();
+        if let Some(page) = self.page {
+            let encoded = arguments
+                .add(i64::from(page.limit))
+                .and_then(|()| arguments.add(i64::from(page.offset)));
+            encoded.map_err(sqlx::Error::Encode)?;
+        }
+        let session = self.query.session;
+        let rows = session
+            .within_deadline(DB::fetch_all(session.pool(), &sql, arguments))
+            .await?;
+        let mut models = rows
+            .iter()
+            .map(|row| M::from_columns(row, &mask))
+            .collect::<Result<Vec<M>, sqlx::Error>>()?;
+        session
+            .include_ref(&mut models, &self.query.include)
+            .await?;
+        let mut parents: Vec<&mut M> = models.iter_mut().collect();
+        M::include_selected(session, &mut parents, self.selection.pick()).await?;
+        Ok(models)
+    }
+}
