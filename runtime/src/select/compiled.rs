@@ -39,6 +39,9 @@ impl Pick {
             Self::Skip => &Pick::Skip,
             Self::All => &Pick::All,
             Self::Some(node) => node.child(name),
+            // Whether the value has fields is known once it is loaded: a
+            // query loads it, and serialization decides.
+            Self::IfFields(inner) => inner.field(name),
         }
     }
 
