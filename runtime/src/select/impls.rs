@@ -4,6 +4,7 @@
 use super::compiled::{Node, Pick};
 use super::schema::{Selectable, Shape};
 use super::serialize::Selected;
+use super::validate::Violations;
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 use std::borrow::Cow;
@@ -78,6 +79,10 @@ macro_rules! transparent {
             fn serialize_selected<S: Serializer>(&self, node: &Node, serializer: S) -> Result<S::Ok, S::Error> {
                 (**self).serialize_selected(node, serializer)
             }
+            #[inline]
+            fn validate_selected(&self, pick: &Pick, report: &mut Violations) {
+                (**self).validate_selected(pick, report);
+            }
         }
     )*};
 }
@@ -96,6 +101,9 @@ impl<T: Selectable + ToOwned + ?Sized> Selectable for Cow<'_, T> {
     ) -> Result<S::Ok, S::Error> {
         (**self).serialize_selected(node, serializer)
     }
+    fn validate_selected(&self, pick: &Pick, report: &mut Violations) {
+        (**self).validate_selected(pick, report);
+    }
 }
 
 impl<T: Selectable> Selectable for Option<T> {
@@ -113,6 +121,12 @@ impl<T: Selectable> Selectable for Option<T> {
         match self {
             Some(value) => serializer.serialize_some(&Within(value, node)),
             None => serializer.serialize_none(),
+        }
+    }
+    #[inline]
+    fn validate_selected(&self, pick: &Pick, report: &mut Violations) {
+        if let Some(value) = self {
+            value.validate_selected(pick, report);
         }
     }
 }
@@ -152,6 +166,10 @@ macro_rules! sequences {
             #[inline]
             fn serialize_selected<S: Serializer>(&self, node: &Node, serializer: S) -> Result<S::Ok, S::Error> {
                 serialize_elements(self.iter(), node, serializer)
+            }
+            #[inline]
+            fn validate_selected(&self, pick: &Pick, report: &mut Violations) {
+                report.elements(self.iter(), pick);
             }
         }
     )*};
