@@ -19,30 +19,6 @@
 //! (feature `axum`) checks before it serializes when [`checks_responses`] says
 //! so: in debug builds by default, in release builds only after
 //! [`check_responses(true)`](check_responses).
-//!
-//! ```
-//! # #[cfg(feature = "validate")] {
-//! use unokit::partial_response;
-//! use unokit::select::{Selection, validate};
-//!
-//! #[partial_response]
-//! #[derive(serde::Serialize)]
-//! struct UserOut {
-//!     #[garde(range(min = 1))]
-//!     id: u64,
-//!     #[garde(length(min = 1, max = 40))]
-//!     name: String,
-//! }
-//!
-//! let user = UserOut { id: 7, name: String::new() };
-//! // `name` is not sent, so its emptiness does not matter.
-//! assert!(validate(&user, &Selection::parse("id")?).is_ok());
-//! let error = validate(&user, &Selection::parse("id,name")?).unwrap_err();
-//! assert_eq!(error.violations()[0].path(), "name");
-//! assert_eq!(error.to_string(), "invalid response: `name`: length is lower than 1");
-//! # }
-//! # Ok::<(), unokit::select::FieldsError>(())
-//! ```
 
 use super::compiled::{Pick, Selection};
 use super::schema::Selectable;
@@ -67,7 +43,41 @@ pub fn checks_responses() -> bool {
 }
 
 /// Checks the part of `value` that `selection` serializes against the
-/// `#[garde(..)]` rules of its `#[partial_response]` types.
+/// `#[garde(..)]` rules of its `#[partial_response]` types (feature
+/// `validate`; without it, a struct with such rules does not compile).
+///
+/// Supported field rules: `length` (any mode), `range`, `ascii`,
+/// `alphanumeric`, `email`, `url`, `ip`, `ipv4`, `ipv6`, `credit_card`,
+/// `phone_number`, `required`, `contains`, `prefix`, `suffix`, `pattern`,
+/// `custom` (called with the context `&()`), `dive` and `skip`; rules that need
+/// garde features (`email`, `url`, `pattern`, …) need them on your `garde`
+/// dependency. Write `#[derive(garde::Validate)]` below `#[partial_response]`
+/// to keep the whole-object `validate()` too. Maps and `serde_json::Value`
+/// are not looked into.
+///
+/// ```
+/// # #[cfg(feature = "validate")] {
+/// use unokit::partial_response;
+/// use unokit::select::{Selection, validate};
+///
+/// #[partial_response]
+/// #[derive(serde::Serialize)]
+/// struct UserOut {
+///     #[garde(range(min = 1))]
+///     id: u64,
+///     #[garde(length(min = 1, max = 40))]
+///     name: String,
+/// }
+///
+/// let user = UserOut { id: 7, name: String::new() };
+/// // `name` is not sent, so its emptiness does not matter.
+/// assert!(validate(&user, &Selection::parse("id")?).is_ok());
+/// let error = validate(&user, &Selection::parse("id,name")?).unwrap_err();
+/// assert_eq!(error.violations()[0].path(), "name");
+/// assert_eq!(error.to_string(), "invalid response: `name`: length is lower than 1");
+/// # }
+/// # Ok::<(), unokit::select::FieldsError>(())
+/// ```
 ///
 /// # Errors
 ///
