@@ -213,10 +213,7 @@ fn garde_s_own_derive_still_checks_the_whole_object() {
 
 #[test]
 fn responders_check_by_default_in_debug_builds_only() {
-    assert_eq!(
-        unokit::select::checks_responses(),
-        cfg!(debug_assertions)
-    );
+    assert_eq!(unokit::select::checks_responses(), cfg!(debug_assertions));
 }
 
 #[cfg(feature = "axum")]
@@ -295,7 +292,10 @@ mod http {
         let addr = serve().await;
         let (status, body) = get_json(addr, "/checked?fields=id,posts(slug)").await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(body, json!({"id": 1, "posts": [{"slug": "/notes"}, {"slug": "/x"}]}));
+        assert_eq!(
+            body,
+            json!({"id": 1, "posts": [{"slug": "/notes"}, {"slug": "/x"}]})
+        );
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

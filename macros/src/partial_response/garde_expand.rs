@@ -45,9 +45,10 @@ fn check_field(at: Literal, field: &Serialized<'_>) -> TokenStream {
         let call = call(rule, &quote!(&self.#member));
         quote_spanned!(rule.span=> __report.check(#name, #call);)
     });
-    let dive = field.garde.dive.map(|span| {
-        quote_spanned!(span=> __report.dive(#name, &self.#member, __field);)
-    });
+    let dive = field
+        .garde
+        .dive
+        .map(|span| quote_spanned!(span=> __report.dive(#name, &self.#member, __field);));
     quote! {
         {
             let __field: &#PICK = match __picks {
@@ -73,7 +74,9 @@ fn call(rule: &Rule, value: &TokenStream) -> TokenStream {
             quote!((#GARDE::rules::ip::IpKind::#kind,))
         }
         Args::Length(min, max) => {
-            let min = min.as_ref().map_or_else(|| quote!(0usize), |min| quote!(#min));
+            let min = min
+                .as_ref()
+                .map_or_else(|| quote!(0usize), |min| quote!(#min));
             let max = max
                 .as_ref()
                 .map_or_else(|| quote!(::core::primitive::usize::MAX), |max| quote!(#max));

@@ -30,9 +30,9 @@ pub use detect::{Detect, DetectLayer};
 pub use extract::{
     FIELDS_PARAM, FieldsRejection, LenientSelectionQuery, MAX_FIELDS_LEN, SelectionQuery,
 };
-pub use respond::SelectedJson;
 pub use filter::{FilterQuery, FilterRejection, MAX_QUERY_PARAMS};
 pub use middleware::{
     Conditional, ConditionalFuture, ConditionalService, Memo, ShortCircuit, ShortCircuitFuture,
     ShortCircuitLayer, memoized, short_circuit, when,
 };
+pub use respond::SelectedJson;

@@ -2,11 +2,11 @@
 //! facade re-exports this module as `unokit::__private::select`. Not public API.
 
 pub use super::compiled::{Node, Pick};
+pub use super::schema::{FieldSchema, Object, Schema, Selectable, Shape, leaf_shape};
 pub use super::validate::Violations;
 /// The rules `#[garde(..)]` names (feature `validate`).
 #[cfg(feature = "validate")]
 pub use garde;
-pub use super::schema::{FieldSchema, Object, Schema, Selectable, Shape, leaf_shape};
 pub use serde::Serializer;
 pub use serde::ser::SerializeMap;
 

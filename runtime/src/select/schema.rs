@@ -2,8 +2,8 @@
 //! serializes a value under a compiled selection.
 
 use super::compiled::{Node, Pick, Selection};
-use super::validate::Violations;
 use super::serialize::Selected;
+use super::validate::Violations;
 use serde::{Serialize, Serializer};
 
 /// How a type looks to a selection.
