@@ -58,10 +58,10 @@ impl<T: Selectable> SelectedJson<T> {
 
 impl<T: Selectable> IntoResponse for SelectedJson<T> {
     fn into_response(self) -> Response {
-        if self.check {
-            if let Err(error) = crate::select::validate(&self.value, &self.selection) {
-                return invalid(&error);
-            }
+        if self.check
+            && let Err(error) = crate::select::validate(&self.value, &self.selection)
+        {
+            return invalid(&error);
         }
         match serde_json::to_vec(&self.value.select(&self.selection)) {
             Ok(body) => ([(header::CONTENT_TYPE, "application/json")], body).into_response(),
