@@ -1,6 +1,7 @@
 //! The struct, unchanged but for `#[partial]` attributes, and two impls:
 //! `Object` (the static schema) and `Selectable` (the selected serializer).
 
+use super::garde_expand::validate_selected;
 use super::parse::Input;
 use super::validate::{Form, Output, Serialized};
 use crate::common::paths::select::{
@@ -15,7 +16,12 @@ use syn::{GenericParam, Generics, Ident};
 pub(crate) fn expand(output: &Output<'_>) -> TokenStream {
     let item = output.item;
     let object = object_impl(output.ident, output.generics, &schema_fields(output));
-    let selectable = selectable_impl(output.ident, output.generics, &serialize_selected(output));
+    let selectable = selectable_impl(
+        output.ident,
+        output.generics,
+        &serialize_selected(output),
+        &validate_selected(output),
+    );
     quote! {
         #item
         #object
@@ -41,6 +47,7 @@ pub(crate) fn stub(input: &Input) -> TokenStream {
             let _ = (__node, __serializer);
             ::core::unreachable!()
         },
+        &TokenStream::new(),
     );
     quote! {
         #item
@@ -214,7 +221,12 @@ fn entry(field: &Serialized<'_>, pick: &Ident) -> TokenStream {
     }
 }
 
-fn selectable_impl(ident: &Ident, generics: &Generics, body: &TokenStream) -> TokenStream {
+fn selectable_impl(
+    ident: &Ident,
+    generics: &Generics,
+    body: &TokenStream,
+    validate: &TokenStream,
+) -> TokenStream {
     let generics = bounded_generics(generics);
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     quote! {
@@ -237,6 +249,8 @@ fn selectable_impl(ident: &Ident, generics: &Generics, body: &TokenStream) -> To
             {
                 #body
             }
+
+            #validate
         }
     }
 }

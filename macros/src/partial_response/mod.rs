@@ -7,6 +7,8 @@
 //! `#[partial]`) beside the `Object` and `Selectable` impls.
 
 mod expand;
+mod garde_attrs;
+mod garde_expand;
 mod parse;
 mod rename;
 mod serde_attrs;

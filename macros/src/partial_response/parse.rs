@@ -1,6 +1,7 @@
 //! Reads the annotated struct: its fields, the serde attributes that decide
 //! their serialized names, and the `#[partial(...)]` options.
 
+use super::garde_attrs::{self, GardeField};
 use super::rename::RenameRule;
 use super::serde_attrs;
 use crate::common::ctxt::Ctxt;
@@ -51,6 +52,8 @@ pub(crate) struct Field {
     /// A relation of `#[derive(Model)]` (`#[model(belongs_to(..))]` and the
     /// like): loaded by its own statement, not read from a column.
     pub(crate) relation: bool,
+    /// garde's rules, checked when a selection serializes the field.
+    pub(crate) garde: GardeField,
 }
 
 impl Field {
@@ -96,6 +99,8 @@ pub(crate) fn parse(cx: &Ctxt, args: TokenStream, input: TokenStream) -> Option<
     };
     let container = serde_attrs::container(cx, &item.attrs);
     let derives_serialize = serde_attrs::derives_serialize(&item.attrs);
+    let derives_validate = garde_attrs::derives_validate(&item.attrs);
+    garde_attrs::container(cx, &mut item.attrs, derives_validate);
     let shape = match &item.fields {
         Fields::Named(_) => StructShape::Named,
         Fields::Unnamed(_) => StructShape::Tuple,
@@ -106,6 +111,7 @@ pub(crate) fn parse(cx: &Ctxt, args: TokenStream, input: TokenStream) -> Option<
         let serde = serde_attrs::field(cx, &field.attrs);
         let relation = is_model_relation(&field.attrs);
         let options = take_options(cx, &mut field.attrs);
+        let garde = garde_attrs::field(cx, &mut field.attrs, derives_validate);
         let Some(ident) = field.ident.clone() else {
             continue;
         };
@@ -119,6 +125,7 @@ pub(crate) fn parse(cx: &Ctxt, args: TokenStream, input: TokenStream) -> Option<
             column: options.column,
             no_column: options.no_column,
             relation,
+            garde,
         });
     }
     Some(Input {

@@ -1,6 +1,7 @@
 //! The rules a `#[partial_response]` struct must follow, and the model of one
 //! that follows them: each serialized field with its name and column resolved.
 
+use super::garde_attrs::GardeField;
 use super::parse::{Field, Input, StructShape};
 use crate::common::ctxt::Ctxt;
 use proc_macro2::Span;
@@ -28,6 +29,8 @@ pub(crate) struct Serialized<'a> {
     pub(crate) form: Form,
     /// serde's `skip_serializing_if`: left out at run time when it says so.
     pub(crate) skip_if: Option<&'a ExprPath>,
+    /// garde's rules, checked when the selection serializes the field.
+    pub(crate) garde: &'a GardeField,
 }
 
 /// How a field is serialized under a selection.
@@ -44,6 +47,7 @@ pub(crate) fn check<'a>(cx: &Ctxt, input: &'a Input) -> Option<Output<'a>> {
     check_derives_serialize(cx, input);
     check_unique_names(cx, input);
     check_column_options(cx, input);
+    check_dive(cx, input);
     Some(Output {
         item: &input.item,
         ident: &input.item.ident,
@@ -78,6 +82,7 @@ fn model<'a>(input: &Input, field: &'a Field) -> Serialized<'a> {
             None => Form::Selected,
         },
         skip_if: field.skip_if.as_ref(),
+        garde: &field.garde,
     }
 }
 
@@ -140,6 +145,19 @@ fn check_column_options(cx: &Ctxt, input: &Input) {
             cx.error_at(
                 column,
                 "a field has a column or `no_column`, not both; remove one of them",
+            );
+        }
+    }
+}
+
+/// `dive` checks a field under its part of the selection, through its type's
+/// `Selectable`; a leaf is serialized whole, without one.
+fn check_dive(cx: &Ctxt, input: &Input) {
+    for field in &input.fields {
+        if let (Some(dive), Some(_)) = (field.garde.dive, field.leaf) {
+            cx.error_span(
+                dive,
+                "`#[garde(dive)]` checks a field under its part of the selection, and a #[partial(leaf)] field is serialized whole: put #[partial_response] on the field's type and remove #[partial(leaf)], or check it with `#[garde(custom(..))]`",
             );
         }
     }

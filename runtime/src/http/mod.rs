@@ -4,6 +4,8 @@
 //!   type; a bad one is a 400 whose JSON body names the path and the offset.
 //! - [`JsonStream`](crate::select::stream::JsonStream) is a response: large
 //!   result sets stream in bounded memory as a JSON array or NDJSON.
+//! - [`SelectedJson`]: a selected value as a JSON response, checked against
+//!   its `#[garde(..)]` rules first in debug builds (feature `validate`).
 //! - [`ResponseCache`]: a response-cache layer with canonical keys, single
 //!   flight, tags, strong ETags and `304 Not Modified`.
 //! - [`when`], [`short_circuit`], [`Memo`], [`memoized`]: middleware helpers.
@@ -15,6 +17,7 @@ mod detect;
 mod extract;
 mod filter;
 mod middleware;
+mod respond;
 mod stream;
 
 pub use cache::{
@@ -32,3 +35,4 @@ pub use middleware::{
     Conditional, ConditionalFuture, ConditionalService, Memo, ShortCircuit, ShortCircuitFuture,
     ShortCircuitLayer, memoized, short_circuit, when,
 };
+pub use respond::SelectedJson;

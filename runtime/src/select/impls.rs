@@ -4,6 +4,7 @@
 use super::compiled::Node;
 use super::schema::{Selectable, Shape};
 use super::serialize::Selected;
+use super::validate::Violations;
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 use std::borrow::Cow;
@@ -86,6 +87,10 @@ macro_rules! transparent {
             fn has_fields(&self) -> bool {
                 (**self).has_fields()
             }
+
+            fn validate_selected(&self, pick: &Pick, report: &mut Violations) {
+                (**self).validate_selected(pick, report);
+            }
         }
     )*};
 }
@@ -106,6 +111,10 @@ impl<T: Selectable + ToOwned + ?Sized> Selectable for Cow<'_, T> {
     }
     fn has_fields(&self) -> bool {
         (**self).has_fields()
+    }
+
+    fn validate_selected(&self, pick: &Pick, report: &mut Violations) {
+        (**self).validate_selected(pick, report);
     }
 }
 
@@ -129,6 +138,12 @@ impl<T: Selectable> Selectable for Option<T> {
     #[inline]
     fn has_fields(&self) -> bool {
         self.as_ref().is_some_and(T::has_fields)
+    }
+
+    fn validate_selected(&self, pick: &Pick, report: &mut Violations) {
+        if let Some(value) = self {
+            value.validate_selected(pick, report);
+        }
     }
 }
 
@@ -170,6 +185,11 @@ macro_rules! sequences {
             }
             fn has_fields(&self) -> bool {
                 self.iter().any(T::has_fields)
+            }
+
+            #[inline]
+            fn validate_selected(&self, pick: &Pick, report: &mut Violations) {
+                report.elements(self.iter(), pick);
             }
         }
     )*};

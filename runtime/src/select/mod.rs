@@ -128,6 +128,7 @@ pub mod rt;
 mod schema;
 mod serialize;
 mod suggest;
+mod validate;
 
 pub use compiled::Selection;
 pub use error::{FieldsError, FieldsErrorKind};
@@ -136,6 +137,7 @@ pub use impls::SelectKey;
 pub use parse::MAX_DEPTH;
 pub use schema::Selectable;
 pub use serialize::Selected;
+pub use validate::{InvalidResponse, Violation, check_responses, checks_responses, validate};
 
 #[cfg(test)]
 mod fields_limits_tests;

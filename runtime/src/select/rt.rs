@@ -3,6 +3,10 @@
 
 pub use super::compiled::{Node, Pick};
 pub use super::schema::{FieldSchema, Object, Schema, Selectable, Shape, leaf_shape};
+pub use super::validate::Violations;
+/// The rules `#[garde(..)]` names (feature `validate`).
+#[cfg(feature = "validate")]
+pub use garde;
 pub use serde::Serializer;
 pub use serde::ser::SerializeMap;
 

@@ -1,8 +1,9 @@
 //! The static shape of a type, as selections see it, and the trait that
 //! serializes a value under a compiled selection.
 
-use super::compiled::{Node, Selection};
+use super::compiled::{Node, Pick, Selection};
 use super::serialize::Selected;
+use super::validate::Violations;
 use serde::{Serialize, Serializer};
 
 /// How a type looks to a selection.
@@ -120,6 +121,17 @@ pub trait Selectable: Serialize {
     #[inline]
     fn has_fields(&self) -> bool {
         true
+    }
+
+    /// Checks the part of `self` that `pick` serializes against its
+    /// `#[garde(..)]` rules, into `report`. Nothing to check by default;
+    /// written by `#[partial_response]` for a struct with rules, and by unokit
+    /// for containers, which pass it on to each element. Its types are not
+    /// public API: call [`validate`](crate::select::validate) instead.
+    #[doc(hidden)]
+    #[inline]
+    fn validate_selected(&self, pick: &Pick, report: &mut Violations) {
+        let _ = (pick, report);
     }
 
     /// This value under `selection`, ready for any serde serializer.

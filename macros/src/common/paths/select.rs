@@ -16,3 +16,7 @@ pub(crate) const NODE: RtPath = select("Node");
 pub(crate) const SELECTED: RtPath = select("selected");
 pub(crate) const SERIALIZER: RtPath = select("Serializer");
 pub(crate) const SERIALIZE_MAP: RtPath = select("SerializeMap");
+pub(crate) const PICK: RtPath = select("Pick");
+pub(crate) const VIOLATIONS: RtPath = select("Violations");
+/// garde itself (feature `validate`), whose `rules` the checks call.
+pub(crate) const GARDE: RtPath = select("garde");
