@@ -68,46 +68,56 @@ impl ::unokit::__private::select::Selectable for UserOut {
         ) = __node.object_picks::<6>() else {
             return ::core::result::Result::Err(__node.mismatch::<__S::Error>("UserOut"));
         };
+        let __len = if __node.has_conditional() {
+            __len - ::core::primitive::usize::from(__pick0.drops(&self.id))
+                - ::core::primitive::usize::from(__pick1.drops(&self.name))
+                - ::core::primitive::usize::from(__pick2.drops(&self.email))
+                - ::core::primitive::usize::from(__pick3.drops(&self.note))
+                - ::core::primitive::usize::from(__pick4.drops(&self.secret))
+                - ::core::primitive::usize::from(__pick5.drops(&self.posts))
+        } else {
+            __len
+        };
         let mut __map = ::unokit::__private::select::Serializer::serialize_map(
             __serializer,
             ::core::option::Option::Some(__len),
         )?;
-        if !__pick0.is_skip() {
+        if __pick0.keeps(&self.id) {
             ::unokit::__private::select::SerializeMap::serialize_entry(
                 &mut __map,
                 "id",
                 &::unokit::__private::select::selected::<u64>(&self.id, __pick0),
             )?;
         }
-        if !__pick1.is_skip() {
+        if __pick1.keeps(&self.name) {
             ::unokit::__private::select::SerializeMap::serialize_entry(
                 &mut __map,
                 "displayName",
                 &::unokit::__private::select::selected::<String>(&self.name, __pick1),
             )?;
         }
-        if !__pick2.is_skip() {
+        if __pick2.keeps(&self.email) {
             ::unokit::__private::select::SerializeMap::serialize_entry(
                 &mut __map,
                 "email",
                 &::unokit::__private::select::selected::<String>(&self.email, __pick2),
             )?;
         }
-        if !__pick3.is_skip() {
+        if __pick3.keeps(&self.note) {
             ::unokit::__private::select::SerializeMap::serialize_entry(
                 &mut __map,
                 "note",
                 &::unokit::__private::select::selected::<String>(&self.note, __pick3),
             )?;
         }
-        if !__pick4.is_skip() {
+        if __pick4.keeps(&self.secret) {
             ::unokit::__private::select::SerializeMap::serialize_entry(
                 &mut __map,
                 "secret",
                 &::unokit::__private::select::selected::<String>(&self.secret, __pick4),
             )?;
         }
-        if !__pick5.is_skip() {
+        if __pick5.keeps(&self.posts) {
             ::unokit::__private::select::SerializeMap::serialize_entry(
                 &mut __map,
                 "posts",
@@ -126,6 +136,9 @@ impl ::unokit::__private::select::Selectable for UserOut {
         let __picks = match __pick {
             ::unokit::__private::select::Pick::Skip => return,
             ::unokit::__private::select::Pick::All => ::core::option::Option::None,
+            ::unokit::__private::select::Pick::IfFields(__inner) => {
+                return self.validate_selected(__inner, __report);
+            }
             ::unokit::__private::select::Pick::Some(__node) => {
                 match __node.object_picks::<6>() {
                     ::core::option::Option::Some((__picks, _)) => {
@@ -140,7 +153,7 @@ impl ::unokit::__private::select::Selectable for UserOut {
                 ::core::option::Option::Some(__picks) => &__picks[0],
                 ::core::option::Option::None => &::unokit::__private::select::Pick::All,
             };
-            if !__field.is_skip() {
+            if __field.keeps(&self.id) {
                 __report
                     .check(
                         "id",
@@ -159,7 +172,7 @@ impl ::unokit::__private::select::Selectable for UserOut {
                 ::core::option::Option::Some(__picks) => &__picks[1],
                 ::core::option::Option::None => &::unokit::__private::select::Pick::All,
             };
-            if !__field.is_skip() {
+            if __field.keeps(&self.name) {
                 __report
                     .check(
                         "displayName",
@@ -183,7 +196,7 @@ impl ::unokit::__private::select::Selectable for UserOut {
                 ::core::option::Option::Some(__picks) => &__picks[2],
                 ::core::option::Option::None => &::unokit::__private::select::Pick::All,
             };
-            if !__field.is_skip() {
+            if __field.keeps(&self.email) {
                 __report.check("email", (check_email)(&self.email, &()));
                 __report
                     .check(
@@ -205,7 +218,7 @@ impl ::unokit::__private::select::Selectable for UserOut {
                 ::core::option::Option::Some(__picks) => &__picks[5],
                 ::core::option::Option::None => &::unokit::__private::select::Pick::All,
             };
-            if !__field.is_skip() {
+            if __field.keeps(&self.posts) {
                 __report
                     .check(
                         "posts",
