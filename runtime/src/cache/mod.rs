@@ -32,6 +32,7 @@ mod future;
 #[cfg(feature = "redis")]
 pub mod l2;
 mod mode;
+mod policy;
 #[doc(hidden)]
 pub mod rt;
 mod stats;
@@ -44,6 +45,7 @@ mod weigh;
 
 pub use config::CacheConfig;
 pub use future::AsyncFnCache;
+pub use policy::Timeout;
 pub use stats::CacheStats;
 pub use sync::SyncFnCache;
 pub use weigh::Weigh;
