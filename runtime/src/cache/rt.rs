@@ -6,4 +6,4 @@
 
 pub use super::mode::{Always, AlwaysOrNone, Mode, OkOnly, SomeOnly};
 pub use super::stored_key::{AnyKey, StoredKey};
-pub use super::{AsyncFnCache, CacheConfig, SyncFnCache};
+pub use super::{AsyncFnCache, CacheConfig, SyncFnCache, Timeout};
