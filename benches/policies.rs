@@ -116,6 +116,9 @@ async fn with_fail_safe(id: u64) -> Result<String, String> {
 
 const KEYS: u64 = 100;
 
+/// A contender's name and a request on one key: whether it was served.
+type Served = (&'static str, fn(u64) -> bool);
+
 fn failing_source(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -123,7 +126,7 @@ fn failing_source(c: &mut Criterion) {
         .build()
         .expect("a runtime");
     let _context = runtime.enter();
-    let contenders: [(&str, fn(u64) -> bool); 2] = [
+    let contenders: [Served; 2] = [
         ("without_stale_if_error", |id| {
             run(without_fail_safe(black_box(id))).is_ok()
         }),
