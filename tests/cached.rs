@@ -16,6 +16,8 @@ mod keys;
 mod methods;
 #[path = "cached/panics.rs"]
 mod panics;
+#[path = "cached/policies.rs"]
+mod policies;
 #[path = "cached/results.rs"]
 mod results;
 

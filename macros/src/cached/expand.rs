@@ -2,11 +2,13 @@
 
 use super::key_code::KeyCode;
 use super::parse::CachedFn;
+use super::policy;
 use super::shape::Mode;
 use super::signature::{call_arguments, generics_for, key_inputs, outer_signature, unused_name};
 use super::validate::ValidFn;
 use crate::common::paths::cache::{
-    ALWAYS, ANY_KEY, ASYNC_FN_CACHE, CACHE_CONFIG, OK_ONLY, SOME_ONLY, SYNC_FN_CACHE,
+    ALWAYS, ALWAYS_OR_NONE, ANY_KEY, ASYNC_FN_CACHE, CACHE_CONFIG, OK_ONLY, SOME_ONLY,
+    SYNC_FN_CACHE,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -196,6 +198,9 @@ impl<'a> Expansion<'a> {
         let uncached = self.path(&self.names.uncached);
         let arguments = call_arguments(f);
         let (mode, hit) = match self.mode {
+            Mode::Always if self.valid.policy.none_ttl.is_some() => {
+                (quote!(#ALWAYS_OR_NONE), quote!(__unokit_hit))
+            }
             Mode::Always => (quote!(#ALWAYS), quote!(__unokit_hit)),
             Mode::OkOnly => (
                 quote!(#OK_ONLY),
@@ -207,12 +212,10 @@ impl<'a> Expansion<'a> {
             ),
         };
         let see_also = self.see_also();
-        quote! {
-            #(#interface)*
-            #see_also
-            #(#shared)*
-            #(#every)*
-            #vis #sig {
+        let body = if self.valid.is_async && self.valid.policy.loads_in_background() {
+            policy::cached_body(&self.valid.policy, f, key, &cache, &uncached, &mode, &hit)
+        } else {
+            quote! {
                 #prelude
                 let __unokit_cache = #cache();
                 let __unokit_hash = __unokit_cache.hasher() #hash_chain;
@@ -225,6 +228,13 @@ impl<'a> Expansion<'a> {
                     .get_or_compute(__unokit_hash, #owned, #mode, move || #uncached(#arguments))
                     #dot_await
             }
+        };
+        quote! {
+            #(#interface)*
+            #see_also
+            #(#shared)*
+            #(#every)*
+            #vis #sig { #body }
         }
     }
 
@@ -442,7 +452,8 @@ impl<'a> Expansion<'a> {
         };
         let ttl = duration("with_ttl", bounds.ttl);
         let tti = duration("with_tti", bounds.tti);
-        quote!(#CACHE_CONFIG::new() #capacity #max_bytes #ttl #tti)
+        let policy = policy::config_calls(&self.valid.policy);
+        quote!(#CACHE_CONFIG::new() #capacity #max_bytes #ttl #tti #policy)
     }
 }
 

@@ -8,6 +8,7 @@ mod expand;
 mod key_code;
 mod options;
 mod parse;
+mod policy;
 mod shape;
 mod signature;
 mod validate;

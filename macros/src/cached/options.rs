@@ -7,9 +7,9 @@ use crate::common::options::{
 };
 use proc_macro2::TokenStream;
 use std::time::Duration;
-use syn::Expr;
 use syn::meta::ParseNestedMeta;
 use syn::parse::Parser;
+use syn::{Expr, LitFloat, LitStr};
 
 pub(crate) const CAPACITY: &str = "capacity";
 pub(crate) const MAX_BYTES: &str = "max_bytes";
@@ -21,9 +21,32 @@ pub(crate) const CACHE_NONE: &str = "cache_none";
 pub(crate) const RESULT: &str = "result";
 pub(crate) const OPTION: &str = "option";
 pub(crate) const IN_IMPL: &str = "in_impl";
+pub(crate) const REFRESH_AHEAD: &str = "refresh_ahead";
+pub(crate) const STALE_IF_ERROR: &str = "stale_if_error";
+pub(crate) const ERROR_BACKOFF: &str = "error_backoff";
+pub(crate) const TIMEOUT: &str = "timeout";
+pub(crate) const HARD_TIMEOUT: &str = "hard_timeout";
+pub(crate) const JITTER: &str = "jitter";
+pub(crate) const NONE_TTL: &str = "none_ttl";
 
 const KNOWN: &[&str] = &[
-    CAPACITY, MAX_BYTES, TTL, TTI, KEY, KEY_SELF, CACHE_NONE, RESULT, OPTION, IN_IMPL,
+    CAPACITY,
+    MAX_BYTES,
+    TTL,
+    TTI,
+    KEY,
+    KEY_SELF,
+    CACHE_NONE,
+    RESULT,
+    OPTION,
+    IN_IMPL,
+    REFRESH_AHEAD,
+    STALE_IF_ERROR,
+    ERROR_BACKOFF,
+    TIMEOUT,
+    HARD_TIMEOUT,
+    JITTER,
+    NONE_TTL,
 ];
 
 #[derive(Default)]
@@ -38,6 +61,15 @@ pub(crate) struct Options {
     pub(crate) result: Option<Given<()>>,
     pub(crate) option: Option<Given<()>>,
     pub(crate) in_impl: Option<Given<()>>,
+    /// The fraction of the time to live after which a hit refreshes, as written.
+    pub(crate) refresh_ahead: Option<Given<f64>>,
+    pub(crate) stale_if_error: Option<Given<Duration>>,
+    pub(crate) error_backoff: Option<Given<Duration>>,
+    pub(crate) timeout: Option<Given<Duration>>,
+    pub(crate) hard_timeout: Option<Given<Duration>>,
+    /// The jitter in percent, as written.
+    pub(crate) jitter: Option<Given<f64>>,
+    pub(crate) none_ttl: Option<Given<Duration>>,
 }
 
 /// Reads every option, recording each mistake and going on to the next option.
@@ -74,6 +106,52 @@ fn read_option(cx: &Ctxt, options: &mut Options, meta: &ParseNestedMeta<'_>) -> 
         RESULT => read_flag(cx, &mut options.result, RESULT, meta)?,
         OPTION => read_flag(cx, &mut options.option, OPTION, meta)?,
         IN_IMPL => read_flag(cx, &mut options.in_impl, IN_IMPL, meta)?,
+        REFRESH_AHEAD => {
+            let literal: LitFloat = meta.value()?.parse().map_err(|error| {
+                syn::Error::new(
+                    error.span(),
+                    format!("`{REFRESH_AHEAD}` takes a fraction of the time to live: `{REFRESH_AHEAD} = 0.8`"),
+                )
+            })?;
+            let value = literal.base10_parse::<f64>()?;
+            let span = literal.span();
+            set(
+                cx,
+                &mut options.refresh_ahead,
+                REFRESH_AHEAD,
+                Given { value, span },
+            );
+        }
+        STALE_IF_ERROR => read_duration(cx, &mut options.stale_if_error, STALE_IF_ERROR, meta)?,
+        ERROR_BACKOFF => read_duration(cx, &mut options.error_backoff, ERROR_BACKOFF, meta)?,
+        TIMEOUT => read_duration(cx, &mut options.timeout, TIMEOUT, meta)?,
+        HARD_TIMEOUT => read_duration(cx, &mut options.hard_timeout, HARD_TIMEOUT, meta)?,
+        JITTER => {
+            let message =
+                format!("`{JITTER}` takes a percentage of the time to live: `{JITTER} = \"10%\"`");
+            let literal: LitStr = meta
+                .value()?
+                .parse()
+                .map_err(|error| syn::Error::new(error.span(), &message))?;
+            let text = literal.value();
+            match text
+                .trim()
+                .strip_suffix('%')
+                .and_then(|number| number.trim().parse::<f64>().ok())
+            {
+                Some(value) => set(
+                    cx,
+                    &mut options.jitter,
+                    JITTER,
+                    Given {
+                        value,
+                        span: literal.span(),
+                    },
+                ),
+                None => cx.error_at(&literal, message),
+            }
+        }
+        NONE_TTL => read_duration(cx, &mut options.none_ttl, NONE_TTL, meta)?,
         _ => unknown_option(
             cx,
             meta,

@@ -2,6 +2,7 @@
 
 use super::options::{CACHE_NONE, CAPACITY, KEY, KEY_SELF, MAX_BYTES, OPTION, RESULT};
 use super::parse::CachedFn;
+use super::policy::{self, Policy};
 use super::shape::{self, Key, Mode};
 use crate::common::ctxt::Ctxt;
 use crate::common::types;
@@ -21,6 +22,8 @@ pub(crate) struct ValidFn<'a> {
     /// the companions that reach it are `async` too.
     pub(crate) is_async: bool,
     pub(crate) bounds: Bounds,
+    /// The freshness policies.
+    pub(crate) policy: Policy,
 }
 
 /// The cache's bounds as given; each unset one keeps the runtime's default.
@@ -43,6 +46,7 @@ pub(crate) fn check<'a>(cx: &Ctxt, f: &'a CachedFn) -> Option<ValidFn<'a>> {
     check_key_arity(cx, f);
     check_option_conflicts(cx, f);
     check_bounds(cx, f);
+    let policy = policy::check(cx, f);
     let returns = f.returns()?;
     let options = &f.options;
     Some(ValidFn {
@@ -57,6 +61,7 @@ pub(crate) fn check<'a>(cx: &Ctxt, f: &'a CachedFn) -> Option<ValidFn<'a>> {
             ttl: options.ttl.as_ref().map(|given| given.value),
             tti: options.tti.as_ref().map(|given| given.value),
         },
+        policy,
     })
 }
 

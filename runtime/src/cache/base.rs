@@ -3,7 +3,7 @@
 //! lookup ends.
 
 use super::config::CacheConfig;
-use super::entry::Entry;
+use super::entry::{Deadlines, Entry};
 use super::front;
 use super::mode::Mode;
 use super::stats::{CacheStats, Counters};
@@ -56,7 +56,26 @@ impl Base {
     /// `invalidate_all`, not past its time to live.
     #[inline]
     pub(crate) fn is_live<K, V>(&self, entry: &Entry<K, V>) -> bool {
-        entry.is_live(self.generation(), self.config.ttl())
+        entry.is_live(self.generation())
+    }
+
+    /// Whether an entry that is no longer live may still be served stale, and
+    /// so must stay stored.
+    pub(crate) fn keeps_stale<K, V>(&self, entry: &Entry<K, V>) -> bool {
+        self.config
+            .stale_window()
+            .is_some_and(|window| entry.is_stale_within(self.generation(), window))
+    }
+
+    /// An entry for `value` stored now: `absent` is a cached `None`.
+    pub(crate) fn entry<K, V>(
+        &self,
+        key: K,
+        value: V,
+        generation: u64,
+        absent: bool,
+    ) -> Entry<K, V> {
+        Entry::new(key, value, generation, Deadlines::of(&self.config, absent))
     }
 
     #[inline]
@@ -69,12 +88,12 @@ impl Base {
     }
 
     #[inline]
-    pub(crate) fn front_hit<K, V>(
+    pub(crate) fn front_hit<K, V, T>(
         &self,
         owner: usize,
         fingerprint: u64,
-        is_key: impl FnOnce(&K) -> bool,
-    ) -> Option<V>
+        serve: impl FnOnce(&Entry<K, V>) -> Option<T>,
+    ) -> Option<T>
     where
         K: Send + Sync + 'static,
         V: Clone + Send + Sync + 'static,
@@ -82,7 +101,7 @@ impl Base {
         if !self.has_front() {
             return None;
         }
-        let value = front::lookup(owner, fingerprint, |entry| self.serve(entry, is_key))?;
+        let value = front::lookup(owner, fingerprint, serve)?;
         self.counters.hit();
         Some(value)
     }
@@ -99,7 +118,22 @@ impl Base {
         K: Send + Sync + 'static,
         V: Clone + Send + Sync + 'static,
     {
-        let value = self.serve(entry, is_key)?;
+        self.moka_hit_with(owner, fingerprint, entry, |entry| self.serve(entry, is_key))
+    }
+
+    /// [`moka_hit`](Self::moka_hit), serving with `serve`.
+    pub(crate) fn moka_hit_with<K, V, T>(
+        &self,
+        owner: usize,
+        fingerprint: u64,
+        entry: &Arc<Entry<K, V>>,
+        serve: impl FnOnce(&Entry<K, V>) -> Option<T>,
+    ) -> Option<T>
+    where
+        K: Send + Sync + 'static,
+        V: Clone + Send + Sync + 'static,
+    {
+        let value = serve(entry)?;
         self.remember(owner, fingerprint, entry);
         self.counters.hit();
         Some(value)
@@ -108,18 +142,18 @@ impl Base {
     /// A hit on an entry found in the shared table: it enters the thread's front
     /// table if it proves hot ([`front::admit`]).
     #[inline]
-    pub(crate) fn table_hit<K, V>(
+    pub(crate) fn table_hit<K, V, T>(
         &self,
         owner: usize,
         fingerprint: u64,
         entry: &Arc<Entry<K, V>>,
-        is_key: impl FnOnce(&K) -> bool,
-    ) -> Option<V>
+        serve: impl FnOnce(&Entry<K, V>) -> Option<T>,
+    ) -> Option<T>
     where
         K: Send + Sync + 'static,
         V: Clone + Send + Sync + 'static,
     {
-        let value = self.serve(entry, is_key)?;
+        let value = serve(entry)?;
         front::admit(owner, fingerprint, entry);
         self.counters.hit();
         Some(value)
@@ -180,6 +214,11 @@ impl Base {
     /// Counts a call that ran the body.
     pub(crate) fn count_miss(&self) {
         self.counters.miss();
+    }
+
+    /// Counts a call answered with a stale value.
+    pub(crate) fn count_stale(&self) {
+        self.counters.stale();
     }
 
     pub(crate) fn stats(&self, entries: u64) -> CacheStats {

@@ -1,8 +1,8 @@
 use super::base::Base;
 use super::config::CacheConfig;
-use super::entry::Entry;
 use super::flight::{Flights, Landing, Role};
 use super::mode::Mode;
+use super::policy::Backoff;
 use super::stats::CacheStats;
 use super::store::Store;
 use super::stored_key::StoredKey;
@@ -32,7 +32,7 @@ use std::sync::{Arc, OnceLock};
 /// # });
 /// ```
 pub struct AsyncFnCache<K, V> {
-    base: Base,
+    pub(crate) base: Base,
     /// Apart from the state, and without bounds on `K`: generated code hashes the
     /// arguments first, and a type that is not a key is best reported there.
     seed: OnceLock<KeyedSeed>,
@@ -41,9 +41,11 @@ pub struct AsyncFnCache<K, V> {
     state: OnceLock<State<K, V>>,
 }
 
-struct State<K, V> {
-    store: Store<K, V>,
-    flights: Flights<K, V>,
+pub(crate) struct State<K, V> {
+    pub(crate) store: Store<K, V>,
+    pub(crate) flights: Flights<K, V>,
+    /// Keys whose body failed lately (`stale_if_error`).
+    pub(crate) backoff: Backoff,
 }
 
 impl<K, V> AsyncFnCache<K, V> {
@@ -89,10 +91,11 @@ where
         }
     }
 
-    fn state(&self) -> &State<K, V> {
+    pub(crate) fn state(&self) -> &State<K, V> {
         self.state.get_or_init(|| State {
             store: Store::new(self.base.config, self.weigher),
             flights: Flights::new(),
+            backoff: Backoff::new(),
         })
     }
 
@@ -170,7 +173,8 @@ where
                             M::join(value)
                         }
                         Ok(value) => {
-                            let entry = Arc::new(Entry::new(key, value, generation));
+                            let absent = M::is_absent(&value);
+                            let entry = Arc::new(self.base.entry(key, value, generation, absent));
                             state.store.put(&self.base, hash, &entry);
                             let value = entry.value.clone();
                             lead.land(Landing::Stored(entry));
@@ -224,7 +228,7 @@ where
     #[doc(hidden)]
     #[allow(clippy::unused_async)]
     pub async fn insert(&self, hash: u64, key: K, value: V) {
-        let entry = Arc::new(Entry::new(key, value, self.base.generation()));
+        let entry = Arc::new(self.base.entry(key, value, self.base.generation(), false));
         self.state().store.put(&self.base, hash, &entry);
     }
 

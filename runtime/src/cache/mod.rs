@@ -34,6 +34,7 @@ mod guard;
 #[cfg(feature = "redis")]
 pub mod l2;
 mod mode;
+mod policy;
 #[doc(hidden)]
 pub mod rt;
 mod stats;
@@ -48,6 +49,7 @@ pub use config::CacheConfig;
 pub use future::AsyncFnCache;
 #[cfg(feature = "guard")]
 pub use guard::{GuardError, GuardSource, KeyGuard};
+pub use policy::Timeout;
 pub use stats::CacheStats;
 pub use sync::SyncFnCache;
 pub use weigh::Weigh;

@@ -13,11 +13,22 @@ pub trait Mode<R> {
     fn split(returned: R) -> Result<Self::Value, R>;
     /// The return value for a cached value.
     fn join(value: Self::Value) -> R;
+    /// Whether `value` is a cached absence (a `None`), which lives the shorter
+    /// `none_ttl`.
+    #[inline]
+    fn is_absent(_value: &Self::Value) -> bool {
+        false
+    }
 }
 
 /// Caches every return value (and, through `#[cached(cache_none)]`, `None` too).
 #[derive(Clone, Copy, Debug)]
 pub struct Always;
+
+/// Caches every `Option`, `None` under its own time to live
+/// (`#[cached(cache_none, none_ttl = "30s")]`).
+#[derive(Clone, Copy, Debug)]
+pub struct AlwaysOrNone;
 
 /// Caches `Ok` values; an `Err` goes back to its caller uncached.
 #[derive(Clone, Copy, Debug)]
@@ -36,6 +47,22 @@ impl<T> Mode<T> for Always {
 
     fn join(value: T) -> T {
         value
+    }
+}
+
+impl<T> Mode<Option<T>> for AlwaysOrNone {
+    type Value = Option<T>;
+
+    fn split(returned: Option<T>) -> Result<Option<T>, Option<T>> {
+        Ok(returned)
+    }
+
+    fn join(value: Option<T>) -> Option<T> {
+        value
+    }
+
+    fn is_absent(value: &Option<T>) -> bool {
+        value.is_none()
     }
 }
 

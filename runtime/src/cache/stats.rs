@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
 /// ```
 /// use unokit::cache::CacheStats;
 ///
-/// let stats = CacheStats { hits: 3, misses: 1, entries: 1 };
+/// let stats = CacheStats { hits: 3, misses: 1, entries: 1, ..CacheStats::default() };
 /// assert_eq!(stats.hit_rate(), 0.75);
 /// assert_eq!(CacheStats::default().hit_rate(), 0.0);
 /// ```
@@ -20,6 +20,10 @@ pub struct CacheStats {
     /// Entries in the cache. Moka counts them as it applies pending writes, so the
     /// number can lag; `run_pending_tasks` brings it up to date.
     pub entries: u64,
+    /// Calls answered with an expired value because the body failed
+    /// (`stale_if_error`) or was slow (`timeout`); counted apart from hits and
+    /// misses.
+    pub stale: u64,
 }
 
 impl CacheStats {
@@ -48,6 +52,7 @@ pub(crate) const STRIPES: usize = 8;
 struct Stripe {
     hits: AtomicU64,
     misses: AtomicU64,
+    stale: AtomicU64,
 }
 
 impl Counters {
@@ -57,6 +62,7 @@ impl Counters {
                 Stripe {
                     hits: AtomicU64::new(0),
                     misses: AtomicU64::new(0),
+                    stale: AtomicU64::new(0),
                 }
             }; STRIPES],
         }
@@ -71,6 +77,10 @@ impl Counters {
         self.stripes[stripe()].misses.fetch_add(1, Relaxed);
     }
 
+    pub(crate) fn stale(&self) {
+        self.stripes[stripe()].stale.fetch_add(1, Relaxed);
+    }
+
     pub(crate) fn snapshot(&self, entries: u64) -> CacheStats {
         let (hits, misses) = self.stripes.iter().fold((0, 0), |(hits, misses), stripe| {
             (
@@ -78,10 +88,16 @@ impl Counters {
                 misses + stripe.misses.load(Relaxed),
             )
         });
+        let stale = self
+            .stripes
+            .iter()
+            .map(|stripe| stripe.stale.load(Relaxed))
+            .sum();
         CacheStats {
             hits,
             misses,
             entries,
+            stale,
         }
     }
 }

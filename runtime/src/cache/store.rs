@@ -53,7 +53,7 @@ where
                 entry.kill();
                 evicted.remove(*hash, &entry);
             });
-        if let Some(ttl) = config.ttl() {
+        if let Some(ttl) = config.moka_ttl() {
             builder = builder.time_to_live(ttl);
         }
         if let Some(tti) = config.tti() {
@@ -70,7 +70,18 @@ where
     /// The hit path: the front table, then the table (or moka, with a time to idle).
     #[inline]
     pub(crate) fn get(&self, base: &Base, hash: u64, is_key: impl Fn(&K) -> bool) -> Option<V> {
-        if let Some(value) = base.front_hit(self.owner, hash, &is_key) {
+        self.get_with(base, hash, |entry| base.serve(entry, &is_key))
+    }
+
+    /// [`get`](Self::get), with `serve` deciding whether and what an entry serves.
+    #[inline]
+    pub(crate) fn get_with<T>(
+        &self,
+        base: &Base,
+        hash: u64,
+        serve: impl Fn(&Entry<K, V>) -> Option<T>,
+    ) -> Option<T> {
+        if let Some(value) = base.front_hit(self.owner, hash, &serve) {
             return Some(value);
         }
         let has_front = base.has_front();
@@ -83,15 +94,25 @@ where
         };
         if !base.is_live(&entry) {
             // Computed before an `invalidate_all` that moka could not see, or on
-            // its way out: it would keep the key from being cached again.
-            self.remove_entry(hash, &entry);
+            // its way out: it would keep the key from being cached again. One
+            // that may still be served stale stays, for the miss to find.
+            if !base.keeps_stale(&entry) {
+                self.remove_entry(hash, &entry);
+            }
             return None;
         }
         if has_front {
-            base.table_hit(self.owner, hash, &entry, is_key)
+            base.table_hit(self.owner, hash, &entry, serve)
         } else {
-            base.moka_hit(self.owner, hash, &entry, is_key)
+            base.moka_hit_with(self.owner, hash, &entry, serve)
         }
+    }
+
+    /// The entry under `hash`, live or not, if it is `key`'s.
+    pub(crate) fn entry_of(&self, hash: u64, key: &K) -> Option<Arc<Entry<K, V>>> {
+        self.table
+            .get(hash)
+            .filter(|stored| stored.key.same_key(key))
     }
 
     /// Whether a live entry of another key than `key` is stored under `hash`.

@@ -1,6 +1,5 @@
 use super::base::{Base, Settled};
 use super::config::CacheConfig;
-use super::entry::Entry;
 use super::mode::Mode;
 use super::stats::CacheStats;
 use super::store::Store;
@@ -135,7 +134,10 @@ where
                 Unstored::Panicked(message)
             })?;
             match M::split(returned) {
-                Ok(value) => Ok(Arc::new(Entry::new(key, value, generation))),
+                Ok(value) => {
+                    let absent = M::is_absent(&value);
+                    Ok(Arc::new(self.base.entry(key, value, generation, absent)))
+                }
                 Err(returned) => {
                     uncached = Some(returned);
                     Err(Unstored::NotCached)
@@ -166,7 +168,7 @@ where
     /// Stores `value` for `key`, replacing what was there.
     #[doc(hidden)]
     pub fn insert(&self, hash: u64, key: K, value: V) {
-        let entry = Arc::new(Entry::new(key, value, self.base.generation()));
+        let entry = Arc::new(self.base.entry(key, value, self.base.generation(), false));
         self.state().put(&self.base, hash, &entry);
     }
 

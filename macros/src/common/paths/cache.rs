@@ -13,3 +13,5 @@ pub(crate) const ANY_KEY: RtPath = cache("AnyKey");
 pub(crate) const ALWAYS: RtPath = cache("Always");
 pub(crate) const OK_ONLY: RtPath = cache("OkOnly");
 pub(crate) const SOME_ONLY: RtPath = cache("SomeOnly");
+pub(crate) const ALWAYS_OR_NONE: RtPath = cache("AlwaysOrNone");
+pub(crate) const TIMEOUT: RtPath = cache("Timeout");
