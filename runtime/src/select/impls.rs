@@ -1,7 +1,7 @@
 //! [`Selectable`] for std types: scalars are leaves, containers are transparent,
 //! maps select by key, `serde_json::Value` by key at run time.
 
-use super::compiled::Node;
+use super::compiled::{Node, Pick};
 use super::schema::{Selectable, Shape};
 use super::serialize::Selected;
 use super::validate::Violations;
