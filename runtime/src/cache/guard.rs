@@ -1,27 +1,4 @@
-//! A key guard: a Bloom filter of the keys that exist, asked before a cache
-//! lookup so that requests for keys that cannot exist ("cache penetration":
-//! random ids from a scraper or an attacker) never reach the caches or the
-//! database.
-//!
-//! The filter is [fastbloom]'s `AtomicBloomFilter`: lock-free, every method
-//! takes `&self`, and in our benchmark a check costs a hash and a few cache
-//! lines (see the README's figures). A Bloom filter never answers "absent"
-//! for an inserted key; the guard keeps that promise across its whole life:
-//!
-//! - until the first fill from the source has finished, every key passes;
-//! - when the filter holds more keys than it was sized for (its false-positive
-//!   rate grows past the target), it is rebuilt from the source into a new,
-//!   larger filter. Keys inserted while the rebuild runs go into both filters,
-//!   and the old one answers until the new one is complete, so no present key
-//!   is refused at any moment.
-//!
-//! One filter per process: each instance of a service fills its own from the
-//! same source (the database), and an insert must reach every instance's guard
-//! (call [`KeyGuard::insert`] where the row is created, and on the others
-//! through whatever tells them of new rows; a guard that misses an insert
-//! refuses that key until its next rebuild).
-//!
-//! [fastbloom]: https://docs.rs/fastbloom
+//! The key guard: a Bloom filter of the keys that exist ([`KeyGuard`]).
 
 use std::borrow::Borrow;
 use std::fmt;
@@ -97,8 +74,30 @@ impl Generation {
     }
 }
 
-/// A Bloom filter of the keys that exist, kept current by inserts and rebuilt
-/// from its source when it fills; see the [module docs](self).
+/// A key guard: a Bloom filter of the keys that exist, asked before a cache
+/// lookup so that requests for keys that cannot exist ("cache penetration":
+/// random ids from a scraper or an attacker) never reach the caches or the
+/// database.
+///
+/// The filter is [fastbloom]'s `AtomicBloomFilter`: lock-free, every method
+/// takes `&self`, and in our benchmark a check costs a hash and a few cache
+/// lines (see the README's figures). A Bloom filter never answers "absent"
+/// for an inserted key; the guard keeps that promise across its whole life:
+///
+/// - until the first fill from the source has finished, every key passes;
+/// - when the filter holds more keys than it was sized for (its false-positive
+///   rate grows past the target), it is rebuilt from the source into a new,
+///   larger filter. Keys inserted while the rebuild runs go into both filters,
+///   and the old one answers until the new one is complete, so no present key
+///   is refused at any moment.
+///
+/// One filter per process: each instance of a service fills its own from the
+/// same source (the database), and an insert must reach every instance's guard
+/// (call [`KeyGuard::insert`] where the row is created, and on the others
+/// through whatever tells them of new rows; a guard that misses an insert
+/// refuses that key until its next rebuild).
+///
+/// [fastbloom]: https://docs.rs/fastbloom
 ///
 /// ```
 /// use unokit::cache::{GuardError, KeyGuard};
