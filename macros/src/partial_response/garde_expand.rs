@@ -4,7 +4,7 @@
 
 use super::garde_attrs::{Args, Rule};
 use super::validate::{Form, Output, Serialized};
-use crate::common::paths::select::{GARDE, PICK, VIOLATIONS};
+use crate::common::paths::select::{GARDE, PICK, VIOLATIONS, WITH_VALIDATE};
 use proc_macro2::{Literal, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -15,6 +15,20 @@ pub(crate) fn validate_selected(output: &Output<'_>) -> TokenStream {
     if output.fields.iter().all(|field| field.garde.is_empty()) {
         return TokenStream::new();
     }
+    // Where the error without the `validate` feature points: the first rule.
+    let first = output
+        .fields
+        .iter()
+        .find_map(|field| {
+            field
+                .garde
+                .rules
+                .first()
+                .map(|rule| rule.span)
+                .or(field.garde.dive)
+        })
+        .unwrap_or_else(proc_macro2::Span::call_site);
+    let with_validate = WITH_VALIDATE.at(first);
     let count = Literal::usize_unsuffixed(output.fields.len());
     let fields = output
         .fields
@@ -22,7 +36,7 @@ pub(crate) fn validate_selected(output: &Output<'_>) -> TokenStream {
         .enumerate()
         .filter(|(_, field)| !field.garde.is_empty())
         .map(|(at, field)| check_field(Literal::usize_unsuffixed(at), field));
-    quote! {
+    let method = quote! {
         fn validate_selected(&self, __pick: &#PICK, __report: &mut #VIOLATIONS) {
             // `None`: everything is selected, so every field is checked whole.
             let __picks = match __pick {
@@ -39,7 +53,9 @@ pub(crate) fn validate_selected(output: &Output<'_>) -> TokenStream {
             };
             #(#fields)*
         }
-    }
+    };
+    // The invocation at the rule too, so that the error points there.
+    quote_spanned!(first=> #with_validate! { #method })
 }
 
 fn check_field(at: Literal, field: &Serialized<'_>) -> TokenStream {

@@ -4,6 +4,10 @@
 pub use super::compiled::{Node, Pick};
 pub use super::schema::{FieldSchema, Object, Schema, Selectable, Shape, leaf_shape};
 pub use super::validate::Violations;
+/// Keeps the `validate_selected` method `#[partial_response]` writes for
+/// `#[garde(..)]` rules; without the `validate` feature, replaces it with an
+/// error saying to turn the feature on (rather than an unresolved `garde`).
+pub use crate::__unokit_with_validate as with_validate;
 /// The rules `#[garde(..)]` names (feature `validate`).
 #[cfg(feature = "validate")]
 pub use garde;
@@ -18,4 +22,22 @@ use super::serialize::Selected;
 #[must_use]
 pub fn selected<'a, T: ?Sized>(value: &'a T, pick: &'a Pick) -> Selected<'a, T> {
     Selected::new(value, pick)
+}
+
+#[cfg(feature = "validate")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __unokit_with_validate {
+    ($($method:tt)*) => { $($method)* };
+}
+
+#[cfg(not(feature = "validate"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __unokit_with_validate {
+    ($($method:tt)*) => {
+        ::core::compile_error!(
+            "`#[garde(..)]` rules on a `#[partial_response]` type are checked by unokit's `validate` feature: add `features = [\"validate\"]` to the `unokit` dependency"
+        );
+    };
 }

@@ -18,5 +18,7 @@ pub(crate) const SERIALIZER: RtPath = select("Serializer");
 pub(crate) const SERIALIZE_MAP: RtPath = select("SerializeMap");
 pub(crate) const PICK: RtPath = select("Pick");
 pub(crate) const VIOLATIONS: RtPath = select("Violations");
+/// Keeps the checks with the `validate` feature; an error saying to turn it on without.
+pub(crate) const WITH_VALIDATE: RtPath = select("with_validate");
 /// garde itself (feature `validate`), whose `rules` the checks call.
 pub(crate) const GARDE: RtPath = select("garde");

@@ -128,107 +128,43 @@ impl ::unokit::__private::select::Selectable for UserOut {
         }
         ::unokit::__private::select::SerializeMap::end(__map)
     }
-    fn validate_selected(
-        &self,
-        __pick: &::unokit::__private::select::Pick,
-        __report: &mut ::unokit::__private::select::Violations,
-    ) {
-        let __picks = match __pick {
-            ::unokit::__private::select::Pick::Skip => return,
-            ::unokit::__private::select::Pick::All => ::core::option::Option::None,
-            ::unokit::__private::select::Pick::IfFields(__inner) => {
-                return self.validate_selected(__inner, __report);
-            }
-            ::unokit::__private::select::Pick::Some(__node) => {
-                match __node.object_picks::<6>() {
-                    ::core::option::Option::Some((__picks, _)) => {
-                        ::core::option::Option::Some(__picks)
-                    }
-                    ::core::option::Option::None => return,
-                }
-            }
-        };
-        {
-            let __field: &::unokit::__private::select::Pick = match __picks {
-                ::core::option::Option::Some(__picks) => &__picks[0],
-                ::core::option::Option::None => &::unokit::__private::select::Pick::All,
-            };
-            if __field.keeps(&self.id) {
-                __report
-                    .check(
-                        "id",
-                        ::unokit::__private::select::garde::rules::range::apply(
-                            &self.id,
-                            (
-                                ::core::option::Option::Some(1),
-                                ::core::option::Option::None,
-                            ),
-                        ),
-                    );
-            }
-        }
-        {
-            let __field: &::unokit::__private::select::Pick = match __picks {
-                ::core::option::Option::Some(__picks) => &__picks[1],
-                ::core::option::Option::None => &::unokit::__private::select::Pick::All,
-            };
-            if __field.keeps(&self.name) {
-                __report
-                    .check(
-                        "displayName",
-                        ::unokit::__private::select::garde::rules::length::chars::apply(
-                            &self.name,
-                            (1, 40),
-                        ),
-                    );
-                __report
-                    .check(
-                        "displayName",
-                        ::unokit::__private::select::garde::rules::ascii::apply(
-                            &self.name,
-                            (),
-                        ),
-                    );
-            }
-        }
-        {
-            let __field: &::unokit::__private::select::Pick = match __picks {
-                ::core::option::Option::Some(__picks) => &__picks[2],
-                ::core::option::Option::None => &::unokit::__private::select::Pick::All,
-            };
-            if __field.keeps(&self.email) {
-                __report.check("email", (check_email)(&self.email, &()));
-                __report
-                    .check(
-                        "email",
-                        ::unokit::__private::select::garde::rules::pattern::apply(
-                            &self.email,
-                            {
-                                static __PATTERN: ::unokit::__private::select::garde::rules::pattern::regex::StaticPattern = ::unokit::__private::select::garde::rules::pattern::regex::init_pattern!(
-                                    "^[^@]+@"
-                                );
-                                (&__PATTERN,)
-                            },
-                        ),
-                    );
-            }
-        }
-        {
-            let __field: &::unokit::__private::select::Pick = match __picks {
-                ::core::option::Option::Some(__picks) => &__picks[5],
-                ::core::option::Option::None => &::unokit::__private::select::Pick::All,
-            };
-            if __field.keeps(&self.posts) {
-                __report
-                    .check(
-                        "posts",
-                        ::unokit::__private::select::garde::rules::length::simple::apply(
-                            &self.posts,
-                            (0usize, 10),
-                        ),
-                    );
-                __report.dive("posts", &self.posts, __field);
-            }
-        }
+    ::unokit::__private::select::with_validate! {
+        fn validate_selected(& self, __pick : & ::unokit::__private::select::Pick,
+        __report : & mut ::unokit::__private::select::Violations) { let __picks = match
+        __pick { ::unokit::__private::select::Pick::Skip => return,
+        ::unokit::__private::select::Pick::All => ::core::option::Option::None,
+        ::unokit::__private::select::Pick::IfFields(__inner) => return self
+        .validate_selected(__inner, __report),
+        ::unokit::__private::select::Pick::Some(__node) => match __node.object_picks:: <
+        6 > () { ::core::option::Option::Some((__picks, _)) =>
+        ::core::option::Option::Some(__picks), ::core::option::Option::None => return, },
+        }; { let __field : & ::unokit::__private::select::Pick = match __picks {
+        ::core::option::Option::Some(__picks) => & __picks[0],
+        ::core::option::Option::None => & ::unokit::__private::select::Pick::All, }; if
+        __field.keeps(& self.id) { __report.check("id",
+        ::unokit::__private::select::garde::rules::range::apply(& self.id,
+        (::core::option::Option::Some(1), ::core::option::Option::None))); } } { let
+        __field : & ::unokit::__private::select::Pick = match __picks {
+        ::core::option::Option::Some(__picks) => & __picks[1],
+        ::core::option::Option::None => & ::unokit::__private::select::Pick::All, }; if
+        __field.keeps(& self.name) { __report.check("displayName",
+        ::unokit::__private::select::garde::rules::length::chars::apply(& self.name, (1,
+        40))); __report.check("displayName",
+        ::unokit::__private::select::garde::rules::ascii::apply(& self.name, ())); } } {
+        let __field : & ::unokit::__private::select::Pick = match __picks {
+        ::core::option::Option::Some(__picks) => & __picks[2],
+        ::core::option::Option::None => & ::unokit::__private::select::Pick::All, }; if
+        __field.keeps(& self.email) { __report.check("email", (check_email) (& self
+        .email, & ())); __report.check("email",
+        ::unokit::__private::select::garde::rules::pattern::apply(& self.email, { static
+        __PATTERN :
+        ::unokit::__private::select::garde::rules::pattern::regex::StaticPattern =
+        ::unokit::__private::select::garde::rules::pattern::regex::init_pattern!("^[^@]+@");
+        (& __PATTERN,) })); } } { let __field : & ::unokit::__private::select::Pick =
+        match __picks { ::core::option::Option::Some(__picks) => & __picks[5],
+        ::core::option::Option::None => & ::unokit::__private::select::Pick::All, }; if
+        __field.keeps(& self.posts) { __report.check("posts",
+        ::unokit::__private::select::garde::rules::length::simple::apply(& self.posts,
+        (0usize, 10))); __report.dive("posts", & self.posts, __field); } } }
     }
 }
