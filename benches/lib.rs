@@ -78,3 +78,60 @@ pub async fn poll_all<F: Future + Unpin>(futures: impl IntoIterator<Item = F>) -
     })
     .await
 }
+
+/// Each named benchmark's time per call, one entry per criterion sample: what
+/// [`print_ratios`] reads after the run.
+static MEDIANS: std::sync::Mutex<std::collections::BTreeMap<&'static str, Vec<Duration>>> =
+    std::sync::Mutex::new(std::collections::BTreeMap::new());
+
+/// Benchmarks `run` as `group/name`, recording each sample's time per call for
+/// [`print_ratios`].
+pub fn measure(
+    c: &mut criterion::Criterion,
+    group: &str,
+    name: &'static str,
+    mut run: impl FnMut(),
+) {
+    c.benchmark_group(group).bench_function(name, |b| {
+        b.iter_custom(|iterations| {
+            let start = Instant::now();
+            for _ in 0..iterations {
+                run();
+            }
+            let elapsed = start.elapsed();
+            let per_call = elapsed / u32::try_from(iterations).unwrap_or(u32::MAX);
+            MEDIANS
+                .lock()
+                .unwrap()
+                .entry(name)
+                .or_default()
+                .push(per_call);
+            elapsed
+        });
+    });
+}
+
+/// The median time per call of the benchmark [`measure`]d as `name` (zero if
+/// it did not run, e.g. filtered out).
+#[must_use]
+pub fn median(name: &str) -> Duration {
+    let mut samples = MEDIANS
+        .lock()
+        .unwrap()
+        .get(name)
+        .cloned()
+        .unwrap_or_default();
+    samples.sort();
+    samples.get(samples.len() / 2).copied().unwrap_or_default()
+}
+
+/// Prints `title`, then one line per `(group, name, reference)`: the median of
+/// `name` and its ratio to the median of `reference`.
+pub fn print_ratios(title: &str, rows: &[(&str, &str, &str)]) {
+    println!("\n{title}");
+    for (group, name, reference) in rows {
+        let time = median(name);
+        let ratio = time.as_secs_f64() / median(reference).as_secs_f64();
+        println!("  {group:8} {name:20} {time:>12.2?}  {ratio:6.2}x");
+    }
+}

@@ -12,12 +12,11 @@
 
 use criterion::{Criterion, criterion_group};
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::hint::black_box;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use unokit::partial_response;
 use unokit::select::{Fields, Selectable, Selection};
+use unokit_benches::{measure, median, print_ratios};
 
 #[partial_response]
 #[derive(Serialize, Clone)]
@@ -96,29 +95,6 @@ fn items() -> Vec<Item> {
         .collect()
 }
 
-static MEDIANS: Mutex<BTreeMap<&'static str, Vec<Duration>>> = Mutex::new(BTreeMap::new());
-
-/// Benchmarks `run`, recording each sample's time per call for the ratios.
-fn measure(c: &mut Criterion, group: &str, name: &'static str, mut run: impl FnMut()) {
-    c.benchmark_group(group).bench_function(name, |b| {
-        b.iter_custom(|iterations| {
-            let start = Instant::now();
-            for _ in 0..iterations {
-                run();
-            }
-            let elapsed = start.elapsed();
-            let per_call = elapsed / u32::try_from(iterations).unwrap_or(u32::MAX);
-            MEDIANS
-                .lock()
-                .unwrap()
-                .entry(name)
-                .or_default()
-                .push(per_call);
-            elapsed
-        });
-    });
-}
-
 fn three_of_twenty(c: &mut Criterion) {
     let items = items();
     let text = "id,name,nested/a";
@@ -175,32 +151,18 @@ fn every_field(c: &mut Criterion) {
     });
 }
 
-fn median(name: &str) -> Duration {
-    let mut samples = MEDIANS
-        .lock()
-        .unwrap()
-        .get(name)
-        .cloned()
-        .unwrap_or_default();
-    samples.sort();
-    samples.get(samples.len() / 2).copied().unwrap_or_default()
-}
-
-fn print_ratios() {
-    println!("\nmedian per list of 1 000 objects (ratio to the reference):");
-    let rows = [
-        ("3 of 20", "hand-written view", "hand-written view"),
-        ("3 of 20", "unokit select", "hand-written view"),
-        ("3 of 20", "full objects", "hand-written view"),
-        ("3 of 20", "to_value + prune", "hand-written view"),
-        ("all", "derive(Serialize)", "derive(Serialize)"),
-        ("all", "unokit select *", "derive(Serialize)"),
-    ];
-    for (group, name, reference) in rows {
-        let time = median(name);
-        let ratio = time.as_secs_f64() / median(reference).as_secs_f64();
-        println!("  {group:8} {name:20} {time:>12.2?}  {ratio:6.2}x");
-    }
+fn report() {
+    print_ratios(
+        "median per list of 1 000 objects (ratio to the reference):",
+        &[
+            ("3 of 20", "hand-written view", "hand-written view"),
+            ("3 of 20", "unokit select", "hand-written view"),
+            ("3 of 20", "full objects", "hand-written view"),
+            ("3 of 20", "to_value + prune", "hand-written view"),
+            ("all", "derive(Serialize)", "derive(Serialize)"),
+            ("all", "unokit select *", "derive(Serialize)"),
+        ],
+    );
     let prune = median("to_value + prune").as_secs_f64();
     let ours = median("unokit select").as_secs_f64();
     println!(
@@ -218,5 +180,5 @@ criterion_group! {
 fn main() {
     benches();
     Criterion::default().configure_from_args().final_summary();
-    print_ratios();
+    report();
 }
