@@ -33,22 +33,27 @@ macro_rules! rounds {
 
 /// 4 statements a round (posts, then one per hop) is the batched figure; with
 /// the old default (dispatch when the opening task yields) these runtimes ran
-/// 106–145. A hop can still split on 2 and 4 workers (a worker the operating
-/// system preempts, or one that wakes late): on this 2-core machine most
-/// rounds take 4 and some 5 to 9 (6 on average under other builds' load). So:
-/// each round far below the unbatched count, and at most 8 on average.
-fn check(engine: &str, workers: usize, statements: &[u64]) {
+/// 106–145. Every round must take 4, but for one round of the whole test that
+/// may take 5: a worker the operating system preempts for milliseconds on a
+/// loaded machine can still split a hop (measured: 4 in 180 of 180 rounds on
+/// an idle 2-core machine, and in 89 of 90 beside four CPU-bound processes).
+fn check(engine: &str, workers: usize, statements: &[u64], spare: &mut u32) {
     println!("{engine} on {workers} workers: {statements:?} statements per round");
-    let total: u64 = statements.iter().sum();
-    assert!(
-        statements.iter().all(|&count| (4..=16).contains(&count))
-            && total <= 8 * statements.len() as u64,
-        "{engine} on {workers} workers: {statements:?} statements per round"
-    );
+    for &count in statements {
+        let allowed = count == 4 || (count == 5 && *spare > 0);
+        assert!(
+            allowed,
+            "{engine} on {workers} workers: {statements:?} statements per round"
+        );
+        if count == 5 {
+            *spare -= 1;
+        }
+    }
 }
 
 #[test]
 fn lazy_loads_of_100_tasks_batch_on_multi_thread_runtimes_by_default() {
+    let mut spare = 1;
     for workers in [1, 2, 4] {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(workers)
@@ -56,10 +61,15 @@ fn lazy_loads_of_100_tasks_batch_on_multi_thread_runtimes_by_default() {
             .build()
             .unwrap();
         runtime.block_on(async {
-            check("SQLite", workers, &rounds!(counting::sqlite().await));
+            check(
+                "SQLite",
+                workers,
+                &rounds!(counting::sqlite().await),
+                &mut spare,
+            );
             #[cfg(feature = "postgres")]
             if let Some(db) = counting::postgres("batching_multi_thread").await {
-                check("PostgreSQL", workers, &rounds!(db));
+                check("PostgreSQL", workers, &rounds!(db), &mut spare);
             }
         });
     }
