@@ -24,6 +24,7 @@
 //! input, quoted, and placeholders: values are always bound.
 
 mod cache;
+mod changes;
 mod checks;
 pub mod detect;
 mod engine;
@@ -42,6 +43,7 @@ mod session;
 mod sql;
 
 pub use cache::RelationCache;
+pub use changes::{Changes, Stamp, Watch, WatchConfig, Watcher};
 pub use engine::{Column, Engine, StatementFuture};
 pub use error::DbError;
 pub use include::{Chain, Include, IncludeFuture, Query, With};
@@ -50,6 +52,7 @@ pub use nested::{
     JsonColumn, NestedArity, NestedEngine, NestedInclude, NestedQuery, NestedRelation, NestedRow,
 };
 pub use pushdown::{SelectModel, SelectedQuery};
+pub use query::QueryCache;
 pub use related::{NotLoaded, Related};
 pub use relation::{Relation, RelationOn, Target};
 pub use session::Session;
