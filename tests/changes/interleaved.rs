@@ -1,13 +1,15 @@
-//! Interleaved reads and writes over a cache kept by stamps: a writer outside
+//! Interleaved reads and writes through a `QueryCache`: a writer outside
 //! unokit's pool writes 1, 2, 3… into one row; readers read it through the
 //! cache. Once write `i`'s invalidation has arrived, no read that starts later
 //! may return less than `i`.
 
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+use unokit::cache::CacheConfig;
+use unokit::db::query::Filter;
 use unokit::db::sqlx::{self, Database, Executor, IntoArguments, Pool};
-use unokit::db::{Changes, Engine, Stamp};
+use unokit::db::{Changes, Column, Engine, ModelRow, QueryCache, Session};
 
 /// What a run found.
 pub struct Report {
@@ -29,35 +31,44 @@ impl fmt::Display for Report {
     }
 }
 
-/// The one cached query: the row's title, stamped before it was read.
+/// The row the writer writes, as a model.
+#[derive(unokit::Model, Clone, Debug, PartialEq)]
+#[model(table = "posts")]
+pub struct Row {
+    #[model(primary_key)]
+    pub id: i64,
+    pub title: String,
+}
+
+#[derive(unokit::Filter, Clone, PartialEq, Eq, Hash)]
+#[filter(model = Row)]
+pub struct ById {
+    id: Option<i64>,
+}
+
+/// The one cached query, each read through a session of its own (a request).
 struct Cache<DB: Database> {
     pool: Pool<DB>,
-    changes: Changes,
-    entry: Mutex<Option<(Stamp, i64)>>,
+    cache: QueryCache,
 }
 
 impl<DB: Engine> Cache<DB>
 where
-    for<'c> &'c Pool<DB>: Executor<'c, Database = DB>,
-    for<'q> <DB as Database>::Arguments<'q>: IntoArguments<'q, DB>,
-    for<'r> String: sqlx::Decode<'r, DB> + sqlx::Type<DB>,
-    usize: sqlx::ColumnIndex<DB::Row>,
+    Row: ModelRow<DB>,
+    ById: Filter<DB, Model = Row>,
+    i64: Column<DB>,
 {
-    /// The title and whether the cache served it.
+    /// The title, and whether the cache served it.
     async fn read(&self) -> (i64, bool) {
-        if let Some((stamp, value)) = &*self.entry.lock().unwrap()
-            && stamp.is_current()
-        {
-            return (*value, true);
-        }
-        let stamp = self.changes.stamp(&["posts"]);
-        let title: String = sqlx::query_scalar("SELECT title FROM posts WHERE id = 1")
-            .fetch_one(&self.pool)
+        let hits = self.cache.hits();
+        let rows = Session::new(self.pool.clone())
+            .query::<Row>()
+            .filter(&ById { id: Some(1) })
+            .cached(&self.cache)
             .await
             .unwrap();
-        let value = title.parse().unwrap();
-        *self.entry.lock().unwrap() = Some((stamp, value));
-        (value, false)
+        // Another reader's hit may count too: a figure, not a check.
+        (rows[0].title.parse().unwrap(), self.cache.hits() > hits)
     }
 }
 
@@ -72,12 +83,12 @@ pub async fn run<DB: Engine>(
     kill_at: Option<i64>,
 ) -> Report
 where
-    for<'c> &'c Pool<DB>: Executor<'c, Database = DB>,
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
     for<'q> <DB as Database>::Arguments<'q>: IntoArguments<'q, DB>,
-    for<'r> String: sqlx::Decode<'r, DB> + sqlx::Type<DB>,
-    for<'q> String: sqlx::Encode<'q, DB>,
-    usize: sqlx::ColumnIndex<DB::Row>,
+    for<'q> String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Row: ModelRow<DB>,
+    ById: Filter<DB, Model = Row>,
+    i64: Column<DB>,
 {
     let mut update = String::from("UPDATE posts SET title = ");
     DB::push_placeholder(&mut update, 1);
@@ -90,8 +101,7 @@ where
     tokio::time::sleep(Duration::from_millis(50)).await;
     let cache = Arc::new(Cache {
         pool: pool.clone(),
-        changes: changes.clone(),
-        entry: Mutex::new(None),
+        cache: QueryCache::new(changes, CacheConfig::new().with_capacity(100)),
     });
     let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let readers: Vec<_> = (0..4)
