@@ -96,6 +96,51 @@ async fn sqlite_sees_the_pool_another_connection_and_another_process() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_hooks_report_the_pools_own_commits_at_once() {
+    let (plain, path) = sqlite_file("hooks").await;
+    plain.close().await;
+    let changes = Changes::new();
+    let pool = changes
+        .hook_sqlite(sqlx::sqlite::SqlitePoolOptions::new().max_connections(2))
+        .connect(&format!("sqlite://{path}"))
+        .await
+        .unwrap();
+    // Polling once a minute: only the hooks can report within this test.
+    let config = WatchConfig::new().with_poll(Duration::from_secs(60));
+    let _watcher = changes
+        .watch_with(&pool, &["posts", "authors"], config)
+        .await
+        .unwrap();
+
+    let stamp = changes.stamp(&["posts"]);
+    sqlx::query("UPDATE posts SET title = 'hooked' WHERE id = 1")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert!(!stamp.is_current(), "reported when the statement returned");
+
+    // In a transaction: reported on commit, not before; nothing on rollback.
+    let stamp = changes.stamp(&["posts"]);
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("UPDATE posts SET title = 'in a transaction' WHERE id = 1")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    assert!(stamp.is_current(), "not committed yet");
+    tx.rollback().await.unwrap();
+    assert!(stamp.is_current(), "rolled back");
+    let authors = changes.stamp(&["authors"]);
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("INSERT INTO authors (id, name) VALUES (1, 'a')")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert!(stamp.is_current(), "only authors was written");
+    assert!(!authors.is_current(), "reported on commit");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn table_names_are_checked_and_memory_databases_refused() {
     let (pool, _) = sqlite_file("names").await;
     let changes = Changes::new();

@@ -19,6 +19,9 @@
 //! Loaded relations can be cached across sessions in a [`RelationCache`], kept
 //! fresh by the session's `insert`, `update` and `delete`.
 //!
+//! Query results can be cached across sessions in a [`QueryCache`], kept fresh
+//! by [`Changes`]: table versions the database itself bumps, for every writer.
+//!
 //! SQLite (bundled) is always available; PostgreSQL comes with the `postgres`
 //! feature. Statements only ever contain identifiers written in the derive's
 //! input, quoted, and placeholders: values are always bound.

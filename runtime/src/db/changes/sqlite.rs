@@ -7,7 +7,8 @@ use crate::db::error::DbError;
 use crate::db::sql::push_quoted;
 use sqlx::sqlite::{Sqlite, SqliteConnection};
 use sqlx::{Connection, Executor, Pool, Row};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 const SETUP: &str = "CREATE TABLE IF NOT EXISTS unokit_table_versions (
@@ -131,4 +132,70 @@ async fn read_versions<'c>(
     rows.iter()
         .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
         .collect()
+}
+
+impl Changes {
+    /// `options` with SQLite hooks on every connection the pool opens: the
+    /// tables a transaction writes (update hook) are reported as changed when
+    /// it commits (commit hook), and forgotten if it rolls back. An
+    /// application's own writes through that pool then invalidate at once,
+    /// not one poll later.
+    ///
+    /// The hooks only speed things up: the commit hook runs just before the
+    /// commit becomes visible, so a read in between could still cache the
+    /// old rows; the [watcher](Self::watch) reports the write again once it
+    /// is visible, and sees the writes of other processes, which no hook
+    /// does. Keep one running. This takes the pool's `after_connect`.
+    ///
+    /// ```
+    /// use unokit::db::Changes;
+    /// use unokit::db::sqlx::sqlite::SqlitePoolOptions;
+    ///
+    /// let changes = Changes::new();
+    /// let options = changes.hook_sqlite(SqlitePoolOptions::new().max_connections(4));
+    /// # let _ = options;
+    /// ```
+    #[must_use]
+    pub fn hook_sqlite(
+        &self,
+        options: sqlx::sqlite::SqlitePoolOptions,
+    ) -> sqlx::sqlite::SqlitePoolOptions {
+        let changes = self.clone();
+        options.after_connect(move |connection, _| {
+            let changes = changes.clone();
+            Box::pin(async move { hook(connection, changes).await })
+        })
+    }
+}
+
+/// The versions table, which the triggers write with every watched table.
+const VERSIONS: &str = "unokit_table_versions";
+
+async fn hook(connection: &mut SqliteConnection, changes: Changes) -> Result<(), sqlx::Error> {
+    let written = Arc::new(Mutex::new(HashSet::<String>::new()));
+    let mut handle = connection.lock_handle().await?;
+    let pending = Arc::clone(&written);
+    handle.set_update_hook(move |update| {
+        if update.table != VERSIONS {
+            let mut pending = pending.lock().unwrap_or_else(PoisonError::into_inner);
+            if !pending.contains(update.table) {
+                pending.insert(update.table.to_owned());
+            }
+        }
+    });
+    let committed = Arc::clone(&written);
+    handle.set_commit_hook(move || {
+        let tables = std::mem::take(&mut *committed.lock().unwrap_or_else(PoisonError::into_inner));
+        for table in tables {
+            changes.changed(&table);
+        }
+        true
+    });
+    handle.set_rollback_hook(move || {
+        written
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    });
+    Ok(())
 }
