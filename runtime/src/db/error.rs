@@ -26,6 +26,11 @@ pub enum DbError {
     /// A statement of the session, waiting for a connection included, did not
     /// finish within the session's [timeout](super::Session::with_timeout).
     Timeout(std::time::Duration),
+    /// A table name given at run time that is not a plain identifier (letters,
+    /// digits, `_`, and one `.` for `schema.table`).
+    InvalidName(String),
+    /// A database unokit cannot watch for changes, and why.
+    Unwatchable(&'static str),
 }
 
 impl fmt::Display for DbError {
@@ -42,6 +47,11 @@ impl fmt::Display for DbError {
                 write!(f, "`{relation}` points to a row that does not exist")
             }
             Self::Timeout(after) => write!(f, "the statement did not finish within {after:?}"),
+            Self::InvalidName(name) => write!(
+                f,
+                "`{name}` is not a table name: use letters, digits, `_`, and one `.` for `schema.table`"
+            ),
+            Self::Unwatchable(why) => write!(f, "cannot watch this database: {why}"),
         }
     }
 }
@@ -52,7 +62,11 @@ impl std::error::Error for DbError {
             Self::Sqlx(error) => Some(&**error),
             Self::Batch(error) => Some(error),
             Self::NotLoaded(error) => Some(error),
-            Self::LazyLoadInStrictMode { .. } | Self::MissingRow { .. } | Self::Timeout(_) => None,
+            Self::LazyLoadInStrictMode { .. }
+            | Self::MissingRow { .. }
+            | Self::Timeout(_)
+            | Self::InvalidName(_)
+            | Self::Unwatchable(_) => None,
         }
     }
 }

@@ -4,7 +4,7 @@
 use super::engine::Engine;
 use super::error::DbError;
 use super::model::ModelRow;
-use super::relation::{Arity, Relation, RelationOn, Target};
+use super::relation::{Arity, Relation, RelationKind, RelationOn, Target};
 use super::session::Session;
 use std::collections::HashMap;
 use std::future::Future;
@@ -31,6 +31,12 @@ pub trait Include<P, DB: Engine>: Send + Sync {
         session: &'a Session<DB>,
         parents: &'a mut [&'p mut P],
     ) -> IncludeFuture<'a>;
+
+    /// Adds the tables these relations read to `tables`: what a cached query's
+    /// result depends on ([`QueryCache`](super::query::QueryCache)).
+    fn tables(&self, tables: &mut Vec<&'static str>) {
+        let _ = tables;
+    }
 }
 
 impl<P: Send + Sync, DB: Engine> Include<P, DB> for () {
@@ -55,6 +61,12 @@ impl<P: Send + Sync, DB: Engine, I: Include<P, DB>> Include<P, DB> for Option<I>
             None => Box::pin(async { Ok(()) }),
         }
     }
+
+    fn tables(&self, tables: &mut Vec<&'static str>) {
+        if let Some(include) = self {
+            include.tables(tables);
+        }
+    }
 }
 
 impl<R: RelationOn<DB>, DB: Engine> Include<R::Parent, DB> for R {
@@ -64,6 +76,18 @@ impl<R: RelationOn<DB>, DB: Engine> Include<R::Parent, DB> for R {
         parents: &'a mut [&'p mut R::Parent],
     ) -> IncludeFuture<'a> {
         Box::pin(load_relation::<R, DB, ()>(session, parents, &()))
+    }
+
+    fn tables(&self, tables: &mut Vec<&'static str>) {
+        relation_tables::<R>(tables);
+    }
+}
+
+/// The tables relation `R` reads: its rows', and a `many_to_many`'s join table.
+fn relation_tables<R: Relation>(tables: &mut Vec<&'static str>) {
+    tables.push(<R::Child as super::model::Model>::TABLE);
+    if let RelationKind::ManyToMany { through, .. } = R::KIND {
+        tables.push(through);
     }
 }
 
@@ -102,6 +126,11 @@ where
     ) -> IncludeFuture<'a> {
         Box::pin(load_relation::<R, DB, I>(session, parents, &self.nested))
     }
+
+    fn tables(&self, tables: &mut Vec<&'static str>) {
+        relation_tables::<R>(tables);
+        self.nested.tables(tables);
+    }
 }
 
 /// Two includes, loaded one after the other.
@@ -122,6 +151,11 @@ impl<P: Send + Sync, DB: Engine, A: Include<P, DB>, B: Include<P, DB>> Include<P
             self.0.load(session, parents).await?;
             self.1.load(session, parents).await
         })
+    }
+
+    fn tables(&self, tables: &mut Vec<&'static str>) {
+        self.0.tables(tables);
+        self.1.tables(tables);
     }
 }
 

@@ -19,11 +19,15 @@
 //! Loaded relations can be cached across sessions in a [`RelationCache`], kept
 //! fresh by the session's `insert`, `update` and `delete`.
 //!
+//! Query results can be cached across sessions in a [`QueryCache`], kept fresh
+//! by [`Changes`]: table versions the database itself bumps, for every writer.
+//!
 //! SQLite (bundled) is always available; PostgreSQL comes with the `postgres`
 //! feature. Statements only ever contain identifiers written in the derive's
 //! input, quoted, and placeholders: values are always bound.
 
 mod cache;
+mod changes;
 mod checks;
 pub mod detect;
 mod engine;
@@ -42,6 +46,7 @@ mod session;
 mod sql;
 
 pub use cache::RelationCache;
+pub use changes::{Changes, Stamp, Watch, WatchConfig, Watcher};
 pub use engine::{Column, Engine, StatementFuture};
 pub use error::DbError;
 pub use include::{Chain, Include, IncludeFuture, Query, With};
@@ -50,6 +55,7 @@ pub use nested::{
     JsonColumn, NestedArity, NestedEngine, NestedInclude, NestedQuery, NestedRelation, NestedRow,
 };
 pub use pushdown::{SelectModel, SelectedQuery};
+pub use query::QueryCache;
 pub use related::{NotLoaded, Related};
 pub use relation::{Relation, RelationOn, Target};
 pub use session::Session;

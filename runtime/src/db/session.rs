@@ -1,4 +1,5 @@
 use super::cache::RelationCache;
+use super::changes::Changes;
 use super::detect::{self, Scope};
 use super::engine::Engine;
 use super::error::DbError;
@@ -73,6 +74,7 @@ struct Inner<DB: Engine> {
     strict: bool,
     config: LoaderConfig,
     cache: Option<RelationCache>,
+    changes: Option<Changes>,
     loaders: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
     registry: Registry,
     scope: Option<Scope>,
@@ -100,6 +102,7 @@ impl<DB: Engine> Session<DB> {
                 strict: false,
                 config: Self::default_loader_config(),
                 cache: None,
+                changes: None,
                 loaders: Mutex::new(HashMap::new()),
                 registry: Registry::default(),
                 // A session made within a request scope records its statements there.
@@ -180,6 +183,20 @@ impl<DB: Engine> Session<DB> {
     #[must_use]
     pub fn with_relation_cache(self, cache: RelationCache) -> Self {
         self.configure(|inner| inner.cache = Some(cache))
+    }
+
+    /// Reports the session's writes to `changes` as soon as each returns, so
+    /// that cached query results ([`QueryCache`](super::QueryCache)) of the
+    /// written table are stale at once rather than when the database's
+    /// report arrives.
+    ///
+    /// # Panics
+    ///
+    /// If the session was cloned or loaded through before: configure it first.
+    #[must_use]
+    pub fn with_changes(self, changes: &Changes) -> Self {
+        let changes = changes.clone();
+        self.configure(|inner| inner.changes = Some(changes))
     }
 
     /// Records the session's statements, those its loaders run included, in
@@ -326,6 +343,9 @@ impl<DB: Engine> Session<DB> {
             .within_deadline(DB::execute(&self.inner.pool, sql, arguments))
             .await?;
         self.inner.registry.written(M::TABLE, row, write);
+        if let Some(changes) = &self.inner.changes {
+            changes.changed(M::TABLE);
+        }
         if let Some(cache) = &self.inner.cache {
             cache.registry().written(M::TABLE, row, write);
         }

@@ -16,10 +16,12 @@
 //!   of its shape only binds.
 
 mod build;
+mod cached;
 #[doc(hidden)]
 pub mod checks;
 mod filter;
 mod select;
 
+pub use cached::QueryCache;
 pub use filter::{Filter, Like, Op, Visit, escape_like};
 pub use select::{Filtered, Order, Page, statement};

@@ -112,18 +112,18 @@ fn remember(key: (TypeId, u64), text: &'static str) {
 /// include: made by [`Query::filter`].
 #[must_use = "a query does nothing until `all` is awaited"]
 pub struct Filtered<'s, 'f, M: Model, DB: Engine, I, F> {
-    query: Query<'s, M, DB, I>,
-    filter: &'f F,
-    order: Vec<Order>,
-    page: Option<Page>,
-    keyset: Option<Keyset<'f, M>>,
+    pub(super) query: Query<'s, M, DB, I>,
+    pub(super) filter: &'f F,
+    pub(super) order: Vec<Order>,
+    pub(super) page: Option<Page>,
+    pub(super) keyset: Option<Keyset<'f, M>>,
     model: PhantomData<fn() -> M>,
 }
 
 /// Keyset pagination by the model's key: the rows after `after`, `limit` of them.
-struct Keyset<'f, M: Model> {
-    after: Option<&'f M::Key>,
-    limit: u32,
+pub(super) struct Keyset<'f, M: Model> {
+    pub(super) after: Option<&'f M::Key>,
+    pub(super) limit: u32,
 }
 
 impl<'s, M: ModelRow<DB>, DB: Engine, I: Include<M, DB>> Query<'s, M, DB, I> {

@@ -1,0 +1,175 @@
+//! Query results cached across sessions, fresh by the database's own account:
+//! [`QueryCache`] and [`Filtered::cached`].
+
+use super::Filter;
+use super::select::{Filtered, Order, Page};
+use crate::cache::CacheConfig;
+use crate::db::changes::{Changes, Stamp};
+use crate::db::engine::{Column, Engine};
+use crate::db::error::DbError;
+use crate::db::include::Include;
+use crate::db::model::ModelRow;
+use std::any::{Any, TypeId};
+use std::borrow::Cow;
+use std::fmt;
+use std::hash::{BuildHasher, Hash};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
+/// The results of filtered queries, shared by every session, each stamped
+/// with the versions of the tables it read ([`Changes`]): a result is served
+/// only while none of them changed, whoever wrote (keep a [watcher](Changes::watch)
+/// running on those tables).
+///
+/// A result is keyed by its query's type (model, includes, filter), its
+/// statement text, and its filter's, order's and page's values, compared in
+/// full on a hit (a keyed hash picks the entry; no collision serves another
+/// query's rows). Bounded by the config's capacity and time to live.
+///
+/// ```
+/// use std::time::Duration;
+/// use unokit::cache::CacheConfig;
+/// use unokit::db::{Changes, QueryCache};
+///
+/// let changes = Changes::new();
+/// let cache = QueryCache::new(&changes, CacheConfig::new().with_capacity(10_000).with_ttl(Duration::from_secs(60)));
+/// assert_eq!(cache.hits(), 0);
+/// ```
+#[derive(Clone)]
+pub struct QueryCache {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    changes: Changes,
+    entries: moka::sync::Cache<u64, Arc<Entry>>,
+    hasher: foldhash::quality::RandomState,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+/// One result: what it was read by, and when.
+struct Entry {
+    stamp: Stamp,
+    sql: Cow<'static, str>,
+    /// The query's values ([`Shape`]) and its rows, of the query's own types.
+    shape: Box<dyn Any + Send + Sync>,
+    rows: Box<dyn Any + Send + Sync>,
+}
+
+/// What besides the statement text makes two queries the same.
+#[derive(PartialEq, Eq, Hash)]
+struct Shape<F, K> {
+    filter: F,
+    order: Vec<Order>,
+    page: Option<Page>,
+    keyset: Option<(Option<K>, u32)>,
+}
+
+impl QueryCache {
+    /// An empty cache of results kept fresh by `changes`, bounded by `config`.
+    #[must_use]
+    pub fn new(changes: &Changes, config: CacheConfig) -> Self {
+        let mut entries = moka::sync::Cache::builder().max_capacity(config.capacity());
+        if let Some(ttl) = config.ttl() {
+            entries = entries.time_to_live(ttl);
+        }
+        if let Some(tti) = config.tti() {
+            entries = entries.time_to_idle(tti);
+        }
+        Self {
+            inner: Arc::new(Inner {
+                changes: changes.clone(),
+                entries: entries.build(),
+                hasher: foldhash::quality::RandomState::default(),
+                hits: AtomicU64::new(0),
+                misses: AtomicU64::new(0),
+            }),
+        }
+    }
+
+    /// Queries answered from the cache.
+    #[must_use]
+    pub fn hits(&self) -> u64 {
+        self.inner.hits.load(Relaxed)
+    }
+
+    /// Queries that ran: not cached, or their tables changed since.
+    #[must_use]
+    pub fn misses(&self) -> u64 {
+        self.inner.misses.load(Relaxed)
+    }
+
+    /// Drops every result.
+    pub fn invalidate_all(&self) {
+        self.inner.entries.invalidate_all();
+    }
+}
+
+impl fmt::Debug for QueryCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("QueryCache")
+            .field("entries", &self.inner.entries.entry_count())
+            .field("hits", &self.hits())
+            .field("misses", &self.misses())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'f, M, DB, I, F> Filtered<'_, 'f, M, DB, I, F>
+where
+    M: ModelRow<DB>,
+    DB: Engine,
+    I: Include<M, DB> + 'static,
+    F: Filter<DB, Model = M> + Clone + Eq + Hash,
+    i64: Column<DB>,
+{
+    /// [`all`](Self::all), answered from `cache` while none of the tables the
+    /// query reads (the model's, and those of the relations it includes) has
+    /// changed since the rows were read; else run and stored.
+    ///
+    /// The tables' versions are taken before the query runs, so a write that
+    /// lands while it runs makes the stored result stale at once.
+    ///
+    /// # Errors
+    ///
+    /// As [`all`](Self::all).
+    pub async fn cached(self, cache: &QueryCache) -> Result<Vec<M>, DbError> {
+        let (sql, _) = self.statement().map_err(sqlx::Error::Encode)?;
+        let shape = Shape {
+            filter: self.filter.clone(),
+            order: self.order.clone(),
+            page: self.page,
+            keyset: self
+                .keyset
+                .as_ref()
+                .map(|keyset| (keyset.after.cloned(), keyset.limit)),
+        };
+        let inner = &*cache.inner;
+        let key = inner
+            .hasher
+            .hash_one((TypeId::of::<(M, I, F, DB)>(), &*sql, &shape));
+        if let Some(entry) = inner.entries.get(&key)
+            && entry.stamp.is_current()
+            && entry.sql == sql
+            && entry.shape.downcast_ref() == Some(&shape)
+            && let Some(rows) = entry.rows.downcast_ref::<Vec<M>>()
+        {
+            inner.hits.fetch_add(1, Relaxed);
+            return Ok(rows.clone());
+        }
+        inner.misses.fetch_add(1, Relaxed);
+        let mut tables = vec![M::TABLE];
+        self.query.include.tables(&mut tables);
+        let stamp = inner.changes.stamp(&tables);
+        let rows = self.all().await?;
+        let entry = Entry {
+            stamp,
+            sql,
+            shape: Box::new(shape),
+            rows: Box::new(rows.clone()),
+        };
+        inner.entries.insert(key, Arc::new(entry));
+        Ok(rows)
+    }
+}
