@@ -89,6 +89,10 @@ pub use unokit_macros::Model;
 #[doc = include_str!("docs/derive_filter.md")]
 pub use unokit_macros::Filter;
 
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+#[doc = include_str!("docs/derive_sort.md")]
+pub use unokit_macros::Sort;
+
 /// Paths for generated code. Not public API: anything here may change in any release.
 #[doc(hidden)]
 pub mod __private {

@@ -14,7 +14,7 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use unokit::Filter;
 use unokit::db::Session;
-use unokit::db::query::{Order, Page};
+use unokit::db::query::Page;
 use unokit::http::{CursorKey, DetectLayer, FilterQuery};
 
 #[derive(Filter, serde::Deserialize, Default)]
@@ -27,21 +27,16 @@ pub struct PostFilter {
     title: Option<String>,
 }
 
-/// The sort keys a client may ask for: anything else is a 400.
-#[derive(serde::Deserialize, Clone, Copy)]
+/// The sort keys a client may ask for, each checked against `Post`'s columns
+/// at compile time: anything else is a 400.
+#[derive(unokit::Sort, serde::Deserialize, Clone, Copy)]
+#[sort(model = Post)]
 #[serde(rename_all = "snake_case")]
 pub enum Sort {
+    #[sort(desc = "id")]
     Newest,
+    #[sort(asc = "title")]
     Title,
-}
-
-impl From<Sort> for Order {
-    fn from(sort: Sort) -> Order {
-        match sort {
-            Sort::Newest => Order::desc("id"),
-            Sort::Title => Order::asc("title"),
-        }
-    }
 }
 
 /// The rest of the query string, read by a second extractor: `serde(flatten)`
@@ -79,7 +74,7 @@ on_both_engines! {
                 async move {
                     let mut query = session.query::<Post>().filter(&filter);
                     if let Some(sort) = list.sort {
-                        query = query.order_by(sort);
+                        query = query.sort(sort);
                     }
                     if let Some(limit) = list.limit {
                         query = query.page(Page { limit, offset: list.offset.unwrap_or(0) });

@@ -13,6 +13,7 @@ mod filter;
 mod injectable;
 mod model;
 mod partial_response;
+mod sort;
 
 use proc_macro::TokenStream;
 
@@ -34,6 +35,13 @@ pub fn derive_cache_key(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(Filter, attributes(filter))]
 pub fn derive_filter(input: TokenStream) -> TokenStream {
     filter::derive(input.into()).into()
+}
+
+/// Derives `Sort`: an enum of sort keys, each a column of a model. Documented
+/// in the `unokit` crate.
+#[proc_macro_derive(Sort, attributes(sort))]
+pub fn derive_sort(input: TokenStream) -> TokenStream {
+    sort::derive(input.into()).into()
 }
 
 /// Serializes a struct under a `fields` selection. Documented in the `unokit` crate.

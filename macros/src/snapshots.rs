@@ -31,6 +31,7 @@ fn expand(attr: &syn::Attribute, mut item: syn::Item) -> TokenStream {
             match derived.as_str() {
                 "CacheKey" => crate::cache_key::derive(item),
                 "Model" => crate::model::derive(item),
+                "Sort" => crate::sort::derive(item),
                 other => panic!("no snapshot support for derive({other})"),
             }
         }

@@ -9,7 +9,7 @@ pub use super::model::{Lookup, Model, ModelRow};
 pub use super::nested::{JsonColumn, NestedRelation, NestedRow, next_column};
 pub use super::pushdown::{SelectModel, include_selected, next_selected};
 pub use super::query::checks::{compares, nullable, text};
-pub use super::query::{Filter, Like, Op, Visit};
+pub use super::query::{Filter, Like, Op, Order, Sort, Visit};
 pub use super::related::Related;
 pub use super::relation::{Many, One, Relation, RelationKind, RelationOn, Target};
 pub use super::session::Session;

@@ -157,3 +157,15 @@ pub struct AuthorFilter {
     #[filter(op = "contains")]
     pub name: ::core::option::Option<::std::string::String>,
 }
+
+/// The sort keys of posts.
+#[derive(unokit::Sort, ::core::clone::Clone, ::core::marker::Copy)]
+#[sort(model = Post)]
+pub enum PostSort {
+    /// Newest first.
+    #[sort(desc = "id")]
+    Newest,
+    /// By author.
+    #[sort(asc = "author_id")]
+    Author,
+}

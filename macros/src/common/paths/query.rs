@@ -13,3 +13,5 @@ pub(crate) const LIKE: RtPath = db("Like");
 pub(crate) const COMPARES: RtPath = db("compares");
 pub(crate) const TEXT: RtPath = db("text");
 pub(crate) const NULLABLE: RtPath = db("nullable");
+pub(crate) const SORT: RtPath = db("Sort");
+pub(crate) const ORDER: RtPath = db("Order");

@@ -21,7 +21,9 @@ mod cached;
 pub mod checks;
 mod filter;
 mod select;
+mod sort;
 
 pub use cached::QueryCache;
 pub use filter::{Filter, Like, Op, Visit, escape_like};
 pub use select::{Filtered, Order, Page, statement};
+pub use sort::Sort;

@@ -1,0 +1,18 @@
+use unokit::{Model, Sort};
+
+#[derive(Model, Clone)]
+#[model(table = "posts")]
+struct Post {
+    #[model(primary_key)]
+    id: i64,
+    title: String,
+}
+
+#[derive(Sort, Clone, Copy)]
+#[sort(model = Post)]
+enum PostSort {
+    #[sort(asc = "titel")]
+    Title,
+}
+
+fn main() {}
