@@ -3,6 +3,7 @@
 pub(crate) mod case;
 pub(crate) mod ctxt;
 pub(crate) mod duration;
+pub(crate) mod field;
 pub(crate) mod item;
 pub(crate) mod options;
 pub(crate) mod paths;

@@ -2,8 +2,7 @@
 
 use super::parse::{Field, Input};
 use crate::common::ctxt::Ctxt;
-use crate::common::suggest;
-use syn::ext::IdentExt;
+use crate::common::{field, suggest};
 use syn::{GenericArgument, Ident, Path, PathArguments, Type};
 
 /// The operators a field may take.
@@ -86,14 +85,14 @@ fn check_field<'a>(cx: &Ctxt, field: &'a Field) -> Option<FieldDef<'a>> {
         .map_or_else(|| field.ident.span(), syn::LitStr::span);
     let column = match &field.column {
         Some(column) => {
-            let Ok(ident) = syn::parse_str::<Ident>(&column.value()) else {
+            let Some(ident) = field::named(&column.value(), column.span()) else {
                 cx.error_at(
                     column,
                     "`column` names a field of the model: letters, digits and `_`",
                 );
                 return None;
             };
-            Ident::new(&ident.unraw().to_string(), column.span())
+            ident
         }
         None => field.ident.clone(),
     };

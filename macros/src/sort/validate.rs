@@ -2,8 +2,7 @@
 
 use super::parse::{Input, Variant};
 use crate::common::ctxt::Ctxt;
-use proc_macro2::Span;
-use syn::ext::IdentExt;
+use crate::common::field;
 use syn::{Ident, Path};
 
 pub(crate) struct SortDef<'a> {
@@ -71,7 +70,7 @@ fn check_variant<'a>(cx: &Ctxt, variant: &'a Variant) -> Option<Key<'a>> {
             return None;
         }
     };
-    let Some(field) = field_named(&column.value(), column.span()) else {
+    let Some(field) = field::named(&column.value(), column.span()) else {
         cx.error_at(
             column,
             "the column names a field of the model: letters, digits and `_`",
@@ -83,17 +82,4 @@ fn check_variant<'a>(cx: &Ctxt, variant: &'a Variant) -> Option<Key<'a>> {
         column: field,
         descending,
     })
-}
-
-/// The model's field named `name` (`type` or `r#type`), at `span`: raw when
-/// the name is a keyword, so that `row.r#type` reads it.
-fn field_named(name: &str, span: Span) -> Option<Ident> {
-    let name = name.strip_prefix("r#").unwrap_or(name);
-    if syn::parse_str::<Ident>(name).is_ok() {
-        return Some(Ident::new(name, span));
-    }
-    // A keyword: valid as a raw identifier, unless it is one of those that
-    // cannot be raw (`self`, `crate`, …) or not an identifier at all.
-    let raw = syn::parse_str::<Ident>(&format!("r#{name}")).ok()?;
-    Some(Ident::new_raw(&raw.unraw().to_string(), span))
 }
