@@ -1,6 +1,6 @@
 //! The freshness policies of `#[cached]` (refresh-ahead, fail-safe, timeouts,
 //! jitter, a time to live for `None`): their rules, and what they add to the
-//! cache's configuration and to the cached function.
+//! cache's configuration; the body they need is written in [`body`](super::body).
 
 use super::options::{
     CACHE_NONE, ERROR_BACKOFF, HARD_TIMEOUT, JITTER, KEY, NONE_TTL, REFRESH_AHEAD, STALE_IF_ERROR,
