@@ -1,6 +1,7 @@
 //! The cached function's body: a lookup, then a miss through the cache's
 //! single flight — or, with the freshness policies, through their path.
 
+use super::guard;
 use super::key_code::KeyCode;
 use super::policy::Policy;
 use super::shape::{Mode, referent};
@@ -49,10 +50,14 @@ pub(crate) fn cached_body(
     uncached: &TokenStream,
 ) -> TokenStream {
     let returned = Returned::of(valid);
+    let guard_check = valid
+        .guard
+        .as_ref()
+        .map(|guard| guard::check_code(guard, &valid.key));
     if valid.is_async && valid.policy.loads_in_background() {
-        policy_body(valid, key, cache, uncached, &returned)
+        policy_body(valid, key, cache, uncached, &returned, guard_check)
     } else {
-        plain_body(valid, key, cache, uncached, &returned)
+        plain_body(valid, key, cache, uncached, &returned, guard_check)
     }
 }
 
@@ -62,6 +67,7 @@ fn plain_body(
     cache: &TokenStream,
     uncached: &TokenStream,
     returned: &Returned,
+    guard_check: Option<TokenStream>,
 ) -> TokenStream {
     let KeyCode {
         prelude,
@@ -75,6 +81,7 @@ fn plain_body(
     let dot_await = valid.is_async.then(|| quote!(.await));
     quote! {
         #prelude
+        #guard_check
         let __unokit_cache = #cache();
         let __unokit_hash = __unokit_cache.hasher() #hash_chain;
         if let ::core::option::Option::Some(__unokit_hit) =
@@ -97,6 +104,7 @@ fn policy_body(
     cache: &TokenStream,
     uncached: &TokenStream,
     returned: &Returned,
+    guard_check: Option<TokenStream>,
 ) -> TokenStream {
     let policy: &Policy = &valid.policy;
     let KeyCode {
@@ -131,6 +139,7 @@ fn policy_body(
     };
     quote! {
         #prelude
+        #guard_check
         let __unokit_cache = #cache();
         let __unokit_hash = __unokit_cache.hasher() #hash_chain;
         // The body from an owned key: a `'static` future the cache may finish or

@@ -6,6 +6,7 @@
 
 mod body;
 mod expand;
+mod guard;
 mod key_code;
 mod options;
 mod parse;

@@ -1,6 +1,7 @@
 //! The rules a `#[cached]` function must follow, one check each.
 
 use super::options::{CACHE_NONE, CAPACITY, KEY, KEY_SELF, MAX_BYTES, OPTION, RESULT};
+use super::guard::{self, Guard};
 use super::parse::CachedFn;
 use super::policy::{self, Policy};
 use super::shape::{self, Key, Mode};
@@ -24,6 +25,8 @@ pub(crate) struct ValidFn<'a> {
     pub(crate) bounds: Bounds,
     /// The freshness policies.
     pub(crate) policy: Policy,
+    /// The key guard asked before the cache (`guard = ..`).
+    pub(crate) guard: Option<Guard<'a>>,
 }
 
 /// The cache's bounds as given; each unset one keeps the runtime's default.
@@ -47,6 +50,7 @@ pub(crate) fn check<'a>(cx: &Ctxt, f: &'a CachedFn) -> Option<ValidFn<'a>> {
     check_option_conflicts(cx, f);
     check_bounds(cx, f);
     let policy = policy::check(cx, f);
+    let guard = guard::check(cx, f);
     let returns = f.returns()?;
     let options = &f.options;
     Some(ValidFn {
@@ -62,6 +66,7 @@ pub(crate) fn check<'a>(cx: &Ctxt, f: &'a CachedFn) -> Option<ValidFn<'a>> {
             tti: options.tti.as_ref().map(|given| given.value),
         },
         policy,
+        guard,
     })
 }
 
