@@ -21,6 +21,8 @@ mod methods;
 mod panics;
 #[path = "cached/policies.rs"]
 mod policies;
+#[path = "cached/prewarm.rs"]
+mod prewarm;
 #[path = "cached/results.rs"]
 mod results;
 

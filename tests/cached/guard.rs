@@ -29,7 +29,9 @@ async fn a_refused_key_never_runs_the_body_and_an_inserted_key_passes() {
     assert_eq!(USER_RUNS.count(), 1);
 
     // Ids that do not exist: neither the body nor the cache sees them.
-    let refused = (1_000_000..1_001_000).filter(|&id| user(id).is_none()).count();
+    let refused = (1_000_000..1_001_000)
+        .filter(|&id| user(id).is_none())
+        .count();
     assert!(refused >= 990, "only {refused} of 1000 absent ids refused");
     let stats = user_cache().stats();
     assert_eq!(
@@ -37,10 +39,16 @@ async fn a_refused_key_never_runs_the_body_and_an_inserted_key_passes() {
         1 + 1_000 - refused,
         "a refused id ran the body"
     );
-    assert_eq!(stats.misses as usize, 1 + 1_000 - refused, "a refused id reached the cache");
+    assert_eq!(
+        stats.misses as usize,
+        1 + 1_000 - refused,
+        "a refused id reached the cache"
+    );
 
     // A user created now: inserted into the guard, it passes at once.
-    let created = (1_000_000..1_001_000).find(|&id| !USERS.may_contain(&id)).unwrap();
+    let created = (1_000_000..1_001_000)
+        .find(|&id| !USERS.may_contain(&id))
+        .unwrap();
     USERS.insert(&created);
     let runs = USER_RUNS.count();
     assert_eq!(user(created), Some(format!("user {created}")));

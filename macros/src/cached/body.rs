@@ -16,13 +16,13 @@ use syn::Index;
 
 /// What the cache is told to keep (`mode`), and how a hit's stored value
 /// becomes the function's return value (`hit`).
-struct Returned {
-    mode: TokenStream,
+pub(super) struct Returned {
+    pub(super) mode: TokenStream,
     hit: TokenStream,
 }
 
 impl Returned {
-    fn of(valid: &ValidFn<'_>) -> Self {
+    pub(super) fn of(valid: &ValidFn<'_>) -> Self {
         let (mode, hit) = match valid.mode {
             Mode::Always if valid.policy.none_ttl.is_some() => {
                 (quote!(#ALWAYS_OR_NONE), quote!(__unokit_hit))
@@ -95,6 +95,24 @@ fn plain_body(
     }
 }
 
+/// The body's arguments taken from an owned key `__unokit_key`, for a key
+/// made of every argument (which the policies and pre-warming check).
+pub(super) fn from_owned_key(valid: &ValidFn<'_>) -> Vec<TokenStream> {
+    valid
+        .f
+        .key_params()
+        .enumerate()
+        .map(|(position, param)| {
+            let index = Index::from(position);
+            if referent(&param.ty).is_some() {
+                quote!(&__unokit_key.#index)
+            } else {
+                quote!(__unokit_key.#index)
+            }
+        })
+        .collect()
+}
+
 /// The body when misses load through the policies' path: a `reload` closure
 /// that calls the body from an owned key, a hit that may start a refresh, and
 /// a miss that may serve a stale value or time out.
@@ -115,14 +133,7 @@ fn policy_body(
         key_type,
     } = key;
     let Returned { mode, hit } = returned;
-    let arguments = valid.f.key_params().enumerate().map(|(position, param)| {
-        let index = Index::from(position);
-        if referent(&param.ty).is_some() {
-            quote!(&__unokit_key.#index)
-        } else {
-            quote!(__unokit_key.#index)
-        }
-    });
+    let arguments = from_owned_key(valid);
     let lookup = if policy.refresh_ahead.is_some() {
         quote!(__unokit_cache.get_fresh(__unokit_hash, #is_key, #mode, __unokit_reload))
     } else {

@@ -4,6 +4,7 @@ use super::body;
 use super::key_code::KeyCode;
 use super::parse::CachedFn;
 use super::policy;
+use super::prewarm;
 use super::shape::Mode;
 use super::signature::{generics_for, key_inputs, outer_signature, unused_name};
 use super::validate::ValidFn;
@@ -21,6 +22,7 @@ pub(crate) fn expand(valid: &ValidFn<'_>) -> TokenStream {
         cx.prime_fn(),
         cx.invalidate_all_fn(),
         cx.cache_fn(),
+        cx.prewarm_fn(),
     ];
     quote!(#(#items)*)
 }
@@ -55,6 +57,7 @@ pub(super) struct Names {
     pub(super) prime: Ident,
     pub(super) invalidate_all: Ident,
     pub(super) cache: Ident,
+    pub(super) prewarm: Ident,
 }
 
 /// The user's attributes, sorted by the items they belong on.
@@ -142,6 +145,7 @@ impl<'a> Expansion<'a> {
             prime,
             invalidate_all,
             cache,
+            ..
         } = &self.names;
         let text = format!(
             " Cached with `#[unokit::cached]`: see {} for statistics, {}, {}, {} and {}.",
@@ -321,6 +325,23 @@ impl<'a> Expansion<'a> {
         }
     }
 
+    /// `<function>_prewarm`, with `prewarm = N` only.
+    fn prewarm_fn(&self) -> TokenStream {
+        if self.valid.prewarm.is_none() {
+            return TokenStream::new();
+        }
+        prewarm::companion(
+            self.valid,
+            &self.key,
+            &self.names.prewarm,
+            &self.path(&self.names.cache),
+            &self.path(&self.names.uncached),
+            &self.attrs.every,
+            &self.doc_link(&self.f.item.sig.ident),
+            &self.doc_link(&self.names.cache),
+        )
+    }
+
     fn config(&self) -> TokenStream {
         let bounds = &self.valid.bounds;
         let capacity = bounds.capacity.map(|capacity| {
@@ -341,7 +362,11 @@ impl<'a> Expansion<'a> {
         let ttl = duration("with_ttl", bounds.ttl);
         let tti = duration("with_tti", bounds.tti);
         let policy = policy::config_calls(&self.valid.policy);
-        quote!(#CACHE_CONFIG::new() #capacity #max_bytes #ttl #tti #policy)
+        let hot_keys = self.valid.prewarm.map(|top| {
+            let top = Literal::u32_unsuffixed(top);
+            quote!(.with_hot_keys(#top))
+        });
+        quote!(#CACHE_CONFIG::new() #capacity #max_bytes #ttl #tti #policy #hot_keys)
     }
 }
 
@@ -355,6 +380,7 @@ impl Names {
             prime: suffixed("prime"),
             invalidate_all: suffixed("invalidate_all"),
             cache: suffixed("cache"),
+            prewarm: suffixed("prewarm"),
         }
     }
 }

@@ -11,6 +11,7 @@ mod key_code;
 mod options;
 mod parse;
 mod policy;
+mod prewarm;
 mod shape;
 mod signature;
 mod stub;

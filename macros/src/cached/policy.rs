@@ -161,9 +161,8 @@ fn permille(fraction: f64) -> u16 {
 
 /// The background paths call the body again from the owned key alone, so the key
 /// must hold every argument, as the body takes them.
-fn check_key_rebuilds_call(cx: &Ctxt, f: &CachedFn) {
-    const WHY: &str =
-        "the cache's refresh, fail-safe and timeouts run the body again from the cache key alone";
+pub(super) fn check_key_rebuilds_call(cx: &Ctxt, f: &CachedFn) {
+    const WHY: &str = "the cache's refresh, fail-safe, timeouts and pre-warming run the body again from the cache key alone";
     if let Some(receiver) = f.item.sig.receiver() {
         cx.error_at(receiver, format!("{WHY}, which cannot hold `self`; cache a function without `self`, e.g. one taking the fields it needs"));
     } else if let Some(key) = &f.options.key {

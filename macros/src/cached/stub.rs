@@ -46,8 +46,17 @@ pub(crate) fn stub(f: &CachedFn) -> TokenStream {
         prime,
         invalidate_all,
         cache,
+        prewarm,
         ..
     } = &names;
+    // Only with the option, as the real companion.
+    let prewarm = f.options.prewarm.as_ref().map(|_| {
+        quote! {
+            #(#every)*
+            #[allow(unused_variables)]
+            #vis async fn #prewarm(keys: impl ::core::iter::IntoIterator) -> usize { #unreachable }
+        }
+    });
     quote! {
         #item
 
@@ -70,5 +79,7 @@ pub(crate) fn stub(f: &CachedFn) -> TokenStream {
 
         #(#every)*
         #vis fn #cache() -> &'static #backend<#ANY_KEY, ()> { #unreachable }
+
+        #prewarm
     }
 }

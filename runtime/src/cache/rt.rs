@@ -4,12 +4,12 @@
 //! [`Mode`] and [`StoredKey`] are here because they bound the methods the
 //! generated code calls; generated code does not name them.
 
-pub use super::mode::{Always, AlwaysOrNone, Mode, OkOnly, SomeOnly};
-pub use super::stored_key::{AnyKey, StoredKey};
-pub use super::{AsyncFnCache, CacheConfig, SyncFnCache, Timeout};
 /// The guard `#[cached(guard = ..)]` asks (feature `guard`).
 #[cfg(feature = "guard")]
 pub use super::KeyGuard;
+pub use super::mode::{Always, AlwaysOrNone, Mode, OkOnly, SomeOnly};
+pub use super::stored_key::{AnyKey, StoredKey};
+pub use super::{AsyncFnCache, CacheConfig, SyncFnCache, Timeout};
 /// Keeps the key guard's check that `#[cached(guard = ..)]` writes; without
 /// the `guard` feature, replaces it with an error saying to turn the feature
 /// on (rather than an unresolved `KeyGuard`).
