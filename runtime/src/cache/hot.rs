@@ -3,42 +3,31 @@
 //! and that ranks the keys [`AsyncFnCache::hot_keys`](super::AsyncFnCache::hot_keys)
 //! exports for pre-warming.
 //!
-//! Its cost on the hit path is bounded by sampling where hits are cheapest: a
-//! hit served by the thread's front table (a hot key, by construction) is
-//! counted once in [`SAMPLE`] hits, with that weight; a hit from the shared
-//! table, which costs more already, and a miss are counted each time. So the
-//! hottest keys' counts are estimates in steps of [`SAMPLE`], and the long
-//! tail — the keys a ranking must tell apart to pre-warm well — is counted
-//! exactly (up to the sketch's collisions, which only overestimate).
+//! It costs nothing on the cheapest hit, one served by the thread's front
+//! table (a hot key, by construction): the front table sends each key back
+//! to the shared table every [`REVALIDATE_AFTER`] hits, and that hit counts
+//! them all. Every other hit, which costs more already, and every miss count
+//! one. So the hottest keys' counts are exact to [`REVALIDATE_AFTER`] reads,
+//! and the long tail — the keys a ranking must tell apart to pre-warm well —
+//! is counted exactly (up to the sketch's collisions, which only overestimate).
 //!
 //! Counters are halved once the sketch has taken ten times as many counts as
 //! it has columns, so a key that was hot an hour ago and is read no more
 //! cools down ("aging", as in TinyLFU).
 
-use std::cell::Cell;
+use super::front::REVALIDATE_AFTER;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
 
-/// One front-table hit in this many is counted.
-pub(crate) const SAMPLE: u32 = 32;
-
 /// A key counted at least this many reads in the current window is hot: about
-/// two sampled front-table hits, or as many reads of a key outside the front.
-pub(crate) const HOT: u32 = 2 * SAMPLE;
+/// two rounds of the front table.
+pub(crate) const HOT: u32 = 2 * REVALIDATE_AFTER;
 
-const ROWS: usize = 4;
+/// Two rows: with four columns per ranked key, a tail key's count is rarely
+/// inflated by both of its columns' other keys, and a count costs two stores.
+const ROWS: usize = 2;
 
 /// Odd multipliers, one per row, that spread the keyed hash into columns.
-const MIXERS: [u64; ROWS] = [
-    0x9E37_79B9_7F4A_7C15,
-    0xC2B2_AE3D_27D4_EB4F,
-    0x1656_67B1_9E37_79F9,
-    0xD6E8_FEB8_6659_FD93,
-];
-
-thread_local! {
-    /// This thread's front-table hits, for sampling them.
-    static TICK: Cell<u32> = const { Cell::new(0) };
-}
+const MIXERS: [u64; ROWS] = [0x9E37_79B9_7F4A_7C15, 0xC2B2_AE3D_27D4_EB4F];
 
 pub(crate) struct HotKeys {
     /// `ROWS` rows of `columns` counters, one after the other.
@@ -75,23 +64,11 @@ impl HotKeys {
         &self.counters[row * self.columns() + column]
     }
 
-    /// A hit served by the thread's front table: counted once in [`SAMPLE`].
+    /// `reads` reads of the key under `hash`: a hit, a miss, or a front
+    /// table's round.
     #[inline]
-    pub(crate) fn front_hit(&self, hash: u64) {
-        let sampled = TICK.with(|tick| {
-            let next = tick.get().wrapping_add(1);
-            tick.set(next);
-            next % SAMPLE == 0
-        });
-        if sampled {
-            self.add(hash, SAMPLE);
-        }
-    }
-
-    /// A hit from the shared table, or a miss: counted each time.
-    #[inline]
-    pub(crate) fn read(&self, hash: u64) {
-        self.add(hash, 1);
+    pub(crate) fn read(&self, hash: u64, reads: u32) {
+        self.add(hash, reads);
     }
 
     fn add(&self, hash: u64, weight: u32) {
@@ -139,9 +116,9 @@ mod tests {
     fn counts_rank_keys_and_age() {
         let hot = HotKeys::new(100);
         for _ in 0..500 {
-            hot.read(1);
+            hot.read(1, 1);
         }
-        hot.read(2);
+        hot.read(2, 1);
         assert!(hot.estimate(1) >= 500);
         assert!(hot.is_hot(1));
         assert!(!hot.is_hot(2));

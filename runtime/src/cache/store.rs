@@ -85,10 +85,10 @@ where
         hash: u64,
         serve: impl Fn(&Entry<K, V>) -> Option<T>,
     ) -> Option<T> {
+        // Hot keys are not counted here, on the cheapest hit: the front table
+        // sends each key back to the shared table every `REVALIDATE_AFTER`
+        // hits, where its count takes them all at once.
         if let Some(value) = base.front_hit(self.owner, hash, &serve) {
-            if let Some(hot) = &self.hot {
-                hot.front_hit(hash);
-            }
             return Some(value);
         }
         let has_front = base.has_front();
@@ -108,17 +108,15 @@ where
             }
             return None;
         }
-        let value = if has_front {
-            base.table_hit(self.owner, hash, &entry, serve)
+        let (value, reads) = if has_front {
+            base.table_hit(self.owner, hash, &entry, serve)?
         } else {
-            base.moka_hit_with(self.owner, hash, &entry, serve)
+            (base.moka_hit_with(self.owner, hash, &entry, serve)?, 1)
         };
-        if value.is_some()
-            && let Some(hot) = &self.hot
-        {
-            hot.read(hash);
+        if let Some(hot) = &self.hot {
+            hot.read(hash, reads);
         }
-        value
+        Some(value)
     }
 
     /// Whether the key under `hash` is hot; every key is when the cache does
@@ -154,7 +152,7 @@ where
     pub(crate) fn put(&self, base: &Base, hash: u64, entry: &Arc<Entry<K, V>>) {
         // A miss (or a refresh) is a read too: the long tail is counted here.
         if let Some(hot) = &self.hot {
-            hot.read(hash);
+            hot.read(hash, 1);
         }
         self.replay_reads();
         if let Some(replaced) = self.moka.remove(&hash) {
