@@ -337,8 +337,10 @@ impl<'a> Expansion<'a> {
             &self.path(&self.names.cache),
             &self.path(&self.names.uncached),
             &self.attrs.every,
-            &self.doc_link(&self.f.item.sig.ident),
-            &self.doc_link(&self.names.cache),
+            &prewarm::doc(
+                &self.doc_link(&self.f.item.sig.ident),
+                &self.doc_link(&self.names.cache),
+            ),
         )
     }
 

@@ -45,6 +45,13 @@ pub(crate) fn check(cx: &Ctxt, f: &CachedFn) -> Option<u32> {
     Some(top)
 }
 
+/// The companion's doc, given links to the function and its cache companion.
+pub(crate) fn doc(function_link: &str, cache_link: &str) -> String {
+    format!(
+        " Loads {function_link}'s result for each key of `keys` that is not cached, {CONCURRENCY} at a time, and returns how many it loaded: pass the hot keys that {cache_link}`().hot_keys()` exported (by this instance, or by the previous one before a restart) to warm the cache before it serves. A key is the tuple of the function's arguments, owned."
+    )
+}
+
 /// `<function>_prewarm(keys)`: loads each key not cached through the body.
 pub(crate) fn companion(
     valid: &ValidFn<'_>,
@@ -53,8 +60,7 @@ pub(crate) fn companion(
     cache: &TokenStream,
     uncached: &TokenStream,
     every: &[&syn::Attribute],
-    function_link: &str,
-    cache_link: &str,
+    doc: &str,
 ) -> TokenStream {
     let vis = &valid.f.item.vis;
     let key_type = &key.key_type;
@@ -62,9 +68,6 @@ pub(crate) fn companion(
     let arguments = from_owned_key(valid);
     let parts = (0..arguments.len()).map(Index::from);
     let concurrency = Literal::usize_unsuffixed(CONCURRENCY);
-    let doc = format!(
-        " Loads {function_link}'s result for each key of `keys` that is not cached, {CONCURRENCY} at a time, and returns how many it loaded: pass the hot keys that {cache_link}`().hot_keys()` exported (by this instance, or by the previous one before a restart) to warm the cache before it serves. A key is the tuple of the function's arguments, owned."
-    );
     quote! {
         #[doc = #doc]
         #(#every)*

@@ -69,7 +69,7 @@ where
             ranked.select_nth_unstable_by(top, |a, b| b.0.cmp(&a.0));
             ranked.truncate(top);
         }
-        ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+        ranked.sort_unstable_by_key(|ranked| std::cmp::Reverse(ranked.0));
         ranked.into_iter().map(|(_, key)| key).collect()
     }
 
