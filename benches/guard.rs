@@ -1,8 +1,9 @@
 //! The key guard's check side by side with fastbloom's filter asked directly
 //! (what an expert writes by hand), the `bloomfilter` crate behind a `RwLock`
 //! (the usual way to share a filter that is not lock-free), a `#[cached]` hit on
-//! 100 000 keys, and a miss that reaches SQLite: the check must cost far less
-//! than the miss it saves and little beside a hit.
+//! 100 000 keys, a refused id through `#[cached(guard = ..)]`, and a miss that
+//! reaches SQLite: the check must cost far less than the miss it saves and
+//! little beside a hit.
 //!
 //! The filters hold 1 M keys at a 1 % false-positive rate; the keys asked are
 //! drawn uniformly from 2 M (half present), precomputed. Rows on one thread and
@@ -68,6 +69,21 @@ fn profile(id: u64) -> Option<String> {
     Some(format!("user {id}"))
 }
 
+/// The same function behind the guard: an id it refuses returns `None` before
+/// the cache, where without the guard it would be a miss reaching the database.
+#[unokit::cached(capacity = 200_000, guard = &*GUARD)]
+fn guarded_profile(id: u64) -> Option<String> {
+    Some(format!("user {id}"))
+}
+
+/// Ids that do not exist and that the guard refuses (not its false positives).
+static REFUSED: LazyLock<Vec<u64>> = LazyLock::new(|| {
+    (KEYS..3 * KEYS)
+        .filter(|id| !GUARD.may_contain(id))
+        .take(DRAWS)
+        .collect()
+});
+
 static POOL: LazyLock<(tokio::runtime::Runtime, sqlx::SqlitePool)> = LazyLock::new(|| {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -121,6 +137,14 @@ fn checks(c: &mut Criterion) {
     }
     group.bench_function("#[cached] hit, 100 000 keys", |b| {
         b.iter(|| profile(black_box(next() % 100_000)));
+    });
+    let refused = &*REFUSED;
+    let mut at = 0;
+    group.bench_function("#[cached(guard)] refused id", |b| {
+        b.iter(|| {
+            at = (at + 1) % refused.len();
+            guarded_profile(black_box(refused[at]))
+        });
     });
     let (runtime, pool) = &*POOL;
     group.bench_function("miss: SQLite point query", |b| {

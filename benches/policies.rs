@@ -4,7 +4,9 @@
 //! - `policies/hit`: a hit with `refresh_ahead` against today's plain hit, with
 //!   and without a time to live (refresh-ahead needs one): one hot key and 1 000
 //!   keys drawn uniformly, every key warm and far from its refresh point. The goal
-//!   is ≤ 1.1× the plain hit with a time to live.
+//!   is ≤ 1.1× the plain hit with a time to live. `hot_keys` is that hit with
+//!   hot-key tracking (`prewarm = 1000`), whose goal is ≤ 1.05×;
+//!   `refresh_ahead_hot_keys` both.
 //! - `policies/failing_source`: 100 keys whose source fails after they expired;
 //!   the time per request with `stale_if_error` (served stale, the source asked
 //!   once per key and back-off) against without (every request runs the body and
@@ -39,9 +41,21 @@ async fn refresh_ahead(id: u64, name: &str) -> String {
     compute(id, name)
 }
 
+/// The plain hit with a time to live, counting hot keys for pre-warming.
+#[unokit::cached(capacity = 200_000, ttl = "1h", prewarm = 1_000)]
+async fn hot_keys(id: u64, name: &str) -> String {
+    compute(id, name)
+}
+
+/// Refresh-ahead for hot keys only, which it asks the count of on each refresh.
+#[unokit::cached(capacity = 200_000, ttl = "1h", refresh_ahead = 0.8, prewarm = 1_000)]
+async fn refresh_ahead_hot(id: u64, name: &str) -> String {
+    compute(id, name)
+}
+
 type Contender = (&'static str, fn(u64));
 
-fn contenders() -> [Contender; 3] {
+fn contenders() -> [Contender; 5] {
     [
         ("plain", |id| {
             black_box(run(plain(black_box(id), black_box(NAME))));
@@ -51,6 +65,12 @@ fn contenders() -> [Contender; 3] {
         }),
         ("refresh_ahead", |id| {
             black_box(run(refresh_ahead(black_box(id), black_box(NAME))));
+        }),
+        ("hot_keys", |id| {
+            black_box(run(hot_keys(black_box(id), black_box(NAME))));
+        }),
+        ("refresh_ahead_hot_keys", |id| {
+            black_box(run(refresh_ahead_hot(black_box(id), black_box(NAME))));
         }),
     ]
 }

@@ -10,6 +10,9 @@ mod companions;
 mod concurrency;
 #[path = "cached/expiry.rs"]
 mod expiry;
+#[cfg(feature = "guard")]
+#[path = "cached/guard.rs"]
+mod guard;
 #[path = "cached/keys.rs"]
 mod keys;
 #[path = "cached/methods.rs"]
@@ -18,6 +21,8 @@ mod methods;
 mod panics;
 #[path = "cached/policies.rs"]
 mod policies;
+#[path = "cached/prewarm.rs"]
+mod prewarm;
 #[path = "cached/results.rs"]
 mod results;
 

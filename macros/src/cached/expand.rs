@@ -1,15 +1,14 @@
 //! The generated items: the cached function and its companions.
 
+use super::body;
 use super::key_code::KeyCode;
 use super::parse::CachedFn;
 use super::policy;
+use super::prewarm;
 use super::shape::Mode;
-use super::signature::{call_arguments, generics_for, key_inputs, outer_signature, unused_name};
+use super::signature::{generics_for, key_inputs, outer_signature, unused_name};
 use super::validate::ValidFn;
-use crate::common::paths::cache::{
-    ALWAYS, ALWAYS_OR_NONE, ANY_KEY, ASYNC_FN_CACHE, CACHE_CONFIG, OK_ONLY, SOME_ONLY,
-    SYNC_FN_CACHE,
-};
+use crate::common::paths::cache::{ASYNC_FN_CACHE, CACHE_CONFIG, SYNC_FN_CACHE};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use syn::{Attribute, Ident};
@@ -23,78 +22,13 @@ pub(crate) fn expand(valid: &ValidFn<'_>) -> TokenStream {
         cx.prime_fn(),
         cx.invalidate_all_fn(),
         cx.cache_fn(),
+        cx.prewarm_fn(),
     ];
     quote!(#(#items)*)
 }
 
-/// On error: the function as written, and companions that are never meant to
-/// run (the build fails), so that code naming them reports only the real
-/// error. Their types are loose where the function's may be what is wrong: the
-/// cache's key and value are erased, and `prime` takes any value.
-pub(crate) fn stub(f: &CachedFn) -> TokenStream {
-    let item = &f.item;
-    let names = Names::of(&item.sig.ident);
-    let every = &Attrs::sort(&item.attrs).every;
-    let vis = &item.vis;
-    let maybe_async = &item.sig.asyncness;
-    let backend = if maybe_async.is_some() {
-        ASYNC_FN_CACHE
-    } else {
-        SYNC_FN_CACHE
-    };
-    let mut uncached_sig = outer_signature(f);
-    uncached_sig.ident = names.uncached.clone();
-    let unreachable = quote!(::core::unreachable!());
-    // It calls the function rather than `unreachable!()`: a return type with
-    // `impl Trait` (itself an error here) needs a body of that type. An
-    // `unsafe fn` (an error too) is not called, to generate no `unsafe` block.
-    let uncached_body = match item.sig.safety {
-        syn::Safety::Unsafe(_) => unreachable.clone(),
-        _ => {
-            let function = path(f, &item.sig.ident);
-            let arguments = call_arguments(f);
-            let dot_await = maybe_async.map(|_| quote!(.await));
-            quote!(#function(#arguments) #dot_await)
-        }
-    };
-    let inputs = key_inputs(f);
-    let generics = generics_for(f, &inputs);
-    let where_clause = &generics.where_clause;
-    let value = unused_name(f, "value");
-    let Names {
-        invalidate,
-        prime,
-        invalidate_all,
-        cache,
-        ..
-    } = &names;
-    quote! {
-        #item
-
-        #(#every)*
-        #[allow(unused_variables)]
-        #vis #uncached_sig { #uncached_body }
-
-        #(#every)*
-        #[allow(unused_variables)]
-        #vis #maybe_async fn #invalidate #generics (#(#inputs),*) #where_clause { #unreachable }
-
-        #(#every)*
-        #[allow(unused_variables)]
-        #vis #maybe_async fn #prime #generics (#(#inputs,)* #value: impl ::core::marker::Sized) #where_clause {
-            #unreachable
-        }
-
-        #(#every)*
-        #vis fn #invalidate_all() { #unreachable }
-
-        #(#every)*
-        #vis fn #cache() -> &'static #backend<#ANY_KEY, ()> { #unreachable }
-    }
-}
-
 /// A path to the function or a companion: through `Self` inside an `impl`.
-fn path(f: &CachedFn, name: &Ident) -> TokenStream {
+pub(super) fn path(f: &CachedFn, name: &Ident) -> TokenStream {
     if f.in_impl() {
         quote!(Self::#name)
     } else {
@@ -117,24 +51,25 @@ struct Expansion<'a> {
 }
 
 /// The companions' names: the function's name and a suffix.
-struct Names {
-    uncached: Ident,
-    invalidate: Ident,
-    prime: Ident,
-    invalidate_all: Ident,
-    cache: Ident,
+pub(super) struct Names {
+    pub(super) uncached: Ident,
+    pub(super) invalidate: Ident,
+    pub(super) prime: Ident,
+    pub(super) invalidate_all: Ident,
+    pub(super) cache: Ident,
+    pub(super) prewarm: Ident,
 }
 
 /// The user's attributes, sorted by the items they belong on.
-struct Attrs<'a> {
+pub(super) struct Attrs<'a> {
     /// Docs and markers that describe the function's interface.
-    interface: Vec<&'a Attribute>,
+    pub(super) interface: Vec<&'a Attribute>,
     /// `must_use` and `allow`, which the cached function and the body both need.
-    shared: Vec<&'a Attribute>,
+    pub(super) shared: Vec<&'a Attribute>,
     /// Attributes about the body: other lint levels, `inline`, instrumentation.
-    body: Vec<&'a Attribute>,
+    pub(super) body: Vec<&'a Attribute>,
     /// `cfg`, which every generated item needs.
-    every: Vec<&'a Attribute>,
+    pub(super) every: Vec<&'a Attribute>,
 }
 
 impl<'a> Expansion<'a> {
@@ -175,60 +110,16 @@ impl<'a> Expansion<'a> {
     }
 
     fn cached_fn(&self) -> TokenStream {
-        let Self {
-            f,
-            key,
-            attrs,
-            dot_await,
-            ..
-        } = self;
+        let Self { f, key, attrs, .. } = self;
         let vis = &f.item.vis;
         let interface = &attrs.interface;
         let shared = &attrs.shared;
         let every = &attrs.every;
         let sig = outer_signature(f);
-        let KeyCode {
-            prelude,
-            hash_chain,
-            is_key,
-            owned,
-            ..
-        } = key;
         let cache = self.path(&self.names.cache);
         let uncached = self.path(&self.names.uncached);
-        let arguments = call_arguments(f);
-        let (mode, hit) = match self.mode {
-            Mode::Always if self.valid.policy.none_ttl.is_some() => {
-                (quote!(#ALWAYS_OR_NONE), quote!(__unokit_hit))
-            }
-            Mode::Always => (quote!(#ALWAYS), quote!(__unokit_hit)),
-            Mode::OkOnly => (
-                quote!(#OK_ONLY),
-                quote!(::core::result::Result::Ok(__unokit_hit)),
-            ),
-            Mode::SomeOnly => (
-                quote!(#SOME_ONLY),
-                quote!(::core::option::Option::Some(__unokit_hit)),
-            ),
-        };
         let see_also = self.see_also();
-        let body = if self.valid.is_async && self.valid.policy.loads_in_background() {
-            policy::cached_body(&self.valid.policy, f, key, &cache, &uncached, &mode, &hit)
-        } else {
-            quote! {
-                #prelude
-                let __unokit_cache = #cache();
-                let __unokit_hash = __unokit_cache.hasher() #hash_chain;
-                if let ::core::option::Option::Some(__unokit_hit) =
-                    __unokit_cache.get(__unokit_hash, #is_key)
-                {
-                    return #hit;
-                }
-                __unokit_cache
-                    .get_or_compute(__unokit_hash, #owned, #mode, move || #uncached(#arguments))
-                    #dot_await
-            }
-        };
+        let body = body::cached_body(self.valid, key, &cache, &uncached);
         quote! {
             #(#interface)*
             #see_also
@@ -254,6 +145,7 @@ impl<'a> Expansion<'a> {
             prime,
             invalidate_all,
             cache,
+            ..
         } = &self.names;
         let text = format!(
             " Cached with `#[unokit::cached]`: see {} for statistics, {}, {}, {} and {}.",
@@ -433,6 +325,25 @@ impl<'a> Expansion<'a> {
         }
     }
 
+    /// `<function>_prewarm`, with `prewarm = N` only.
+    fn prewarm_fn(&self) -> TokenStream {
+        if self.valid.prewarm.is_none() {
+            return TokenStream::new();
+        }
+        prewarm::companion(
+            self.valid,
+            &self.key,
+            &self.names.prewarm,
+            &self.path(&self.names.cache),
+            &self.path(&self.names.uncached),
+            &self.attrs.every,
+            &prewarm::doc(
+                &self.doc_link(&self.f.item.sig.ident),
+                &self.doc_link(&self.names.cache),
+            ),
+        )
+    }
+
     fn config(&self) -> TokenStream {
         let bounds = &self.valid.bounds;
         let capacity = bounds.capacity.map(|capacity| {
@@ -453,12 +364,16 @@ impl<'a> Expansion<'a> {
         let ttl = duration("with_ttl", bounds.ttl);
         let tti = duration("with_tti", bounds.tti);
         let policy = policy::config_calls(&self.valid.policy);
-        quote!(#CACHE_CONFIG::new() #capacity #max_bytes #ttl #tti #policy)
+        let hot_keys = self.valid.prewarm.map(|top| {
+            let top = Literal::u32_unsuffixed(top);
+            quote!(.with_hot_keys(#top))
+        });
+        quote!(#CACHE_CONFIG::new() #capacity #max_bytes #ttl #tti #policy #hot_keys)
     }
 }
 
 impl Names {
-    fn of(function: &Ident) -> Self {
+    pub(super) fn of(function: &Ident) -> Self {
         let suffixed =
             |suffix: &str| format_ident!("{}_{}", function, suffix, span = function.span());
         Self {
@@ -467,12 +382,13 @@ impl Names {
             prime: suffixed("prime"),
             invalidate_all: suffixed("invalidate_all"),
             cache: suffixed("cache"),
+            prewarm: suffixed("prewarm"),
         }
     }
 }
 
 impl<'a> Attrs<'a> {
-    fn sort(attrs: &'a [Attribute]) -> Self {
+    pub(super) fn sort(attrs: &'a [Attribute]) -> Self {
         let mut sorted = Attrs {
             interface: Vec::new(),
             shared: Vec::new(),

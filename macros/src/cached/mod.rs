@@ -1,16 +1,20 @@
 //! `#[cached]`: memoizes a function on a moka cache keyed at compile time.
 //!
 //! [`parse`] reads the function and the options, [`validate`] checks every rule
-//! and gives the valid function, [`expand`] writes the function and its
-//! companions — or, on error, stubs of the companions.
+//! and gives the valid function, [`expand`] writes the function (its body from
+//! [`body`]) and its companions — or, on error, [`stub`] writes stubs of them.
 
+mod body;
 mod expand;
+mod guard;
 mod key_code;
 mod options;
 mod parse;
 mod policy;
+mod prewarm;
 mod shape;
 mod signature;
+mod stub;
 mod validate;
 
 use crate::common::ctxt::Ctxt;
@@ -41,6 +45,6 @@ impl Pipeline for Cached {
     }
 
     fn fallback(parsed: &parse::CachedFn) -> TokenStream {
-        expand::stub(parsed)
+        stub::stub(parsed)
     }
 }

@@ -28,6 +28,8 @@ pub(crate) const TIMEOUT: &str = "timeout";
 pub(crate) const HARD_TIMEOUT: &str = "hard_timeout";
 pub(crate) const JITTER: &str = "jitter";
 pub(crate) const NONE_TTL: &str = "none_ttl";
+pub(crate) const GUARD: &str = "guard";
+pub(crate) const PREWARM: &str = "prewarm";
 
 const KNOWN: &[&str] = &[
     CAPACITY,
@@ -47,6 +49,8 @@ const KNOWN: &[&str] = &[
     HARD_TIMEOUT,
     JITTER,
     NONE_TTL,
+    GUARD,
+    PREWARM,
 ];
 
 #[derive(Default)]
@@ -70,6 +74,10 @@ pub(crate) struct Options {
     /// The jitter in percent, as written.
     pub(crate) jitter: Option<Given<f64>>,
     pub(crate) none_ttl: Option<Given<Duration>>,
+    /// An expression giving the `&KeyGuard` asked before the cache.
+    pub(crate) guard: Option<Given<Expr>>,
+    /// How many hot keys to track and export for pre-warming.
+    pub(crate) prewarm: Option<Given<u64>>,
 }
 
 /// Reads every option, recording each mistake and going on to the next option.
@@ -152,6 +160,11 @@ fn read_option(cx: &Ctxt, options: &mut Options, meta: &ParseNestedMeta<'_>) -> 
             }
         }
         NONE_TTL => read_duration(cx, &mut options.none_ttl, NONE_TTL, meta)?,
+        PREWARM => read_count(cx, &mut options.prewarm, PREWARM, meta)?,
+        GUARD => {
+            let value: Expr = meta.value()?.parse()?;
+            set(cx, &mut options.guard, GUARD, Given { value, span });
+        }
         _ => unknown_option(
             cx,
             meta,

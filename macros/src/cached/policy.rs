@@ -1,32 +1,29 @@
 //! The freshness policies of `#[cached]` (refresh-ahead, fail-safe, timeouts,
 //! jitter, a time to live for `None`): their rules, and what they add to the
-//! cache's configuration and to the cached function.
+//! cache's configuration; the body they need is written in [`body`](super::body).
 
-use super::key_code::KeyCode;
 use super::options::{
     CACHE_NONE, ERROR_BACKOFF, HARD_TIMEOUT, JITTER, KEY, NONE_TTL, REFRESH_AHEAD, STALE_IF_ERROR,
     TIMEOUT, TTL,
 };
 use super::parse::CachedFn;
-use super::shape::{Mode, referent};
+use super::shape::Mode;
 use crate::common::ctxt::Ctxt;
 use crate::common::options::Given;
-use crate::common::paths::cache::TIMEOUT as TIMEOUT_TYPE;
 use proc_macro2::{Literal, Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use quote::{format_ident, quote};
 use std::time::Duration;
-use syn::Index;
 
 /// The policies as given, checked.
 #[derive(Default)]
 pub(crate) struct Policy {
     /// Thousandths of the time to live.
-    refresh_ahead: Option<u16>,
+    pub(super) refresh_ahead: Option<u16>,
     stale_if_error: Option<Duration>,
     error_backoff: Option<Duration>,
     timeout: Option<Duration>,
     /// With the option's span, where a missing `From<Timeout>` is reported.
-    hard_timeout: Option<(Duration, Span)>,
+    pub(super) hard_timeout: Option<(Duration, Span)>,
     /// Thousandths of the time to live, either way.
     jitter: Option<u16>,
     pub(crate) none_ttl: Option<Duration>,
@@ -164,9 +161,8 @@ fn permille(fraction: f64) -> u16 {
 
 /// The background paths call the body again from the owned key alone, so the key
 /// must hold every argument, as the body takes them.
-fn check_key_rebuilds_call(cx: &Ctxt, f: &CachedFn) {
-    const WHY: &str =
-        "the cache's refresh, fail-safe and timeouts run the body again from the cache key alone";
+pub(super) fn check_key_rebuilds_call(cx: &Ctxt, f: &CachedFn) {
+    const WHY: &str = "the cache's refresh, fail-safe, timeouts and pre-warming run the body again from the cache key alone";
     if let Some(receiver) = f.item.sig.receiver() {
         cx.error_at(receiver, format!("{WHY}, which cannot hold `self`; cache a function without `self`, e.g. one taking the fields it needs"));
     } else if let Some(key) = &f.options.key {
@@ -214,63 +210,4 @@ pub(crate) fn config_calls(policy: &Policy) -> TokenStream {
         duration("with_none_ttl", policy.none_ttl),
     ];
     quote!(#(#calls)*)
-}
-
-/// The cached function's body when misses load through the policies' path: a
-/// `reload` closure that calls the body from an owned key, a hit that may start
-/// a refresh, and a miss that may serve a stale value or time out.
-pub(crate) fn cached_body(
-    policy: &Policy,
-    f: &CachedFn,
-    key: &KeyCode,
-    cache: &TokenStream,
-    uncached: &TokenStream,
-    mode: &TokenStream,
-    hit: &TokenStream,
-) -> TokenStream {
-    let KeyCode {
-        prelude,
-        hash_chain,
-        is_key,
-        owned,
-        key_type,
-    } = key;
-    let arguments = f.key_params().enumerate().map(|(position, param)| {
-        let index = Index::from(position);
-        if referent(&param.ty).is_some() {
-            quote!(&__unokit_key.#index)
-        } else {
-            quote!(__unokit_key.#index)
-        }
-    });
-    let lookup = if policy.refresh_ahead.is_some() {
-        quote!(__unokit_cache.get_fresh(__unokit_hash, #is_key, #mode, __unokit_reload))
-    } else {
-        quote!(__unokit_cache.get(__unokit_hash, #is_key))
-    };
-    let timed_out = match policy.hard_timeout {
-        // Spanned at the option: a missing `From<Timeout>` is reported there.
-        Some((_, span)) => quote_spanned! {span=>
-            ::core::option::Option::Some(|__unokit_timeout: #TIMEOUT_TYPE| {
-                ::core::result::Result::Err(::core::convert::From::from(__unokit_timeout))
-            })
-        },
-        None => quote!(::core::option::Option::None::<fn(#TIMEOUT_TYPE) -> _>),
-    };
-    quote! {
-        #prelude
-        let __unokit_cache = #cache();
-        let __unokit_hash = __unokit_cache.hasher() #hash_chain;
-        // The body from an owned key: a `'static` future the cache may finish or
-        // rerun in the background.
-        let __unokit_reload = |__unokit_key: #key_type| async move {
-            #uncached(#(#arguments),*).await
-        };
-        if let ::core::option::Option::Some(__unokit_hit) = #lookup {
-            return #hit;
-        }
-        __unokit_cache
-            .load(__unokit_hash, #owned, #mode, __unokit_reload, #timed_out)
-            .await
-    }
 }

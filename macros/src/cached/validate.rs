@@ -1,8 +1,10 @@
 //! The rules a `#[cached]` function must follow, one check each.
 
+use super::guard::{self, Guard};
 use super::options::{CACHE_NONE, CAPACITY, KEY, KEY_SELF, MAX_BYTES, OPTION, RESULT};
 use super::parse::CachedFn;
 use super::policy::{self, Policy};
+use super::prewarm;
 use super::shape::{self, Key, Mode};
 use crate::common::ctxt::Ctxt;
 use crate::common::types;
@@ -24,6 +26,10 @@ pub(crate) struct ValidFn<'a> {
     pub(crate) bounds: Bounds,
     /// The freshness policies.
     pub(crate) policy: Policy,
+    /// The key guard asked before the cache (`guard = ..`).
+    pub(crate) guard: Option<Guard<'a>>,
+    /// How many hot keys the cache tracks and exports (`prewarm = N`).
+    pub(crate) prewarm: Option<u32>,
 }
 
 /// The cache's bounds as given; each unset one keeps the runtime's default.
@@ -47,6 +53,8 @@ pub(crate) fn check<'a>(cx: &Ctxt, f: &'a CachedFn) -> Option<ValidFn<'a>> {
     check_option_conflicts(cx, f);
     check_bounds(cx, f);
     let policy = policy::check(cx, f);
+    let guard = guard::check(cx, f);
+    let prewarm = prewarm::check(cx, f);
     let returns = f.returns()?;
     let options = &f.options;
     Some(ValidFn {
@@ -62,6 +70,8 @@ pub(crate) fn check<'a>(cx: &Ctxt, f: &'a CachedFn) -> Option<ValidFn<'a>> {
             tti: options.tti.as_ref().map(|given| given.value),
         },
         policy,
+        guard,
+        prewarm,
     })
 }
 

@@ -140,7 +140,9 @@ impl Base {
     }
 
     /// A hit on an entry found in the shared table: it enters the thread's front
-    /// table if it proves hot ([`front::admit`]).
+    /// table if it proves hot ([`front::admit`]). With the value, how many
+    /// reads of the key this hit stands for: the front table's hits since the
+    /// key last came here, when it held the key, else this one.
     #[inline]
     pub(crate) fn table_hit<K, V, T>(
         &self,
@@ -148,15 +150,19 @@ impl Base {
         fingerprint: u64,
         entry: &Arc<Entry<K, V>>,
         serve: impl FnOnce(&Entry<K, V>) -> Option<T>,
-    ) -> Option<T>
+    ) -> Option<(T, u32)>
     where
         K: Send + Sync + 'static,
         V: Clone + Send + Sync + 'static,
     {
         let value = serve(entry)?;
-        front::admit(owner, fingerprint, entry);
+        let reads = if front::admit(owner, fingerprint, entry) {
+            front::REVALIDATE_AFTER + 1
+        } else {
+            1
+        };
         self.counters.hit();
-        Some(value)
+        Some((value, reads))
     }
 
     pub(crate) fn remember<K, V>(&self, owner: usize, fingerprint: u64, entry: &Arc<Entry<K, V>>)

@@ -22,6 +22,8 @@ pub struct CacheConfig {
     /// The freshness policies (refresh-ahead, fail-safe, timeouts, jitter, a
     /// time to live for `None`), all off by default.
     pub(crate) policy: Policy,
+    /// How many hot keys to rank; 0: hot keys are not tracked.
+    hot_keys: u32,
 }
 
 /// The freshness policies of [`CacheConfig`]; fractions are in thousandths so
@@ -64,6 +66,7 @@ impl CacheConfig {
                 jitter: 0,
                 none_ttl: None,
             },
+            hot_keys: 0,
         }
     }
 
@@ -197,6 +200,26 @@ impl CacheConfig {
     pub const fn with_none_ttl(mut self, time_to_live: Duration) -> Self {
         self.policy.none_ttl = Some(time_to_live);
         self
+    }
+
+    /// Tracks which keys are read most (a sampled count-min sketch on the hit
+    /// path), ranks the `top` hottest for
+    /// [`AsyncFnCache::hot_keys`](super::AsyncFnCache::hot_keys), and lets
+    /// refresh-ahead refresh only hot keys (`#[cached(prewarm = N)]`).
+    #[must_use]
+    pub const fn with_hot_keys(mut self, top: u32) -> Self {
+        self.hot_keys = top;
+        self
+    }
+
+    /// How many hot keys the cache ranks, if it tracks them.
+    #[must_use]
+    pub const fn hot_keys(&self) -> Option<usize> {
+        if self.hot_keys == 0 {
+            None
+        } else {
+            Some(self.hot_keys as usize)
+        }
     }
 
     /// The refresh-ahead point in thousandths of the time to live, if any.

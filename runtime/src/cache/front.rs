@@ -125,31 +125,37 @@ where
 /// usually out of the processor's caches: a miss per hit, for a line that the
 /// next key would replace again. A key that comes back to its line before another
 /// key does is hot enough to pay for it; with one hot key it takes two hits.
-pub(crate) fn admit<K, V>(owner: usize, fingerprint: u64, entry: &Arc<Entry<K, V>>)
+///
+/// Returns whether the line held the entry: it then served
+/// [`REVALIDATE_AFTER`] hits since the last time it came here.
+pub(crate) fn admit<K, V>(owner: usize, fingerprint: u64, entry: &Arc<Entry<K, V>>) -> bool
 where
     K: Send + Sync + 'static,
     V: Send + Sync + 'static,
 {
-    let _ = TABLE.try_with(|table| {
-        let line = &table.lines[index(owner, fingerprint)];
-        let held = line.recent.take();
-        let renew = held
-            .as_ref()
-            .is_some_and(|held| held.owner == owner && held.fingerprint == fingerprint);
-        if renew || line.candidate.get() == (owner, fingerprint) {
-            line.candidate.set((usize::MAX, 0));
-            // The held entry, if another, is dropped after the line is set again:
-            // its drop may run user code that calls back into a cache.
-            line.recent.set(Some(Recent {
-                owner,
-                fingerprint,
-                hits: 0,
-                entry: entry.clone(),
-            }));
-            drop(held);
-        } else {
-            line.candidate.set((owner, fingerprint));
-            line.recent.set(held);
-        }
-    });
+    TABLE
+        .try_with(|table| {
+            let line = &table.lines[index(owner, fingerprint)];
+            let held = line.recent.take();
+            let renew = held
+                .as_ref()
+                .is_some_and(|held| held.owner == owner && held.fingerprint == fingerprint);
+            if renew || line.candidate.get() == (owner, fingerprint) {
+                line.candidate.set((usize::MAX, 0));
+                // The held entry, if another, is dropped after the line is set again:
+                // its drop may run user code that calls back into a cache.
+                line.recent.set(Some(Recent {
+                    owner,
+                    fingerprint,
+                    hits: 0,
+                    entry: entry.clone(),
+                }));
+                drop(held);
+            } else {
+                line.candidate.set((owner, fingerprint));
+                line.recent.set(held);
+            }
+            renew
+        })
+        .unwrap_or(false)
 }

@@ -31,10 +31,12 @@ mod front;
 mod future;
 #[cfg(feature = "guard")]
 mod guard;
+mod hot;
 #[cfg(feature = "redis")]
 pub mod l2;
 mod mode;
 mod policy;
+mod prewarm;
 #[doc(hidden)]
 pub mod rt;
 mod stats;

@@ -153,13 +153,20 @@ where
         R: Send + 'static,
     {
         let generation = self.base.generation();
-        let (value, refresh) = self.state().store.get_with(&self.base, hash, |entry| {
+        let store = &self.state().store;
+        let (value, refresh) = store.get_with(&self.base, hash, |entry| {
             if !is_key(&entry.key) {
                 return None;
             }
             match entry.freshness(generation) {
                 Freshness::Expired => None,
                 Freshness::Fresh => Some((entry.value.clone(), None)),
+                // With hot keys tracked, only they are refreshed: a key read
+                // now and then expires and loads again on its next miss.
+                Freshness::Refresh if !store.is_hot(hash) => {
+                    entry.release_refresh();
+                    Some((entry.value.clone(), None))
+                }
                 Freshness::Refresh => Some((entry.value.clone(), Some(entry.key.clone()))),
             }
         })?;

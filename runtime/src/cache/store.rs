@@ -14,6 +14,7 @@ use super::base::{Base, MokaHasher};
 use super::config::CacheConfig;
 use super::entry::Entry;
 use super::front;
+use super::hot::HotKeys;
 use super::stored_key::StoredKey;
 use super::table::{ReadLog, Table};
 use super::weigh::{Weigher, weigh_shallow};
@@ -25,6 +26,8 @@ pub(crate) struct Store<K, V> {
     table: Arc<Table<K, V>>,
     reads: ReadLog,
     pub(crate) moka: moka::sync::Cache<u64, Arc<Entry<K, V>>, MokaHasher>,
+    /// How often each key is read, when the cache tracks hot keys.
+    pub(crate) hot: Option<HotKeys>,
 }
 
 impl<K, V> Store<K, V>
@@ -64,6 +67,7 @@ where
             table,
             reads: ReadLog::new(),
             moka: builder.build_with_hasher(MokaHasher::default()),
+            hot: config.hot_keys().map(HotKeys::new),
         }
     }
 
@@ -81,6 +85,9 @@ where
         hash: u64,
         serve: impl Fn(&Entry<K, V>) -> Option<T>,
     ) -> Option<T> {
+        // Hot keys are not counted here, on the cheapest hit: the front table
+        // sends each key back to the shared table every `REVALIDATE_AFTER`
+        // hits, where its count takes them all at once.
         if let Some(value) = base.front_hit(self.owner, hash, &serve) {
             return Some(value);
         }
@@ -101,11 +108,21 @@ where
             }
             return None;
         }
-        if has_front {
-            base.table_hit(self.owner, hash, &entry, serve)
+        let (value, reads) = if has_front {
+            base.table_hit(self.owner, hash, &entry, serve)?
         } else {
-            base.moka_hit_with(self.owner, hash, &entry, serve)
+            (base.moka_hit_with(self.owner, hash, &entry, serve)?, 1)
+        };
+        if let Some(hot) = &self.hot {
+            hot.read(hash, reads);
         }
+        Some(value)
+    }
+
+    /// Whether the key under `hash` is hot; every key is when the cache does
+    /// not track them.
+    pub(crate) fn is_hot(&self, hash: u64) -> bool {
+        self.hot.as_ref().is_none_or(|hot| hot.is_hot(hash))
     }
 
     /// The entry under `hash`, live or not, if it is `key`'s.
@@ -133,6 +150,10 @@ where
 
     /// Stores `entry` under `hash`, replacing whatever was there.
     pub(crate) fn put(&self, base: &Base, hash: u64, entry: &Arc<Entry<K, V>>) {
+        // A miss (or a refresh) is a read too: the long tail is counted here.
+        if let Some(hot) = &self.hot {
+            hot.read(hash, 1);
+        }
         self.replay_reads();
         if let Some(replaced) = self.moka.remove(&hash) {
             replaced.kill();

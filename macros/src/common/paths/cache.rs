@@ -15,3 +15,7 @@ pub(crate) const OK_ONLY: RtPath = cache("OkOnly");
 pub(crate) const SOME_ONLY: RtPath = cache("SomeOnly");
 pub(crate) const ALWAYS_OR_NONE: RtPath = cache("AlwaysOrNone");
 pub(crate) const TIMEOUT: RtPath = cache("Timeout");
+/// The key guard (feature `guard`).
+pub(crate) const KEY_GUARD: RtPath = cache("KeyGuard");
+/// Keeps the key guard's check with the `guard` feature; an error saying to turn it on without.
+pub(crate) const WITH_GUARD: RtPath = cache("with_guard");
