@@ -91,6 +91,19 @@ where
     (json, scope.selects(), statements)
 }
 
+/// The statements reading `table`, up to their `WHERE` (whose placeholders
+/// differ between the engines).
+fn reading<'a>(statements: &'a [String], table: &str) -> Vec<&'a str> {
+    let from = format!(r#" FROM "{table}" WHERE "#);
+    statements
+        .iter()
+        .filter_map(|statement| {
+            let end = statement.find(&from)? + from.len();
+            Some(&statement[..end])
+        })
+        .collect()
+}
+
 async fn pushes_the_selection_down<DB: Engine>(db: &TestDb<DB>)
 where
     Post: SelectModel<DB>,
@@ -125,6 +138,12 @@ where
         statements.contains(&r#"SELECT "id", "author_id" FROM "posts" ORDER BY "id""#.to_owned()),
         "{statements:?}"
     );
+    // Of the authors, only the key and `name` (not `bio`).
+    assert_eq!(
+        reading(&statements, "authors"),
+        [r#"SELECT "id", "name" FROM "authors" WHERE "#],
+        "{statements:?}"
+    );
     assert_eq!(
         json,
         json!([{"id": 1, "author": {"name": "Ada"}}, {"id": 2, "author": {"name": "Grace"}}])
@@ -135,6 +154,18 @@ where
     assert_eq!(selects, 3, "{statements:?}");
     assert!(
         statements.contains(&r#"SELECT "id" FROM "posts" ORDER BY "id""#.to_owned()),
+        "{statements:?}"
+    );
+    // Comments: the key, the column they are matched to posts by, `body`, and
+    // the key of the author they select; their authors: the key and `name`.
+    assert_eq!(
+        reading(&statements, "comments"),
+        [r#"SELECT "id", "post_id", "body", "author_id" FROM "comments" WHERE "#],
+        "{statements:?}"
+    );
+    assert_eq!(
+        reading(&statements, "authors"),
+        [r#"SELECT "id", "name" FROM "authors" WHERE "#],
         "{statements:?}"
     );
     assert_eq!(
@@ -156,6 +187,16 @@ where
         statements.contains(
             &r#"SELECT "id", "title", "body", "author_id" FROM "posts" ORDER BY "id""#.to_owned()
         ),
+        "{statements:?}"
+    );
+    assert_eq!(
+        reading(&statements, "authors"),
+        [r#"SELECT "id", "name", "bio" FROM "authors" WHERE "#],
+        "{statements:?}"
+    );
+    assert_eq!(
+        reading(&statements, "comments"),
+        [r#"SELECT "id", "post_id", "body", "author_id" FROM "comments" WHERE "#],
         "{statements:?}"
     );
     assert_eq!(json[0]["body"], "long");

@@ -55,9 +55,10 @@ pub(crate) fn expand(model: &ModelDef<'_>) -> TokenStream {
 
             fn from_columns(
                 row: &<#engine as #DATABASE>::Row,
+                offset: usize,
                 columns: &[bool],
             ) -> ::core::result::Result<Self, #SQLX_ERROR> {
-                let mut at = 0_usize;
+                let mut at = offset;
                 ::core::result::Result::Ok(Self {
                     #(#reads,)*
                 })

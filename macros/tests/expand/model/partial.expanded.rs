@@ -112,9 +112,10 @@ where
     const RELATION_KEYS: &'static [(&'static str, &'static str)] = &[];
     fn from_columns(
         row: &<__UnokitDb as ::unokit::__private::db::Database>::Row,
+        offset: usize,
         columns: &[bool],
     ) -> ::core::result::Result<Self, ::unokit::__private::db::Error> {
-        let mut at = 0_usize;
+        let mut at = offset;
         ::core::result::Result::Ok(Self {
             id: ::unokit::__private::db::next_selected::<
                 __UnokitDb,

@@ -432,9 +432,10 @@ where
     ];
     fn from_columns(
         row: &<__UnokitDb as ::unokit::__private::db::Database>::Row,
+        offset: usize,
         columns: &[bool],
     ) -> ::core::result::Result<Self, ::unokit::__private::db::Error> {
-        let mut at = 0_usize;
+        let mut at = offset;
         ::core::result::Result::Ok(Self {
             id: ::unokit::__private::db::next_selected::<
                 __UnokitDb,
