@@ -233,6 +233,7 @@ async fn sqlite() {
         .unwrap();
     pushes_the_selection_down(&db).await;
     unselected_columns_hold_defaults(&db).await;
+    follows_a_cyclic_graph(&db).await;
     db.finish().await;
 }
 
@@ -248,5 +249,157 @@ async fn postgres() {
         .unwrap();
     pushes_the_selection_down(&db).await;
     unselected_columns_hold_defaults(&db).await;
+    follows_a_cyclic_graph(&db).await;
     db.finish().await;
+}
+
+/// A model graph that reaches a model again: a post's author, the author's
+/// posts. The same tables as above; an author's `name` is a type without a
+/// `Default`, so it is read whenever an author is.
+mod cyclic {
+    use super::Handle;
+    use unokit::db::Related;
+    use unokit::{Model, partial_response};
+
+    #[partial_response]
+    #[derive(Model, serde::Serialize, Clone, Debug)]
+    #[model(table = "posts")]
+    pub struct Post {
+        #[model(primary_key)]
+        pub id: i64,
+        pub title: String,
+        #[serde(skip)]
+        pub author_id: i64,
+        #[model(belongs_to(Author, key = author_id))]
+        #[serde(skip_serializing_if = "Related::is_unloaded")]
+        pub author: Related<Author>,
+    }
+
+    #[partial_response]
+    #[derive(Model, serde::Serialize, Clone, Debug)]
+    #[model(table = "authors")]
+    pub struct Author {
+        #[model(primary_key)]
+        pub id: i64,
+        #[partial(leaf)]
+        pub name: Handle,
+        pub bio: String,
+        #[model(has_many(Post, foreign_key = author_id))]
+        #[serde(skip_serializing_if = "Related::is_unloaded")]
+        pub posts: Related<Vec<Post>>,
+    }
+}
+
+/// A column type without a `Default`: a `String` under another name.
+#[derive(Clone, Debug, serde::Serialize)]
+#[serde(transparent)]
+pub struct Handle(String);
+
+impl<DB: unokit::db::sqlx::Database> unokit::db::sqlx::Type<DB> for Handle
+where
+    String: unokit::db::sqlx::Type<DB>,
+{
+    fn type_info() -> DB::TypeInfo {
+        <String as unokit::db::sqlx::Type<DB>>::type_info()
+    }
+
+    fn compatible(ty: &DB::TypeInfo) -> bool {
+        <String as unokit::db::sqlx::Type<DB>>::compatible(ty)
+    }
+}
+
+impl<'r, DB: unokit::db::sqlx::Database> unokit::db::sqlx::Decode<'r, DB> for Handle
+where
+    String: unokit::db::sqlx::Decode<'r, DB>,
+{
+    fn decode(value: DB::ValueRef<'r>) -> Result<Self, unokit::db::sqlx::error::BoxDynError> {
+        <String as unokit::db::sqlx::Decode<'r, DB>>::decode(value).map(Handle)
+    }
+}
+
+impl<'q, DB: unokit::db::sqlx::Database> unokit::db::sqlx::Encode<'q, DB> for Handle
+where
+    String: unokit::db::sqlx::Encode<'q, DB>,
+{
+    fn encode_by_ref(
+        &self,
+        buf: &mut DB::ArgumentBuffer<'q>,
+    ) -> Result<unokit::db::sqlx::encode::IsNull, unokit::db::sqlx::error::BoxDynError> {
+        self.0.encode_by_ref(buf)
+    }
+}
+
+/// What one `fields` value gives on the cyclic graph: the response, the
+/// `SELECT`s run, and their texts.
+async fn run_cyclic<DB: Engine>(db: &TestDb<DB>, fields: &str) -> (Value, u64, Vec<String>)
+where
+    cyclic::Post: SelectModel<DB>,
+    i64: Column<DB>,
+{
+    let scope = Scope::new().with_threshold(0);
+    let session = Session::new(db.pool.clone()).with_scope(scope.clone());
+    let selection = Selection::<cyclic::Post>::parse(fields).unwrap();
+    let posts = session
+        .query::<cyclic::Post>()
+        .select(&selection)
+        .all()
+        .await
+        .unwrap();
+    let json = serde_json::to_value(posts.select(&selection)).unwrap();
+    let statements = scope.findings().into_iter().map(|f| f.statement).collect();
+    (json, scope.selects(), statements)
+}
+
+/// Post → Author → Vec<Post>: followed as deep as the selection names.
+async fn follows_a_cyclic_graph<DB: Engine>(db: &TestDb<DB>)
+where
+    cyclic::Post: SelectModel<DB>,
+    i64: Column<DB>,
+{
+    let (json, selects, statements) = run_cyclic(db, "id,author(name,posts(title))").await;
+    assert_eq!(selects, 3, "{statements:?}");
+    assert_eq!(
+        reading(&statements, "authors"),
+        [r#"SELECT "id", "name" FROM "authors" WHERE "#],
+        "{statements:?}"
+    );
+    assert_eq!(
+        reading(&statements, "posts"),
+        [r#"SELECT "id", "title", "author_id" FROM "posts" WHERE "#],
+        "{statements:?}"
+    );
+    assert_eq!(
+        json,
+        json!([
+            {"id": 1, "author": {"name": "Ada", "posts": [{"title": "Notes"}]}},
+            {"id": 2, "author": {"name": "Grace", "posts": [{"title": "Bugs"}]}}
+        ])
+    );
+
+    // Round again: posts, their authors, the authors' posts, their authors.
+    let (json, selects, _) = run_cyclic(db, "id,author(posts(author(bio)))").await;
+    assert_eq!(selects, 4);
+    assert_eq!(
+        json[0],
+        json!({"id": 1, "author": {"posts": [{"author": {"bio": "counts"}}]}})
+    );
+
+    // `name` has no `Default`: read although not selected, and not written.
+    let (json, selects, statements) = run_cyclic(db, "author(bio)").await;
+    assert_eq!(selects, 2);
+    assert_eq!(
+        reading(&statements, "authors"),
+        [r#"SELECT "id", "name", "bio" FROM "authors" WHERE "#],
+        "{statements:?}"
+    );
+    assert_eq!(json[1], json!({"author": {"bio": "compiles"}}));
+
+    // `*` names no depth: it stops where the graph comes back to a model
+    // already loaded on the way down (the authors' posts stay unloaded).
+    let (json, selects, statements) = run_cyclic(db, "*").await;
+    assert_eq!(selects, 2, "{statements:?}");
+    assert_eq!(
+        json[0],
+        json!({"id": 1, "title": "Notes", "author": {"id": 1, "name": "Ada", "bio": "counts"}})
+    );
 }

@@ -19,25 +19,38 @@ use super::sql::push_quoted;
 use crate::select::rt::Pick;
 use crate::select::{Selectable, Selection};
 use sqlx::Arguments;
+use std::any::TypeId;
 
+mod derived;
 mod follow;
 
+pub use derived::{
+    AlwaysRead, DefaultStandsIn, Follow, FollowNotSelectable, FollowSelected, Unread,
+};
 pub use follow::include_selected;
 
 /// A model whose rows can be read with some of their columns, and whose
 /// relations can follow a selection: implemented by `#[derive(Model)]` on every
-/// engine where each column's type is also `Default` and each related model is
-/// one too.
+/// engine its row reads from ([`ModelRow`]).
 ///
-/// A column the selection does not need is not read: the model's field holds
-/// its type's `Default`, and is not serialized because the selection leaves it
-/// out. (A model reached back through its own relations, `Post` → `Author` →
-/// `Vec<Post>`, cannot be followed this way: the bounds would never end, and
-/// the compiler says "overflow evaluating the requirement"; include such
-/// relations by hand with `include_if`.)
+/// A column the selection does not need is not read when its type is
+/// `Default`: the model's field holds the `Default`, and is not serialized
+/// because the selection leaves it out. A column of another type is always
+/// read.
+///
+/// A model graph may reach a model again through its relations (`Post` →
+/// `Author` → `Vec<Post>`): a selection is finite, so following it stops
+/// where it does (`id,author(name,posts(title))` is three statements). Under
+/// `*` ([`Pick::All`]) a relation back to a model already loaded on the way
+/// down is not followed, so `*` on such a graph ends too.
+///
+/// A relation whose model cannot be read from the engine (a column of
+/// another engine's type) fails at run time with
+/// [`DbError::NotSelectable`] when a selection names it: a bound on the
+/// related model would make the trait solver overflow on cyclic graphs.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be loaded by a selection on `{DB}`",
-    note = "`#[derive(Model)]` implements it when every column's type is `Default` and every related model can be loaded by a selection too"
+    note = "`#[derive(Model)]` implements it on every engine the model's row can be read from"
 )]
 pub trait SelectModel<DB: Engine>: ModelRow<DB> {
     /// Per relation field: its name, and the column of this model its rows
@@ -47,7 +60,9 @@ pub trait SelectModel<DB: Engine>: ModelRow<DB> {
 
     /// The model in `row`, which holds the columns of [`Model::COLUMNS`](super::Model::COLUMNS) whose
     /// entry in `columns` is `true`, in that order, from index `offset`; the
-    /// other fields hold their `Default`. Relations start not loaded.
+    /// other fields hold their `Default` (only fields whose type has one are
+    /// ever unread: see [`must_read`](Self::must_read)). Relations start not
+    /// loaded.
     ///
     /// # Errors
     ///
@@ -58,39 +73,19 @@ pub trait SelectModel<DB: Engine>: ModelRow<DB> {
     /// Marks in `columns` those that must be read whatever the selection:
     /// the columns whose type has no `Default` to stand in for them.
     #[doc(hidden)]
-    fn must_read(columns: &mut [bool]) {
-        let _ = columns;
-    }
+    fn must_read(columns: &mut [bool]);
 
     /// Loads into `parents` each relation that `pick` (compiled against this
     /// model's shape) does not skip, and into their rows what it selects of
-    /// theirs.
+    /// theirs. `trail` holds the models loaded on the way down, this one
+    /// last: where `*` would reach one of them again it stops.
     #[doc(hidden)]
     fn include_selected<'a, 'p: 'a>(
         session: &'a Session<DB>,
         parents: &'a mut [&'p mut Self],
         pick: &'a Pick,
+        trail: &'a [TypeId],
     ) -> IncludeFuture<'a>;
-}
-
-/// The next column of a row read by [`SelectModel::from_columns`], or the
-/// field's `Default` when it was not selected.
-///
-/// # Errors
-///
-/// When the column does not decode.
-#[doc(hidden)]
-pub fn next_selected<DB: Engine, T: Column<DB> + Default>(
-    row: &DB::Row,
-    at: &mut usize,
-    selected: bool,
-) -> Result<T, sqlx::Error> {
-    if !selected {
-        return Ok(T::default());
-    }
-    let value = DB::get(row, *at)?;
-    *at += 1;
-    Ok(value)
 }
 
 /// A query whose columns and relations follow a selection: made by
@@ -237,7 +232,8 @@ where
             .include_ref(&mut models, &self.query.include)
             .await?;
         let mut parents: Vec<&mut M> = models.iter_mut().collect();
-        M::include_selected(session, &mut parents, self.selection.pick()).await?;
+        let trail = [TypeId::of::<M>()];
+        M::include_selected(session, &mut parents, self.selection.pick(), &trail).await?;
         Ok(models)
     }
 }

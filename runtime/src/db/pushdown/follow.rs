@@ -15,6 +15,7 @@ use crate::db::session::Session;
 use crate::db::sql::push_quoted;
 use crate::select::pick_columns;
 use crate::select::rt::Pick;
+use std::any::TypeId;
 use std::collections::{HashMap, HashSet};
 
 /// Which of `M`'s [`Model::COLUMNS`] a level of the selection reads: those
@@ -74,6 +75,7 @@ pub async fn include_selected<R, DB>(
     parents: &mut [&mut R::Parent],
     pick: &Pick,
     field: &str,
+    trail: &[TypeId],
 ) -> Result<(), DbError>
 where
     R: RelationOn<DB, Child: SelectModel<DB>>,
@@ -83,6 +85,15 @@ where
     if nested.is_skip() || parents.is_empty() {
         return Ok(());
     }
+    let child = TypeId::of::<R::Child>();
+    if matches!(nested.unconditional(), Pick::All) && trail.contains(&child) {
+        // `*` names no depth: on a graph that reaches a model again, it
+        // stops there, leaving the relation unloaded.
+        return Ok(());
+    }
+    let mut below = Vec::with_capacity(trail.len() + 1);
+    below.extend_from_slice(trail);
+    below.push(child);
     let join = match R::KIND {
         RelationKind::HasMany { foreign_key } => Some(foreign_key),
         // The key of a `belongs_to` row is always read; a `many_to_many`
@@ -91,7 +102,11 @@ where
     };
     let columns = mask::<R::Child, DB>(nested, join);
     if columns.iter().all(|read| *read) {
-        return load_relation::<R, DB, Following<'_>>(session, parents, &Following(nested)).await;
+        let following = Following {
+            pick: nested,
+            trail: &below,
+        };
+        return load_relation::<R, DB, Following<'_>>(session, parents, &following).await;
     }
     let keys: Vec<R::Key> = parents.iter().map(|parent| R::parent_key(parent)).collect();
     let mut found = fetch_selected::<R, DB>(session, &keys, &columns).await?;
@@ -100,7 +115,7 @@ where
         .flat_map(|target| R::Arity::rows_mut(target).iter_mut())
         .collect();
     if !rows.is_empty() {
-        R::Child::include_selected(session, &mut rows, nested).await?;
+        R::Child::include_selected(session, &mut rows, nested, &below).await?;
     }
     assign::<R>(parents, &keys, found)
 }
@@ -148,7 +163,10 @@ where
 }
 
 /// The part of a selection below a relation, as an include of its rows.
-struct Following<'a>(&'a Pick);
+struct Following<'a> {
+    pick: &'a Pick,
+    trail: &'a [TypeId],
+}
 
 impl<M: SelectModel<DB>, DB: Engine> Include<M, DB> for Following<'_> {
     fn load<'a, 'p: 'a>(
@@ -156,6 +174,6 @@ impl<M: SelectModel<DB>, DB: Engine> Include<M, DB> for Following<'_> {
         session: &'a Session<DB>,
         parents: &'a mut [&'p mut M],
     ) -> IncludeFuture<'a> {
-        M::include_selected(session, parents, self.0)
+        M::include_selected(session, parents, self.pick, self.trail)
     }
 }
