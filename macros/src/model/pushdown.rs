@@ -13,8 +13,8 @@ use super::def::{FieldDef, ModelDef};
 use super::relations::relation_type;
 use crate::common::paths::db::{
     ALWAYS_READ, DATABASE, DEFAULT_STANDS_IN, EACH_ENGINE, FOLLOW, FOLLOW_NOT_SELECTABLE,
-    FOLLOW_SELECTED, INCLUDE_FUTURE, MODEL_ROW, NESTED_RELATION, PICK, RELATED, SELECT_MODEL,
-    SESSION, SQLX_ERROR, UNREAD,
+    FOLLOW_SELECTED, INCLUDE_FUTURE, MODEL_ROW, NESTED_RELATION, PICK, READ_COLUMN, RELATED,
+    SELECT_MODEL, SESSION, SQLX_ERROR, UNREAD,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -34,6 +34,14 @@ pub(crate) fn expand(model: &ModelDef<'_>) -> TokenStream {
                 .follow(session, parents, pick, #name, trail)
                 .await?;
         });
+    }
+    // Under a binder, so that on an engine the row does not read from the
+    // impl is left out rather than failing; each column's, so that the body
+    // may read it.
+    let mut bounds = vec![quote!(for<'__unokit> #ident: #MODEL_ROW<#engine>)];
+    for column in model.columns() {
+        let ty = column.ty;
+        bounds.push(quote!(for<'__unokit> #ty: #READ_COLUMN<#engine>));
     }
     let mut must_read = Vec::new();
     let mut position = 0_usize;
@@ -65,9 +73,7 @@ pub(crate) fn expand(model: &ModelDef<'_>) -> TokenStream {
             #[automatically_derived]
             impl #SELECT_MODEL<#engine> for #ident
             where
-                // Under a binder, so that an engine the row does not read
-                // from leaves the impl out rather than failing it.
-                for<'__unokit> #ident: #MODEL_ROW<#engine>,
+                #(#bounds,)*
             {
                 const RELATION_KEYS: &'static [(&'static str, &'static str)] = &[#(#keys),*];
 

@@ -25,7 +25,7 @@ mod derived;
 mod follow;
 
 pub use derived::{
-    AlwaysRead, DefaultStandsIn, Follow, FollowNotSelectable, FollowSelected, Unread,
+    AlwaysRead, DefaultStandsIn, Follow, FollowNotSelectable, FollowSelected, ReadColumn, Unread,
 };
 pub use follow::include_selected;
 

@@ -8,7 +8,8 @@ pub use super::include::{IncludeFuture, With};
 pub use super::model::{Lookup, Model, ModelRow};
 pub use super::nested::{JsonColumn, NestedRelation, NestedRow, next_column};
 pub use super::pushdown::{
-    AlwaysRead, DefaultStandsIn, Follow, FollowNotSelectable, FollowSelected, SelectModel, Unread,
+    AlwaysRead, DefaultStandsIn, Follow, FollowNotSelectable, FollowSelected, ReadColumn,
+    SelectModel, Unread,
 };
 pub use super::query::checks::{compares, nullable, text};
 pub use super::query::{Filter, Like, Op, Visit};

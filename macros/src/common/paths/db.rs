@@ -40,6 +40,7 @@ pub(crate) const SQLX_ERROR: RtPath = db("Error");
 pub(crate) const BOX_DYN_ERROR: RtPath = db("BoxDynError");
 pub(crate) const SELECT_MODEL: RtPath = db("SelectModel");
 pub(crate) const UNREAD: RtPath = db("Unread");
+pub(crate) const READ_COLUMN: RtPath = db("ReadColumn");
 pub(crate) const DEFAULT_STANDS_IN: RtPath = db("DefaultStandsIn");
 pub(crate) const ALWAYS_READ: RtPath = db("AlwaysRead");
 pub(crate) const FOLLOW: RtPath = db("Follow");

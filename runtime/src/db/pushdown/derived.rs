@@ -28,6 +28,27 @@ use crate::select::rt::Pick;
 use std::any::TypeId;
 use std::marker::PhantomData;
 
+/// A column type of `DB`, as the derived impls' bounds name it: a trait
+/// without supertraits, so that the bound (under a binder, see
+/// `macros/src/model/pushdown.rs`) does not compete with the same bound
+/// reached through the model's `ModelRow` bound, which the compiler would
+/// report as ambiguous.
+#[doc(hidden)]
+pub trait ReadColumn<DB: Engine>: Sized {
+    /// Column `at` of `row`.
+    ///
+    /// # Errors
+    ///
+    /// When the column does not decode.
+    fn read(row: &DB::Row, at: usize) -> Result<Self, sqlx::Error>;
+}
+
+impl<DB: Engine, T: Column<DB>> ReadColumn<DB> for T {
+    fn read(row: &DB::Row, at: usize) -> Result<Self, sqlx::Error> {
+        DB::get(row, at)
+    }
+}
+
 /// A column's type, asked whether its `Default` may stand in for it unread.
 #[doc(hidden)]
 pub struct Unread<T>(PhantomData<fn() -> T>);
@@ -58,7 +79,7 @@ pub trait DefaultStandsIn<T> {
         selected: bool,
     ) -> Result<T, sqlx::Error>
     where
-        T: Column<DB>;
+        T: ReadColumn<DB>;
 }
 
 impl<T: Default> DefaultStandsIn<T> for &Unread<T> {
@@ -73,12 +94,12 @@ impl<T: Default> DefaultStandsIn<T> for &Unread<T> {
         selected: bool,
     ) -> Result<T, sqlx::Error>
     where
-        T: Column<DB>,
+        T: ReadColumn<DB>,
     {
         if !selected {
             return Ok(T::default());
         }
-        let value = DB::get(row, *at)?;
+        let value = T::read(row, *at)?;
         *at += 1;
         Ok(value)
     }
@@ -103,7 +124,7 @@ pub trait AlwaysRead<T> {
         selected: bool,
     ) -> Result<T, sqlx::Error>
     where
-        T: Column<DB>;
+        T: ReadColumn<DB>;
 }
 
 impl<T> AlwaysRead<T> for Unread<T> {
@@ -118,10 +139,10 @@ impl<T> AlwaysRead<T> for Unread<T> {
         selected: bool,
     ) -> Result<T, sqlx::Error>
     where
-        T: Column<DB>,
+        T: ReadColumn<DB>,
     {
         debug_assert!(selected, "a column without a Default is always read");
-        let value = DB::get(row, *at)?;
+        let value = T::read(row, *at)?;
         *at += 1;
         Ok(value)
     }
