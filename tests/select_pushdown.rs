@@ -8,7 +8,7 @@
 use serde_json::{Value, json};
 use unokit::db::detect::Scope;
 use unokit::db::query::Page;
-use unokit::db::{Column, Engine, Related, SelectModel, Session};
+use unokit::db::{Column, DbError, Engine, Related, SelectModel, Session};
 use unokit::select::{Selectable, Selection};
 use unokit::{Model, partial_response};
 use unokit_fixtures::counting::{self, TestDb};
@@ -58,10 +58,10 @@ struct Comment {
 }
 
 const SCHEMA: &str = "
-    CREATE TABLE authors (id BIGINT PRIMARY KEY, name TEXT NOT NULL, bio TEXT NOT NULL);
+    CREATE TABLE authors (id BIGINT PRIMARY KEY, name TEXT NOT NULL, bio TEXT NOT NULL, rank BIGINT NOT NULL);
     CREATE TABLE posts (id BIGINT PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL, author_id BIGINT NOT NULL);
     CREATE TABLE comments (id BIGINT PRIMARY KEY, post_id BIGINT NOT NULL, body TEXT NOT NULL, author_id BIGINT NOT NULL);
-    INSERT INTO authors VALUES (1, 'Ada', 'counts'), (2, 'Grace', 'compiles');
+    INSERT INTO authors VALUES (1, 'Ada', 'counts', 7), (2, 'Grace', 'compiles', 9);
     INSERT INTO posts VALUES (1, 'Notes', 'long', 1), (2, 'Bugs', 'longer', 2);
     INSERT INTO comments VALUES (1, 1, 'first', 2), (2, 1, 'second', 1), (3, 2, 'third', 1);
 ";
@@ -234,6 +234,9 @@ async fn sqlite() {
     pushes_the_selection_down(&db).await;
     unselected_columns_hold_defaults(&db).await;
     follows_a_cyclic_graph(&db).await;
+    // SQLite reads a `u32`.
+    let (json, _) = run_unsigned(&db, "id,author(rank)").await.unwrap();
+    assert_eq!(json[0], json!({"id": 1, "author": {"rank": 7}}));
     db.finish().await;
 }
 
@@ -250,6 +253,21 @@ async fn postgres() {
     pushes_the_selection_down(&db).await;
     unselected_columns_hold_defaults(&db).await;
     follows_a_cyclic_graph(&db).await;
+    // PostgreSQL has no `u32`: the authors cannot be read from it, so a
+    // selection naming them fails, saying which relation; one that does not
+    // name them loads.
+    let error = run_unsigned(&db, "id,author(rank)").await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            DbError::NotSelectable {
+                relation: "Post.author"
+            }
+        ),
+        "{error:?}"
+    );
+    let (json, selects) = run_unsigned(&db, "id").await.unwrap();
+    assert_eq!((json[1].clone(), selects), (json!({"id": 2}), 1));
     db.finish().await;
 }
 
@@ -402,4 +420,50 @@ where
         json[0],
         json!({"id": 1, "title": "Notes", "author": {"id": 1, "name": "Ada", "bio": "counts"}})
     );
+}
+
+/// A post whose author has a column SQLite reads and PostgreSQL does not.
+mod unsigned {
+    use unokit::db::Related;
+    use unokit::{Model, partial_response};
+
+    #[partial_response]
+    #[derive(Model, serde::Serialize, Clone, Debug)]
+    #[model(table = "posts")]
+    pub struct Post {
+        #[model(primary_key)]
+        pub id: i64,
+        #[serde(skip)]
+        pub author_id: i64,
+        #[model(belongs_to(Author, key = author_id))]
+        #[serde(skip_serializing_if = "Related::is_unloaded")]
+        pub author: Related<Author>,
+    }
+
+    #[partial_response]
+    #[derive(Model, serde::Serialize, Clone, Debug)]
+    #[model(table = "authors")]
+    pub struct Author {
+        #[model(primary_key)]
+        pub id: i64,
+        pub rank: u32,
+    }
+}
+
+/// The response and the `SELECT`s run for `fields` on [`unsigned::Post`].
+async fn run_unsigned<DB: Engine>(db: &TestDb<DB>, fields: &str) -> Result<(Value, u64), DbError>
+where
+    unsigned::Post: SelectModel<DB>,
+    i64: Column<DB>,
+{
+    let scope = Scope::new().with_threshold(0);
+    let session = Session::new(db.pool.clone()).with_scope(scope.clone());
+    let selection = Selection::<unsigned::Post>::parse(fields).unwrap();
+    let posts = session
+        .query::<unsigned::Post>()
+        .select(&selection)
+        .all()
+        .await?;
+    let json = serde_json::to_value(posts.select(&selection)).unwrap();
+    Ok((json, scope.selects()))
 }
