@@ -56,6 +56,7 @@ pub struct Unread<T>(PhantomData<fn() -> T>);
 impl<T> Unread<T> {
     /// The probe.
     #[must_use]
+    #[allow(clippy::new_without_default)] // only ever made by derived code
     pub const fn new() -> Self {
         Self(PhantomData)
     }
@@ -156,6 +157,7 @@ pub struct Follow<R, DB>(PhantomData<fn() -> (R, DB)>);
 impl<R, DB> Follow<R, DB> {
     /// The probe.
     #[must_use]
+    #[allow(clippy::new_without_default)] // only ever made by derived code
     pub const fn new() -> Self {
         Self(PhantomData)
     }
