@@ -64,6 +64,10 @@ const SCHEMA: &str = "
     INSERT INTO authors VALUES (1, 'Ada', 'counts', 7), (2, 'Grace', 'compiles', 9);
     INSERT INTO posts VALUES (1, 'Notes', 'long', 1), (2, 'Bugs', 'longer', 2);
     INSERT INTO comments VALUES (1, 1, 'first', 2), (2, 1, 'second', 1), (3, 2, 'third', 1);
+    CREATE TABLE tags (id BIGINT PRIMARY KEY, name TEXT NOT NULL, note TEXT NOT NULL);
+    CREATE TABLE post_tags (post_id BIGINT NOT NULL, tag_id BIGINT NOT NULL);
+    INSERT INTO tags VALUES (1, 'rust', 'a language'), (2, 'sql', 'a query language');
+    INSERT INTO post_tags VALUES (1, 1), (1, 2), (2, 2);
 ";
 
 /// What one `fields` value gives: the response, the `SELECT`s run, and their
@@ -234,6 +238,7 @@ async fn sqlite() {
     pushes_the_selection_down(&db).await;
     unselected_columns_hold_defaults(&db).await;
     follows_a_cyclic_graph(&db).await;
+    follows_a_many_to_many(&db).await;
     // SQLite reads a `u32`.
     let (json, _) = run_unsigned(&db, "id,author(rank)").await.unwrap();
     assert_eq!(json[0], json!({"id": 1, "author": {"rank": 7}}));
@@ -253,6 +258,7 @@ async fn postgres() {
     pushes_the_selection_down(&db).await;
     unselected_columns_hold_defaults(&db).await;
     follows_a_cyclic_graph(&db).await;
+    follows_a_many_to_many(&db).await;
     // PostgreSQL has no `u32`: the authors cannot be read from it, so a
     // selection naming them fails, saying which relation; one that does not
     // name them loads.
@@ -466,4 +472,67 @@ where
         .await?;
     let json = serde_json::to_value(posts.select(&selection)).unwrap();
     Ok((json, scope.selects()))
+}
+
+/// A post's tags, through the `post_tags` join table.
+mod tagged {
+    use unokit::db::Related;
+    use unokit::{Model, partial_response};
+
+    #[partial_response]
+    #[derive(Model, serde::Serialize, Clone, Debug)]
+    #[model(table = "posts")]
+    pub struct Post {
+        #[model(primary_key)]
+        pub id: i64,
+        pub title: String,
+        #[model(many_to_many(Tag, through = "post_tags", local = post_id, remote = tag_id))]
+        #[serde(skip_serializing_if = "Related::is_unloaded")]
+        pub tags: Related<Vec<Tag>>,
+    }
+
+    #[partial_response]
+    #[derive(Model, serde::Serialize, Clone, Debug)]
+    #[model(table = "tags")]
+    pub struct Tag {
+        #[model(primary_key)]
+        pub id: i64,
+        pub name: String,
+        pub note: String,
+    }
+}
+
+/// A `many_to_many`: the rows come with the join table's parent key first,
+/// then only the selected columns of the tags.
+async fn follows_a_many_to_many<DB: Engine>(db: &TestDb<DB>)
+where
+    tagged::Post: SelectModel<DB>,
+    i64: Column<DB>,
+{
+    let scope = Scope::new().with_threshold(0);
+    let session = Session::new(db.pool.clone()).with_scope(scope.clone());
+    let selection = Selection::<tagged::Post>::parse("id,tags(name)").unwrap();
+    let posts = session
+        .query::<tagged::Post>()
+        .select(&selection)
+        .all()
+        .await
+        .unwrap();
+    let json = serde_json::to_value(posts.select(&selection)).unwrap();
+    assert_eq!(
+        json,
+        json!([
+            {"id": 1, "tags": [{"name": "rust"}, {"name": "sql"}]},
+            {"id": 2, "tags": [{"name": "sql"}]}
+        ])
+    );
+    let statements: Vec<String> = scope.findings().into_iter().map(|f| f.statement).collect();
+    assert_eq!(scope.selects(), 2, "{statements:?}");
+    assert!(
+        statements
+            .iter()
+            .any(|s| s
+                .starts_with(r#"SELECT "j"."post_id", "t"."id", "t"."name" FROM "tags" t JOIN"#)),
+        "{statements:?}"
+    );
 }
