@@ -103,6 +103,8 @@ const _: () = {
 ::unokit::__private::db::each_engine! {
     #[automatically_derived] impl ::unokit::__private::db::SelectModel < __UnokitDb > for
     PostTitle where for < '__unokit > PostTitle : ::unokit::__private::db::ModelRow <
+    __UnokitDb >, for < '__unokit > i64 : ::unokit::__private::db::ReadColumn <
+    __UnokitDb >, for < '__unokit > String : ::unokit::__private::db::ReadColumn <
     __UnokitDb >, { const RELATION_KEYS : & 'static [(& 'static str, & 'static str)] = &
     []; fn must_read(columns : & mut [bool]) { #[allow(unused_imports)] use {
     ::unokit::__private::db::AlwaysRead as _, ::unokit::__private::db::DefaultStandsIn as
