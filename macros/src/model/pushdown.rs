@@ -39,9 +39,15 @@ pub(crate) fn expand(model: &ModelDef<'_>) -> TokenStream {
     // impl is left out rather than failing; each column's, so that the body
     // may read it.
     let mut bounds = vec![quote!(for<'__unokit> #ident: #MODEL_ROW<#engine>)];
+    let mut bounded = Vec::new();
     for column in model.columns() {
         let ty = column.ty;
-        bounds.push(quote!(for<'__unokit> #ty: #READ_COLUMN<#engine>));
+        // One bound per type, however many columns have it.
+        let name = quote!(#ty).to_string();
+        if !bounded.contains(&name) {
+            bounded.push(name);
+            bounds.push(quote!(for<'__unokit> #ty: #READ_COLUMN<#engine>));
+        }
     }
     let mut must_read = Vec::new();
     let mut position = 0_usize;

@@ -404,8 +404,7 @@ impl PostTagsRelation {
     #[automatically_derived] impl ::unokit::__private::db::SelectModel < __UnokitDb > for
     Post where for < '__unokit > Post : ::unokit::__private::db::ModelRow < __UnokitDb >,
     for < '__unokit > i64 : ::unokit::__private::db::ReadColumn < __UnokitDb >, for <
-    '__unokit > String : ::unokit::__private::db::ReadColumn < __UnokitDb >, for <
-    '__unokit > i64 : ::unokit::__private::db::ReadColumn < __UnokitDb >, { const
+    '__unokit > String : ::unokit::__private::db::ReadColumn < __UnokitDb >, { const
     RELATION_KEYS : & 'static [(& 'static str, & 'static str)] = & [("author", <
     PostAuthorRelation as ::unokit::__private::db::NestedRelation > ::PARENT_COLUMN),
     ("comments", < PostCommentsRelation as ::unokit::__private::db::NestedRelation >
