@@ -23,6 +23,13 @@ pub enum DbError {
         /// `Model.field` of the relation.
         relation: &'static str,
     },
+    /// A selection names a relation whose model cannot be read from the
+    /// session's engine (one of its columns is another engine's type), so
+    /// [`select`](super::Query::select) cannot follow it there.
+    NotSelectable {
+        /// `Model.field` of the relation.
+        relation: &'static str,
+    },
     /// A statement of the session, waiting for a connection included, did not
     /// finish within the session's [timeout](super::Session::with_timeout).
     Timeout(std::time::Duration),
@@ -46,6 +53,10 @@ impl fmt::Display for DbError {
             Self::MissingRow { relation } => {
                 write!(f, "`{relation}` points to a row that does not exist")
             }
+            Self::NotSelectable { relation } => write!(
+                f,
+                "the selection names `{relation}`, whose model cannot be read from this engine (a column of another engine's type)"
+            ),
             Self::Timeout(after) => write!(f, "the statement did not finish within {after:?}"),
             Self::InvalidName(name) => write!(
                 f,
@@ -64,6 +75,7 @@ impl std::error::Error for DbError {
             Self::NotLoaded(error) => Some(error),
             Self::LazyLoadInStrictMode { .. }
             | Self::MissingRow { .. }
+            | Self::NotSelectable { .. }
             | Self::Timeout(_)
             | Self::InvalidName(_)
             | Self::Unwatchable(_) => None,

@@ -183,12 +183,22 @@ where
             .collect();
         nested.load(session, &mut rows).await?;
     }
+    assign::<R>(parents, &keys, found)
+}
+
+/// Sets each parent's relation field to what was `found` under its key (one
+/// of `keys`, in the parents' order).
+pub(crate) fn assign<R: Relation>(
+    parents: &mut [&mut R::Parent],
+    keys: &[R::Key],
+    mut found: HashMap<R::Key, Target<R>>,
+) -> Result<(), DbError> {
     // Parents sharing a key get clones; the last of them gets the found value.
     let mut sharing: HashMap<&R::Key, usize> = HashMap::with_capacity(found.len());
-    for key in &keys {
+    for key in keys {
         *sharing.entry(key).or_default() += 1;
     }
-    for (parent, key) in parents.iter_mut().zip(&keys) {
+    for (parent, key) in parents.iter_mut().zip(keys) {
         let left = sharing.get_mut(key).expect("every key was counted");
         *left -= 1;
         let target: Option<Target<R>> = if *left == 0 {

@@ -11,30 +11,46 @@
 
 use super::engine::{Column, Engine};
 use super::error::DbError;
-use super::include::{Include, IncludeFuture, Query, load_relation};
+use super::include::{Include, IncludeFuture, Query};
 use super::model::ModelRow;
 use super::query::Page;
-use super::relation::RelationOn;
 use super::session::Session;
 use super::sql::push_quoted;
 use crate::select::rt::Pick;
 use crate::select::{Selectable, Selection};
 use sqlx::Arguments;
+use std::any::TypeId;
+
+mod derived;
+mod follow;
+
+pub use derived::{
+    AlwaysRead, DefaultStandsIn, Follow, FollowNotSelectable, FollowSelected, ReadColumn, Unread,
+};
+pub use follow::include_selected;
 
 /// A model whose rows can be read with some of their columns, and whose
 /// relations can follow a selection: implemented by `#[derive(Model)]` on every
-/// engine where each column's type is also `Default` and each related model is
-/// one too.
+/// engine its row reads from ([`ModelRow`]).
 ///
-/// A column the selection does not need is not read: the model's field holds
-/// its type's `Default`, and is not serialized because the selection leaves it
-/// out. (A model reached back through its own relations, `Post` → `Author` →
-/// `Vec<Post>`, cannot be followed this way: the bounds would never end, and
-/// the compiler says "overflow evaluating the requirement"; include such
-/// relations by hand with `include_if`.)
+/// A column the selection does not need is not read when its type is
+/// `Default`: the model's field holds the `Default`, and is not serialized
+/// because the selection leaves it out. A column of another type is always
+/// read.
+///
+/// A model graph may reach a model again through its relations (`Post` →
+/// `Author` → `Vec<Post>`): a selection is finite, so following it stops
+/// where it does (`id,author(name,posts(title))` is three statements). Under
+/// `*` ([`Pick::All`]) a relation back to a model already loaded on the way
+/// down is not followed, so `*` on such a graph ends too.
+///
+/// A relation whose model cannot be read from the engine (a column of
+/// another engine's type) fails at run time with
+/// [`DbError::NotSelectable`] when a selection names it: a bound on the
+/// related model would make the trait solver overflow on cyclic graphs.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be loaded by a selection on `{DB}`",
-    note = "`#[derive(Model)]` implements it when every column's type is `Default` and every related model can be loaded by a selection too"
+    note = "`#[derive(Model)]` implements it on every engine the model's row can be read from"
 )]
 pub trait SelectModel<DB: Engine>: ModelRow<DB> {
     /// Per relation field: its name, and the column of this model its rows
@@ -43,77 +59,33 @@ pub trait SelectModel<DB: Engine>: ModelRow<DB> {
     const RELATION_KEYS: &'static [(&'static str, &'static str)];
 
     /// The model in `row`, which holds the columns of [`Model::COLUMNS`](super::Model::COLUMNS) whose
-    /// entry in `columns` is `true`, in that order, from index 0; the other
-    /// fields hold their `Default`. Relations start not loaded.
+    /// entry in `columns` is `true`, in that order, from index `offset`; the
+    /// other fields hold their `Default` (only fields whose type has one are
+    /// ever unread: see [`must_read`](Self::must_read)). Relations start not
+    /// loaded.
     ///
     /// # Errors
     ///
     /// When a column does not decode.
     #[doc(hidden)]
-    fn from_columns(row: &DB::Row, columns: &[bool]) -> Result<Self, sqlx::Error>;
+    fn from_columns(row: &DB::Row, offset: usize, columns: &[bool]) -> Result<Self, sqlx::Error>;
+
+    /// Marks in `columns` those that must be read whatever the selection:
+    /// the columns whose type has no `Default` to stand in for them.
+    #[doc(hidden)]
+    fn must_read(columns: &mut [bool]);
 
     /// Loads into `parents` each relation that `pick` (compiled against this
     /// model's shape) does not skip, and into their rows what it selects of
-    /// theirs.
+    /// theirs. `trail` holds the models loaded on the way down, this one
+    /// last: where `*` would reach one of them again it stops.
     #[doc(hidden)]
     fn include_selected<'a, 'p: 'a>(
         session: &'a Session<DB>,
         parents: &'a mut [&'p mut Self],
         pick: &'a Pick,
+        trail: &'a [TypeId],
     ) -> IncludeFuture<'a>;
-}
-
-/// The next column of a row read by [`SelectModel::from_columns`], or the
-/// field's `Default` when it was not selected.
-///
-/// # Errors
-///
-/// When the column does not decode.
-#[doc(hidden)]
-pub fn next_selected<DB: Engine, T: Column<DB> + Default>(
-    row: &DB::Row,
-    at: &mut usize,
-    selected: bool,
-) -> Result<T, sqlx::Error> {
-    if !selected {
-        return Ok(T::default());
-    }
-    let value = DB::get(row, *at)?;
-    *at += 1;
-    Ok(value)
-}
-
-/// Loads relation `R` into `parents` when `pick` selects the field, then
-/// follows the field's part of the selection into the related rows.
-#[doc(hidden)]
-pub async fn include_selected<R, DB>(
-    session: &Session<DB>,
-    parents: &mut [&mut R::Parent],
-    pick: &Pick,
-    field: &str,
-) -> Result<(), DbError>
-where
-    R: RelationOn<DB, Child: SelectModel<DB>>,
-    DB: Engine,
-{
-    let nested = pick.field(field);
-    if nested.is_skip() || parents.is_empty() {
-        return Ok(());
-    }
-    load_relation::<R, DB, Following<'_>>(session, parents, &Following(nested)).await
-}
-
-/// The part of a selection below a relation, as an include of its rows.
-struct Following<'a>(&'a Pick);
-
-impl<M: SelectModel<DB>, DB: Engine> Include<M, DB> for Following<'_> {
-    fn load<'a, 'p: 'a>(
-        &'a self,
-        session: &'a Session<DB>,
-        parents: &'a mut [&'p mut M],
-    ) -> IncludeFuture<'a> {
-        M::include_selected(session, parents, self.0)
-    }
 }
 
 /// A query whose columns and relations follow a selection: made by
@@ -132,9 +104,13 @@ impl<'s, M: ModelRow<DB>, DB: Engine, I: Include<M, DB>> Query<'s, M, DB, I> {
     /// statement for all rows, nested as deep as the selection goes. With
     /// [`Selection::all`] (or `*`), every column and relation.
     ///
+    /// Related rows are read the same way: each level only the columns its
+    /// part of the selection serializes, its key, the keys of the relations it
+    /// selects, and the column its parent's relation matches on.
+    ///
     /// Unselected columns hold their type's `Default` in the loaded models;
     /// serialize them with [`Selectable::select`] under the same selection,
-    /// which leaves those fields out. Related rows are read whole.
+    /// which leaves those fields out.
     ///
     /// ```
     /// use unokit::db::{Related, Session};
@@ -200,22 +176,7 @@ where
     /// Which of [`Model::COLUMNS`](super::Model::COLUMNS) are read: those the selection serializes,
     /// the key, and the keys of the relations it selects.
     fn mask(&self) -> Vec<bool> {
-        if self.selection.is_all() {
-            return vec![true; M::COLUMNS.len()];
-        }
-        let wanted = self.selection.columns();
-        let pick = self.selection.pick();
-        let needed: Vec<&str> = M::RELATION_KEYS
-            .iter()
-            .filter(|(field, _)| !pick.field(field).is_skip())
-            .map(|(_, column)| *column)
-            .collect();
-        M::COLUMNS
-            .iter()
-            .map(|column| {
-                *column == M::KEY_COLUMN || wanted.contains(column) || needed.contains(column)
-            })
-            .collect()
+        follow::mask::<M, DB>(self.selection.pick(), None)
     }
 
     /// The columns read, in [`Model::COLUMNS`](super::Model::COLUMNS) order.
@@ -231,15 +192,7 @@ where
     /// The statement's text: `SELECT` the columns read, in key order.
     #[must_use]
     pub fn statement(&self) -> String {
-        let mut sql = String::from("SELECT ");
-        for (position, column) in self.columns().into_iter().enumerate() {
-            if position > 0 {
-                sql.push_str(", ");
-            }
-            push_quoted(&mut sql, column);
-        }
-        sql.push_str(" FROM ");
-        push_quoted(&mut sql, M::TABLE);
+        let mut sql = follow::select_list::<M>(&self.mask());
         sql.push_str(" ORDER BY ");
         push_quoted(&mut sql, M::KEY_COLUMN);
         if self.page.is_some() {
@@ -273,13 +226,14 @@ where
             .await?;
         let mut models = rows
             .iter()
-            .map(|row| M::from_columns(row, &mask))
+            .map(|row| M::from_columns(row, 0, &mask))
             .collect::<Result<Vec<M>, sqlx::Error>>()?;
         session
             .include_ref(&mut models, &self.query.include)
             .await?;
         let mut parents: Vec<&mut M> = models.iter_mut().collect();
-        M::include_selected(session, &mut parents, self.selection.pick()).await?;
+        let trail = [TypeId::of::<M>()];
+        M::include_selected(session, &mut parents, self.selection.pick(), &trail).await?;
         Ok(models)
     }
 }

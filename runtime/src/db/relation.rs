@@ -220,7 +220,7 @@ impl<M: ModelRow<DB>, DB: Engine> BatchFn for KeyFetch<M, DB> {
 
 /// Runs the statement `sql_for(n)` over `keys`, `n` keys at a time: all of them
 /// unless the engine's bind limit splits them.
-async fn fetch_by_keys<DB: Engine, K: KeyColumn<DB>>(
+pub(crate) async fn fetch_by_keys<DB: Engine, K: KeyColumn<DB>>(
     pool: &Pool<DB>,
     keys: &[K],
     sql_for: impl Fn(usize) -> String,
@@ -238,6 +238,16 @@ async fn fetch_by_keys<DB: Engine, K: KeyColumn<DB>>(
 /// The statement loading relation `R` for `count` keys.
 fn relation_sql<R: Relation, DB: Engine>(count: usize) -> String {
     let select = DB::statements::<R::Child>().select;
+    relation_sql_of::<R, DB>(select, R::Child::COLUMNS, count)
+}
+
+/// The statement loading `columns` of relation `R`'s rows for `count` keys;
+/// `select` is `SELECT <columns> FROM <the child's table>`.
+pub(crate) fn relation_sql_of<R: Relation, DB: Engine>(
+    select: &str,
+    columns: &[&str],
+    count: usize,
+) -> String {
     let key = R::Child::KEY_COLUMN;
     match R::KIND {
         RelationKind::BelongsTo => sql::select_where_in(DB::DIALECT, select, key, count, key),
@@ -253,7 +263,7 @@ fn relation_sql<R: Relation, DB: Engine>(count: usize) -> String {
             &ManyToMany {
                 table: R::Child::TABLE,
                 key,
-                columns: R::Child::COLUMNS,
+                columns,
                 through,
                 local,
                 remote,

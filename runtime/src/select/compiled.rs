@@ -244,21 +244,14 @@ impl<T: Selectable + ?Sized> Selection<T> {
     /// a `#[partial_response]` struct has none.
     #[must_use]
     pub fn columns(&self) -> Vec<&'static str> {
-        let Shape::Object(schema) = T::shape() else {
-            return Vec::new();
-        };
-        let fields = schema.fields.iter();
         match &*self.root {
-            Pick::Skip | Pick::IfFields(_) => Vec::new(),
-            Pick::All => fields.filter_map(|field| field.column).collect(),
-            Pick::Some(node) => match &node.kind {
-                NodeKind::Object { picks, .. } => fields
-                    .zip(picks.iter())
-                    .filter(|(_, pick)| !pick.is_skip())
-                    .filter_map(|(field, _)| field.column)
-                    .collect(),
-                NodeKind::Keys { .. } => Vec::new(),
+            Pick::All => match T::shape() {
+                Shape::Object(schema) => schema.fields.iter().filter_map(|f| f.column).collect(),
+                _ => Vec::new(),
             },
+            // At the root a value is always written.
+            Pick::IfFields(_) => Vec::new(),
+            pick => pick_columns(pick),
         }
     }
 
@@ -267,6 +260,28 @@ impl<T: Selectable + ?Sized> Selection<T> {
             root: Arc::new(pick),
             marker: PhantomData,
         }
+    }
+}
+
+/// The columns of the row that `pick` (compiled against a struct's schema)
+/// names, in declaration order: what [`Selection::columns`] gives for the
+/// root, and what a query reads of related rows the selection reaches. Under
+/// [`Pick::IfFields`], those of the inner pick: the rows are read before it
+/// is known whether they are written. Under [`Pick::All`] none, since the
+/// pick does not know the struct: callers read every column then.
+pub(crate) fn pick_columns(pick: &Pick) -> Vec<&'static str> {
+    match pick.unconditional() {
+        Pick::Skip | Pick::All | Pick::IfFields(_) => Vec::new(),
+        Pick::Some(node) => match &node.kind {
+            NodeKind::Object { schema, picks, .. } => schema
+                .fields
+                .iter()
+                .zip(picks.iter())
+                .filter(|(_, pick)| !pick.is_skip())
+                .filter_map(|(field, _)| field.column)
+                .collect(),
+            NodeKind::Keys { .. } => Vec::new(),
+        },
     }
 }
 

@@ -39,7 +39,14 @@ pub(crate) const ARGUMENTS: RtPath = db("Arguments");
 pub(crate) const SQLX_ERROR: RtPath = db("Error");
 pub(crate) const BOX_DYN_ERROR: RtPath = db("BoxDynError");
 pub(crate) const SELECT_MODEL: RtPath = db("SelectModel");
-pub(crate) const NEXT_SELECTED: RtPath = db("next_selected");
-pub(crate) const INCLUDE_SELECTED: RtPath = db("include_selected");
+pub(crate) const UNREAD: RtPath = db("Unread");
+pub(crate) const READ_COLUMN: RtPath = db("ReadColumn");
+pub(crate) const DEFAULT_STANDS_IN: RtPath = db("DefaultStandsIn");
+pub(crate) const ALWAYS_READ: RtPath = db("AlwaysRead");
+pub(crate) const FOLLOW: RtPath = db("Follow");
+pub(crate) const FOLLOW_SELECTED: RtPath = db("FollowSelected");
+pub(crate) const FOLLOW_NOT_SELECTABLE: RtPath = db("FollowNotSelectable");
+/// A macro: its input once per engine unokit was built with.
+pub(crate) const EACH_ENGINE: RtPath = db("each_engine");
 pub(crate) const INCLUDE_FUTURE: RtPath = db("IncludeFuture");
 pub(crate) const PICK: RtPath = db("Pick");

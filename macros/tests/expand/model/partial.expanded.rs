@@ -100,40 +100,30 @@ const _: () = {
         "`PostTitle` is a partial model of `Post`, so its table must be the full model's"
     );
 };
-#[automatically_derived]
-impl<
-    __UnokitDb: ::unokit::__private::db::Engine,
-> ::unokit::__private::db::SelectModel<__UnokitDb> for PostTitle
-where
-    Self: ::unokit::__private::db::ModelRow<__UnokitDb>,
-    i64: ::unokit::__private::db::Column<__UnokitDb> + ::core::default::Default,
-    String: ::unokit::__private::db::Column<__UnokitDb> + ::core::default::Default,
-{
-    const RELATION_KEYS: &'static [(&'static str, &'static str)] = &[];
-    fn from_columns(
-        row: &<__UnokitDb as ::unokit::__private::db::Database>::Row,
-        columns: &[bool],
-    ) -> ::core::result::Result<Self, ::unokit::__private::db::Error> {
-        let mut at = 0_usize;
-        ::core::result::Result::Ok(Self {
-            id: ::unokit::__private::db::next_selected::<
-                __UnokitDb,
-                _,
-            >(row, &mut at, columns[0])?,
-            title: ::unokit::__private::db::next_selected::<
-                __UnokitDb,
-                _,
-            >(row, &mut at, columns[1])?,
-        })
-    }
-    fn include_selected<'a, 'p: 'a>(
-        session: &'a ::unokit::__private::db::Session<__UnokitDb>,
-        parents: &'a mut [&'p mut Self],
-        pick: &'a ::unokit::__private::db::Pick,
-    ) -> ::unokit::__private::db::IncludeFuture<'a> {
-        ::std::boxed::Box::pin(async move {
-            let _ = (&session, &parents, &pick);
-            ::core::result::Result::Ok(())
-        })
+::unokit::__private::db::each_engine! {
+    #[automatically_derived] impl ::unokit::__private::db::SelectModel < __UnokitDb > for
+    PostTitle where for < '__unokit > PostTitle : ::unokit::__private::db::ModelRow <
+    __UnokitDb >, for < '__unokit > i64 : ::unokit::__private::db::ReadColumn <
+    __UnokitDb >, for < '__unokit > String : ::unokit::__private::db::ReadColumn <
+    __UnokitDb >, { const RELATION_KEYS : & 'static [(& 'static str, & 'static str)] = &
+    []; fn must_read(columns : & mut [bool]) { #[allow(unused_imports)] use {
+    ::unokit::__private::db::AlwaysRead as _, ::unokit::__private::db::DefaultStandsIn as
+    _ }; columns[0] |= (&& ::unokit::__private::db::Unread:: < i64 > ::new())
+    .must_read(); columns[1] |= (&& ::unokit::__private::db::Unread:: < String > ::new())
+    .must_read(); } fn from_columns(row : & < __UnokitDb as
+    ::unokit::__private::db::Database > ::Row, offset : usize, columns : & [bool],) ->
+    ::core::result::Result < Self, ::unokit::__private::db::Error > {
+    #[allow(unused_imports)] use { ::unokit::__private::db::AlwaysRead as _,
+    ::unokit::__private::db::DefaultStandsIn as _ }; let mut at = offset;
+    ::core::result::Result::Ok(Self { id : (&& ::unokit::__private::db::Unread:: < i64 >
+    ::new()).read_or_default:: < __UnokitDb > (row, & mut at, columns[0]) ?, title : (&&
+    ::unokit::__private::db::Unread:: < String > ::new()).read_or_default:: < __UnokitDb
+    > (row, & mut at, columns[1]) ?, }) } fn include_selected < 'a, 'p : 'a > (session :
+    & 'a::unokit::__private::db::Session < __UnokitDb >, parents : & 'a mut [& 'p mut
+    Self], pick : & 'a::unokit::__private::db::Pick, trail : & 'a[::core::any::TypeId],)
+    -> ::unokit::__private::db::IncludeFuture < 'a > { #[allow(unused_imports)] use {
+    ::unokit::__private::db::FollowNotSelectable as _,
+    ::unokit::__private::db::FollowSelected as _ }; ::std::boxed::Box::pin(async move {
+    let _ = (& session, & parents, & pick, & trail); ::core::result::Result::Ok(()) }) }
     }
 }

@@ -400,82 +400,44 @@ impl PostTagsRelation {
         ::unokit::__private::db::With::new(self, nested)
     }
 }
-#[automatically_derived]
-impl<
-    __UnokitDb: ::unokit::__private::db::Engine,
-> ::unokit::__private::db::SelectModel<__UnokitDb> for Post
-where
-    Self: ::unokit::__private::db::ModelRow<__UnokitDb>,
-    i64: ::unokit::__private::db::Column<__UnokitDb> + ::core::default::Default,
-    String: ::unokit::__private::db::Column<__UnokitDb> + ::core::default::Default,
-    i64: ::unokit::__private::db::Column<__UnokitDb> + ::core::default::Default,
-    PostAuthorRelation: ::unokit::__private::db::RelationOn<__UnokitDb>,
-    Author: ::unokit::__private::db::SelectModel<__UnokitDb>,
-    PostCommentsRelation: ::unokit::__private::db::RelationOn<__UnokitDb>,
-    Comment: ::unokit::__private::db::SelectModel<__UnokitDb>,
-    PostTagsRelation: ::unokit::__private::db::RelationOn<__UnokitDb>,
-    Tag: ::unokit::__private::db::SelectModel<__UnokitDb>,
-{
-    const RELATION_KEYS: &'static [(&'static str, &'static str)] = &[
-        (
-            "author",
-            <PostAuthorRelation as ::unokit::__private::db::NestedRelation>::PARENT_COLUMN,
-        ),
-        (
-            "comments",
-            <PostCommentsRelation as ::unokit::__private::db::NestedRelation>::PARENT_COLUMN,
-        ),
-        (
-            "tags",
-            <PostTagsRelation as ::unokit::__private::db::NestedRelation>::PARENT_COLUMN,
-        ),
-    ];
-    fn from_columns(
-        row: &<__UnokitDb as ::unokit::__private::db::Database>::Row,
-        columns: &[bool],
-    ) -> ::core::result::Result<Self, ::unokit::__private::db::Error> {
-        let mut at = 0_usize;
-        ::core::result::Result::Ok(Self {
-            id: ::unokit::__private::db::next_selected::<
-                __UnokitDb,
-                _,
-            >(row, &mut at, columns[0])?,
-            title: ::unokit::__private::db::next_selected::<
-                __UnokitDb,
-                _,
-            >(row, &mut at, columns[1])?,
-            author_id: ::unokit::__private::db::next_selected::<
-                __UnokitDb,
-                _,
-            >(row, &mut at, columns[2])?,
-            author: ::unokit::__private::db::Related::not_loaded(),
-            comments: ::unokit::__private::db::Related::not_loaded(),
-            tags: ::unokit::__private::db::Related::not_loaded(),
-        })
-    }
-    fn include_selected<'a, 'p: 'a>(
-        session: &'a ::unokit::__private::db::Session<__UnokitDb>,
-        parents: &'a mut [&'p mut Self],
-        pick: &'a ::unokit::__private::db::Pick,
-    ) -> ::unokit::__private::db::IncludeFuture<'a> {
-        ::std::boxed::Box::pin(async move {
-            let _ = (&session, &parents, &pick);
-            ::unokit::__private::db::include_selected::<
-                PostAuthorRelation,
-                __UnokitDb,
-            >(session, parents, pick, "author")
-                .await?;
-            ::unokit::__private::db::include_selected::<
-                PostCommentsRelation,
-                __UnokitDb,
-            >(session, parents, pick, "comments")
-                .await?;
-            ::unokit::__private::db::include_selected::<
-                PostTagsRelation,
-                __UnokitDb,
-            >(session, parents, pick, "tags")
-                .await?;
-            ::core::result::Result::Ok(())
-        })
-    }
+::unokit::__private::db::each_engine! {
+    #[automatically_derived] impl ::unokit::__private::db::SelectModel < __UnokitDb > for
+    Post where for < '__unokit > Post : ::unokit::__private::db::ModelRow < __UnokitDb >,
+    for < '__unokit > i64 : ::unokit::__private::db::ReadColumn < __UnokitDb >, for <
+    '__unokit > String : ::unokit::__private::db::ReadColumn < __UnokitDb >, { const
+    RELATION_KEYS : & 'static [(& 'static str, & 'static str)] = & [("author", <
+    PostAuthorRelation as ::unokit::__private::db::NestedRelation > ::PARENT_COLUMN),
+    ("comments", < PostCommentsRelation as ::unokit::__private::db::NestedRelation >
+    ::PARENT_COLUMN), ("tags", < PostTagsRelation as
+    ::unokit::__private::db::NestedRelation > ::PARENT_COLUMN)]; fn must_read(columns : &
+    mut [bool]) { #[allow(unused_imports)] use { ::unokit::__private::db::AlwaysRead as
+    _, ::unokit::__private::db::DefaultStandsIn as _ }; columns[0] |= (&&
+    ::unokit::__private::db::Unread:: < i64 > ::new()).must_read(); columns[1] |= (&&
+    ::unokit::__private::db::Unread:: < String > ::new()).must_read(); columns[2] |= (&&
+    ::unokit::__private::db::Unread:: < i64 > ::new()).must_read(); } fn from_columns(row
+    : & < __UnokitDb as ::unokit::__private::db::Database > ::Row, offset : usize,
+    columns : & [bool],) -> ::core::result::Result < Self, ::unokit::__private::db::Error
+    > { #[allow(unused_imports)] use { ::unokit::__private::db::AlwaysRead as _,
+    ::unokit::__private::db::DefaultStandsIn as _ }; let mut at = offset;
+    ::core::result::Result::Ok(Self { id : (&& ::unokit::__private::db::Unread:: < i64 >
+    ::new()).read_or_default:: < __UnokitDb > (row, & mut at, columns[0]) ?, title : (&&
+    ::unokit::__private::db::Unread:: < String > ::new()).read_or_default:: < __UnokitDb
+    > (row, & mut at, columns[1]) ?, author_id : (&& ::unokit::__private::db::Unread:: <
+    i64 > ::new()).read_or_default:: < __UnokitDb > (row, & mut at, columns[2]) ?, author
+    : ::unokit::__private::db::Related::not_loaded(), comments :
+    ::unokit::__private::db::Related::not_loaded(), tags :
+    ::unokit::__private::db::Related::not_loaded(), }) } fn include_selected < 'a, 'p :
+    'a > (session : & 'a::unokit::__private::db::Session < __UnokitDb >, parents : & 'a
+    mut [& 'p mut Self], pick : & 'a::unokit::__private::db::Pick, trail : &
+    'a[::core::any::TypeId],) -> ::unokit::__private::db::IncludeFuture < 'a > {
+    #[allow(unused_imports)] use { ::unokit::__private::db::FollowNotSelectable as _,
+    ::unokit::__private::db::FollowSelected as _ }; ::std::boxed::Box::pin(async move {
+    let _ = (& session, & parents, & pick, & trail); (&&
+    ::unokit::__private::db::Follow:: < PostAuthorRelation, __UnokitDb > ::new())
+    .follow(session, parents, pick, "author", trail). await ?; (&&
+    ::unokit::__private::db::Follow:: < PostCommentsRelation, __UnokitDb > ::new())
+    .follow(session, parents, pick, "comments", trail). await ?; (&&
+    ::unokit::__private::db::Follow:: < PostTagsRelation, __UnokitDb > ::new())
+    .follow(session, parents, pick, "tags", trail). await ?;
+    ::core::result::Result::Ok(()) }) } }
 }
