@@ -2,11 +2,11 @@
 //! from the versions table after every (re)connect.
 
 use super::Changes;
-use super::watch::{Watch, WatchConfig, WatchFuture, catch_up, deadline, seen};
+use super::watch::{Watch, WatchConfig, WatchFuture, catch_up, deadline, read_versions, seen};
 use crate::db::error::DbError;
 use crate::db::sql::push_quoted;
 use sqlx::postgres::{PgListener, PgPoolOptions, Postgres};
-use sqlx::{Executor, Pool, Row};
+use sqlx::{Executor, Pool};
 use std::collections::HashMap;
 use std::time::Duration;
 use tokio::time::{Instant, timeout, timeout_at};
@@ -187,17 +187,6 @@ fn parse(payload: &str) -> Option<(&str, &str, i64)> {
     let (schema, rest) = payload.split_once(' ')?;
     let (table, version) = rest.rsplit_once(' ')?;
     Some((schema, table, version.parse().ok()?))
-}
-
-async fn read_versions<'c>(
-    executor: impl Executor<'c, Database = Postgres>,
-) -> Result<HashMap<String, i64>, sqlx::Error> {
-    let rows = sqlx::query("SELECT table_name, version FROM unokit_table_versions")
-        .fetch_all(executor)
-        .await?;
-    rows.iter()
-        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
-        .collect()
 }
 
 #[cfg(test)]

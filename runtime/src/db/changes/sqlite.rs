@@ -2,11 +2,11 @@
 //! polling the versions they keep.
 
 use super::Changes;
-use super::watch::{Watch, WatchConfig, WatchFuture, catch_up, deadline};
+use super::watch::{Watch, WatchConfig, WatchFuture, catch_up, deadline, read_versions};
 use crate::db::error::DbError;
 use crate::db::sql::push_quoted;
 use sqlx::sqlite::{Sqlite, SqliteConnection};
-use sqlx::{Connection, Executor, Pool, Row};
+use sqlx::{Connection, Executor, Pool};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -121,17 +121,6 @@ async fn poll(
         catch_up(changes, known, now);
         tokio::time::sleep(config.poll_or(Duration::from_millis(10))).await;
     }
-}
-
-async fn read_versions<'c>(
-    executor: impl Executor<'c, Database = Sqlite>,
-) -> Result<HashMap<String, i64>, sqlx::Error> {
-    let rows = sqlx::query("SELECT table_name, version FROM unokit_table_versions")
-        .fetch_all(executor)
-        .await?;
-    rows.iter()
-        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
-        .collect()
 }
 
 impl Changes {

@@ -3,7 +3,7 @@
 use super::Changes;
 use crate::db::engine::Engine;
 use crate::db::error::DbError;
-use sqlx::Pool;
+use sqlx::{ColumnIndex, Database, Decode, Executor, IntoArguments, Pool, Row, Type};
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
@@ -236,6 +236,24 @@ pub(super) fn seen(
             known.insert(table, version);
         }
     }
+}
+
+/// Every watched table's version, as the versions table holds it.
+pub(super) async fn read_versions<'c, DB: Database>(
+    executor: impl Executor<'c, Database = DB>,
+) -> Result<HashMap<String, i64>, sqlx::Error>
+where
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'r> String: Decode<'r, DB> + Type<DB>,
+    for<'r> i64: Decode<'r, DB> + Type<DB>,
+    usize: ColumnIndex<DB::Row>,
+{
+    let rows = sqlx::query("SELECT table_name, version FROM unokit_table_versions")
+        .fetch_all(executor)
+        .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+        .collect()
 }
 
 /// Runs `work` for at most `within`.
