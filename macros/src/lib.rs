@@ -6,7 +6,7 @@
 
 mod batch_load;
 mod cache_key;
-mod cached;
+pub(crate) mod cached;
 mod common;
 mod container;
 mod filter;

@@ -3,13 +3,13 @@
 use crate::common::ctxt::Ctxt;
 use crate::common::options::Given;
 use crate::common::options::{
-    read_count, read_duration, read_flag, set, unknown as unknown_option,
+    read_percent,     read_count, read_duration, read_flag, set, unknown as unknown_option,
 };
 use proc_macro2::TokenStream;
 use std::time::Duration;
 use syn::meta::ParseNestedMeta;
 use syn::parse::Parser;
-use syn::{Expr, LitFloat, LitStr};
+use syn::{Expr, LitFloat};
 
 pub(crate) const CAPACITY: &str = "capacity";
 pub(crate) const MAX_BYTES: &str = "max_bytes";
@@ -134,31 +134,7 @@ fn read_option(cx: &Ctxt, options: &mut Options, meta: &ParseNestedMeta<'_>) -> 
         ERROR_BACKOFF => read_duration(cx, &mut options.error_backoff, ERROR_BACKOFF, meta)?,
         TIMEOUT => read_duration(cx, &mut options.timeout, TIMEOUT, meta)?,
         HARD_TIMEOUT => read_duration(cx, &mut options.hard_timeout, HARD_TIMEOUT, meta)?,
-        JITTER => {
-            let message =
-                format!("`{JITTER}` takes a percentage of the time to live: `{JITTER} = \"10%\"`");
-            let literal: LitStr = meta
-                .value()?
-                .parse()
-                .map_err(|error| syn::Error::new(error.span(), &message))?;
-            let text = literal.value();
-            match text
-                .trim()
-                .strip_suffix('%')
-                .and_then(|number| number.trim().parse::<f64>().ok())
-            {
-                Some(value) => set(
-                    cx,
-                    &mut options.jitter,
-                    JITTER,
-                    Given {
-                        value,
-                        span: literal.span(),
-                    },
-                ),
-                None => cx.error_at(&literal, message),
-            }
-        }
+        JITTER => read_percent(cx, &mut options.jitter, JITTER, meta)?,
         NONE_TTL => read_duration(cx, &mut options.none_ttl, NONE_TTL, meta)?,
         PREWARM => read_count(cx, &mut options.prewarm, PREWARM, meta)?,
         GUARD => {

@@ -130,6 +130,38 @@ pub(crate) fn read_duration(
     Ok(())
 }
 
+/// Reads a percentage, `name = "10%"`: the number, unchecked.
+pub(crate) fn read_percent(
+    cx: &Ctxt,
+    slot: &mut Option<Given<f64>>,
+    name: &str,
+    meta: &ParseNestedMeta<'_>,
+) -> syn::Result<()> {
+    let message = format!("`{name}` takes a percentage of the time to live: `{name} = \"10%\"`");
+    let literal: LitStr = meta
+        .value()?
+        .parse()
+        .map_err(|error| syn::Error::new(error.span(), &message))?;
+    match literal
+        .value()
+        .trim()
+        .strip_suffix('%')
+        .and_then(|number| number.trim().parse::<f64>().ok())
+    {
+        Some(value) => set(
+            cx,
+            slot,
+            name,
+            Given {
+                value,
+                span: literal.span(),
+            },
+        ),
+        None => cx.error_at(&literal, message),
+    }
+    Ok(())
+}
+
 /// Reads a flag: the option's name alone, `name = value` being an error.
 pub(crate) fn read_flag(
     cx: &Ctxt,

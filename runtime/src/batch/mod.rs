@@ -25,6 +25,7 @@ mod loader;
 #[doc(hidden)]
 pub mod rt;
 mod shared_cache;
+mod stale;
 mod state;
 mod stats;
 
