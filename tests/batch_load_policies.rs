@@ -28,7 +28,10 @@ impl Source {
             return Err("source down".to_owned());
         }
         let version = self.version.load(Relaxed);
-        Ok(ids.iter().map(|id| (*id, format!("v{version} {id}"))).collect())
+        Ok(ids
+            .iter()
+            .map(|id| (*id, format!("v{version} {id}")))
+            .collect())
     }
 
     fn calls(&self) -> usize {
@@ -41,7 +44,12 @@ impl Source {
 }
 
 // A window, so that the two loads of a `join` share a batch for sure.
-#[batch_load(ttl = "300ms", stale_if_error = "10s", error_backoff = "500ms", window = "20ms")]
+#[batch_load(
+    ttl = "300ms",
+    stale_if_error = "10s",
+    error_backoff = "500ms",
+    window = "20ms"
+)]
 async fn prices(#[ctx] source: &Arc<Source>, ids: &[i64]) -> Result<HashMap<i64, String>, String> {
     source.fetch(ids)
 }
@@ -57,14 +65,30 @@ async fn a_failed_batch_serves_stale_values_backs_off_and_recovers() {
     source.down.store(true, Relaxed);
     // One batch for both keys: 1 has a stale value, 2 has none.
     let (one, two) = join(loader.load(1), loader.load(2)).await;
-    assert_eq!(source.calls(), 2, "the expired key is asked for again: {:?}", source.asked.lock().unwrap());
+    assert_eq!(
+        source.calls(),
+        2,
+        "the expired key is asked for again: {:?}",
+        source.asked.lock().unwrap()
+    );
     assert_eq!(source.last_keys(), 2, "both keys in one batch");
-    assert_eq!(one.unwrap().as_deref(), Some("v0 1"), "stale instead of the error");
-    assert!(matches!(two, Err(LoadError::Batch(_))), "nothing stale: the error");
+    assert_eq!(
+        one.unwrap().as_deref(),
+        Some("v0 1"),
+        "stale instead of the error"
+    );
+    assert!(
+        matches!(two, Err(LoadError::Batch(_))),
+        "nothing stale: the error"
+    );
 
     // Within the back-off: the stale value, without a batch.
     assert_eq!(loader.load(1).await.unwrap().as_deref(), Some("v0 1"));
-    assert_eq!(source.calls(), 2, "a failed key is not asked again before the back-off");
+    assert_eq!(
+        source.calls(),
+        2,
+        "a failed key is not asked again before the back-off"
+    );
     // A key without a stale value is asked again at once.
     assert!(loader.load(2).await.is_err());
     assert_eq!(source.calls(), 3);
@@ -72,7 +96,11 @@ async fn a_failed_batch_serves_stale_values_backs_off_and_recovers() {
     tokio::time::sleep(Duration::from_millis(600)).await; // past the back-off
     source.down.store(false, Relaxed);
     source.version.store(1, Relaxed);
-    assert_eq!(loader.load(1).await.unwrap().as_deref(), Some("v1 1"), "recovered");
+    assert_eq!(
+        loader.load(1).await.unwrap().as_deref(),
+        Some("v1 1"),
+        "recovered"
+    );
     assert_eq!(loader.load(2).await.unwrap().as_deref(), Some("v1 2"));
     assert_eq!(source.calls(), 5, "each key fetched again");
     assert_eq!(loader.load(1).await.unwrap().as_deref(), Some("v1 1"));
@@ -80,7 +108,10 @@ async fn a_failed_batch_serves_stale_values_backs_off_and_recovers() {
 }
 
 #[batch_load(ttl = "200ms", stale_if_error = "300ms")]
-async fn short_window(#[ctx] source: &Arc<Source>, ids: &[i64]) -> Result<HashMap<i64, String>, String> {
+async fn short_window(
+    #[ctx] source: &Arc<Source>,
+    ids: &[i64],
+) -> Result<HashMap<i64, String>, String> {
     source.fetch(ids)
 }
 
@@ -108,11 +139,18 @@ async fn a_shared_cache_serves_stale_values_to_the_next_request() {
     source.down.store(true, Relaxed);
     let second = ShortWindowLoader::with_shared_cache(Arc::clone(&source), cache);
     assert_eq!(second.load(7).await.unwrap().as_deref(), Some("v0 7"));
-    assert_eq!(source.calls(), 2, "the next request asked, failed, and got the stale value");
+    assert_eq!(
+        source.calls(),
+        2,
+        "the next request asked, failed, and got the stale value"
+    );
 }
 
 #[batch_load(ttl = "2s", jitter = "20%")]
-async fn jittered(#[ctx] source: &Arc<Source>, ids: &[i64]) -> Result<HashMap<i64, String>, String> {
+async fn jittered(
+    #[ctx] source: &Arc<Source>,
+    ids: &[i64],
+) -> Result<HashMap<i64, String>, String> {
     source.fetch(ids)
 }
 

@@ -311,7 +311,10 @@ fn summary(config: &Config) -> String {
                 format!(", give or take {}%", f64::from(permille) / 10.0)
             });
             let stale = policy.stale_if_error.map_or_else(String::new, |window| {
-                format!(" A failed batch serves values expired less than {} ms ago.", window.millis)
+                format!(
+                    " A failed batch serves values expired less than {} ms ago.",
+                    window.millis
+                )
             });
             format!("Values are cached on moka (at most {capacity}{ttl}{jitter}).{stale}")
         }

@@ -2,11 +2,9 @@
 //! loader they leave to generate.
 
 use super::model::{Argument, Cache, Config, Ctx, Loader, Millis, Policy};
-use super::options::{
-    CAPACITY, ERROR_BACKOFF, JITTER, MAX_BATCH, NO_CACHE, STALE_IF_ERROR, TTL,
-};
-use crate::cached::policy::permille;
+use super::options::{CAPACITY, ERROR_BACKOFF, JITTER, MAX_BATCH, NO_CACHE, STALE_IF_ERROR, TTL};
 use super::parse::{BatchLoadFn, CTX};
+use crate::cached::policy::permille;
 use crate::common::ctxt::Ctxt;
 use crate::common::options::Given;
 use crate::common::types;

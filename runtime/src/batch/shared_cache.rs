@@ -30,7 +30,8 @@ use tokio::time::Instant;
 /// ```
 pub struct SharedCache<K, V> {
     moka: moka::sync::Cache<K, Stored<V>, foldhash::fast::RandomState>,
-    config: CacheConfig,
+    /// Shared, as the moka handle is: a loader's store stays small.
+    config: std::sync::Arc<CacheConfig>,
 }
 
 /// A value with its own deadline: moka keeps entries for the longest time to
@@ -62,7 +63,7 @@ impl<K, V> Clone for SharedCache<K, V> {
     fn clone(&self) -> Self {
         Self {
             moka: self.moka.clone(),
-            config: self.config,
+            config: std::sync::Arc::clone(&self.config),
         }
     }
 }
@@ -85,7 +86,7 @@ where
         }
         Self {
             moka: builder.build_with_hasher(foldhash::fast::RandomState::default()),
-            config,
+            config: std::sync::Arc::new(config),
         }
     }
 
