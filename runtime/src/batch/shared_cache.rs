@@ -45,10 +45,6 @@ struct Stored<V> {
 }
 
 impl<V> Stored<V> {
-    fn is_fresh(&self, now: Instant) -> bool {
-        self.expires.is_none_or(|expires| now < expires)
-    }
-
     /// Fresh, or expired less than `window` ago.
     fn is_servable_stale(&self, now: Instant, window: Option<std::time::Duration>) -> bool {
         match (self.expires, window) {
@@ -95,10 +91,17 @@ where
     #[must_use]
     pub fn get(&self, key: &K) -> Option<V> {
         let stored = self.moka.get(key)?;
+        // Without a time to live, no clock is read.
+        let Some(expires) = stored.expires else {
+            return Some(stored.value);
+        };
         let now = Instant::now();
+        if now < expires {
+            return Some(stored.value);
+        }
         let backing_off = stored.backoff_until.is_some_and(|until| now < until)
             && stored.is_servable_stale(now, self.config.stale_if_error());
-        (stored.is_fresh(now) || backing_off).then_some(stored.value)
+        backing_off.then_some(stored.value)
     }
 
     /// Stores `value` for `key`, with a time to live of its own (jittered if
