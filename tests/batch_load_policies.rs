@@ -18,6 +18,8 @@ use unokit::cache::CacheConfig;
 struct Source {
     down: AtomicBool,
     version: AtomicUsize,
+    /// How long a call of `refreshed` takes, in milliseconds.
+    delay: AtomicUsize,
     asked: Mutex<Vec<Vec<i64>>>,
 }
 
@@ -181,4 +183,37 @@ async fn values_loaded_together_expire_apart() {
     loader.load_many(keys.clone()).await.unwrap();
     // The ones reloaded at 2 s are fresh; every other one has expired by now.
     assert_eq!(source.last_keys(), 200 - expired);
+}
+
+#[batch_load(ttl = "1s", refresh_ahead = 0.5)]
+async fn refreshed(#[ctx] source: &Arc<Source>, ids: &[i64]) -> Result<HashMap<i64, String>, String> {
+    let delay = source.delay.load(Relaxed) as u64;
+    tokio::time::sleep(Duration::from_millis(delay)).await;
+    source.fetch(ids)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_load_past_the_refresh_point_answers_from_the_cache_and_reloads_once() {
+    let source = Arc::new(Source::default());
+    let loader = RefreshedLoader::new(Arc::clone(&source));
+    loader.load(1).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(loader.load(1).await.unwrap().as_deref(), Some("v0 1"));
+    assert_eq!(source.calls(), 1, "before the refresh point: a plain hit");
+
+    source.version.store(1, Relaxed);
+    source.delay.store(300, Relaxed); // a slow source
+    tokio::time::sleep(Duration::from_millis(400)).await; // past 50% of the ttl
+    // Two loads at once, then one more: each answered from the cache at once.
+    let started = std::time::Instant::now();
+    let (a, b) = join(loader.load(1), loader.load(1)).await;
+    let c = loader.load(1).await;
+    assert!(started.elapsed() < Duration::from_millis(200), "no load waits for the refresh");
+    for loaded in [a, b, c] {
+        assert_eq!(loaded.unwrap().as_deref(), Some("v0 1"));
+    }
+    tokio::time::sleep(Duration::from_millis(450)).await; // the refresh has run
+    assert_eq!(source.calls(), 2, "reloaded once, in the background");
+    assert_eq!(loader.load(1).await.unwrap().as_deref(), Some("v1 1"), "the new value is cached");
+    assert_eq!(source.calls(), 2);
 }

@@ -276,6 +276,10 @@ fn config_expr(config: &Config) -> TokenStream {
                 let permille = proc_macro2::Literal::u16_unsuffixed(jitter);
                 bounds = quote!(#bounds.with_jitter(#permille));
             }
+            if let Some(refresh) = policy.refresh_ahead {
+                let permille = proc_macro2::Literal::u16_unsuffixed(refresh);
+                bounds = quote!(#bounds.with_refresh_ahead(#permille));
+            }
             if let Some(window) = policy.stale_if_error {
                 let millis = window.literal();
                 bounds = quote!(#bounds.with_stale_if_error(::core::time::Duration::from_millis(#millis)));

@@ -66,6 +66,8 @@ pub(crate) struct Policy {
     pub(crate) jitter: Option<u16>,
     pub(crate) stale_if_error: Option<Millis>,
     pub(crate) error_backoff: Option<Millis>,
+    /// Thousandths of the time to live.
+    pub(crate) refresh_ahead: Option<u16>,
 }
 
 /// A duration in whole milliseconds, spanned at the string it was written as.

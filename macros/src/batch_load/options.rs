@@ -3,7 +3,7 @@
 use crate::common::ctxt::Ctxt;
 use crate::common::options::Given;
 use crate::common::options::{
-    read_count, read_duration, read_flag, read_percent, set, unknown as unknown_option,
+    read_count, read_duration, read_flag, read_fraction, read_percent, set, unknown as unknown_option,
 };
 use proc_macro2::TokenStream;
 use std::time::Duration;
@@ -20,6 +20,7 @@ pub(crate) const LOADER: &str = "loader";
 pub(crate) const JITTER: &str = "jitter";
 pub(crate) const STALE_IF_ERROR: &str = "stale_if_error";
 pub(crate) const ERROR_BACKOFF: &str = "error_backoff";
+pub(crate) const REFRESH_AHEAD: &str = "refresh_ahead";
 
 const KNOWN: &[&str] = &[
     MAX_BATCH,
@@ -29,6 +30,7 @@ const KNOWN: &[&str] = &[
     JITTER,
     STALE_IF_ERROR,
     ERROR_BACKOFF,
+    REFRESH_AHEAD,
     NO_CACHE,
     LOADER,
 ];
@@ -43,6 +45,8 @@ pub(crate) struct Options {
     pub(crate) jitter: Option<Given<f64>>,
     pub(crate) stale_if_error: Option<Given<Duration>>,
     pub(crate) error_backoff: Option<Given<Duration>>,
+    /// A fraction of the time to live.
+    pub(crate) refresh_ahead: Option<Given<f64>>,
     pub(crate) no_cache: Option<Given<()>>,
     pub(crate) loader: Option<Given<Ident>>,
 }
@@ -71,6 +75,7 @@ fn read_option(cx: &Ctxt, options: &mut Options, meta: &ParseNestedMeta<'_>) -> 
         JITTER => read_percent(cx, &mut options.jitter, JITTER, meta)?,
         STALE_IF_ERROR => read_duration(cx, &mut options.stale_if_error, STALE_IF_ERROR, meta)?,
         ERROR_BACKOFF => read_duration(cx, &mut options.error_backoff, ERROR_BACKOFF, meta)?,
+        REFRESH_AHEAD => read_fraction(cx, &mut options.refresh_ahead, REFRESH_AHEAD, meta)?,
         NO_CACHE => read_flag(cx, &mut options.no_cache, NO_CACHE, meta)?,
         LOADER => {
             let value: Ident = meta.value()?.parse().map_err(|error| {

@@ -2,7 +2,9 @@
 //! loader they leave to generate.
 
 use super::model::{Argument, Cache, Config, Ctx, Loader, Millis, Policy};
-use super::options::{CAPACITY, ERROR_BACKOFF, JITTER, MAX_BATCH, NO_CACHE, STALE_IF_ERROR, TTL};
+use super::options::{
+    CAPACITY, ERROR_BACKOFF, JITTER, MAX_BATCH, NO_CACHE, REFRESH_AHEAD, STALE_IF_ERROR, TTL,
+};
 use super::parse::{BatchLoadFn, CTX};
 use crate::cached::policy::permille;
 use crate::common::ctxt::Ctxt;
@@ -205,6 +207,10 @@ fn check_policies(cx: &Ctxt, f: &BatchLoadFn) {
         for (name, span) in [
             (JITTER, options.jitter.as_ref().map(|given| given.span)),
             (STALE_IF_ERROR, span_of(&options.stale_if_error)),
+            (
+                REFRESH_AHEAD,
+                options.refresh_ahead.as_ref().map(|given| given.span),
+            ),
         ] {
             if let Some(span) = span {
                 cx.error_span(span, format!("`{name}` works on cached values that expire, which only a loader with `{TTL}` has (its values live on moka across requests); add `{TTL} = \"5m\"`, or remove `{name}`"));
@@ -215,6 +221,11 @@ fn check_policies(cx: &Ctxt, f: &BatchLoadFn) {
         && !(jitter.value > 0.0 && jitter.value < 100.0)
     {
         cx.error_span(jitter.span, format!("`{JITTER}` spreads the time to live by a percentage either way; give one above 0% and below 100%, such as `{JITTER} = \"10%\"`"));
+    }
+    if let Some(refresh) = &options.refresh_ahead
+        && !(refresh.value > 0.0 && refresh.value < 1.0)
+    {
+        cx.error_span(refresh.span, format!("`{REFRESH_AHEAD}` is the fraction of the time to live after which a load refreshes the value in the background; give a number between 0 and 1, such as `{REFRESH_AHEAD} = 0.8`"));
     }
     if let Some(window) = options
         .stale_if_error
@@ -255,6 +266,10 @@ fn config(cx: &Ctxt, f: &BatchLoadFn) -> Option<Config> {
                     Some(window) => Some(millis(cx, window)?),
                     None => None,
                 },
+                refresh_ahead: options
+                    .refresh_ahead
+                    .as_ref()
+                    .map(|refresh| permille(refresh.value)),
                 error_backoff: match &options.error_backoff {
                     Some(backoff) => Some(millis(cx, backoff)?),
                     None => None,

@@ -3,13 +3,14 @@
 use crate::common::ctxt::Ctxt;
 use crate::common::options::Given;
 use crate::common::options::{
-    read_count, read_duration, read_flag, read_percent, set, unknown as unknown_option,
+    read_count, read_duration, read_flag, read_fraction, read_percent, set,
+    unknown as unknown_option,
 };
 use proc_macro2::TokenStream;
 use std::time::Duration;
 use syn::meta::ParseNestedMeta;
 use syn::parse::Parser;
-use syn::{Expr, LitFloat};
+use syn::Expr;
 
 pub(crate) const CAPACITY: &str = "capacity";
 pub(crate) const MAX_BYTES: &str = "max_bytes";
@@ -114,22 +115,7 @@ fn read_option(cx: &Ctxt, options: &mut Options, meta: &ParseNestedMeta<'_>) -> 
         RESULT => read_flag(cx, &mut options.result, RESULT, meta)?,
         OPTION => read_flag(cx, &mut options.option, OPTION, meta)?,
         IN_IMPL => read_flag(cx, &mut options.in_impl, IN_IMPL, meta)?,
-        REFRESH_AHEAD => {
-            let literal: LitFloat = meta.value()?.parse().map_err(|error| {
-                syn::Error::new(
-                    error.span(),
-                    format!("`{REFRESH_AHEAD}` takes a fraction of the time to live: `{REFRESH_AHEAD} = 0.8`"),
-                )
-            })?;
-            let value = literal.base10_parse::<f64>()?;
-            let span = literal.span();
-            set(
-                cx,
-                &mut options.refresh_ahead,
-                REFRESH_AHEAD,
-                Given { value, span },
-            );
-        }
+        REFRESH_AHEAD => read_fraction(cx, &mut options.refresh_ahead, REFRESH_AHEAD, meta)?,
         STALE_IF_ERROR => read_duration(cx, &mut options.stale_if_error, STALE_IF_ERROR, meta)?,
         ERROR_BACKOFF => read_duration(cx, &mut options.error_backoff, ERROR_BACKOFF, meta)?,
         TIMEOUT => read_duration(cx, &mut options.timeout, TIMEOUT, meta)?,

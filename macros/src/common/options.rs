@@ -8,7 +8,7 @@ use std::time::Duration;
 use syn::meta::ParseNestedMeta;
 use syn::parse::Parser;
 use syn::spanned::Spanned;
-use syn::{Expr, LitInt, LitStr};
+use syn::{Expr, LitFloat, LitInt, LitStr};
 
 /// A value given in an attribute, with where it was given.
 pub(crate) struct Given<T> {
@@ -127,6 +127,25 @@ pub(crate) fn read_duration(
         ),
         Err(message) => cx.error_at(&literal, message),
     }
+    Ok(())
+}
+
+/// Reads a fraction of the time to live, `name = 0.8`: the number, unchecked.
+pub(crate) fn read_fraction(
+    cx: &Ctxt,
+    slot: &mut Option<Given<f64>>,
+    name: &str,
+    meta: &ParseNestedMeta<'_>,
+) -> syn::Result<()> {
+    let literal: LitFloat = meta.value()?.parse().map_err(|error| {
+        syn::Error::new(
+            error.span(),
+            format!("`{name}` takes a fraction of the time to live: `{name} = 0.8`"),
+        )
+    })?;
+    let value = literal.base10_parse::<f64>()?;
+    let span = literal.span();
+    set(cx, slot, name, Given { value, span });
     Ok(())
 }
 

@@ -22,6 +22,7 @@ mod error;
 mod fetch;
 mod load;
 mod loader;
+mod refresh;
 #[doc(hidden)]
 pub mod rt;
 mod shared_cache;

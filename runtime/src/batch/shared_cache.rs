@@ -1,6 +1,8 @@
 use crate::cache::CacheConfig;
 use crate::cache::entry::Deadlines;
 use std::hash::Hash;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 // tokio's clock is std's, except in a runtime whose time is paused.
 use tokio::time::Instant;
 
@@ -15,7 +17,10 @@ use tokio::time::Instant;
 /// [`stale_if_error`](CacheConfig::with_stale_if_error) keeps an expired value
 /// for that window, served to the keys of a failed batch instead of its error
 /// and, for the [error back-off](CacheConfig::with_error_backoff), to later
-/// loads without asking the batch function again.
+/// loads without asking the batch function again;
+/// [`refresh_ahead`](CacheConfig::with_refresh_ahead) makes the first load past
+/// that point put the key in a batch, in the background, and answer from the
+/// cache meanwhile.
 ///
 /// ```
 /// use std::time::Duration;
@@ -31,7 +36,7 @@ use tokio::time::Instant;
 pub struct SharedCache<K, V> {
     moka: moka::sync::Cache<K, Stored<V>, foldhash::fast::RandomState>,
     /// Shared, as the moka handle is: a loader's store stays small.
-    config: std::sync::Arc<CacheConfig>,
+    config: Arc<CacheConfig>,
 }
 
 /// A value with its own deadline: moka keeps entries for the longest time to
@@ -42,6 +47,10 @@ struct Stored<V> {
     expires: Option<Instant>,
     /// Until then a failed key serves its stale value without a batch.
     backoff_until: Option<Instant>,
+    /// From then a hit refreshes the value ahead of its expiry (`refresh_ahead`).
+    refresh: Option<Instant>,
+    /// Set by the one hit that starts the refresh; shared by moka's clones.
+    refreshing: Option<Arc<AtomicBool>>,
 }
 
 impl<V> Stored<V> {
@@ -59,7 +68,7 @@ impl<K, V> Clone for SharedCache<K, V> {
     fn clone(&self) -> Self {
         Self {
             moka: self.moka.clone(),
-            config: std::sync::Arc::clone(&self.config),
+            config: Arc::clone(&self.config),
         }
     }
 }
@@ -82,7 +91,7 @@ where
         }
         Self {
             moka: builder.build_with_hasher(foldhash::fast::RandomState::default()),
-            config: std::sync::Arc::new(config),
+            config: Arc::new(config),
         }
     }
 
@@ -90,30 +99,50 @@ where
     /// a failed batch.
     #[must_use]
     pub fn get(&self, key: &K) -> Option<V> {
+        self.read(key, false).map(|(value, _)| value)
+    }
+
+    /// Like [`get`](Self::get), for a load: also says whether this hit is the
+    /// one that refreshes the value ahead of its expiry.
+    pub(crate) fn lookup(&self, key: &K) -> Option<(V, bool)> {
+        self.read(key, true)
+    }
+
+    #[inline]
+    fn read(&self, key: &K, claim_refresh: bool) -> Option<(V, bool)> {
         let stored = self.moka.get(key)?;
         // Without a time to live, no clock is read.
         let Some(expires) = stored.expires else {
-            return Some(stored.value);
+            return Some((stored.value, false));
         };
         let now = Instant::now();
         if now < expires {
-            return Some(stored.value);
+            let refresh = claim_refresh
+                && stored.refresh.is_some_and(|refresh| now >= refresh)
+                && stored.refreshing.as_ref().is_some_and(|refreshing| {
+                    !refreshing.load(Relaxed) && !refreshing.swap(true, Relaxed)
+                });
+            return Some((stored.value, refresh));
         }
         let backing_off = stored.backoff_until.is_some_and(|until| now < until)
             && stored.is_servable_stale(now, self.config.stale_if_error());
-        backing_off.then_some(stored.value)
+        backing_off.then_some((stored.value, false))
     }
 
     /// Stores `value` for `key`, with a time to live of its own (jittered if
     /// the config says so).
     pub fn insert(&self, key: K, value: V) {
-        let expires = Deadlines::of(&self.config, false).expires;
+        let deadlines = Deadlines::of(&self.config, false);
         self.moka.insert(
             key,
             Stored {
                 value,
-                expires,
+                expires: deadlines.expires,
                 backoff_until: None,
+                refresh: deadlines.refresh,
+                refreshing: deadlines
+                    .refresh
+                    .map(|_| Arc::new(AtomicBool::new(false))),
             },
         );
     }
