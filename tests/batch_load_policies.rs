@@ -186,7 +186,10 @@ async fn values_loaded_together_expire_apart() {
 }
 
 #[batch_load(ttl = "1s", refresh_ahead = 0.5)]
-async fn refreshed(#[ctx] source: &Arc<Source>, ids: &[i64]) -> Result<HashMap<i64, String>, String> {
+async fn refreshed(
+    #[ctx] source: &Arc<Source>,
+    ids: &[i64],
+) -> Result<HashMap<i64, String>, String> {
     let delay = source.delay.load(Relaxed) as u64;
     tokio::time::sleep(Duration::from_millis(delay)).await;
     source.fetch(ids)
@@ -208,12 +211,19 @@ async fn a_load_past_the_refresh_point_answers_from_the_cache_and_reloads_once()
     let started = std::time::Instant::now();
     let (a, b) = join(loader.load(1), loader.load(1)).await;
     let c = loader.load(1).await;
-    assert!(started.elapsed() < Duration::from_millis(200), "no load waits for the refresh");
+    assert!(
+        started.elapsed() < Duration::from_millis(200),
+        "no load waits for the refresh"
+    );
     for loaded in [a, b, c] {
         assert_eq!(loaded.unwrap().as_deref(), Some("v0 1"));
     }
     tokio::time::sleep(Duration::from_millis(450)).await; // the refresh has run
     assert_eq!(source.calls(), 2, "reloaded once, in the background");
-    assert_eq!(loader.load(1).await.unwrap().as_deref(), Some("v1 1"), "the new value is cached");
+    assert_eq!(
+        loader.load(1).await.unwrap().as_deref(),
+        Some("v1 1"),
+        "the new value is cached"
+    );
     assert_eq!(source.calls(), 2);
 }

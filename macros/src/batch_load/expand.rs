@@ -320,7 +320,13 @@ fn summary(config: &Config) -> String {
                     window.millis
                 )
             });
-            format!("Values are cached on moka (at most {capacity}{ttl}{jitter}).{stale}")
+            let refresh = policy.refresh_ahead.map_or_else(String::new, |permille| {
+                format!(
+                    " A load past {}% of the time to live refreshes the value in the background.",
+                    f64::from(permille) / 10.0
+                )
+            });
+            format!("Values are cached on moka (at most {capacity}{ttl}{jitter}).{stale}{refresh}")
         }
         Cache::PerLoader => "Values are cached for the loader's life.".to_owned(),
     };

@@ -3,7 +3,8 @@
 use crate::common::ctxt::Ctxt;
 use crate::common::options::Given;
 use crate::common::options::{
-    read_count, read_duration, read_flag, read_fraction, read_percent, set, unknown as unknown_option,
+    read_count, read_duration, read_flag, read_fraction, read_percent, set,
+    unknown as unknown_option,
 };
 use proc_macro2::TokenStream;
 use std::time::Duration;

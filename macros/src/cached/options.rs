@@ -8,9 +8,9 @@ use crate::common::options::{
 };
 use proc_macro2::TokenStream;
 use std::time::Duration;
+use syn::Expr;
 use syn::meta::ParseNestedMeta;
 use syn::parse::Parser;
-use syn::Expr;
 
 pub(crate) const CAPACITY: &str = "capacity";
 pub(crate) const MAX_BYTES: &str = "max_bytes";

@@ -2,7 +2,7 @@
 //! from the cache and puts its key in a batch, which stores the new value.
 
 use super::fetch::BatchFn;
-use super::state::{Entry, Locked, LoaderState, Lookup};
+use super::state::{Entry, LoaderState, Locked, Lookup};
 use std::sync::Arc;
 
 impl<F: BatchFn> LoaderState<F> {

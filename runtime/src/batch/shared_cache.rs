@@ -140,9 +140,7 @@ where
                 expires: deadlines.expires,
                 backoff_until: None,
                 refresh: deadlines.refresh,
-                refreshing: deadlines
-                    .refresh
-                    .map(|_| Arc::new(AtomicBool::new(false))),
+                refreshing: deadlines.refresh.map(|_| Arc::new(AtomicBool::new(false))),
             },
         );
     }
