@@ -227,3 +227,21 @@ async fn a_load_past_the_refresh_point_answers_from_the_cache_and_reloads_once()
     );
     assert_eq!(source.calls(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_refresh_is_not_retried_and_the_value_expires_as_usual() {
+    let source = Arc::new(Source::default());
+    let loader = RefreshedLoader::new(Arc::clone(&source));
+    loader.load(1).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(600)).await; // past the refresh point
+    source.down.store(true, Relaxed);
+    assert_eq!(loader.load(1).await.unwrap().as_deref(), Some("v0 1"));
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(source.calls(), 2, "the refresh ran, and failed");
+    assert_eq!(loader.load(1).await.unwrap().as_deref(), Some("v0 1"));
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(source.calls(), 2, "a value is refreshed once");
+    tokio::time::sleep(Duration::from_millis(400)).await; // past the ttl
+    assert!(matches!(loader.load(1).await, Err(LoadError::Batch(_))));
+    assert_eq!(source.calls(), 3);
+}
