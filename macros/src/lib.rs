@@ -6,7 +6,7 @@
 
 mod batch_load;
 mod cache_key;
-pub(crate) mod cached;
+mod cached;
 mod common;
 mod container;
 mod filter;
