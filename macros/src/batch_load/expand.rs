@@ -258,7 +258,11 @@ fn config_expr(config: &Config) -> TokenStream {
     match &config.cache {
         Cache::PerLoader => {}
         Cache::Off => expr = quote!(#expr.with_cache(#LOADER_CACHE::Off)),
-        Cache::Bounded { capacity, ttl } => {
+        Cache::Bounded {
+            capacity,
+            ttl,
+            policy,
+        } => {
             let mut bounds = quote!(#CACHE_CONFIG::new());
             if let Some(capacity) = capacity {
                 let entries = proc_macro2::Literal::u64_unsuffixed(*capacity);
@@ -267,6 +271,22 @@ fn config_expr(config: &Config) -> TokenStream {
             if let Some(ttl) = ttl {
                 let millis = ttl.literal();
                 bounds = quote!(#bounds.with_ttl(::core::time::Duration::from_millis(#millis)));
+            }
+            if let Some(jitter) = policy.jitter {
+                let permille = proc_macro2::Literal::u16_unsuffixed(jitter);
+                bounds = quote!(#bounds.with_jitter(#permille));
+            }
+            if let Some(refresh) = policy.refresh_ahead {
+                let permille = proc_macro2::Literal::u16_unsuffixed(refresh);
+                bounds = quote!(#bounds.with_refresh_ahead(#permille));
+            }
+            if let Some(window) = policy.stale_if_error {
+                let millis = window.literal();
+                bounds = quote!(#bounds.with_stale_if_error(::core::time::Duration::from_millis(#millis)));
+            }
+            if let Some(backoff) = policy.error_backoff {
+                let millis = backoff.literal();
+                bounds = quote!(#bounds.with_error_backoff(::core::time::Duration::from_millis(#millis)));
             }
             expr = quote!(#expr.with_cache(#LOADER_CACHE::Bounded(#bounds)));
         }
@@ -283,11 +303,30 @@ fn summary(config: &Config) -> String {
     );
     let cache = match &config.cache {
         Cache::Off => "Values are not cached.".to_owned(),
-        Cache::Bounded { capacity, ttl } => {
+        Cache::Bounded {
+            capacity,
+            ttl,
+            policy,
+        } => {
             let capacity =
                 capacity.map_or_else(|| "10000".to_owned(), |capacity| capacity.to_string());
             let ttl = ttl.map_or_else(String::new, |ttl| format!(", for {} ms", ttl.millis));
-            format!("Values are cached on moka (at most {capacity}{ttl}).")
+            let jitter = policy.jitter.map_or_else(String::new, |permille| {
+                format!(", give or take {}%", f64::from(permille) / 10.0)
+            });
+            let stale = policy.stale_if_error.map_or_else(String::new, |window| {
+                format!(
+                    " A failed batch serves values expired less than {} ms ago.",
+                    window.millis
+                )
+            });
+            let refresh = policy.refresh_ahead.map_or_else(String::new, |permille| {
+                format!(
+                    " A load past {}% of the time to live refreshes the value in the background.",
+                    f64::from(permille) / 10.0
+                )
+            });
+            format!("Values are cached on moka (at most {capacity}{ttl}{jitter}).{stale}{refresh}")
         }
         Cache::PerLoader => "Values are cached for the loader's life.".to_owned(),
     };

@@ -55,7 +55,19 @@ pub(crate) enum Cache {
     Bounded {
         capacity: Option<u64>,
         ttl: Option<Millis>,
+        policy: Policy,
     },
+}
+
+/// The freshness policies of a moka cache, all of which need `ttl`.
+#[derive(Default)]
+pub(crate) struct Policy {
+    /// Thousandths of the time to live, either way.
+    pub(crate) jitter: Option<u16>,
+    pub(crate) stale_if_error: Option<Millis>,
+    pub(crate) error_backoff: Option<Millis>,
+    /// Thousandths of the time to live.
+    pub(crate) refresh_ahead: Option<u16>,
 }
 
 /// A duration in whole milliseconds, spanned at the string it was written as.

@@ -3,7 +3,8 @@
 use crate::common::ctxt::Ctxt;
 use crate::common::options::Given;
 use crate::common::options::{
-    read_count, read_duration, read_flag, set, unknown as unknown_option,
+    read_count, read_duration, read_flag, read_fraction, read_percent, set,
+    unknown as unknown_option,
 };
 use proc_macro2::TokenStream;
 use std::time::Duration;
@@ -17,8 +18,23 @@ pub(crate) const CAPACITY: &str = "capacity";
 pub(crate) const TTL: &str = "ttl";
 pub(crate) const NO_CACHE: &str = "no_cache";
 pub(crate) const LOADER: &str = "loader";
+pub(crate) const JITTER: &str = "jitter";
+pub(crate) const STALE_IF_ERROR: &str = "stale_if_error";
+pub(crate) const ERROR_BACKOFF: &str = "error_backoff";
+pub(crate) const REFRESH_AHEAD: &str = "refresh_ahead";
 
-const KNOWN: &[&str] = &[MAX_BATCH, WINDOW, CAPACITY, TTL, NO_CACHE, LOADER];
+const KNOWN: &[&str] = &[
+    MAX_BATCH,
+    WINDOW,
+    CAPACITY,
+    TTL,
+    JITTER,
+    STALE_IF_ERROR,
+    ERROR_BACKOFF,
+    REFRESH_AHEAD,
+    NO_CACHE,
+    LOADER,
+];
 
 #[derive(Default)]
 pub(crate) struct Options {
@@ -26,6 +42,12 @@ pub(crate) struct Options {
     pub(crate) window: Option<Given<Duration>>,
     pub(crate) capacity: Option<Given<u64>>,
     pub(crate) ttl: Option<Given<Duration>>,
+    /// A percentage.
+    pub(crate) jitter: Option<Given<f64>>,
+    pub(crate) stale_if_error: Option<Given<Duration>>,
+    pub(crate) error_backoff: Option<Given<Duration>>,
+    /// A fraction of the time to live.
+    pub(crate) refresh_ahead: Option<Given<f64>>,
     pub(crate) no_cache: Option<Given<()>>,
     pub(crate) loader: Option<Given<Ident>>,
 }
@@ -51,6 +73,10 @@ fn read_option(cx: &Ctxt, options: &mut Options, meta: &ParseNestedMeta<'_>) -> 
         CAPACITY => read_count(cx, &mut options.capacity, CAPACITY, meta)?,
         WINDOW => read_duration(cx, &mut options.window, WINDOW, meta)?,
         TTL => read_duration(cx, &mut options.ttl, TTL, meta)?,
+        JITTER => read_percent(cx, &mut options.jitter, JITTER, meta)?,
+        STALE_IF_ERROR => read_duration(cx, &mut options.stale_if_error, STALE_IF_ERROR, meta)?,
+        ERROR_BACKOFF => read_duration(cx, &mut options.error_backoff, ERROR_BACKOFF, meta)?,
+        REFRESH_AHEAD => read_fraction(cx, &mut options.refresh_ahead, REFRESH_AHEAD, meta)?,
         NO_CACHE => read_flag(cx, &mut options.no_cache, NO_CACHE, meta)?,
         LOADER => {
             let value: Ident = meta.value()?.parse().map_err(|error| {

@@ -1,9 +1,12 @@
 //! The rules a `#[batch_load]` function must follow, one check each, and the
 //! loader they leave to generate.
 
-use super::model::{Argument, Cache, Config, Ctx, Loader, Millis};
-use super::options::{CAPACITY, MAX_BATCH, NO_CACHE, TTL};
+use super::model::{Argument, Cache, Config, Ctx, Loader, Millis, Policy};
+use super::options::{
+    CAPACITY, ERROR_BACKOFF, JITTER, MAX_BATCH, NO_CACHE, REFRESH_AHEAD, STALE_IF_ERROR, TTL,
+};
 use super::parse::{BatchLoadFn, CTX};
+use crate::cached::policy::permille;
 use crate::common::ctxt::Ctxt;
 use crate::common::options::Given;
 use crate::common::types;
@@ -24,6 +27,7 @@ pub(crate) fn check<'a>(cx: &Ctxt, f: &'a BatchLoadFn) -> Option<Loader<'a>> {
     check_returns(cx, f);
     check_ctx_params(cx, f);
     check_options(cx, f);
+    check_policies(cx, f);
     let config = config(cx, f)?;
     let ctx = f
         .ctx_params()
@@ -194,6 +198,49 @@ fn check_options(cx: &Ctxt, f: &BatchLoadFn) {
     }
 }
 
+/// The freshness policies work on the moka cache's expiring entries: the
+/// per-loader cache lives one request, and nothing in it expires.
+fn check_policies(cx: &Ctxt, f: &BatchLoadFn) {
+    let options = &f.options;
+    let span_of = |given: &Option<Given<Duration>>| given.as_ref().map(|given| given.span);
+    if options.ttl.is_none() {
+        for (name, span) in [
+            (JITTER, options.jitter.as_ref().map(|given| given.span)),
+            (STALE_IF_ERROR, span_of(&options.stale_if_error)),
+            (
+                REFRESH_AHEAD,
+                options.refresh_ahead.as_ref().map(|given| given.span),
+            ),
+        ] {
+            if let Some(span) = span {
+                cx.error_span(span, format!("`{name}` works on cached values that expire, which only a loader with `{TTL}` has (its values live on moka across requests); add `{TTL} = \"5m\"`, or remove `{name}`"));
+            }
+        }
+    }
+    if let Some(jitter) = &options.jitter
+        && !(jitter.value > 0.0 && jitter.value < 100.0)
+    {
+        cx.error_span(jitter.span, format!("`{JITTER}` spreads the time to live by a percentage either way; give one above 0% and below 100%, such as `{JITTER} = \"10%\"`"));
+    }
+    if let Some(refresh) = &options.refresh_ahead
+        && !(refresh.value > 0.0 && refresh.value < 1.0)
+    {
+        cx.error_span(refresh.span, format!("`{REFRESH_AHEAD}` is the fraction of the time to live after which a load refreshes the value in the background; give a number between 0 and 1, such as `{REFRESH_AHEAD} = 0.8`"));
+    }
+    if let Some(window) = options
+        .stale_if_error
+        .as_ref()
+        .filter(|window| window.value.is_zero())
+    {
+        cx.error_span(window.span, "a stale window of zero never serves a stale value; give a positive duration such as \"1h\"");
+    }
+    if let Some(backoff) = &options.error_backoff
+        && options.stale_if_error.is_none()
+    {
+        cx.error_span(backoff.span, format!("`{ERROR_BACKOFF}` is how long a failed key is not fetched again while `{STALE_IF_ERROR}` serves its stale value; add `{STALE_IF_ERROR}`, or remove `{ERROR_BACKOFF}`"));
+    }
+}
+
 fn is_slice(ty: &Type) -> bool {
     matches!(ungroup(ty), Type::Reference(reference) if matches!(ungroup(&reference.elem), Type::Slice(_)))
 }
@@ -209,6 +256,24 @@ fn config(cx: &Ctxt, f: &BatchLoadFn) -> Option<Config> {
             ttl: match &options.ttl {
                 Some(ttl) => Some(millis(cx, ttl)?),
                 None => None,
+            },
+            policy: Policy {
+                jitter: options
+                    .jitter
+                    .as_ref()
+                    .map(|jitter| permille(jitter.value / 100.0)),
+                stale_if_error: match &options.stale_if_error {
+                    Some(window) => Some(millis(cx, window)?),
+                    None => None,
+                },
+                refresh_ahead: options
+                    .refresh_ahead
+                    .as_ref()
+                    .map(|refresh| permille(refresh.value)),
+                error_backoff: match &options.error_backoff {
+                    Some(backoff) => Some(millis(cx, backoff)?),
+                    None => None,
+                },
             },
         }
     } else {

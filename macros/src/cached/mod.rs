@@ -10,7 +10,7 @@ mod guard;
 mod key_code;
 mod options;
 mod parse;
-mod policy;
+pub(crate) mod policy;
 mod prewarm;
 mod shape;
 mod signature;

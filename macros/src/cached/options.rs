@@ -3,13 +3,14 @@
 use crate::common::ctxt::Ctxt;
 use crate::common::options::Given;
 use crate::common::options::{
-    read_count, read_duration, read_flag, set, unknown as unknown_option,
+    read_count, read_duration, read_flag, read_fraction, read_percent, set,
+    unknown as unknown_option,
 };
 use proc_macro2::TokenStream;
 use std::time::Duration;
+use syn::Expr;
 use syn::meta::ParseNestedMeta;
 use syn::parse::Parser;
-use syn::{Expr, LitFloat, LitStr};
 
 pub(crate) const CAPACITY: &str = "capacity";
 pub(crate) const MAX_BYTES: &str = "max_bytes";
@@ -114,51 +115,12 @@ fn read_option(cx: &Ctxt, options: &mut Options, meta: &ParseNestedMeta<'_>) -> 
         RESULT => read_flag(cx, &mut options.result, RESULT, meta)?,
         OPTION => read_flag(cx, &mut options.option, OPTION, meta)?,
         IN_IMPL => read_flag(cx, &mut options.in_impl, IN_IMPL, meta)?,
-        REFRESH_AHEAD => {
-            let literal: LitFloat = meta.value()?.parse().map_err(|error| {
-                syn::Error::new(
-                    error.span(),
-                    format!("`{REFRESH_AHEAD}` takes a fraction of the time to live: `{REFRESH_AHEAD} = 0.8`"),
-                )
-            })?;
-            let value = literal.base10_parse::<f64>()?;
-            let span = literal.span();
-            set(
-                cx,
-                &mut options.refresh_ahead,
-                REFRESH_AHEAD,
-                Given { value, span },
-            );
-        }
+        REFRESH_AHEAD => read_fraction(cx, &mut options.refresh_ahead, REFRESH_AHEAD, meta)?,
         STALE_IF_ERROR => read_duration(cx, &mut options.stale_if_error, STALE_IF_ERROR, meta)?,
         ERROR_BACKOFF => read_duration(cx, &mut options.error_backoff, ERROR_BACKOFF, meta)?,
         TIMEOUT => read_duration(cx, &mut options.timeout, TIMEOUT, meta)?,
         HARD_TIMEOUT => read_duration(cx, &mut options.hard_timeout, HARD_TIMEOUT, meta)?,
-        JITTER => {
-            let message =
-                format!("`{JITTER}` takes a percentage of the time to live: `{JITTER} = \"10%\"`");
-            let literal: LitStr = meta
-                .value()?
-                .parse()
-                .map_err(|error| syn::Error::new(error.span(), &message))?;
-            let text = literal.value();
-            match text
-                .trim()
-                .strip_suffix('%')
-                .and_then(|number| number.trim().parse::<f64>().ok())
-            {
-                Some(value) => set(
-                    cx,
-                    &mut options.jitter,
-                    JITTER,
-                    Given {
-                        value,
-                        span: literal.span(),
-                    },
-                ),
-                None => cx.error_at(&literal, message),
-            }
-        }
+        JITTER => read_percent(cx, &mut options.jitter, JITTER, meta)?,
         NONE_TTL => read_duration(cx, &mut options.none_ttl, NONE_TTL, meta)?,
         PREWARM => read_count(cx, &mut options.prewarm, PREWARM, meta)?,
         GUARD => {

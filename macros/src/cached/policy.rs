@@ -154,8 +154,10 @@ pub(crate) fn check(cx: &Ctxt, f: &CachedFn) -> Policy {
     policy
 }
 
+/// A fraction in thousandths, from 1 to 999: what `with_jitter` and
+/// `with_refresh_ahead` take.
 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-fn permille(fraction: f64) -> u16 {
+pub(crate) fn permille(fraction: f64) -> u16 {
     (fraction * 1000.0).round().clamp(1.0, 999.0) as u16
 }
 

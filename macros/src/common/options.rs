@@ -8,7 +8,7 @@ use std::time::Duration;
 use syn::meta::ParseNestedMeta;
 use syn::parse::Parser;
 use syn::spanned::Spanned;
-use syn::{Expr, LitInt, LitStr};
+use syn::{Expr, LitFloat, LitInt, LitStr};
 
 /// A value given in an attribute, with where it was given.
 pub(crate) struct Given<T> {
@@ -126,6 +126,57 @@ pub(crate) fn read_duration(
             },
         ),
         Err(message) => cx.error_at(&literal, message),
+    }
+    Ok(())
+}
+
+/// Reads a fraction of the time to live, `name = 0.8`: the number, unchecked.
+pub(crate) fn read_fraction(
+    cx: &Ctxt,
+    slot: &mut Option<Given<f64>>,
+    name: &str,
+    meta: &ParseNestedMeta<'_>,
+) -> syn::Result<()> {
+    let literal: LitFloat = meta.value()?.parse().map_err(|error| {
+        syn::Error::new(
+            error.span(),
+            format!("`{name}` takes a fraction of the time to live: `{name} = 0.8`"),
+        )
+    })?;
+    let value = literal.base10_parse::<f64>()?;
+    let span = literal.span();
+    set(cx, slot, name, Given { value, span });
+    Ok(())
+}
+
+/// Reads a percentage, `name = "10%"`: the number, unchecked.
+pub(crate) fn read_percent(
+    cx: &Ctxt,
+    slot: &mut Option<Given<f64>>,
+    name: &str,
+    meta: &ParseNestedMeta<'_>,
+) -> syn::Result<()> {
+    let message = format!("`{name}` takes a percentage of the time to live: `{name} = \"10%\"`");
+    let literal: LitStr = meta
+        .value()?
+        .parse()
+        .map_err(|error| syn::Error::new(error.span(), &message))?;
+    match literal
+        .value()
+        .trim()
+        .strip_suffix('%')
+        .and_then(|number| number.trim().parse::<f64>().ok())
+    {
+        Some(value) => set(
+            cx,
+            slot,
+            name,
+            Given {
+                value,
+                span: literal.span(),
+            },
+        ),
+        None => cx.error_at(&literal, message),
     }
     Ok(())
 }

@@ -5,7 +5,23 @@ use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 use std::task::Waker;
 
 /// What a finished batch gives each of its keys, by position.
-pub(crate) type Outcome<V, E> = Result<Vec<Option<V>>, LoadError<E>>;
+pub(crate) type Outcome<V, E> = Result<Vec<Option<V>>, Failed<V, E>>;
+
+/// A failed batch: its error, and by position the stale values served instead
+/// of it (`stale_if_error`); empty when no key has one.
+pub(crate) struct Failed<V, E> {
+    pub(crate) error: LoadError<E>,
+    pub(crate) stale: Vec<Option<V>>,
+}
+
+impl<V, E> From<LoadError<E>> for Failed<V, E> {
+    fn from(error: LoadError<E>) -> Self {
+        Self {
+            error,
+            stale: Vec::new(),
+        }
+    }
+}
 
 /// A batch shared by its dispatcher and every load waiting on it.
 ///
@@ -66,6 +82,9 @@ pub(crate) fn read<V: Clone, E>(
 ) -> Result<Option<V>, LoadError<E>> {
     match outcome {
         Ok(values) => Ok(values[index as usize].clone()),
-        Err(error) => Err(error.clone()),
+        Err(failed) => match failed.stale.get(index as usize) {
+            Some(Some(stale)) => Ok(Some(stale.clone())),
+            _ => Err(failed.error.clone()),
+        },
     }
 }

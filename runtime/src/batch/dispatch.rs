@@ -5,6 +5,7 @@
 //! the batch function, or a task dropped before it finished, still finishes the
 //! batch with an error: no waiter hangs.
 
+use super::cell::Failed;
 use super::error::LoadError;
 use super::fetch::BatchFn;
 use super::state::{Cell, Closed, Dispatch, LoaderState, tokio_runtime};
@@ -160,9 +161,16 @@ async fn run<F: BatchFn>(loader: &LoaderState<F>, closed: Closed<F>) {
         )),
         Err(message) => Err(LoadError::Panicked(message)),
     };
-    if let Ok(values) = &outcome {
-        loader.remember(&closed.keys, values);
-    }
+    let outcome = match outcome {
+        Ok(values) => {
+            loader.remember(&closed.keys, &values);
+            Ok(values)
+        }
+        Err(error) => Err(Failed {
+            error,
+            stale: loader.rescue(&closed.keys),
+        }),
+    };
     closed.batch.finish(outcome);
     drop(guard);
     loader.forget(&closed.keys, &closed.batch);
@@ -180,7 +188,7 @@ impl<V, E> Drop for FinishOnDrop<'_, V, E> {
             LoadError::Abandoned
         };
         // A no-op when the batch finished normally.
-        self.0.finish(Err(error));
+        self.0.finish(Err(error.into()));
     }
 }
 

@@ -55,6 +55,10 @@ impl<F: BatchFn> Future for Load<'_, F> {
                 };
                 match lookup {
                     Lookup::Ready(loaded) => Poll::Ready(loaded),
+                    Lookup::Refreshing(value, next) => {
+                        dispatch::start(this.state, next);
+                        Poll::Ready(Ok(Some(value)))
+                    }
                     Lookup::Wait(ticket, next) => {
                         dispatch::start(this.state, next);
                         this.step = Step::Wait(ticket);
@@ -188,6 +192,10 @@ fn enqueue_all<F: BatchFn>(
     for key in keys {
         match state.enqueue(&mut locked, key.clone(), None) {
             Lookup::Ready(loaded) => found.push(Found::Value(loaded?)),
+            Lookup::Refreshing(value, next) => {
+                dispatch::start(state, next);
+                found.push(Found::Value(Some(value)));
+            }
             Lookup::Wait(ticket, next) => {
                 dispatch::start(state, next);
                 // Keys mostly share the last batch; look there first.

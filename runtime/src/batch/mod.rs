@@ -22,9 +22,11 @@ mod error;
 mod fetch;
 mod load;
 mod loader;
+mod refresh;
 #[doc(hidden)]
 pub mod rt;
 mod shared_cache;
+mod stale;
 mod state;
 mod stats;
 

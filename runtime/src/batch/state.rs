@@ -36,12 +36,12 @@ pub(crate) enum Store<K, V> {
 
 /// What the loader's lock guards.
 pub(crate) struct Locked<F: BatchFn> {
-    entries: HashMap<F::Key, Entry<F>, foldhash::fast::RandomState>,
-    open: Option<Open<F>>,
+    pub(super) entries: HashMap<F::Key, Entry<F>, foldhash::fast::RandomState>,
+    pub(super) open: Option<Open<F>>,
     pub(crate) stats: BatchStats,
 }
 
-enum Entry<F: BatchFn> {
+pub(super) enum Entry<F: BatchFn> {
     /// Position `index` of `batch`, in flight or finished.
     Batched { batch: Arc<Cell<F>>, index: u32 },
     /// Given by `prime`.
@@ -49,7 +49,7 @@ enum Entry<F: BatchFn> {
 }
 
 /// The batch that accepts keys.
-struct Open<F: BatchFn> {
+pub(super) struct Open<F: BatchFn> {
     batch: Arc<Cell<F>>,
     keys: Vec<F::Key>,
     wakers: Vec<Waker>,
@@ -69,6 +69,8 @@ pub(crate) struct Closed<F: BatchFn> {
 /// What a load finds under the lock.
 pub(crate) enum Lookup<F: BatchFn> {
     Ready(Loaded<F>),
+    /// A cached value whose key was put in a batch to refresh it ahead.
+    Refreshing(F::Value, Dispatch<F>),
     /// In a batch, which may need the dispatcher: the caller hands it over.
     Wait(Ticket<F>, Dispatch<F>),
 }
@@ -137,10 +139,10 @@ impl<F: BatchFn> LoaderState<F> {
     ) -> Lookup<F> {
         state.stats.loads += 1;
         if let Store::Moka(cache) = &self.store
-            && let Some(value) = cache.get(&key)
+            && let Some((value, refresh)) = cache.lookup(&key)
         {
             state.stats.cache_hits += 1;
-            return Lookup::Ready(Ok(Some(value)));
+            return self.hit(state, key, value, refresh);
         }
         let Locked {
             entries,
@@ -215,7 +217,7 @@ impl<F: BatchFn> LoaderState<F> {
     /// Adds `key` to the open batch, opening one if needed; says whether the
     /// batch needs its window timer started, or is full and must run now.
     #[inline]
-    fn push(
+    pub(super) fn push(
         &self,
         open: &mut Option<Open<F>>,
         stats: &mut BatchStats,

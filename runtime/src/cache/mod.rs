@@ -25,7 +25,7 @@
 
 mod base;
 mod config;
-mod entry;
+pub(crate) mod entry;
 mod flight;
 mod front;
 mod future;
