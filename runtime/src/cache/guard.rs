@@ -253,12 +253,31 @@ impl<K: Hash + Send + 'static> KeyGuard<K> {
 
 impl<K: Hash + Send + 'static> Inner<K> {
     async fn fill(&self) -> Result<(), GuardError> {
-        if self.rebuilding.swap(true, Ordering::Acquire) {
-            return Ok(());
+        loop {
+            if self.rebuilding.swap(true, Ordering::Acquire) {
+                return Ok(());
+            }
+            // Keys inserted while a rebuild runs may fill the new filter
+            // before it is current; their inserts saw a rebuild running and
+            // started none. So rebuild until the current filter has room.
+            let mut result = self.rebuild().await;
+            while result.is_ok() && self.is_full() {
+                result = self.rebuild().await;
+            }
+            self.rebuilding.store(false, Ordering::Release);
+            // An insert between the last check and the flag's release saw
+            // it still set: check once more.
+            if result.is_err() || !self.is_full() {
+                return result;
+            }
         }
-        let result = self.rebuild().await;
-        self.rebuilding.store(false, Ordering::Release);
-        result
+    }
+
+    fn is_full(&self) -> bool {
+        self.current
+            .load()
+            .as_ref()
+            .is_some_and(|generation| generation.is_full())
     }
 
     async fn rebuild(&self) -> Result<(), GuardError> {
