@@ -45,13 +45,7 @@ impl Source {
     }
 }
 
-// A window, so that the two loads of a `join` share a batch for sure.
-#[batch_load(
-    ttl = "300ms",
-    stale_if_error = "10s",
-    error_backoff = "500ms",
-    window = "20ms"
-)]
+#[batch_load(ttl = "300ms", stale_if_error = "10s", error_backoff = "500ms")]
 async fn prices(#[ctx] source: &Arc<Source>, ids: &[i64]) -> Result<HashMap<i64, String>, String> {
     source.fetch(ids)
 }
