@@ -76,6 +76,82 @@ pub(crate) fn option_name(meta: &ParseNestedMeta<'_>) -> String {
         .unwrap_or_default()
 }
 
+/// Reads `name = "..."`: a string (a column's name, an operator).
+pub(crate) fn read_str(
+    cx: &Ctxt,
+    slot: &mut Option<Given<LitStr>>,
+    name: &str,
+    meta: &ParseNestedMeta<'_>,
+) -> syn::Result<()> {
+    let value: LitStr = meta.value()?.parse().map_err(|error| {
+        syn::Error::new(
+            error.span(),
+            format!("`{name}` takes a string: `{name} = \"...\"`"),
+        )
+    })?;
+    let span = value.span();
+    set(cx, slot, name, Given { value, span });
+    Ok(())
+}
+
+/// The string options `names` of an item's `#[attr(...)]` attributes (a
+/// field's, a variant's), in the order of `names`; `what_it_takes` is said of
+/// any other option.
+pub(crate) fn read_strs<const N: usize>(
+    cx: &Ctxt,
+    attrs: &[syn::Attribute],
+    attr: &str,
+    names: [&str; N],
+    what_it_takes: &str,
+) -> [Option<LitStr>; N] {
+    let mut slots: [Option<Given<LitStr>>; N] = std::array::from_fn(|_| None);
+    for attr in attrs
+        .iter()
+        .filter(|candidate| candidate.path().is_ident(attr))
+    {
+        let result = attr.parse_nested_meta(|meta| {
+            match names.iter().position(|name| meta.path.is_ident(name)) {
+                Some(at) => read_str(cx, &mut slots[at], names[at], &meta),
+                None => unknown(cx, &meta, &names, what_it_takes),
+            }
+        });
+        if let Err(error) = result {
+            cx.push(error);
+        }
+    }
+    slots.map(|slot| slot.map(|given| given.value))
+}
+
+/// The `model = Type` of a derive's `#[attr(...)]` attributes, the only option
+/// they take; `what_it_takes` is said of any other.
+pub(crate) fn read_model(
+    cx: &Ctxt,
+    attrs: &[syn::Attribute],
+    attr: &str,
+    what_it_takes: &str,
+) -> Option<syn::Path> {
+    let mut model: Option<Given<syn::Path>> = None;
+    for attr in attrs
+        .iter()
+        .filter(|candidate| candidate.path().is_ident(attr))
+    {
+        let result = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("model") {
+                let path: syn::Path = meta.value()?.parse()?;
+                let span = path.span();
+                set(cx, &mut model, "model", Given { value: path, span });
+                Ok(())
+            } else {
+                unknown(cx, &meta, &["model"], what_it_takes)
+            }
+        });
+        if let Err(error) = result {
+            cx.push(error);
+        }
+    }
+    model.map(|given| given.value)
+}
+
 /// Reads `name = 500`: a whole number.
 pub(crate) fn read_count(
     cx: &Ctxt,

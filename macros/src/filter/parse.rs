@@ -2,9 +2,8 @@
 //! `#[filter(op = "...", column = "...")]`.
 
 use crate::common::ctxt::Ctxt;
-use crate::common::options::{self, Given};
+use crate::common::options;
 use proc_macro2::TokenStream;
-use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, Generics, Ident, LitStr, Path, Type};
 
 pub(crate) const FILTER: &str = "filter";
@@ -33,26 +32,7 @@ pub(crate) fn parse(cx: &Ctxt, input: TokenStream) -> Option<Input> {
             return None;
         }
     };
-    let mut model: Option<Given<Path>> = None;
-    for attr in input
-        .attrs
-        .iter()
-        .filter(|attr| attr.path().is_ident(FILTER))
-    {
-        let result = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("model") {
-                let path: Path = meta.value()?.parse()?;
-                let span = path.span();
-                options::set(cx, &mut model, "model", Given { value: path, span });
-                Ok(())
-            } else {
-                options::unknown(cx, &meta, &["model"], TYPE_OPTIONS)
-            }
-        });
-        if let Err(error) = result {
-            cx.push(error);
-        }
-    }
+    let model = options::read_model(cx, &input.attrs, FILTER, TYPE_OPTIONS);
     let Data::Struct(data) = input.data else {
         cx.error_at(
             &input.ident,
@@ -75,46 +55,18 @@ pub(crate) fn parse(cx: &Ctxt, input: TokenStream) -> Option<Input> {
     Some(Input {
         ident: input.ident,
         generics: input.generics,
-        model: model.map(|given| given.value),
+        model,
         fields,
     })
 }
 
 fn read_field(cx: &Ctxt, field: syn::Field) -> Field {
-    let mut op: Option<Given<LitStr>> = None;
-    let mut column: Option<Given<LitStr>> = None;
-    for attr in field
-        .attrs
-        .iter()
-        .filter(|attr| attr.path().is_ident(FILTER))
-    {
-        let result = attr.parse_nested_meta(|meta| {
-            let slot = if meta.path.is_ident("op") {
-                &mut op
-            } else if meta.path.is_ident("column") {
-                &mut column
-            } else {
-                return options::unknown(cx, &meta, &["op", "column"], FIELD_OPTIONS);
-            };
-            let name = options::option_name(&meta);
-            let value: LitStr = meta.value()?.parse().map_err(|error| {
-                syn::Error::new(
-                    error.span(),
-                    format!("`{name}` takes a string: `{name} = \"...\"`"),
-                )
-            })?;
-            let span = value.span();
-            options::set(cx, slot, &name, Given { value, span });
-            Ok(())
-        });
-        if let Err(error) = result {
-            cx.push(error);
-        }
-    }
+    let [op, column] =
+        options::read_strs(cx, &field.attrs, FILTER, ["op", "column"], FIELD_OPTIONS);
     Field {
         ident: field.ident.expect("named fields have names"),
         ty: field.ty,
-        op: op.map(|given| given.value),
-        column: column.map(|given| given.value),
+        op,
+        column,
     }
 }

@@ -2,7 +2,7 @@
 //! `#[sort(asc = "...")]` or `#[sort(desc = "...")]`.
 
 use crate::common::ctxt::Ctxt;
-use crate::common::options::{self, Given};
+use crate::common::options;
 use proc_macro2::{Span, TokenStream};
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, Generics, Ident, LitStr, Path};
@@ -34,22 +34,7 @@ pub(crate) fn parse(cx: &Ctxt, input: TokenStream) -> Option<Input> {
             return None;
         }
     };
-    let mut model: Option<Given<Path>> = None;
-    for attr in input.attrs.iter().filter(|attr| attr.path().is_ident(SORT)) {
-        let result = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("model") {
-                let path: Path = meta.value()?.parse()?;
-                let span = path.span();
-                options::set(cx, &mut model, "model", Given { value: path, span });
-                Ok(())
-            } else {
-                options::unknown(cx, &meta, &["model"], TYPE_OPTIONS)
-            }
-        });
-        if let Err(error) = result {
-            cx.push(error);
-        }
-    }
+    let model = options::read_model(cx, &input.attrs, SORT, TYPE_OPTIONS);
     let Data::Enum(data) = input.data else {
         cx.error_at(
             &input.ident,
@@ -65,46 +50,18 @@ pub(crate) fn parse(cx: &Ctxt, input: TokenStream) -> Option<Input> {
     Some(Input {
         ident: input.ident,
         generics: input.generics,
-        model: model.map(|given| given.value),
+        model,
         variants,
     })
 }
 
 fn read_variant(cx: &Ctxt, variant: syn::Variant) -> Variant {
-    let mut asc: Option<Given<LitStr>> = None;
-    let mut desc: Option<Given<LitStr>> = None;
-    for attr in variant
-        .attrs
-        .iter()
-        .filter(|attr| attr.path().is_ident(SORT))
-    {
-        let result = attr.parse_nested_meta(|meta| {
-            let slot = if meta.path.is_ident("asc") {
-                &mut asc
-            } else if meta.path.is_ident("desc") {
-                &mut desc
-            } else {
-                return options::unknown(cx, &meta, &["asc", "desc"], VARIANT_OPTIONS);
-            };
-            let name = options::option_name(&meta);
-            let value: LitStr = meta.value()?.parse().map_err(|error| {
-                syn::Error::new(
-                    error.span(),
-                    format!("`{name}` takes the column as a string: `{name} = \"...\"`"),
-                )
-            })?;
-            let span = value.span();
-            options::set(cx, slot, &name, Given { value, span });
-            Ok(())
-        });
-        if let Err(error) = result {
-            cx.push(error);
-        }
-    }
+    let [asc, desc] =
+        options::read_strs(cx, &variant.attrs, SORT, ["asc", "desc"], VARIANT_OPTIONS);
     Variant {
         fields: (!matches!(variant.fields, Fields::Unit)).then(|| variant.fields.span()),
         ident: variant.ident,
-        asc: asc.map(|given| given.value),
-        desc: desc.map(|given| given.value),
+        asc,
+        desc,
     }
 }
