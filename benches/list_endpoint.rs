@@ -105,46 +105,39 @@ fn views(posts: &[Post]) -> String {
     serde_json::to_string(&views).expect("JSON")
 }
 
-async fn unokit(
-    State(app): State<App>,
-    FilterQuery(filter): FilterQuery<PostFilter>,
-    FilterQuery(list): FilterQuery<List>,
-) -> String {
+/// The unokit handler, its rows from `cache` when given.
+async fn list(app: &App, filter: &PostFilter, list: &List, cache: Option<&QueryCache>) -> String {
     let session = Session::new(app.pool.clone());
-    let posts = session
+    let query = session
         .query::<Post>()
-        .filter(&filter)
+        .filter(filter)
         .sort(list.sort)
         .page(Page {
             limit: list.limit,
             offset: 0,
         })
-        .include(Post::AUTHOR)
-        .all()
-        .await
-        .expect("the posts");
-    views(&posts)
+        .include(Post::AUTHOR);
+    let posts = match cache {
+        Some(cache) => query.cached(cache).await,
+        None => query.all().await,
+    };
+    views(&posts.expect("the posts"))
+}
+
+async fn unokit(
+    State(app): State<App>,
+    FilterQuery(filter): FilterQuery<PostFilter>,
+    FilterQuery(params): FilterQuery<List>,
+) -> String {
+    list(&app, &filter, &params, None).await
 }
 
 async fn unokit_cached(
     State(app): State<App>,
     FilterQuery(filter): FilterQuery<PostFilter>,
-    FilterQuery(list): FilterQuery<List>,
+    FilterQuery(params): FilterQuery<List>,
 ) -> String {
-    let session = Session::new(app.pool.clone());
-    let posts = session
-        .query::<Post>()
-        .filter(&filter)
-        .sort(list.sort)
-        .page(Page {
-            limit: list.limit,
-            offset: 0,
-        })
-        .include(Post::AUTHOR)
-        .cached(&app.cache)
-        .await
-        .expect("the posts");
-    views(&posts)
+    list(&app, &filter, &params, Some(&app.cache)).await
 }
 
 /// A keep-alive HTTP/1.1 client of one connection.
