@@ -12,9 +12,14 @@
 //!   once per key and back-off) against without (every request runs the body and
 //!   returns its error), and, printed, how many of 10 000 requests were served.
 //!
+//! - `policies/batch_hit`: a `#[batch_load]` loader's hit on its moka cache
+//!   (`ttl`) with each of its policies against none, 1 000 warm keys drawn
+//!   uniformly.
+//!
 //! `cargo bench -p unokit-benches --bench policies`.
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use std::collections::HashMap;
 use std::hint::black_box;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::time::Duration;
@@ -178,9 +183,70 @@ fn failing_source(c: &mut Criterion) {
     group.finish();
 }
 
+fn names(ids: &[u64]) -> Result<HashMap<u64, String>, String> {
+    Ok(ids.iter().map(|&id| (id, compute(id, NAME))).collect())
+}
+
+#[unokit::batch_load(ttl = "1h", capacity = 10_000)]
+async fn names_ttl(ids: &[u64]) -> Result<HashMap<u64, String>, String> {
+    names(ids)
+}
+
+#[unokit::batch_load(ttl = "1h", capacity = 10_000, jitter = "10%")]
+async fn names_jitter(ids: &[u64]) -> Result<HashMap<u64, String>, String> {
+    names(ids)
+}
+
+#[unokit::batch_load(ttl = "1h", capacity = 10_000, stale_if_error = "1h")]
+async fn names_stale(ids: &[u64]) -> Result<HashMap<u64, String>, String> {
+    names(ids)
+}
+
+#[unokit::batch_load(ttl = "1h", capacity = 10_000, refresh_ahead = 0.8)]
+async fn names_refresh(ids: &[u64]) -> Result<HashMap<u64, String>, String> {
+    names(ids)
+}
+
+fn batch_hits(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let _context = runtime.enter();
+    let ttl = NamesTtlLoader::new();
+    let jitter = NamesJitterLoader::new();
+    let stale = NamesStaleLoader::new();
+    let refresh = NamesRefreshLoader::new();
+    let keys: Vec<u64> = (0..1_000).collect();
+    runtime.block_on(async {
+        ttl.load_many(keys.clone()).await.expect("warm");
+        jitter.load_many(keys.clone()).await.expect("warm");
+        stale.load_many(keys.clone()).await.expect("warm");
+        refresh.load_many(keys.clone()).await.expect("warm");
+    });
+    let draws = uniform(1_000);
+    let mut group = c.benchmark_group("policies/batch_hit");
+    let mut bench = |name: &str, load: &dyn Fn(u64) -> Option<String>| {
+        group.bench_function(name, |b| {
+            let mut next = 0_usize;
+            b.iter(|| {
+                black_box(load(draws[next % draws.len()]));
+                next = next.wrapping_add(1);
+            });
+        });
+    };
+    bench("ttl", &|id| run(ttl.load(id)).expect("a hit"));
+    bench("jitter", &|id| run(jitter.load(id)).expect("a hit"));
+    bench("stale_if_error", &|id| run(stale.load(id)).expect("a hit"));
+    bench("refresh_ahead", &|id| run(refresh.load(id)).expect("a hit"));
+    group.finish();
+    assert_eq!(ttl.stats().batches, 1, "every load after the warm-up was a hit");
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
-    targets = hits, failing_source
+    targets = hits, failing_source, batch_hits
 }
 criterion_main!(benches);
