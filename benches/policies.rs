@@ -241,7 +241,11 @@ fn batch_hits(c: &mut Criterion) {
     bench("stale_if_error", &|id| run(stale.load(id)).expect("a hit"));
     bench("refresh_ahead", &|id| run(refresh.load(id)).expect("a hit"));
     group.finish();
-    assert_eq!(ttl.stats().batches, 1, "every load after the warm-up was a hit");
+    assert_eq!(
+        ttl.stats().batches,
+        1,
+        "every load after the warm-up was a hit"
+    );
 }
 
 criterion_group! {
