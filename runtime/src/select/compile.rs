@@ -35,7 +35,7 @@ impl Fields {
     /// Compiles against `T`, ignoring names it does not have and treating a
     /// sub-selection inside a named value without fields as selecting it
     /// whole. (Reached through a restricting `*`, such a value is left out, as
-    /// in strict mode: see [the module](super#paths-below-).)
+    /// in strict mode: see [the module](crate::select#paths-below-).)
     #[must_use]
     pub fn compile_lenient<T: Selectable + ?Sized>(&self) -> Selection<T> {
         let pick = Compiler::default().compile(self, T::shape(), Mode::Lenient);
