@@ -9,14 +9,21 @@
 //! skips Redis while it keeps failing: an outage makes calls miss, never fail
 //! or wait. Invalidations reach the other instances over a pub/sub channel
 //! per space ([`RedisTier::publish`], [`RedisTier::subscribe`]).
+//!
+//! `#[cached(l2)]` functions use the tier the process [`install`]s once at
+//! start-up; without one they run on their in-process cache alone.
 
 mod backplane;
 mod breaker;
 mod envelope;
 mod stampede;
 mod tier;
+mod wired;
 
 pub use backplane::Invalidation;
 pub use breaker::BreakerState;
 pub use stampede::KeyLock;
 pub use tier::{Fetched, RedisTier, Space, Stored, TierConfig, TierStats};
+pub use wired::{L2Value, install, installed};
+#[doc(hidden)]
+pub use wired::{L2Link, assert_l2_value};

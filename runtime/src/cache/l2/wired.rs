@@ -1,0 +1,242 @@
+//! `#[cached(l2)]`: the one tier the process installs, and each function's
+//! link to it.
+//!
+//! The tier is configured once, at start-up, never per function: the functions
+//! read it on their first local miss after it is installed. Until then (or
+//! forever, if none is), they run on their in-process cache alone and count
+//! each miss in [`CacheStats::l2_unavailable`].
+
+use super::tier::{KeyParts, Missed, RedisTier, Space};
+use crate::cache::future::AsyncFnCache;
+use crate::cache::mode::Mode;
+use crate::cache::stats::CacheStats;
+use crate::cache::stored_key::StoredKey;
+use crate::key::CacheKey;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::time::Duration;
+use tokio::time::Instant;
+
+static INSTALLED: OnceLock<RedisTier> = OnceLock::new();
+
+/// Makes `tier` the Redis tier of every `#[cached(l2)]` function of the
+/// process, once, at start-up. Returns it back if one is installed already.
+///
+/// Without an installed tier the functions run on their in-process caches
+/// alone, and say so in their stats
+/// ([`l2_unavailable`](CacheStats::l2_unavailable)); a tier whose Redis is
+/// down does the same, call by call, until it is back.
+///
+/// ```no_run
+/// use unokit::cache::l2::{self, RedisTier, TierConfig};
+///
+/// #[unokit::cached(l2, ttl = "10m", l1_ttl = "30s")]
+/// async fn user_name(id: u64) -> String {
+///     format!("user {id}")
+/// }
+///
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// let tier = RedisTier::new(TierConfig::new("redis://127.0.0.1:6379"))?;
+/// if l2::install(tier).is_err() {
+///     panic!("a tier was installed already");
+/// }
+/// assert_eq!(user_name(7).await, "user 7");
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Errors
+///
+/// A tier was installed before: `tier` is handed back, unused.
+pub fn install(tier: RedisTier) -> Result<(), RedisTier> {
+    INSTALLED.set(tier)
+}
+
+/// The installed tier, if any.
+///
+/// ```
+/// assert!(unokit::cache::l2::installed().is_none());
+/// ```
+#[must_use]
+pub fn installed() -> Option<&'static RedisTier> {
+    INSTALLED.get()
+}
+
+/// A values the Redis tier can store: one it can encode and decode.
+#[diagnostic::on_unimplemented(
+    message = "`#[cached(l2)]` stores `{Self}` in Redis, which needs `Serialize` and `DeserializeOwned`",
+    label = "the cached value type",
+    note = "derive them: `#[derive(serde::Serialize, serde::Deserialize)]` on `{Self}` (or remove `l2`)"
+)]
+pub trait L2Value: Serialize + DeserializeOwned {}
+
+impl<T: Serialize + DeserializeOwned> L2Value for T {}
+
+/// Generated at the return type of an `#[cached(l2)]` function, so that a
+/// value Redis cannot store is reported there.
+#[doc(hidden)]
+pub const fn assert_l2_value<V: L2Value>() {}
+
+/// One function's part of the tier: its space, the time to live of its
+/// entries in Redis, and its counters.
+#[doc(hidden)]
+pub struct L2Link {
+    namespace: &'static str,
+    schema: u64,
+    ttl: Duration,
+    space: OnceLock<Space>,
+    hits: AtomicU64,
+    misses: AtomicU64,
+    unavailable: AtomicU64,
+    writes: AtomicU64,
+}
+
+impl L2Link {
+    /// The link of a function whose entries are keyed under `namespace`, carry
+    /// `schema` and live `ttl` in Redis.
+    #[must_use]
+    pub const fn new(namespace: &'static str, schema: u64, ttl: Duration) -> Self {
+        Self {
+            namespace,
+            schema,
+            ttl,
+            space: OnceLock::new(),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+            unavailable: AtomicU64::new(0),
+            writes: AtomicU64::new(0),
+        }
+    }
+
+    fn space(&self) -> &Space {
+        self.space
+            .get_or_init(|| Space::new(self.namespace, self.schema))
+    }
+
+    /// The entry of `key`, counted as a hit, a miss or a call without Redis.
+    async fn lookup<V: DeserializeOwned>(&self, key: &KeyParts) -> Option<(V, Duration)> {
+        let Some(tier) = installed() else {
+            self.unavailable.fetch_add(1, Relaxed);
+            return None;
+        };
+        match tier.fetch::<V>(self.space(), key).await {
+            Ok(hit) => {
+                self.hits.fetch_add(1, Relaxed);
+                Some((hit.value, hit.remaining))
+            }
+            Err(Missed::Absent) => {
+                self.misses.fetch_add(1, Relaxed);
+                None
+            }
+            Err(Missed::Unavailable) => {
+                self.unavailable.fetch_add(1, Relaxed);
+                None
+            }
+        }
+    }
+
+    /// Stores `value` in Redis without making the caller wait: on a task of
+    /// its own (one per write for now, not a bounded queue), or inline outside
+    /// a Tokio runtime.
+    fn write_behind<V>(&'static self, key: KeyParts, value: V, body_time: Duration)
+    where
+        V: Serialize + Send + Sync + 'static,
+    {
+        let Some(tier) = installed() else {
+            return;
+        };
+        let write = async move {
+            let stored = tier
+                .store(self.space(), &key, &value, self.ttl, body_time)
+                .await;
+            if stored == super::Stored::Stored {
+                self.writes.fetch_add(1, Relaxed);
+            }
+        };
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(write);
+        }
+    }
+
+    /// Removes `key`'s entry from Redis and tells the other instances
+    /// (waited for: `_invalidate` returns once Redis has it, or has failed).
+    #[doc(hidden)]
+    pub async fn invalidate<K: CacheKey + ?Sized>(&self, key: &K) {
+        let Some(tier) = installed() else {
+            return;
+        };
+        let key = KeyParts::of(key);
+        tier.delete(self.space(), key.fingerprint).await;
+        tier.publish(self.space(), &super::Invalidation::Key(key.bytes))
+            .await;
+    }
+
+    /// Stores `value` as `key`'s entry in Redis, behind the caller.
+    #[doc(hidden)]
+    pub fn prime<K, V>(&'static self, key: &K, value: V)
+    where
+        K: CacheKey + ?Sized,
+        V: Serialize + Send + Sync + 'static,
+    {
+        self.write_behind(KeyParts::of(key), value, Duration::ZERO);
+    }
+
+    pub(crate) fn add_stats(&self, stats: CacheStats) -> CacheStats {
+        CacheStats {
+            l2_hits: self.hits.load(Relaxed),
+            l2_misses: self.misses.load(Relaxed),
+            l2_unavailable: self.unavailable.load(Relaxed),
+            l2_writes: self.writes.load(Relaxed),
+            ..stats
+        }
+    }
+}
+
+impl<K, V> AsyncFnCache<K, V>
+where
+    K: StoredKey,
+    V: L2Value + Clone + Send + Sync + 'static,
+{
+    /// [`get_or_compute`](AsyncFnCache::get_or_compute) through the Redis
+    /// tier: the leader of a miss asks Redis for `l2_key` first, copies a hit
+    /// into this cache (expiring no later than in Redis), and otherwise runs
+    /// `body` and writes its value to Redis behind the caller.
+    #[doc(hidden)]
+    pub fn get_or_load_l2<R, M, F, L>(
+        &'static self,
+        hash: u64,
+        key: K,
+        l2_key: &L,
+        _mode: M,
+        body: impl FnOnce() -> F,
+    ) -> Pin<Box<impl Future<Output = R>>>
+    where
+        M: Mode<R, Value = V>,
+        F: Future<Output = R>,
+        L: CacheKey + ?Sized,
+    {
+        let link = self
+            .l2
+            .as_ref()
+            .expect("a cache built with `new_l2` has a link");
+        let parts = KeyParts::of(l2_key);
+        Box::pin(self.compute::<R, M, _>(hash, key, move || async move {
+            if let Some((value, remaining)) = link.lookup::<V>(&parts).await {
+                return (M::join(value), Some(remaining));
+            }
+            let started = Instant::now();
+            let returned = body().await;
+            match M::split(returned) {
+                Ok(value) => {
+                    link.write_behind(parts, value.clone(), started.elapsed());
+                    (M::join(value), None)
+                }
+                Err(returned) => (returned, None),
+            }
+        }))
+    }
+}
