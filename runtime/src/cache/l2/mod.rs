@@ -26,4 +26,6 @@ pub use stampede::KeyLock;
 pub use tier::{Fetched, RedisTier, Space, Stored, TierConfig, TierStats};
 pub use wired::{L2Value, install, installed};
 #[doc(hidden)]
+pub use tier::KeyParts;
+#[doc(hidden)]
 pub use wired::{L2Link, assert_l2_value};

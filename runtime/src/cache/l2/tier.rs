@@ -129,13 +129,16 @@ impl Space {
 /// A key as the tier needs it, computed once on a local miss: its stable
 /// fingerprint (the Redis key) and its full encoding (the entry's key check).
 #[derive(Clone, Debug)]
-pub(crate) struct KeyParts {
+#[doc(hidden)]
+pub struct KeyParts {
     pub(crate) fingerprint: u64,
     pub(crate) bytes: Vec<u8>,
 }
 
 impl KeyParts {
-    pub(crate) fn of<K: CacheKey + ?Sized>(key: &K) -> Self {
+    /// The parts of `key`.
+    #[must_use]
+    pub fn of<K: CacheKey + ?Sized>(key: &K) -> Self {
         Self {
             fingerprint: key.fingerprint(),
             bytes: key.key_bytes(),

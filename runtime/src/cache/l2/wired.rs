@@ -26,6 +26,9 @@ static INSTALLED: OnceLock<RedisTier> = OnceLock::new();
 /// Makes `tier` the Redis tier of every `#[cached(l2)]` function of the
 /// process, once, at start-up. Returns it back if one is installed already.
 ///
+/// Install it from the service's Tokio runtime: the tier's connection lives
+/// on the runtime that first uses it.
+///
 /// Without an installed tier the functions run on their in-process caches
 /// alone, and say so in their stats
 /// ([`l2_unavailable`](CacheStats::l2_unavailable)); a tier whose Redis is
@@ -196,6 +199,21 @@ impl L2Link {
     }
 }
 
+impl<K, V> AsyncFnCache<K, V> {
+    /// The function's link to the Redis tier.
+    ///
+    /// # Panics
+    ///
+    /// On a cache built without one: generated code asks only with `l2`.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn l2_link(&'static self) -> &'static L2Link {
+        self.l2
+            .as_ref()
+            .expect("a cache built with `new_l2` has a link")
+    }
+}
+
 impl<K, V> AsyncFnCache<K, V>
 where
     K: StoredKey,
@@ -206,24 +224,19 @@ where
     /// into this cache (expiring no later than in Redis), and otherwise runs
     /// `body` and writes its value to Redis behind the caller.
     #[doc(hidden)]
-    pub fn get_or_load_l2<R, M, F, L>(
+    pub fn get_or_load_l2<R, M, F>(
         &'static self,
         hash: u64,
         key: K,
-        l2_key: &L,
+        parts: KeyParts,
         _mode: M,
         body: impl FnOnce() -> F,
     ) -> Pin<Box<impl Future<Output = R>>>
     where
         M: Mode<R, Value = V>,
         F: Future<Output = R>,
-        L: CacheKey + ?Sized,
     {
-        let link = self
-            .l2
-            .as_ref()
-            .expect("a cache built with `new_l2` has a link");
-        let parts = KeyParts::of(l2_key);
+        let link = self.l2_link();
         Box::pin(self.compute::<R, M, _>(hash, key, move || async move {
             if let Some((value, remaining)) = link.lookup::<V>(&parts).await {
                 return (M::join(value), Some(remaining));
