@@ -11,4 +11,7 @@ fn misuse_is_a_clear_compile_error() {
     // The axum integration's misuses, which need the feature.
     #[cfg(feature = "axum")]
     cases.compile_fail("tests/ui_axum/*.rs");
+    // `#[cached(l2)]` without the `redis` feature: run without `--all-features`.
+    #[cfg(not(feature = "redis"))]
+    cases.compile_fail("tests/ui_no_redis/*.rs");
 }

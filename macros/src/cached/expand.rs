@@ -9,7 +9,7 @@ use super::prewarm;
 use super::shape::Mode;
 use super::signature::{generics_for, key_inputs, outer_signature, unused_name};
 use super::validate::ValidFn;
-use crate::common::paths::cache::{ASYNC_FN_CACHE, CACHE_CONFIG, SYNC_FN_CACHE};
+use crate::common::paths::cache::{ASSERT_L2_VALUE, ASYNC_FN_CACHE, CACHE_CONFIG, SYNC_FN_CACHE};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use syn::{Attribute, Ident};
@@ -256,8 +256,9 @@ impl<'a> Expansion<'a> {
         let value_input = quote!(#value_name: #value);
         let l2_prime = self.valid.l2.as_ref().map(|_| {
             let l2_key = l2::key_expr(&self.valid.key);
+            let codec = ASSERT_L2_VALUE.at(syn::spanned::Spanned::span(value));
             l2::or(
-                &quote!(__unokit_cache.l2_link().prime(#l2_key, ::core::clone::Clone::clone(&#value_name));),
+                &quote!(__unokit_cache.l2_link().prime(#codec::<#value>(), #l2_key, ::core::clone::Clone::clone(&#value_name));),
                 &TokenStream::new(),
             )
         });

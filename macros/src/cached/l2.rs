@@ -94,12 +94,12 @@ pub(crate) fn or(with: &TokenStream, without: &TokenStream) -> TokenStream {
     quote!(#L2_OR! { { #with } { #without } })
 }
 
-/// The check that the value can go to Redis, spanned at the return type; and,
-/// without the `redis` feature, the one error saying to turn it on, spanned at
-/// the option.
+/// The check that the value can go to Redis, spanned at the return type,
+/// which gives the codec `__unokit_l2_codec`; and, without the `redis`
+/// feature, the one error saying to turn it on, spanned at the option.
 pub(crate) fn value_check(tier: &L2Tier, value: &syn::Type) -> TokenStream {
     let assert = ASSERT_L2_VALUE.at(value.span());
-    let check = quote_spanned!(value.span()=> #assert::<#value>(););
+    let check = quote_spanned!(value.span()=> let __unokit_l2_codec = #assert::<#value>(););
     let with_l2 = WITH_L2.at(tier.span);
     quote_spanned!(tier.span=> #with_l2! { #check })
 }

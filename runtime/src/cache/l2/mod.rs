@@ -28,4 +28,4 @@ pub use wired::{L2Value, install, installed};
 #[doc(hidden)]
 pub use tier::KeyParts;
 #[doc(hidden)]
-pub use wired::{L2Link, assert_l2_value};
+pub use wired::{L2Codec, L2Link, assert_l2_value};

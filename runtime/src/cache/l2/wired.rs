@@ -80,9 +80,34 @@ pub trait L2Value: Serialize + DeserializeOwned {}
 impl<T: Serialize + DeserializeOwned> L2Value for T {}
 
 /// Generated at the return type of an `#[cached(l2)]` function, so that a
-/// value Redis cannot store is reported there.
+/// value Redis cannot store is reported there, and only there: the codec it
+/// gives carries the `Serialize`/`DeserializeOwned` work, so the methods the
+/// generated code calls with it ask nothing of `V`.
 #[doc(hidden)]
-pub const fn assert_l2_value<V: L2Value>() {}
+#[must_use]
+pub fn assert_l2_value<V: L2Value + Send + Sync + 'static>() -> L2Codec<V> {
+    L2Codec {
+        lookup: |link, key| Box::pin(async move { link.lookup::<V>(&key).await }),
+        write: L2Link::write_behind::<V>,
+    }
+}
+
+/// The encoding and decoding of one value type, as plain function pointers.
+#[doc(hidden)]
+pub struct L2Codec<V> {
+    lookup: fn(&'static L2Link, KeyParts) -> LookupFuture<V>,
+    write: fn(&'static L2Link, KeyParts, V, Duration),
+}
+
+type LookupFuture<V> = Pin<Box<dyn Future<Output = Option<(V, Duration)>> + Send>>;
+
+impl<V> Clone for L2Codec<V> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<V> Copy for L2Codec<V> {}
 
 /// One function's part of the tier: its space, the time to live of its
 /// entries in Redis, and its counters.
@@ -180,12 +205,11 @@ impl L2Link {
 
     /// Stores `value` as `key`'s entry in Redis, behind the caller.
     #[doc(hidden)]
-    pub fn prime<K, V>(&'static self, key: &K, value: V)
+    pub fn prime<K, V>(&'static self, codec: L2Codec<V>, key: &K, value: V)
     where
         K: CacheKey + ?Sized,
-        V: Serialize + Send + Sync + 'static,
     {
-        self.write_behind(KeyParts::of(key), value, Duration::ZERO);
+        (codec.write)(self, KeyParts::of(key), value, Duration::ZERO);
     }
 
     pub(crate) fn add_stats(&self, stats: CacheStats) -> CacheStats {
@@ -217,7 +241,7 @@ impl<K, V> AsyncFnCache<K, V> {
 impl<K, V> AsyncFnCache<K, V>
 where
     K: StoredKey,
-    V: L2Value + Clone + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
 {
     /// [`get_or_compute`](AsyncFnCache::get_or_compute) through the Redis
     /// tier: the leader of a miss asks Redis for `l2_key` first, copies a hit
@@ -229,6 +253,7 @@ where
         hash: u64,
         key: K,
         parts: KeyParts,
+        codec: L2Codec<V>,
         _mode: M,
         body: impl FnOnce() -> F,
     ) -> Pin<Box<impl Future<Output = R>>>
@@ -238,14 +263,14 @@ where
     {
         let link = self.l2_link();
         Box::pin(self.compute::<R, M, _>(hash, key, move || async move {
-            if let Some((value, remaining)) = link.lookup::<V>(&parts).await {
+            if let Some((value, remaining)) = (codec.lookup)(link, parts.clone()).await {
                 return (M::join(value), Some(remaining));
             }
             let started = Instant::now();
             let returned = body().await;
             match M::split(returned) {
                 Ok(value) => {
-                    link.write_behind(parts, value.clone(), started.elapsed());
+                    (codec.write)(link, parts, value.clone(), started.elapsed());
                     (M::join(value), None)
                 }
                 Err(returned) => (returned, None),
