@@ -91,13 +91,15 @@ fn plain_body(
             let value_check = l2::value_check(tier, valid.value);
             let l2_key = l2::key_expr(&valid.key);
             let through_l2 = quote! {
-                #value_check
                 let __unokit_l2_key = #L2_KEY::of(#l2_key);
                 __unokit_cache
                     .get_or_load_l2(__unokit_hash, #owned, __unokit_l2_key, __unokit_l2_codec, #mode, move || #uncached(#arguments))
                     .await
             };
-            l2::or(&quote!({ #through_l2 }), &quote!({ #local }))
+            // Outside `l2_or!`: without the `redis` feature it is the one
+            // error saying to turn it on.
+            let miss = l2::or(&quote!({ #through_l2 }), &quote!({ #local }));
+            quote!(#value_check #miss)
         }
     };
     quote! {
