@@ -38,7 +38,10 @@ fn tier(test: &str) -> bool {
 
 /// A key part no earlier run of this test has used.
 fn fresh_run() -> u64 {
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
     u64::try_from(nanos % u128::from(u64::MAX)).unwrap() ^ u64::from(std::process::id())
 }
 
@@ -91,7 +94,10 @@ fn a_value_lost_by_the_process_is_served_from_redis_without_the_body() {
         assert_eq!(profile(run, 7).await, expected);
         assert_eq!(PROFILE_RUNS.load(SeqCst), 1, "the body ran again");
         let stats = profile_cache().stats();
-        assert_eq!((stats.l2_hits, stats.l2_misses, stats.l2_unavailable), (1, 1, 0));
+        assert_eq!(
+            (stats.l2_hits, stats.l2_misses, stats.l2_unavailable),
+            (1, 1, 0)
+        );
 
         // Promoted: the next call is an in-process hit, Redis is not asked.
         assert_eq!(profile(run, 7).await, expected);
@@ -151,6 +157,10 @@ fn a_promoted_entry_expires_no_later_than_in_redis() {
         assert_eq!(SHORT_RUNS.load(SeqCst), 1);
         tokio::time::sleep(Duration::from_millis(1300)).await;
         assert_eq!(short_lived(run).await, run + 1);
-        assert_eq!(SHORT_RUNS.load(SeqCst), 2, "the promoted entry outlived Redis's");
+        assert_eq!(
+            SHORT_RUNS.load(SeqCst),
+            2,
+            "the promoted entry outlived Redis's"
+        );
     });
 }

@@ -29,7 +29,10 @@ async fn calls_run_on_the_process_cache_without_a_tier_or_when_redis_is_unreacha
     assert_eq!(double(21).await, 42);
     let stats = double_cache().stats();
     assert_eq!((stats.misses, stats.hits), (1, 1));
-    assert_eq!((stats.l2_unavailable, stats.l2_hits, stats.l2_writes), (1, 0, 0));
+    assert_eq!(
+        (stats.l2_unavailable, stats.l2_hits, stats.l2_writes),
+        (1, 0, 0)
+    );
 
     // A tier on a port nobody listens on.
     let port = {
@@ -45,10 +48,17 @@ async fn calls_run_on_the_process_cache_without_a_tier_or_when_redis_is_unreacha
     }
     assert!(parse("x").await.is_err());
     // Each miss waits at most the 50 ms deadline, then the breaker skips Redis.
-    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
     let stats = double_cache().stats();
     assert_eq!(RUNS.load(SeqCst), 21, "21 before, 0..20 now");
-    assert_eq!((stats.l2_unavailable, stats.l2_hits, stats.l2_writes), (21, 0, 0));
+    assert_eq!(
+        (stats.l2_unavailable, stats.l2_hits, stats.l2_writes),
+        (21, 0, 0)
+    );
     assert_eq!(double(5).await, 10, "an in-process hit");
     assert_eq!(RUNS.load(SeqCst), 21);
     assert!(l2::installed().unwrap().stats().errors >= 1);

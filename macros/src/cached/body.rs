@@ -2,8 +2,8 @@
 //! single flight — or, with the freshness policies, through their path.
 
 use super::guard;
-use super::l2;
 use super::key_code::KeyCode;
+use super::l2;
 use super::policy::Policy;
 use super::shape::{Mode, referent};
 use super::signature::call_arguments;

@@ -407,7 +407,11 @@ impl<'a> Expansion<'a> {
         // With `l2`, the `ttl` is Redis's; the process keeps entries `l1_ttl`.
         let ttl = duration(
             "with_ttl",
-            self.valid.l2.as_ref().map(|tier| tier.l1_ttl).or(bounds.ttl),
+            self.valid
+                .l2
+                .as_ref()
+                .map(|tier| tier.l1_ttl)
+                .or(bounds.ttl),
         );
         let tti = duration("with_tti", bounds.tti);
         let policy = policy::config_calls(&self.valid.policy);

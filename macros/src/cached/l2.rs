@@ -50,9 +50,15 @@ pub(crate) fn check(cx: &Ctxt, f: &CachedFn) -> Option<L2Tier> {
         cx.error_span(given.span, format!("`{L2}` stores entries in Redis for the `{TTL}`; give one, e.g. `{TTL} = \"10m\"` (and `{L1_TTL} = \"30s\"` for a shorter in-process one)"));
         return None;
     };
-    let l1_ttl = options.l1_ttl.as_ref().map_or(ttl.value, |given| given.value);
+    let l1_ttl = options
+        .l1_ttl
+        .as_ref()
+        .map_or(ttl.value, |given| given.value);
     if l1_ttl.is_zero() || l1_ttl > ttl.value {
-        let span = options.l1_ttl.as_ref().map_or(given.span, |given| given.span);
+        let span = options
+            .l1_ttl
+            .as_ref()
+            .map_or(given.span, |given| given.span);
         cx.error_span(span, format!("`{L1_TTL}` must be positive and at most the `{TTL}`: an in-process copy does not outlive the Redis entry"));
         return None;
     }

@@ -199,8 +199,7 @@ where
                     }
                     let generation = self.base.generation();
                     let body = body.take().expect("a caller leads at most once");
-                    let (returned, cap) = match unwind::catch_future(async { body().await }).await
-                    {
+                    let (returned, cap) = match unwind::catch_future(async { body().await }).await {
                         Ok(returned) => returned,
                         Err(caught) => {
                             // Every follower of this flight panics with it now,

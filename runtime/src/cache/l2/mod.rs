@@ -23,9 +23,9 @@ mod wired;
 pub use backplane::Invalidation;
 pub use breaker::BreakerState;
 pub use stampede::KeyLock;
-pub use tier::{Fetched, RedisTier, Space, Stored, TierConfig, TierStats};
-pub use wired::{L2Value, install, installed};
 #[doc(hidden)]
 pub use tier::KeyParts;
+pub use tier::{Fetched, RedisTier, Space, Stored, TierConfig, TierStats};
 #[doc(hidden)]
 pub use wired::{L2Codec, L2Link, assert_l2_value};
+pub use wired::{L2Value, install, installed};
