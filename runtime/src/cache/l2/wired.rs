@@ -54,9 +54,10 @@ static INSTALLED: OnceLock<RedisTier> = OnceLock::new();
 ///
 /// # Errors
 ///
-/// A tier was installed before: `tier` is handed back, unused.
-pub fn install(tier: RedisTier) -> Result<(), RedisTier> {
-    INSTALLED.set(tier)
+/// A tier was installed before: `tier` is handed back, unused (boxed: a
+/// tier is a few hundred bytes).
+pub fn install(tier: RedisTier) -> Result<(), Box<RedisTier>> {
+    INSTALLED.set(tier).map_err(Box::new)
 }
 
 /// The installed tier, if any.
