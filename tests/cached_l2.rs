@@ -1,7 +1,8 @@
 //! `#[cached(l2)]` through the facade on the real Redis at
 //! `UNOKIT_TEST_REDIS_URL` (skipped without it): a value computed once is
 //! served from Redis after the in-process cache lost it, promoted entries
-//! expire no later than in Redis, and `_invalidate` removes the Redis entry.
+//! expire no later than in Redis, `_invalidate` removes the Redis entry and
+//! `_prime` writes it.
 //!
 //! The tier is installed once for the whole process, as a service does, and
 //! its connection lives on the runtime that first uses it: the tests share
@@ -162,5 +163,29 @@ fn a_promoted_entry_expires_no_later_than_in_redis() {
             2,
             "the promoted entry outlived Redis's"
         );
+    });
+}
+
+static PRIMED_RUNS: AtomicUsize = AtomicUsize::new(0);
+
+#[unokit::cached(l2, ttl = "10m")]
+async fn primed(run: u64) -> String {
+    PRIMED_RUNS.fetch_add(1, SeqCst);
+    format!("computed {run}")
+}
+
+#[test]
+fn prime_writes_the_redis_entry_too() {
+    RUNTIME.block_on(async {
+        if !tier("prime_writes_the_redis_entry_too") {
+            return;
+        }
+        let run = fresh_run();
+        primed_prime(run, "primed".to_owned()).await;
+        written(|| primed_cache().stats().l2_writes, 1).await;
+        primed_invalidate_all();
+        assert_eq!(primed(run).await, "primed");
+        assert_eq!(PRIMED_RUNS.load(SeqCst), 0);
+        assert_eq!(primed_cache().stats().l2_hits, 1);
     });
 }
