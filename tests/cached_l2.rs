@@ -14,7 +14,7 @@
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use unokit::cache::l2::{self, RedisTier, TierConfig};
+use unokit::cache::l2::{self, Invalidation, RedisTier, Space, TierConfig};
 
 static RUNTIME: std::sync::LazyLock<tokio::runtime::Runtime> = std::sync::LazyLock::new(|| {
     tokio::runtime::Builder::new_multi_thread()
@@ -187,5 +187,44 @@ fn prime_writes_the_redis_entry_too() {
         assert_eq!(primed(run).await, "primed");
         assert_eq!(PRIMED_RUNS.load(SeqCst), 0);
         assert_eq!(primed_cache().stats().l2_hits, 1);
+    });
+}
+
+static SHARED_RUNS: AtomicUsize = AtomicUsize::new(0);
+
+#[unokit::cached(l2, ttl = "10m")]
+async fn shared(run: u64) -> u64 {
+    SHARED_RUNS.fetch_add(1, SeqCst);
+    run
+}
+
+#[test]
+fn an_invalidation_published_by_another_instance_drops_the_local_copy() {
+    RUNTIME.block_on(async {
+        let test = "an_invalidation_published_by_another_instance_drops_the_local_copy";
+        if !tier(test) {
+            return;
+        }
+        let run = fresh_run();
+        assert_eq!(shared(run).await, run);
+        written(|| shared_cache().stats().l2_writes, 1).await;
+        // Another instance: its own tier (its own connections and source id),
+        // publishing on the function's channel (the schema is not part of it).
+        let url = std::env::var("UNOKIT_TEST_REDIS_URL").unwrap();
+        let other = RedisTier::new(TierConfig::new(url)).unwrap();
+        let space = Space::new("cached_l2::shared", 0);
+        let message = Invalidation::Key(unokit::CacheKey::key_bytes(&(&run,)));
+        // The subscription starts in the background: publish until it hears.
+        for _ in 0..100 {
+            other.publish(&space, &message).await;
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            assert_eq!(shared(run).await, run);
+            if shared_cache().stats().l2_hits > 0 {
+                break;
+            }
+        }
+        let stats = shared_cache().stats();
+        assert_eq!(stats.l2_hits, 1, "the local copy was never dropped");
+        assert_eq!(SHARED_RUNS.load(SeqCst), 1);
     });
 }

@@ -17,7 +17,7 @@ use serde::de::DeserializeOwned;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -122,6 +122,8 @@ pub struct L2Link {
     misses: AtomicU64,
     unavailable: AtomicU64,
     writes: AtomicU64,
+    /// Whether the subscription to the other instances' invalidations started.
+    subscribed: AtomicBool,
 }
 
 impl L2Link {
@@ -138,7 +140,29 @@ impl L2Link {
             misses: AtomicU64::new(0),
             unavailable: AtomicU64::new(0),
             writes: AtomicU64::new(0),
+            subscribed: AtomicBool::new(false),
         }
+    }
+
+    /// Subscribes once, in the background, to the invalidations the other
+    /// instances publish for this function: each one (and a reconnection,
+    /// after which messages may have been missed) runs `drop_local`, which
+    /// empties this process's cache of the function. Coarse: an entry cannot
+    /// be found from the key bytes a message carries, since the process keys
+    /// its entries by a keyed hash of the borrowed arguments.
+    fn subscribe_once(&'static self, drop_local: impl Fn() + Send + Sync + 'static) {
+        let Some(tier) = installed() else {
+            return;
+        };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        if self.subscribed.swap(true, Relaxed) {
+            return;
+        }
+        runtime.spawn(async move {
+            tier.subscribe(self.space(), move |_| drop_local()).await;
+        });
     }
 
     fn space(&self) -> &Space {
@@ -263,6 +287,7 @@ where
         F: Future<Output = R>,
     {
         let link = self.l2_link();
+        link.subscribe_once(|| self.invalidate_all());
         Box::pin(self.compute::<R, M, _>(hash, key, move || async move {
             if let Some((value, remaining)) = (codec.lookup)(link, parts.clone()).await {
                 return (M::join(value), Some(remaining));
