@@ -6,7 +6,9 @@
 //!   `postcard`; the encoded sizes are printed;
 //! - `l2/hit`: a tier hit against a hand-written `GET` + MessagePack decode;
 //! - `l2/100 keys`: one `MGET` against 100 sequential `GET`s;
-//! - `l2/breaker open`: a call while the breaker skips Redis.
+//! - `l2/breaker open`: a call while the breaker skips Redis;
+//! - `l2/L1 hit`: a hit in the process of an `#[cached(l2)]` function against a
+//!   plain `#[cached]` one (no Redis asked: a hit never leaves the process).
 //!
 //! The Redis rows need the server at `UNOKIT_TEST_REDIS_URL` (default
 //! `redis://127.0.0.1:6379`) and are skipped when it does not answer.
@@ -232,9 +234,52 @@ fn tier_rows(c: &mut Criterion) {
     group.finish();
 }
 
+#[unokit::cached(ttl = "10m")]
+async fn plain_cached(id: u64) -> String {
+    format!("user {id}")
+}
+
+#[unokit::cached(l2, ttl = "10m")]
+async fn l2_cached(id: u64) -> String {
+    format!("user {id}")
+}
+
+fn l1_hit(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let _entered = runtime.enter();
+    // Warm: no tier is installed, so the misses ran on the process alone.
+    for id in 0..1_000 {
+        unokit_benches::run(plain_cached(id));
+        unokit_benches::run(l2_cached(id));
+    }
+    assert_eq!(l2_cached_cache().stats().l2_unavailable, 1_000);
+    let mut group = c.benchmark_group("l2/L1 hit");
+    for (column, keys) in [("hot key", 1_u64), ("1000 keys", 1_000)] {
+        group.bench_function(format!("#[cached], {column}"), |b| {
+            let mut id = 0;
+            b.iter(|| {
+                id = (id + 1) % keys;
+                unokit_benches::run(plain_cached(black_box(id)))
+            });
+        });
+        group.bench_function(format!("#[cached(l2)], {column}"), |b| {
+            let mut id = 0;
+            b.iter(|| {
+                id = (id + 1) % keys;
+                unokit_benches::run(l2_cached(black_box(id)))
+            });
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_secs(1));
-    targets = codec, tier_rows
+    targets = codec, tier_rows, l1_hit
 }
 criterion_main!(benches);

@@ -11,4 +11,8 @@ fn misuse_is_a_clear_compile_error() {
     // The axum integration's misuses, which need the feature.
     #[cfg(feature = "axum")]
     cases.compile_fail("tests/ui_axum/*.rs");
+    // `#[cached(l2)]` without the `redis` feature: `cargo test -p unokit --test ui`
+    // without `--all-features` (where cases of other features differ, as before).
+    #[cfg(not(feature = "redis"))]
+    cases.compile_fail("tests/ui_no_redis/*.rs");
 }

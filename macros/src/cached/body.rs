@@ -3,12 +3,13 @@
 
 use super::guard;
 use super::key_code::KeyCode;
+use super::l2;
 use super::policy::Policy;
 use super::shape::{Mode, referent};
 use super::signature::call_arguments;
 use super::validate::ValidFn;
 use crate::common::paths::cache::{
-    ALWAYS, ALWAYS_OR_NONE, OK_ONLY, SOME_ONLY, TIMEOUT as TIMEOUT_TYPE,
+    ALWAYS, ALWAYS_OR_NONE, L2_KEY, OK_ONLY, SOME_ONLY, TIMEOUT as TIMEOUT_TYPE,
 };
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
@@ -79,6 +80,28 @@ fn plain_body(
     let Returned { mode, hit } = returned;
     let arguments = call_arguments(valid.f);
     let dot_await = valid.is_async.then(|| quote!(.await));
+    let local = quote! {
+        __unokit_cache
+            .get_or_compute(__unokit_hash, #owned, #mode, move || #uncached(#arguments))
+            #dot_await
+    };
+    let miss = match &valid.l2 {
+        None => local,
+        Some(tier) => {
+            let value_check = l2::value_check(tier, valid.value);
+            let l2_key = l2::key_expr(&valid.key);
+            let through_l2 = quote! {
+                let __unokit_l2_key = #L2_KEY::of(#l2_key);
+                __unokit_cache
+                    .get_or_load_l2(__unokit_hash, #owned, __unokit_l2_key, __unokit_l2_codec, #mode, move || #uncached(#arguments))
+                    .await
+            };
+            // Outside `l2_or!`: without the `redis` feature it is the one
+            // error saying to turn it on.
+            let miss = l2::or(&quote!({ #through_l2 }), &quote!({ #local }));
+            quote!(#value_check #miss)
+        }
+    };
     quote! {
         #prelude
         #guard_check
@@ -89,9 +112,7 @@ fn plain_body(
         {
             return #hit;
         }
-        __unokit_cache
-            .get_or_compute(__unokit_hash, #owned, #mode, move || #uncached(#arguments))
-            #dot_await
+        #miss
     }
 }
 

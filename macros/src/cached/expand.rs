@@ -2,13 +2,14 @@
 
 use super::body;
 use super::key_code::KeyCode;
+use super::l2;
 use super::parse::CachedFn;
 use super::policy;
 use super::prewarm;
 use super::shape::Mode;
 use super::signature::{generics_for, key_inputs, outer_signature, unused_name};
 use super::validate::ValidFn;
-use crate::common::paths::cache::{ASYNC_FN_CACHE, CACHE_CONFIG, SYNC_FN_CACHE};
+use crate::common::paths::cache::{ASSERT_L2_VALUE, ASYNC_FN_CACHE, CACHE_CONFIG, SYNC_FN_CACHE};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use syn::{Attribute, Ident};
@@ -202,10 +203,26 @@ impl<'a> Expansion<'a> {
         } = &self.key;
         let cache = self.path(&self.names.cache);
         let dot_await = &self.dot_await;
-        let doc = format!(
-            " Removes the cached result of {} for these arguments.",
-            self.doc_link(&self.f.item.sig.ident)
-        );
+        let (doc, l2_remove) = match &self.valid.l2 {
+            None => (
+                format!(
+                    " Removes the cached result of {} for these arguments.",
+                    self.doc_link(&self.f.item.sig.ident)
+                ),
+                TokenStream::new(),
+            ),
+            Some(_) => {
+                let l2_key = l2::key_expr(&self.valid.key);
+                let remove = quote!(__unokit_cache.l2_link().invalidate(#l2_key).await;);
+                (
+                    format!(
+                        " Removes the cached result of {} for these arguments, here and in Redis, and tells the other instances.",
+                        self.doc_link(&self.f.item.sig.ident)
+                    ),
+                    l2::or(&remove, &TokenStream::new()),
+                )
+            }
+        };
         self.key_companion(
             &self.names.invalidate,
             &doc,
@@ -213,6 +230,7 @@ impl<'a> Expansion<'a> {
             quote! {
                 #prelude
                 let __unokit_cache = #cache();
+                #l2_remove
                 let __unokit_hash = __unokit_cache.hasher() #hash_chain;
                 // Only this key's entry: another key under the same hash stays.
                 __unokit_cache.invalidate(__unokit_hash, #is_key)#dot_await;
@@ -236,6 +254,14 @@ impl<'a> Expansion<'a> {
             self.doc_link(&self.f.item.sig.ident)
         );
         let value_input = quote!(#value_name: #value);
+        let l2_prime = self.valid.l2.as_ref().map(|_| {
+            let l2_key = l2::key_expr(&self.valid.key);
+            let codec = ASSERT_L2_VALUE.at(syn::spanned::Spanned::span(value));
+            l2::or(
+                &quote!(__unokit_cache.l2_link().prime(#codec::<#value>(), #l2_key, ::core::clone::Clone::clone(&#value_name));),
+                &TokenStream::new(),
+            )
+        });
         self.key_companion(
             &self.names.prime,
             &doc,
@@ -243,6 +269,7 @@ impl<'a> Expansion<'a> {
             quote! {
                 #prelude
                 let __unokit_cache = #cache();
+                #l2_prime
                 let __unokit_hash = __unokit_cache.hasher() #hash_chain;
                 __unokit_cache.insert(__unokit_hash, #owned, #value_name)#dot_await;
             },
@@ -279,10 +306,17 @@ impl<'a> Expansion<'a> {
         let every = &self.attrs.every;
         let name = &self.names.invalidate_all;
         let cache = self.path(&self.names.cache);
-        let doc = format!(
-            " Removes every cached result of {}.",
-            self.doc_link(&self.f.item.sig.ident)
-        );
+        let doc = if self.valid.l2.is_some() {
+            format!(
+                " Removes every cached result of {} from this process; the entries in Redis stay until their `ttl`.",
+                self.doc_link(&self.f.item.sig.ident)
+            )
+        } else {
+            format!(
+                " Removes every cached result of {}.",
+                self.doc_link(&self.f.item.sig.ident)
+            )
+        };
         quote! {
             #[doc = #doc]
             #(#every)*
@@ -314,12 +348,21 @@ impl<'a> Expansion<'a> {
             " The cache of {}: hits, misses and entries through `stats()`, and moka's maintenance.",
             self.doc_link(&self.f.item.sig.ident)
         );
+        let local = quote!(#backend::#constructor(#config));
+        let constructed = match &self.valid.l2 {
+            None => local,
+            Some(tier) => {
+                let link = l2::link(tier, self.f);
+                let constructor = format_ident!("{}_l2", constructor);
+                l2::or(&quote!(#backend::#constructor(#config, #link)), &local)
+            }
+        };
         quote! {
             #[doc = #doc]
             #[must_use]
             #(#every)*
             #vis fn #name() -> &'static #backend<#key_type, #value> {
-                static CACHE: #backend<#key_type, #value> = #backend::#constructor(#config);
+                static CACHE: #backend<#key_type, #value> = #constructed;
                 &CACHE
             }
         }
@@ -361,7 +404,15 @@ impl<'a> Expansion<'a> {
                 quote!(.#method(::core::time::Duration::from_millis(#millis)))
             })
         };
-        let ttl = duration("with_ttl", bounds.ttl);
+        // With `l2`, the `ttl` is Redis's; the process keeps entries `l1_ttl`.
+        let ttl = duration(
+            "with_ttl",
+            self.valid
+                .l2
+                .as_ref()
+                .map(|tier| tier.l1_ttl)
+                .or(bounds.ttl),
+        );
         let tti = duration("with_tti", bounds.tti);
         let policy = policy::config_calls(&self.valid.policy);
         let hot_keys = self.valid.prewarm.map(|top| {

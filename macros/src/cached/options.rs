@@ -31,6 +31,8 @@ pub(crate) const JITTER: &str = "jitter";
 pub(crate) const NONE_TTL: &str = "none_ttl";
 pub(crate) const GUARD: &str = "guard";
 pub(crate) const PREWARM: &str = "prewarm";
+pub(crate) const L2: &str = "l2";
+pub(crate) const L1_TTL: &str = "l1_ttl";
 
 const KNOWN: &[&str] = &[
     CAPACITY,
@@ -52,6 +54,8 @@ const KNOWN: &[&str] = &[
     NONE_TTL,
     GUARD,
     PREWARM,
+    L2,
+    L1_TTL,
 ];
 
 #[derive(Default)]
@@ -79,6 +83,10 @@ pub(crate) struct Options {
     pub(crate) guard: Option<Given<Expr>>,
     /// How many hot keys to track and export for pre-warming.
     pub(crate) prewarm: Option<Given<u64>>,
+    /// The Redis tier under the in-process cache.
+    pub(crate) l2: Option<Given<()>>,
+    /// The in-process time to live with `l2` (the `ttl` is Redis's).
+    pub(crate) l1_ttl: Option<Given<Duration>>,
 }
 
 /// Reads every option, recording each mistake and going on to the next option.
@@ -123,6 +131,8 @@ fn read_option(cx: &Ctxt, options: &mut Options, meta: &ParseNestedMeta<'_>) -> 
         JITTER => read_percent(cx, &mut options.jitter, JITTER, meta)?,
         NONE_TTL => read_duration(cx, &mut options.none_ttl, NONE_TTL, meta)?,
         PREWARM => read_count(cx, &mut options.prewarm, PREWARM, meta)?,
+        L2 => read_flag(cx, &mut options.l2, L2, meta)?,
+        L1_TTL => read_duration(cx, &mut options.l1_ttl, L1_TTL, meta)?,
         GUARD => {
             let value: Expr = meta.value()?.parse()?;
             set(cx, &mut options.guard, GUARD, Given { value, span });

@@ -1,6 +1,7 @@
 //! The rules a `#[cached]` function must follow, one check each.
 
 use super::guard::{self, Guard};
+use super::l2::{self, L2Tier};
 use super::options::{CACHE_NONE, CAPACITY, KEY, KEY_SELF, MAX_BYTES, OPTION, RESULT};
 use super::parse::CachedFn;
 use super::policy::{self, Policy};
@@ -30,6 +31,8 @@ pub(crate) struct ValidFn<'a> {
     pub(crate) guard: Option<Guard<'a>>,
     /// How many hot keys the cache tracks and exports (`prewarm = N`).
     pub(crate) prewarm: Option<u32>,
+    /// The Redis tier under the cache (`l2`).
+    pub(crate) l2: Option<L2Tier>,
 }
 
 /// The cache's bounds as given; each unset one keeps the runtime's default.
@@ -55,6 +58,7 @@ pub(crate) fn check<'a>(cx: &Ctxt, f: &'a CachedFn) -> Option<ValidFn<'a>> {
     let policy = policy::check(cx, f);
     let guard = guard::check(cx, f);
     let prewarm = prewarm::check(cx, f);
+    let l2 = l2::check(cx, f);
     let returns = f.returns()?;
     let options = &f.options;
     Some(ValidFn {
@@ -72,6 +76,7 @@ pub(crate) fn check<'a>(cx: &Ctxt, f: &'a CachedFn) -> Option<ValidFn<'a>> {
         policy,
         guard,
         prewarm,
+        l2,
     })
 }
 

@@ -75,7 +75,20 @@ impl Base {
         generation: u64,
         absent: bool,
     ) -> Entry<K, V> {
-        Entry::new(key, value, generation, Deadlines::of(&self.config, absent))
+        self.entry_capped(key, value, generation, absent, None)
+    }
+
+    /// [`entry`](Self::entry), expiring no later than `cap` from now.
+    pub(crate) fn entry_capped<K, V>(
+        &self,
+        key: K,
+        value: V,
+        generation: u64,
+        absent: bool,
+        cap: Option<std::time::Duration>,
+    ) -> Entry<K, V> {
+        let deadlines = Deadlines::of(&self.config, absent).capped(cap);
+        Entry::new(key, value, generation, deadlines)
     }
 
     #[inline]

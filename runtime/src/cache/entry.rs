@@ -68,6 +68,23 @@ impl Deadlines {
     }
 }
 
+impl Deadlines {
+    /// These deadlines, expiring no later than `cap` from now: an entry copied
+    /// from the Redis tier must not outlive it there.
+    pub(crate) fn capped(mut self, cap: Option<Duration>) -> Self {
+        if let Some(cap) = cap {
+            let latest = Instant::now() + cap;
+            if self.expires.is_none_or(|expires| expires > latest) {
+                self.expires = Some(latest);
+            }
+            if self.refresh.is_some_and(|refresh| refresh > latest) {
+                self.refresh = Some(latest);
+            }
+        }
+        self
+    }
+}
+
 /// `ttl` moved by up to `permille` thousandths either way, at random.
 fn jittered(ttl: Duration, permille: u16) -> Duration {
     if permille == 0 {

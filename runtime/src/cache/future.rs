@@ -39,6 +39,9 @@ pub struct AsyncFnCache<K, V> {
     /// Weighs entries for a cache bounded in bytes (`#[cached(max_bytes = …)]`).
     weigher: Option<Weigher<K, V>>,
     state: OnceLock<State<K, V>>,
+    /// The function's part of the Redis tier (`#[cached(l2)]`).
+    #[cfg(feature = "redis")]
+    pub(crate) l2: Option<super::l2::L2Link>,
 }
 
 pub(crate) struct State<K, V> {
@@ -71,6 +74,8 @@ where
             seed: OnceLock::new(),
             weigher: None,
             state: OnceLock::new(),
+            #[cfg(feature = "redis")]
+            l2: None,
         }
     }
 
@@ -88,6 +93,41 @@ where
             seed: OnceLock::new(),
             weigher: Some(weigh_entry::<K, V>),
             state: OnceLock::new(),
+            #[cfg(feature = "redis")]
+            l2: None,
+        }
+    }
+
+    /// An empty cache over the Redis tier (`#[cached(l2)]`), its entries
+    /// weighed when `weighed`.
+    #[cfg(feature = "redis")]
+    #[must_use]
+    #[doc(hidden)]
+    pub const fn new_l2(config: CacheConfig, link: super::l2::L2Link) -> Self {
+        Self {
+            base: Base::new(config),
+            seed: OnceLock::new(),
+            weigher: None,
+            state: OnceLock::new(),
+            l2: Some(link),
+        }
+    }
+
+    /// [`new_l2`](Self::new_l2) for a cache bounded in bytes.
+    #[cfg(feature = "redis")]
+    #[must_use]
+    #[doc(hidden)]
+    pub const fn new_weighed_l2(config: CacheConfig, link: super::l2::L2Link) -> Self
+    where
+        K: Weigh,
+        V: Weigh,
+    {
+        Self {
+            base: Base::new(config),
+            seed: OnceLock::new(),
+            weigher: Some(weigh_entry::<K, V>),
+            state: OnceLock::new(),
+            l2: Some(link),
         }
     }
 
@@ -125,20 +165,25 @@ where
         &self,
         hash: u64,
         key: K,
-        mode: M,
+        _mode: M,
         body: impl FnOnce() -> F,
     ) -> Pin<Box<impl Future<Output = R>>>
     where
         M: Mode<R, Value = V>,
         F: Future<Output = R>,
     {
-        Box::pin(self.compute(hash, key, mode, body))
+        Box::pin(self.compute::<R, M, _>(hash, key, move || {
+            let body = body();
+            async move { (body.await, None) }
+        }))
     }
 
-    async fn compute<R, M, F>(&self, hash: u64, key: K, _mode: M, body: impl FnOnce() -> F) -> R
+    /// The single flight of a miss. `body` gives the return value and, for a
+    /// value copied from the Redis tier, the longest its entry may live.
+    pub(crate) async fn compute<R, M, F>(&self, hash: u64, key: K, body: impl FnOnce() -> F) -> R
     where
         M: Mode<R, Value = V>,
-        F: Future<Output = R>,
+        F: Future<Output = (R, Option<std::time::Duration>)>,
     {
         let state = self.state();
         let mut body = Some(body);
@@ -154,7 +199,7 @@ where
                     }
                     let generation = self.base.generation();
                     let body = body.take().expect("a caller leads at most once");
-                    let returned = match unwind::catch_future(async { body().await }).await {
+                    let (returned, cap) = match unwind::catch_future(async { body().await }).await {
                         Ok(returned) => returned,
                         Err(caught) => {
                             // Every follower of this flight panics with it now,
@@ -174,7 +219,9 @@ where
                         }
                         Ok(value) => {
                             let absent = M::is_absent(&value);
-                            let entry = Arc::new(self.base.entry(key, value, generation, absent));
+                            let entry = Arc::new(
+                                self.base.entry_capped(key, value, generation, absent, cap),
+                            );
                             state.store.put(&self.base, hash, &entry);
                             let value = entry.value.clone();
                             lead.land(Landing::Stored(entry));
@@ -218,7 +265,7 @@ where
                     }
                     self.base.count_miss();
                     let body = body.take().expect("a follower runs its body at most once");
-                    return body().await;
+                    return body().await.0;
                 }
             }
         }
@@ -250,7 +297,12 @@ where
 
     /// Hits, misses and entries so far.
     pub fn stats(&self) -> CacheStats {
-        self.base.stats(self.entry_count())
+        let stats = self.base.stats(self.entry_count());
+        #[cfg(feature = "redis")]
+        if let Some(link) = &self.l2 {
+            return link.add_stats(stats);
+        }
+        stats
     }
 
     /// The number of entries, as of moka's last maintenance.

@@ -32,3 +32,45 @@ macro_rules! __unokit_with_guard {
         );
     };
 }
+
+/// The pieces `#[cached(l2)]` generates code against (feature `redis`).
+#[cfg(feature = "redis")]
+pub use super::l2::{KeyParts as L2Key, L2Link, assert_l2_value};
+/// `{ with redis } { without }`: the first group with the `redis` feature, the
+/// second without; `with_l2!` reports the missing feature once.
+pub use crate::__unokit_l2_or as l2_or;
+/// Keeps the tokens `#[cached(l2)]` writes with the `redis` feature; without
+/// it, replaces them with one error saying to turn the feature on.
+pub use crate::__unokit_with_l2 as with_l2;
+
+#[cfg(feature = "redis")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __unokit_with_l2 {
+    ($($tokens:tt)*) => { $($tokens)* };
+}
+
+#[cfg(not(feature = "redis"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __unokit_with_l2 {
+    ($($tokens:tt)*) => {
+        ::core::compile_error!(
+            "`#[cached(l2)]` uses the Redis tier, which is unokit's `redis` feature: add `features = [\"redis\"]` to the `unokit` dependency"
+        );
+    };
+}
+
+#[cfg(feature = "redis")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __unokit_l2_or {
+    ({ $($with:tt)* } { $($without:tt)* }) => { $($with)* };
+}
+
+#[cfg(not(feature = "redis"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __unokit_l2_or {
+    ({ $($with:tt)* } { $($without:tt)* }) => { $($without)* };
+}

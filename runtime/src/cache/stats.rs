@@ -15,7 +15,9 @@ pub struct CacheStats {
     /// Calls answered from the cache, including calls that waited for another
     /// caller computing the same key.
     pub hits: u64,
-    /// Calls that ran the function's body.
+    /// Calls that the in-process cache did not answer: they ran the function's
+    /// body, or, with `#[cached(l2)]`, were answered from Redis
+    /// ([`l2_hits`](Self::l2_hits)).
     pub misses: u64,
     /// Entries in the cache. Moka counts them as it applies pending writes, so the
     /// number can lag; `run_pending_tasks` brings it up to date.
@@ -24,6 +26,18 @@ pub struct CacheStats {
     /// (`stale_if_error`) or was slow (`timeout`); counted apart from hits and
     /// misses.
     pub stale: u64,
+    /// With `#[cached(l2)]`: local misses answered from the Redis tier.
+    pub l2_hits: u64,
+    /// With `#[cached(l2)]`: local misses that Redis had no usable entry for.
+    pub l2_misses: u64,
+    /// With `#[cached(l2)]`: local misses served without Redis, because no
+    /// tier is installed ([`l2::install`](crate::cache::l2::install)) or it
+    /// failed, timed out or was skipped by its open breaker. A function whose
+    /// counts all land here runs on its in-process cache alone.
+    pub l2_unavailable: u64,
+    /// With `#[cached(l2)]`: computed values stored in Redis (written behind
+    /// the caller).
+    pub l2_writes: u64,
 }
 
 impl CacheStats {
@@ -98,6 +112,7 @@ impl Counters {
             misses,
             entries,
             stale,
+            ..CacheStats::default()
         }
     }
 }

@@ -19,3 +19,13 @@ pub(crate) const TIMEOUT: RtPath = cache("Timeout");
 pub(crate) const KEY_GUARD: RtPath = cache("KeyGuard");
 /// Keeps the key guard's check with the `guard` feature; an error saying to turn it on without.
 pub(crate) const WITH_GUARD: RtPath = cache("with_guard");
+/// A function's link to the Redis tier (feature `redis`).
+pub(crate) const L2_LINK: RtPath = cache("L2Link");
+/// Asserts at the return type that the value can go to Redis.
+pub(crate) const ASSERT_L2_VALUE: RtPath = cache("assert_l2_value");
+/// Keeps the `l2` value check with the `redis` feature; an error saying to turn it on without.
+pub(crate) const WITH_L2: RtPath = cache("with_l2");
+/// `{ with redis } { without }`.
+pub(crate) const L2_OR: RtPath = cache("l2_or");
+/// A key taken apart for the Redis tier.
+pub(crate) const L2_KEY: RtPath = cache("L2Key");

@@ -9,14 +9,23 @@
 //! skips Redis while it keeps failing: an outage makes calls miss, never fail
 //! or wait. Invalidations reach the other instances over a pub/sub channel
 //! per space ([`RedisTier::publish`], [`RedisTier::subscribe`]).
+//!
+//! `#[cached(l2)]` functions use the tier the process [`install`]s once at
+//! start-up; without one they run on their in-process cache alone.
 
 mod backplane;
 mod breaker;
 mod envelope;
 mod stampede;
 mod tier;
+mod wired;
 
 pub use backplane::Invalidation;
 pub use breaker::BreakerState;
 pub use stampede::KeyLock;
+#[doc(hidden)]
+pub use tier::KeyParts;
 pub use tier::{Fetched, RedisTier, Space, Stored, TierConfig, TierStats};
+#[doc(hidden)]
+pub use wired::{L2Codec, L2Link, assert_l2_value};
+pub use wired::{L2Value, install, installed};

@@ -117,8 +117,42 @@ impl Space {
     /// The Redis key of `key`'s entry.
     #[must_use]
     pub fn redis_key<K: CacheKey + ?Sized>(&self, key: &K) -> String {
-        format!("{}{:016x}", self.prefix, key.fingerprint())
+        self.key_of(key.fingerprint())
     }
+
+    /// The Redis key of the entry whose key has `fingerprint`.
+    pub(crate) fn key_of(&self, fingerprint: u64) -> String {
+        format!("{}{fingerprint:016x}", self.prefix)
+    }
+}
+
+/// A key as the tier needs it, computed once on a local miss: its stable
+/// fingerprint (the Redis key) and its full encoding (the entry's key check).
+#[derive(Clone, Debug)]
+#[doc(hidden)]
+pub struct KeyParts {
+    pub(crate) fingerprint: u64,
+    pub(crate) bytes: Vec<u8>,
+}
+
+impl KeyParts {
+    /// The parts of `key`.
+    #[must_use]
+    pub fn of<K: CacheKey + ?Sized>(key: &K) -> Self {
+        Self {
+            fingerprint: key.fingerprint(),
+            bytes: key.key_bytes(),
+        }
+    }
+}
+
+/// Why a read found no value: Redis had none usable, or could not be asked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Missed {
+    /// Redis answered: no entry, or one for another key, schema or format.
+    Absent,
+    /// Redis failed, timed out or was skipped by the open breaker.
+    Unavailable,
 }
 
 /// An entry read from the tier.
@@ -247,10 +281,21 @@ impl RedisTier {
         space: &Space,
         key: &K,
     ) -> Option<Fetched<V>> {
+        self.fetch(space, &KeyParts::of(key)).await.ok()
+    }
+
+    /// The entry of `key` in `space`, or why there is none.
+    pub(crate) async fn fetch<V: DeserializeOwned>(
+        &self,
+        space: &Space,
+        key: &KeyParts,
+    ) -> Result<Fetched<V>, Missed> {
         let bytes: Option<Vec<u8>> = self
-            .command(|| redis::cmd("GET").arg(space.redis_key(key)).clone())
-            .await?;
-        self.read(space, &key.key_bytes(), bytes.as_deref())
+            .command(|| redis::cmd("GET").arg(space.key_of(key.fingerprint)).clone())
+            .await
+            .ok_or(Missed::Unavailable)?;
+        self.read(space, &key.bytes, bytes.as_deref())
+            .ok_or(Missed::Absent)
     }
 
     /// The entries of `keys` in `space`, in one `MGET` round trip: one slot
@@ -296,13 +341,26 @@ impl RedisTier {
         ttl: Duration,
         body_time: Duration,
     ) -> Stored {
+        self.store(space, &KeyParts::of(key), value, ttl, body_time)
+            .await
+    }
+
+    /// [`put`](Self::put) for a key already taken apart.
+    pub(crate) async fn store<V: Serialize + ?Sized>(
+        &self,
+        space: &Space,
+        key: &KeyParts,
+        value: &V,
+        ttl: Duration,
+        body_time: Duration,
+    ) -> Stored {
         let header = Header {
             schema: space.schema,
             created_ms: unix_ms(SystemTime::now()),
             ttl_ms: millis(ttl).max(1),
             body_us: u32::try_from(body_time.as_micros()).unwrap_or(u32::MAX),
         };
-        let Ok(bytes) = envelope::encode(header, &key.key_bytes(), value) else {
+        let Ok(bytes) = envelope::encode(header, &key.bytes, value) else {
             bump(&self.counters.errors);
             return Stored::Unavailable;
         };
@@ -313,7 +371,7 @@ impl RedisTier {
         let done: Option<()> = self
             .command(|| {
                 redis::cmd("SET")
-                    .arg(space.redis_key(key))
+                    .arg(space.key_of(key.fingerprint))
                     .arg(bytes)
                     .arg("PX")
                     .arg(header.ttl_ms)
@@ -329,8 +387,13 @@ impl RedisTier {
 
     /// Removes the entry of `key` in `space`; whether Redis confirmed it.
     pub async fn remove<K: CacheKey + ?Sized>(&self, space: &Space, key: &K) -> bool {
+        self.delete(space, key.fingerprint()).await
+    }
+
+    /// Removes the entry whose key has `fingerprint`; whether Redis confirmed it.
+    pub(crate) async fn delete(&self, space: &Space, fingerprint: u64) -> bool {
         let removed: Option<u64> = self
-            .command(|| redis::cmd("DEL").arg(space.redis_key(key)).clone())
+            .command(|| redis::cmd("DEL").arg(space.key_of(fingerprint)).clone())
             .await;
         removed.is_some()
     }
