@@ -131,6 +131,7 @@ mod suggest;
 mod validate;
 
 pub use compiled::Selection;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) use compiled::pick_columns;
 pub use error::{FieldsError, FieldsErrorKind};
 pub use fields::{Fields, MAX_NODES};
