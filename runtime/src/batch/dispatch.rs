@@ -77,11 +77,13 @@ fn after_window<F: BatchFn>(loader: Arc<LoaderState<F>>, batch: Arc<Cell<F>>) {
 /// rounds, and in 89 of 90 beside four CPU-bound processes.
 ///
 /// A batch opened outside any task (`unseen`: by the thread blocking on a
-/// multi-thread runtime) never counts the others as idle, since that thread
-/// is no worker: it waits [`QUIET_BUSY`]. Without this, two loads joined in
-/// the body of a `#[tokio::test]` split into two batches in about 1 run in 20
-/// (the settling worker saw no growth for 50 µs while the blocking thread,
-/// between its two polls, was descheduled).
+/// multi-thread runtime) cannot see that thread in the workers' metrics: the
+/// loop gives the CPU away on each turn, and waits [`QUIET_UNSEEN`] while the
+/// workers are idle, [`QUIET_BUSY`] while they are not. With the 50 µs of a
+/// task's batch, two loads joined in the body of a `#[tokio::test]` split
+/// into two batches in about 1 run in 20 (the blocking thread, between its
+/// two polls, was descheduled); with this, 0 in 2 400, beside four CPU-bound
+/// processes too. A lone load from there costs about 230 µs instead of 65.
 async fn settle<F: BatchFn>(loader: &LoaderState<F>, batch: &Arc<Cell<F>>, unseen: bool) {
     let Some(mut last) = loader.open_size(batch) else {
         return;
@@ -103,10 +105,16 @@ async fn settle<F: BatchFn>(loader: &LoaderState<F>, batch: &Arc<Cell<F>>, unsee
             // Let the operating system run the threads this loop waits for.
             std::thread::yield_now();
         }
+        let quiet = now - grew;
         if len != last {
             last = len;
             grew = now;
-        } else if one_thread || (now - grew >= QUIET && (now - grew >= QUIET_BUSY || idle)) {
+        } else if one_thread
+            || (quiet >= QUIET
+                && (quiet >= QUIET_BUSY
+                    || idle
+                    || (unseen && others_idle() && quiet >= QUIET_UNSEEN)))
+        {
             return;
         }
         if now - opened >= LONGEST {
@@ -117,6 +125,11 @@ async fn settle<F: BatchFn>(loader: &LoaderState<F>, batch: &Arc<Cell<F>>, unsee
 
 /// How long a batch must not have grown before it is dispatched.
 const QUIET: Duration = Duration::from_micros(50);
+
+/// How long a batch opened outside any task must not have grown before it is
+/// dispatched while the workers are idle: the blocking thread that opened it
+/// may be between two polls, and each turn of the loop gives it the CPU.
+const QUIET_UNSEEN: Duration = Duration::from_micros(200);
 
 /// How long a batch must not have grown before it is dispatched while another
 /// worker is running tasks (which may be about to add to it: a worker the
