@@ -10,7 +10,6 @@ use crate::db::error::DbError;
 use crate::db::include::Include;
 use crate::db::model::ModelRow;
 use std::any::{Any, TypeId};
-use std::borrow::Cow;
 use std::fmt;
 use std::hash::{BuildHasher, Hash};
 use std::sync::Arc;
@@ -21,9 +20,9 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 /// only while none of them changed, whoever wrote (keep a [watcher](Changes::watch)
 /// running on those tables).
 ///
-/// A result is keyed by its query's type (model, includes, filter), its
-/// statement text, and its filter's, order's and page's values, compared in
-/// full on a hit (a keyed hash picks the entry; no collision serves another
+/// A result is keyed by its query's type (model, includes, filter, engine)
+/// and its filter's, order's and page's values, which determine its
+/// statement; they are compared in full on a hit (a keyed hash picks the entry; no collision serves another
 /// query's rows). Bounded by the config's capacity and time to live.
 ///
 /// ```
@@ -51,19 +50,37 @@ struct Inner {
 /// One result: what it was read by, and when.
 struct Entry {
     stamp: Stamp,
-    sql: Cow<'static, str>,
     /// The query's values ([`Shape`]) and its rows, of the query's own types.
     shape: Box<dyn Any + Send + Sync>,
     rows: Box<dyn Any + Send + Sync>,
 }
 
-/// What besides the statement text makes two queries the same.
-#[derive(PartialEq, Eq, Hash)]
+/// What makes two queries of one type the same (their statement follows).
 struct Shape<F, K> {
     filter: F,
     order: Vec<Order>,
     page: Option<Page>,
     keyset: Option<(Option<K>, u32)>,
+}
+
+impl<F: Eq, K: Eq> Shape<F, K> {
+    /// Whether a query of these values is the stored one.
+    fn is(
+        &self,
+        filter: &F,
+        order: &[Order],
+        page: Option<Page>,
+        keyset: Option<(Option<&K>, u32)>,
+    ) -> bool {
+        self.filter == *filter
+            && self.order == order
+            && self.page == page
+            && self
+                .keyset
+                .as_ref()
+                .map(|(after, limit)| (after.as_ref(), *limit))
+                == keyset
+    }
 }
 
 impl QueryCache {
@@ -135,37 +152,45 @@ where
     ///
     /// As [`all`](Self::all).
     pub async fn cached(self, cache: &QueryCache) -> Result<Vec<M>, DbError> {
-        let (sql, _) = self.statement().map_err(sqlx::Error::Encode)?;
-        let shape = Shape {
-            filter: self.filter.clone(),
-            order: self.order.clone(),
-            page: self.page,
-            keyset: self
-                .keyset
-                .as_ref()
-                .map(|keyset| (keyset.after.cloned(), keyset.limit)),
-        };
+        // The query's types and values determine its statement: no need to
+        // build the text, or bind anything, to find a hit.
+        let keyset = self
+            .keyset
+            .as_ref()
+            .map(|keyset| (keyset.after, keyset.limit));
         let inner = &*cache.inner;
-        let key = inner
-            .hasher
-            .hash_one((TypeId::of::<(M, I, F, DB)>(), &*sql, &shape));
+        let key = inner.hasher.hash_one((
+            TypeId::of::<(M, I, F, DB)>(),
+            self.filter,
+            &self.order,
+            self.page,
+            keyset,
+        ));
         if let Some(entry) = inner.entries.get(&key)
             && entry.stamp.is_current()
-            && entry.sql == sql
-            && entry.shape.downcast_ref() == Some(&shape)
+            && entry
+                .shape
+                .downcast_ref::<Shape<F, M::Key>>()
+                .is_some_and(|shape| shape.is(self.filter, &self.order, self.page, keyset))
             && let Some(rows) = entry.rows.downcast_ref::<Vec<M>>()
         {
             inner.hits.fetch_add(1, Relaxed);
             return Ok(rows.clone());
         }
         inner.misses.fetch_add(1, Relaxed);
+        // Owned copies for the entry, made on a miss only.
+        let shape = Shape {
+            filter: self.filter.clone(),
+            order: self.order.clone(),
+            page: self.page,
+            keyset: keyset.map(|(after, limit)| (after.cloned(), limit)),
+        };
         let mut tables = vec![M::TABLE];
         self.query.include.tables(&mut tables);
         let stamp = inner.changes.stamp(&tables);
         let rows = self.all().await?;
         let entry = Entry {
             stamp,
-            sql,
             shape: Box::new(shape),
             rows: Box::new(rows.clone()),
         };
