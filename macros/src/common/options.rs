@@ -76,6 +76,14 @@ pub(crate) fn option_name(meta: &ParseNestedMeta<'_>) -> String {
         .unwrap_or_default()
 }
 
+/// The option's value, a literal of kind `L`, or `message` at what was given
+/// instead.
+fn literal<L: syn::parse::Parse>(meta: &ParseNestedMeta<'_>, message: &str) -> syn::Result<L> {
+    meta.value()?
+        .parse()
+        .map_err(|error| syn::Error::new(error.span(), message))
+}
+
 /// Reads `name = "..."`: a string (a column's name, an operator).
 pub(crate) fn read_str(
     cx: &Ctxt,
@@ -83,12 +91,10 @@ pub(crate) fn read_str(
     name: &str,
     meta: &ParseNestedMeta<'_>,
 ) -> syn::Result<()> {
-    let value: LitStr = meta.value()?.parse().map_err(|error| {
-        syn::Error::new(
-            error.span(),
-            format!("`{name}` takes a string: `{name} = \"...\"`"),
-        )
-    })?;
+    let value: LitStr = literal(
+        meta,
+        &format!("`{name}` takes a string: `{name} = \"...\"`"),
+    )?;
     let span = value.span();
     set(cx, slot, name, Given { value, span });
     Ok(())
@@ -159,20 +165,18 @@ pub(crate) fn read_count(
     name: &str,
     meta: &ParseNestedMeta<'_>,
 ) -> syn::Result<()> {
-    let literal: LitInt = meta.value()?.parse().map_err(|error| {
-        syn::Error::new(
-            error.span(),
-            format!("`{name}` takes a whole number: `{name} = 500`"),
-        )
-    })?;
-    let value = literal.base10_parse::<u64>()?;
+    let number: LitInt = literal(
+        meta,
+        &format!("`{name}` takes a whole number: `{name} = 500`"),
+    )?;
+    let value = number.base10_parse::<u64>()?;
     set(
         cx,
         slot,
         name,
         Given {
             value,
-            span: literal.span(),
+            span: number.span(),
         },
     );
     Ok(())
@@ -185,23 +189,21 @@ pub(crate) fn read_duration(
     name: &str,
     meta: &ParseNestedMeta<'_>,
 ) -> syn::Result<()> {
-    let literal: LitStr = meta.value()?.parse().map_err(|error| {
-        syn::Error::new(
-            error.span(),
-            format!("`{name}` takes a string: {}", duration::EXPECTED),
-        )
-    })?;
-    match duration::parse(&literal.value()) {
+    let text: LitStr = literal(
+        meta,
+        &format!("`{name}` takes a string: {}", duration::EXPECTED),
+    )?;
+    match duration::parse(&text.value()) {
         Ok(value) => set(
             cx,
             slot,
             name,
             Given {
                 value,
-                span: literal.span(),
+                span: text.span(),
             },
         ),
-        Err(message) => cx.error_at(&literal, message),
+        Err(message) => cx.error_at(&text, message),
     }
     Ok(())
 }
@@ -213,14 +215,12 @@ pub(crate) fn read_fraction(
     name: &str,
     meta: &ParseNestedMeta<'_>,
 ) -> syn::Result<()> {
-    let literal: LitFloat = meta.value()?.parse().map_err(|error| {
-        syn::Error::new(
-            error.span(),
-            format!("`{name}` takes a fraction of the time to live: `{name} = 0.8`"),
-        )
-    })?;
-    let value = literal.base10_parse::<f64>()?;
-    let span = literal.span();
+    let number: LitFloat = literal(
+        meta,
+        &format!("`{name}` takes a fraction of the time to live: `{name} = 0.8`"),
+    )?;
+    let value = number.base10_parse::<f64>()?;
+    let span = number.span();
     set(cx, slot, name, Given { value, span });
     Ok(())
 }
@@ -233,11 +233,8 @@ pub(crate) fn read_percent(
     meta: &ParseNestedMeta<'_>,
 ) -> syn::Result<()> {
     let message = format!("`{name}` takes a percentage of the time to live: `{name} = \"10%\"`");
-    let literal: LitStr = meta
-        .value()?
-        .parse()
-        .map_err(|error| syn::Error::new(error.span(), &message))?;
-    match literal
+    let text: LitStr = literal(meta, &message)?;
+    match text
         .value()
         .trim()
         .strip_suffix('%')
@@ -249,10 +246,10 @@ pub(crate) fn read_percent(
             name,
             Given {
                 value,
-                span: literal.span(),
+                span: text.span(),
             },
         ),
-        None => cx.error_at(&literal, message),
+        None => cx.error_at(&text, message),
     }
     Ok(())
 }
