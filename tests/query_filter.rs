@@ -31,6 +31,8 @@ pub struct PostFilter {
     below_id: Option<i64>,
     #[filter(op = "ne", column = "author_id")]
     not_author: Option<i64>,
+    #[filter(op = "in", column = "title")]
+    titles: Option<Vec<String>>,
     #[filter(op = "any_of")]
     any: Option<PostGroup>,
 }
@@ -51,10 +53,6 @@ pub struct CommentFilter {
     post_id: Option<i64>,
     #[filter(op = "lte", column = "id")]
     up_to: Option<i64>,
-}
-
-fn binds_one_array<DB: Engine>(_: &Session<DB>) -> bool {
-    DB::keys_per_statement() == usize::MAX
 }
 
 fn ids(posts: &[Post]) -> Vec<i64> {
@@ -100,18 +98,27 @@ on_both_engines! {
         db.reset_count();
     }
 
-    async fn in_lists_respect_the_bind_limit(db, session) {
-        // 40 000 values: one array on PostgreSQL, past SQLite's 32 766 parameters.
-        let many = PostFilter { id: Some((1..=40_000).collect()), ..Default::default() };
-        let found = session.query::<Post>().filter(&many).all().await;
-        if binds_one_array(&session) {
-            assert_eq!(found.unwrap().len(), 100);
-        } else {
-            let error = found.unwrap_err().to_string();
-            assert!(error.contains("more than one statement may bind"), "{error}");
+    async fn in_lists_of_any_length_fit_one_statement(db, session) {
+        // 40 000 values: one array on PostgreSQL; on SQLite, past its 32 766
+        // parameters, one JSON array.
+        let all = |filter: PostFilter| {
+            let session = session.clone();
+            async move { ids(&session.query::<Post>().filter(&filter).all().await.unwrap()) }
+        };
+        let many: Vec<i64> = (1..=40_000).rev().collect();
+        assert_eq!(all(PostFilter { id: Some(many.clone()), ..Default::default() }).await, (1..=100).collect::<Vec<_>>());
+        let not_many = PostFilter { not_id: Some(many[..39_990].to_vec()), ..Default::default() };
+        assert_eq!(all(not_many).await, (1..=10).collect::<Vec<_>>());
+        // Either side of SQLite's threshold, beside other parameters.
+        for count in [unokit::db::query::JSON_LIST_OVER, unokit::db::query::JSON_LIST_OVER + 1, 30_000] {
+            let fits = PostFilter { id: Some((1..=count as i64).collect()), min_id: Some(50), ..Default::default() };
+            assert_eq!(all(fits).await, (50..=100).collect::<Vec<_>>(), "{count} values");
         }
-        let fits = PostFilter { id: Some((1..=30_000).collect()), min_id: Some(50), ..Default::default() };
-        assert_eq!(session.query::<Post>().filter(&fits).all().await.unwrap().len(), 51);
+        // Text, quotes and unicode included: each value is matched exactly.
+        let mut titles: Vec<String> = (1..=500).map(|n| format!("post {n}")).collect();
+        titles.extend(["post 1'", "post \"2\"", "póst 3", "post 4%"].map(String::from));
+        let found = all(PostFilter { titles: Some(titles), below_id: Some(6), ..Default::default() }).await;
+        assert_eq!(found, [1, 2, 3, 4, 5]);
         db.reset_count();
     }
 
@@ -276,4 +283,29 @@ fn postgres_text_differs_only_in_placeholders_and_in_lists() {
 
 mod sqlx_sqlite {
     pub use unokit::db::sqlx::Sqlite;
+}
+
+#[test]
+fn a_long_sqlite_list_is_one_json_parameter_whatever_its_length() {
+    let long = |count: i64| PostFilter {
+        id: Some((1..=count).collect()),
+        min_id: Some(2),
+        ..Default::default()
+    };
+    let over = unokit::db::query::JSON_LIST_OVER as i64 + 1;
+    let text = text_of::<sqlx_sqlite::Sqlite>(&long(over), None);
+    assert_eq!(
+        text,
+        r#"SELECT "id", "title", "body", "author_id" FROM "posts" WHERE "id" IN (SELECT iif(type = 'object', unhex(value ->> 'b'), value) FROM json_each(?)) AND "id" >= ? ORDER BY "title" ASC, "id""#
+    );
+    let first = statement::<Post, sqlx_sqlite::Sqlite, _>(&long(over), &[], None)
+        .unwrap()
+        .0;
+    let second = statement::<Post, sqlx_sqlite::Sqlite, _>(&long(50_000), &[], None)
+        .unwrap()
+        .0;
+    assert!(
+        std::ptr::eq(first.as_ptr(), second.as_ptr()),
+        "one text for every long list"
+    );
 }

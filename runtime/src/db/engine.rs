@@ -111,6 +111,22 @@ pub trait KeyColumn<DB: Database>: Column<DB> + Hash + Eq + Clone + 'static {
     /// When a key does not encode.
     fn add_keys<'q>(arguments: &mut DB::Arguments<'q>, keys: &'q [Self])
     -> Result<(), BoxDynError>;
+
+    /// Binds `keys` as the one parameter of a
+    /// [`Dialect::push_where_in_json`] condition: a JSON array on SQLite.
+    /// Engines that bind a list as one array already bind it as
+    /// [`add_keys`](Self::add_keys) does.
+    ///
+    /// # Errors
+    ///
+    /// When a key does not encode, or has no JSON form (a NaN or infinite
+    /// real).
+    fn add_key_list<'q>(
+        arguments: &mut DB::Arguments<'q>,
+        keys: &'q [Self],
+    ) -> Result<(), BoxDynError> {
+        Self::add_keys(arguments, keys)
+    }
 }
 
 /// How a statement runs and a row is read, the same sqlx calls on every engine.
@@ -175,6 +191,13 @@ mod sqlite {
                 arguments.add(key)?;
             }
             Ok(())
+        }
+
+        fn add_key_list<'q>(
+            arguments: &mut SqliteArguments<'q>,
+            keys: &'q [Self],
+        ) -> Result<(), BoxDynError> {
+            arguments.add(crate::db::sql::json_list(keys)?)
         }
     }
 }

@@ -90,8 +90,11 @@ impl<'q, DB: Engine> Visit<'q, DB> for Binder<'q, DB> {
             self.empty = false;
             return Ok(());
         }
+        // Long lists on SQLite: one JSON array parameter, any length.
+        let json = DB::DIALECT.list_as_json(values.len());
         let room = DB::MAX_PARAMS.saturating_sub(self.params + 2);
-        if values.len() > DB::keys_per_statement().min(room)
+        if !json
+            && values.len() > DB::keys_per_statement().min(room)
             && DB::keys_per_statement() != usize::MAX
         {
             return Err(format!(
@@ -100,7 +103,8 @@ impl<'q, DB: Engine> Visit<'q, DB> for Binder<'q, DB> {
             )
             .into());
         }
-        // The dialect writes the list: `IN (?, …)` or `= ANY($n)`.
+        // The dialect writes the list: `IN (?, …)`, `= ANY($n)`, or
+        // `IN (SELECT … FROM json_each(?))`.
         if let Some(sql) = &mut self.sql {
             if !self.empty {
                 sql.push_str(self.joiner);
@@ -108,12 +112,20 @@ impl<'q, DB: Engine> Visit<'q, DB> for Binder<'q, DB> {
             if negated {
                 sql.push_str("NOT (");
             }
-            DB::DIALECT.push_where_in(sql, column, values.len(), self.params + 1);
+            if json {
+                DB::DIALECT.push_where_in_json(sql, column, self.params + 1);
+            } else {
+                DB::DIALECT.push_where_in(sql, column, values.len(), self.params + 1);
+            }
             if negated {
                 sql.push(')');
             }
         }
         self.empty = false;
+        if json {
+            self.params += 1;
+            return T::add_key_list(&mut self.arguments, values);
+        }
         self.params += if DB::keys_per_statement() == usize::MAX {
             1
         } else {

@@ -189,11 +189,12 @@ impl<'q, DB: Engine> Visit<'q, DB> for Shape<DB> {
         negated: bool,
         values: &'q [T],
     ) -> Result<(), BoxDynError> {
-        // PostgreSQL binds one array, whatever its length; SQLite one
-        // parameter per value. An empty list is a constant condition.
+        // PostgreSQL binds one array, whatever its length, and SQLite one
+        // JSON array past a threshold; else one parameter per value. An
+        // empty list is a constant condition.
         let count = match values.len() {
             0 => 0,
-            _ if DB::DIALECT.keys_per_statement() == usize::MAX => 1,
+            n if DB::DIALECT.keys_per_statement() == usize::MAX || DB::DIALECT.list_as_json(n) => 1,
             n => n as u64 + 1,
         };
         self.column(column, 16 + u64::from(negated) + (count << 8));

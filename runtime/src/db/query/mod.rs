@@ -9,11 +9,14 @@
 //! - values are always bound, never spliced; `starts_with`/`contains` escape
 //!   `%`, `_` and `\` in the bound value and say `ESCAPE '\'`;
 //! - the text is the same on SQLite and PostgreSQL but for placeholders and
-//!   `IN` lists (`IN (?, …)` on SQLite, one array bound to `= ANY($n)` on
-//!   PostgreSQL, both written by the SQL dialect);
+//!   `IN` lists, both written by the SQL dialect: one array bound to
+//!   `= ANY($n)` on PostgreSQL; on SQLite `IN (?, …)` up to
+//!   [`JSON_LIST_OVER`] values, and past it one JSON array bound to
+//!   `IN (SELECT … FROM json_each(?))`, so that a list of any length fits one
+//!   statement (SQLite binds at most 32 766 parameters);
 //! - a filter's text is built once per *shape* (which conditions are set, and
-//!   on SQLite how long each `IN` list is) and reused: a query after the first
-//!   of its shape only binds.
+//!   on SQLite how long each short `IN` list is) and reused: a query after the
+//!   first of its shape only binds.
 
 mod build;
 mod cached;
@@ -23,6 +26,7 @@ mod filter;
 mod select;
 mod sort;
 
+pub use crate::db::sql::JSON_LIST_OVER;
 pub use cached::QueryCache;
 pub use filter::{Filter, Like, Op, Visit, escape_like};
 pub use select::{Filtered, Order, Page, statement};

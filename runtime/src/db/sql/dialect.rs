@@ -3,6 +3,11 @@
 
 use super::ident::push_quoted;
 
+/// Past this many values, SQLite binds a filter's list as one JSON array
+/// ([`Dialect::list_as_json`]). Below it, `IN (?, …)` lets the planner see
+/// each value; above it, a text per length would fill the statement caches.
+pub const JSON_LIST_OVER: usize = 100;
+
 /// An engine's SQL dialect. PostgreSQL's exists only with the `postgres`
 /// feature.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,6 +86,34 @@ impl Dialect {
         }
     }
 
+    /// Whether a filter's list of `count` values is bound as one JSON array
+    /// ([`push_where_in_json`](Self::push_where_in_json)) rather than one
+    /// parameter per value. SQLite does so past [`JSON_LIST_OVER`] values: a
+    /// list of any length then fits one statement, and its text no longer
+    /// depends on the count (one prepared statement, not one per length).
+    #[must_use]
+    pub const fn list_as_json(self, count: usize) -> bool {
+        match self {
+            Self::Sqlite => count > JSON_LIST_OVER,
+            // One array parameter already.
+            #[cfg(feature = "postgres")]
+            Self::Postgres => false,
+        }
+    }
+
+    /// Appends a condition matching `column` against the values of the JSON
+    /// array bound to parameter `n`, as SQLite's `json_each` reads them. A blob
+    /// is listed as `{"b": "<hex>"}` (JSON has no bytes), so one text serves
+    /// every key type: integers, reals and text as themselves, blobs unhexed.
+    pub fn push_where_in_json(self, sql: &mut String, column: &str, n: usize) {
+        push_quoted(sql, column);
+        sql.push_str(
+            " IN (SELECT iif(type = 'object', unhex(value ->> 'b'), value) FROM json_each(",
+        );
+        self.push_placeholder(sql, n);
+        sql.push_str("))");
+    }
+
     /// `keys` split into the batches one statement each may bind.
     pub fn key_chunks<K>(self, keys: &[K]) -> std::slice::Chunks<'_, K> {
         keys.chunks(self.keys_per_statement())
@@ -97,6 +130,18 @@ mod tests {
         Dialect::Sqlite.push_where_in(&mut sql, "id", 3, 1);
         assert_eq!(sql, r#""id" IN (?, ?, ?)"#);
         assert_eq!(Dialect::Sqlite.key_chunks(&[0; 70_000]).len(), 3);
+    }
+
+    #[test]
+    fn sqlite_lists_past_the_threshold_as_json() {
+        assert!(!Dialect::Sqlite.list_as_json(super::JSON_LIST_OVER));
+        assert!(Dialect::Sqlite.list_as_json(super::JSON_LIST_OVER + 1));
+        let mut sql = String::new();
+        Dialect::Sqlite.push_where_in_json(&mut sql, "id", 2);
+        assert_eq!(
+            sql,
+            r#""id" IN (SELECT iif(type = 'object', unhex(value ->> 'b'), value) FROM json_each(?))"#
+        );
     }
 
     #[cfg(feature = "postgres")]

@@ -10,12 +10,16 @@
 mod dialect;
 mod ident;
 mod json;
+#[cfg(feature = "sqlite")]
+mod json_list;
 mod load;
 mod statements;
 
-pub use dialect::Dialect;
+pub use dialect::{Dialect, JSON_LIST_OVER};
 pub(crate) use ident::push_quoted;
 pub use json::JsonEncoding;
 pub(crate) use json::{Node, Table, push_root_keys, tree};
+#[cfg(feature = "sqlite")]
+pub(crate) use json_list::json_list;
 pub(crate) use load::{ManyToMany, many_to_many, select_where_in};
 pub use statements::{StatementCells, Statements};
