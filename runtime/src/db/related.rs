@@ -77,6 +77,14 @@ impl<T> Related<T> {
         self.value.is_some()
     }
 
+    /// Whether the relation was not loaded: for
+    /// `#[serde(default, skip_serializing_if = "Related::is_unloaded")]`, so
+    /// that a model serializes (and deserializes back) whatever it included.
+    #[must_use]
+    pub const fn is_unloaded(&self) -> bool {
+        self.value.is_none()
+    }
+
     /// Marks the relation loaded with `value`.
     pub fn set(&mut self, value: T) {
         self.value = Some(value);
@@ -116,6 +124,16 @@ impl<T: serde::Serialize> serde::Serialize for Related<T> {
     }
 }
 
+/// A relation deserializes loaded, from its value: with
+/// `#[serde(default)]` on the field, an absent one is not loaded, so that a
+/// model serialized with `skip_serializing_if = "Related::is_unloaded"` reads
+/// back as it was (a query result shared through Redis does).
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Related<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        T::deserialize(deserializer).map(Self::loaded)
+    }
+}
+
 /// Under a selection (`#[partial_response]` on a model), a relation selects
 /// into its value; one the selection skips is never read, so it need not be
 /// loaded.
@@ -135,15 +153,6 @@ impl<T: crate::select::Selectable> crate::select::Selectable for Related<T> {
             Some(value) => value.serialize_selected(node, serializer),
             None => Err(not_loaded::<T, S::Error>()),
         }
-    }
-}
-
-impl<T> Related<T> {
-    /// Whether the relation was not loaded: for
-    /// `#[serde(skip_serializing_if = "Related::is_unloaded")]`.
-    #[must_use]
-    pub const fn is_unloaded(&self) -> bool {
-        self.value.is_none()
     }
 }
 

@@ -53,7 +53,30 @@ use std::sync::{Arc, PoisonError, RwLock};
 /// ```
 #[derive(Clone, Default)]
 pub struct Changes {
-    tables: Arc<RwLock<HashMap<Box<str>, Arc<AtomicU64>>>>,
+    shared: Arc<Shared>,
+}
+
+#[derive(Default)]
+struct Shared {
+    tables: RwLock<HashMap<Box<str>, Arc<Table>>>,
+    /// Reads of the versions table started so far ([`Changes::reading`]).
+    reads: AtomicU64,
+}
+
+/// One table's versions.
+#[derive(Default)]
+struct Table {
+    /// Bumped on every change seen here: what a [`Stamp`] compares.
+    local: AtomicU64,
+    /// The database's own version of the table as last read, plus one; 0
+    /// while no watcher has read it. Instances that watch one database agree
+    /// on it: results shared between them carry it ([`Changes::database_versions`]).
+    database: AtomicU64,
+    /// After a write reported by [`Changes::changed`], the number of version
+    /// reads started before it, plus one (0: none pending): until a read that
+    /// started later confirms the database's version, the one known here may
+    /// predate the write.
+    pending: AtomicU64,
 }
 
 impl Changes {
@@ -71,30 +94,88 @@ impl Changes {
             versions: tables
                 .iter()
                 .map(|table| {
-                    let counter = self.counter(table);
-                    let version = counter.load(Ordering::Acquire);
-                    (counter, version)
+                    let table = self.table(table);
+                    let version = table.local.load(Ordering::Acquire);
+                    (table, version)
                 })
                 .collect(),
         }
     }
 
     /// Records that `table` changed: every stamp that includes it is stale.
+    /// (A write this process made: until the watcher has read the database's
+    /// versions again, results shared by other instances are not taken for
+    /// the table.)
     pub fn changed(&self, table: &str) {
-        self.counter(table).fetch_add(1, Ordering::AcqRel);
+        let table = self.table(table);
+        let reads = self.shared.reads.load(Ordering::SeqCst);
+        table.pending.store(reads + 1, Ordering::SeqCst);
+        table.local.fetch_add(1, Ordering::AcqRel);
     }
 
-    fn counter(&self, table: &str) -> Arc<AtomicU64> {
-        if let Some(counter) = self
+    /// The database says `table` is at `version` now: stamps of older
+    /// versions are stale.
+    pub(crate) fn changed_in_database(&self, table: &str, version: i64) {
+        let table = self.table(table);
+        table
+            .database
+            .fetch_max(database_version(version), Ordering::AcqRel);
+        table.local.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Starts a read of every table's version: pass its number to
+    /// [`read`](Self::read) with what it found.
+    pub(crate) fn reading(&self) -> u64 {
+        self.shared.reads.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
+    /// Read `reading` (from [`reading`](Self::reading)) found `versions`: they
+    /// are the database's versions, and confirm the writes reported before
+    /// the read started.
+    pub(crate) fn read(&self, versions: &HashMap<String, i64>, reading: u64) {
+        for (table, version) in versions {
+            let table = self.table(table);
+            table
+                .database
+                .fetch_max(database_version(*version), Ordering::AcqRel);
+            let _ = table
+                .pending
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |pending| {
+                    (pending != 0 && reading >= pending).then_some(0)
+                });
+        }
+    }
+
+    /// The database's versions of `tables`, as the watchers last read them;
+    /// `None` when a table is not watched, or was written here since the last
+    /// read (its version here may predate the write). A result another
+    /// instance stored with these versions is as fresh as this instance's own.
+    #[must_use]
+    pub fn database_versions(&self, tables: &[&str]) -> Option<Vec<u64>> {
+        tables
+            .iter()
+            .map(|table| {
+                let table = self.table(table);
+                let pending = table.pending.load(Ordering::SeqCst);
+                let version = table.database.load(Ordering::Acquire);
+                (pending == 0 && version != 0).then_some(version)
+            })
+            .collect()
+    }
+
+    fn table(&self, table: &str) -> Arc<Table> {
+        if let Some(found) = self
+            .shared
             .tables
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .get(table)
         {
-            return Arc::clone(counter);
+            return Arc::clone(found);
         }
         Arc::clone(
-            self.tables
+            self.shared
+                .tables
                 .write()
                 .unwrap_or_else(PoisonError::into_inner)
                 .entry(table.into())
@@ -103,12 +184,21 @@ impl Changes {
     }
 }
 
+/// A version as [`Table::database`] holds it.
+fn database_version(version: i64) -> u64 {
+    u64::try_from(version).unwrap_or(0).saturating_add(1)
+}
+
 impl fmt::Debug for Changes {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let tables = self.tables.read().unwrap_or_else(PoisonError::into_inner);
+        let tables = self
+            .shared
+            .tables
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
         let mut map = f.debug_map();
-        for (table, version) in tables.iter() {
-            map.entry(table, &version.load(Ordering::Relaxed));
+        for (table, versions) in tables.iter() {
+            map.entry(table, &versions.local.load(Ordering::Relaxed));
         }
         map.finish()
     }
@@ -117,7 +207,7 @@ impl fmt::Debug for Changes {
 /// The versions of some tables at one moment ([`Changes::stamp`]).
 #[derive(Clone)]
 pub struct Stamp {
-    versions: Box<[(Arc<AtomicU64>, u64)]>,
+    versions: Box<[(Arc<Table>, u64)]>,
 }
 
 impl Stamp {
@@ -126,7 +216,7 @@ impl Stamp {
     pub fn is_current(&self) -> bool {
         self.versions
             .iter()
-            .all(|(counter, version)| counter.load(Ordering::Acquire) == *version)
+            .all(|(table, version)| table.local.load(Ordering::Acquire) == *version)
     }
 }
 
@@ -135,5 +225,40 @@ impl fmt::Debug for Stamp {
         f.debug_struct("Stamp")
             .field("current", &self.is_current())
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Changes;
+    use std::collections::HashMap;
+
+    #[test]
+    fn a_local_write_hides_the_database_versions_until_a_later_read() {
+        let changes = Changes::new();
+        assert_eq!(changes.database_versions(&["posts"]), None, "never read");
+        let versions = HashMap::from([("posts".to_owned(), 4)]);
+        let before = changes.reading();
+        changes.read(&versions, before);
+        assert_eq!(changes.database_versions(&["posts"]), Some(vec![5]));
+
+        let started_before_the_write = changes.reading();
+        changes.changed("posts");
+        assert_eq!(changes.database_versions(&["posts"]), None);
+        changes.read(&versions, started_before_the_write);
+        assert_eq!(
+            changes.database_versions(&["posts"]),
+            None,
+            "may predate the write"
+        );
+        let after = changes.reading();
+        let bumped = HashMap::from([("posts".to_owned(), 5)]);
+        changes.read(&bumped, after);
+        assert_eq!(changes.database_versions(&["posts"]), Some(vec![6]));
+
+        let stamp = changes.stamp(&["posts"]);
+        changes.changed_in_database("posts", 6);
+        assert!(!stamp.is_current());
+        assert_eq!(changes.database_versions(&["posts"]), Some(vec![7]));
     }
 }

@@ -135,11 +135,12 @@ async fn listen(
         let schema: String = sqlx::query_scalar("SELECT current_schema()")
             .fetch_one(&mut listener)
             .await?;
+        let reading = changes.reading();
         let now = read_versions(&mut listener).await?;
-        Ok::<_, sqlx::Error>((listener, schema, now))
+        Ok::<_, sqlx::Error>((listener, schema, now, reading))
     };
-    let (listener, schema, now) = deadline(config.timeout(), connect).await?;
-    catch_up(changes, known, now);
+    let (listener, schema, now, reading) = deadline(config.timeout(), connect).await?;
+    catch_up(changes, known, now, reading);
     Ok((listener, schema))
 }
 
@@ -165,8 +166,9 @@ async fn receive(listener: &mut PgListener, watched: &mut Watched<'_>, config: W
             // The connection was lost (`None`) or failed.
             Ok(Ok(None) | Err(_)) => return,
             Err(_) => {
+                let reading = watched.changes.reading();
                 match timeout(config.timeout(), read_versions(&mut *listener)).await {
-                    Ok(Ok(now)) => catch_up(watched.changes, watched.known, now),
+                    Ok(Ok(now)) => catch_up(watched.changes, watched.known, now, reading),
                     _ => return,
                 }
                 next = Instant::now() + every;

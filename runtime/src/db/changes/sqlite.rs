@@ -115,10 +115,11 @@ async fn poll(
     config: WatchConfig,
 ) {
     loop {
+        let reading = changes.reading();
         let Ok(now) = deadline(config.timeout(), read_versions(&mut *connection)).await else {
             return;
         };
-        catch_up(changes, known, now);
+        catch_up(changes, known, now, reading);
         tokio::time::sleep(config.poll_or(Duration::from_millis(10))).await;
     }
 }

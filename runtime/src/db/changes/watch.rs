@@ -179,7 +179,9 @@ impl Changes {
         DB::install(pool, tables, config.timeout()).await?;
         // What was written before is not a change: a cache filled from now
         // on sees it.
+        let reading = self.reading();
         let known = DB::versions(pool, config.timeout()).await?;
+        self.read(&known, reading);
         let task = tokio::spawn(DB::follow(pool.clone(), self.clone(), known, config));
         Ok(Watcher { task })
     }
@@ -208,11 +210,14 @@ fn check_name(table: &str) -> Result<(), DbError> {
 
 /// Bumps, in `changes`, each table whose version in `now` is past `known`'s,
 /// and remembers the new version.
+/// `reading` is the number [`Changes::reading`] gave before the read began.
 pub(super) fn catch_up(
     changes: &Changes,
     known: &mut HashMap<String, i64>,
     now: HashMap<String, i64>,
+    reading: u64,
 ) {
+    changes.read(&now, reading);
     for (table, version) in now {
         seen(changes, known, table, version);
     }
@@ -229,10 +234,10 @@ pub(super) fn seen(
         Some(old) if *old >= version => {}
         Some(old) => {
             *old = version;
-            changes.changed(&table);
+            changes.changed_in_database(&table, version);
         }
         None => {
-            changes.changed(&table);
+            changes.changed_in_database(&table, version);
             known.insert(table, version);
         }
     }

@@ -36,15 +36,18 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 /// ```
 #[derive(Clone)]
 pub struct QueryCache {
-    inner: Arc<Inner>,
+    pub(super) inner: Arc<Inner>,
 }
 
-struct Inner {
-    changes: Changes,
+pub(super) struct Inner {
+    pub(super) changes: Changes,
     entries: moka::sync::Cache<u64, Arc<Entry>>,
     hasher: foldhash::quality::RandomState,
-    hits: AtomicU64,
-    misses: AtomicU64,
+    pub(super) hits: AtomicU64,
+    pub(super) misses: AtomicU64,
+    /// Where results are shared with the other instances, if they are.
+    #[cfg(feature = "redis")]
+    pub(super) shared: Option<super::shared::Shared>,
 }
 
 /// One result: what it was read by, and when.
@@ -87,6 +90,19 @@ impl QueryCache {
     /// An empty cache of results kept fresh by `changes`, bounded by `config`.
     #[must_use]
     pub fn new(changes: &Changes, config: CacheConfig) -> Self {
+        Self::build(
+            changes,
+            &config,
+            #[cfg(feature = "redis")]
+            None,
+        )
+    }
+
+    pub(super) fn build(
+        changes: &Changes,
+        config: &CacheConfig,
+        #[cfg(feature = "redis")] shared: Option<super::shared::Shared>,
+    ) -> Self {
         let mut entries = moka::sync::Cache::builder().max_capacity(config.capacity());
         if let Some(ttl) = config.ttl() {
             entries = entries.time_to_live(ttl);
@@ -101,6 +117,8 @@ impl QueryCache {
                 hasher: foldhash::quality::RandomState::default(),
                 hits: AtomicU64::new(0),
                 misses: AtomicU64::new(0),
+                #[cfg(feature = "redis")]
+                shared,
             }),
         }
     }
@@ -152,49 +170,83 @@ where
     ///
     /// As [`all`](Self::all).
     pub async fn cached(self, cache: &QueryCache) -> Result<Vec<M>, DbError> {
-        // The query's types and values determine its statement: no need to
-        // build the text, or bind anything, to find a hit.
-        let keyset = self
-            .keyset
-            .as_ref()
-            .map(|keyset| (keyset.after, keyset.limit));
         let inner = &*cache.inner;
-        let key = inner.hasher.hash_one((
+        let key = self.local_key(inner);
+        if let Some(rows) = self.local_hit(inner, key) {
+            inner.hits.fetch_add(1, Relaxed);
+            return Ok(rows);
+        }
+        inner.misses.fetch_add(1, Relaxed);
+        let stamp = inner.changes.stamp(&self.tables());
+        let shape = self.shape();
+        let rows = self.all().await?;
+        inner.insert(key, stamp, shape, rows.clone());
+        Ok(rows)
+    }
+
+    /// Where the result of this query is kept in `inner`. The query's types
+    /// and values determine its statement: no need to build the text, or bind
+    /// anything, to find a hit.
+    pub(super) fn local_key(&self, inner: &Inner) -> u64 {
+        inner.hasher.hash_one((
             TypeId::of::<(M, I, F, DB)>(),
             self.filter,
             &self.order,
             self.page,
-            keyset,
-        ));
-        if let Some(entry) = inner.entries.get(&key)
-            && entry.stamp.is_current()
+            self.keyset(),
+        ))
+    }
+
+    fn keyset(&self) -> Option<(Option<&M::Key>, u32)> {
+        self.keyset
+            .as_ref()
+            .map(|keyset| (keyset.after, keyset.limit))
+    }
+
+    /// The rows stored under `key` for this very query, while fresh.
+    pub(super) fn local_hit(&self, inner: &Inner, key: u64) -> Option<Vec<M>> {
+        let entry = inner.entries.get(&key)?;
+        let same = entry.stamp.is_current()
             && entry
                 .shape
                 .downcast_ref::<Shape<F, M::Key>>()
-                .is_some_and(|shape| shape.is(self.filter, &self.order, self.page, keyset))
-            && let Some(rows) = entry.rows.downcast_ref::<Vec<M>>()
-        {
-            inner.hits.fetch_add(1, Relaxed);
-            return Ok(rows.clone());
-        }
-        inner.misses.fetch_add(1, Relaxed);
-        // Owned copies for the entry, made on a miss only.
-        let shape = Shape {
+                .is_some_and(|shape| shape.is(self.filter, &self.order, self.page, self.keyset()));
+        same.then(|| entry.rows.downcast_ref::<Vec<M>>().cloned())
+            .flatten()
+    }
+
+    /// The tables the query reads: the model's, and its includes'.
+    pub(super) fn tables(&self) -> Vec<&'static str> {
+        let mut tables = vec![M::TABLE];
+        self.query.include.tables(&mut tables);
+        tables
+    }
+
+    /// Owned copies of the query's values, for an entry (made on a miss only).
+    pub(super) fn shape(&self) -> Box<dyn Any + Send + Sync> {
+        Box::new(Shape {
             filter: self.filter.clone(),
             order: self.order.clone(),
             page: self.page,
-            keyset: keyset.map(|(after, limit)| (after.cloned(), limit)),
-        };
-        let mut tables = vec![M::TABLE];
-        self.query.include.tables(&mut tables);
-        let stamp = inner.changes.stamp(&tables);
-        let rows = self.all().await?;
+            keyset: self.keyset().map(|(after, limit)| (after.cloned(), limit)),
+        })
+    }
+}
+
+impl Inner {
+    /// Stores `rows`, read at `stamp`, for the query of `shape` under `key`.
+    pub(super) fn insert<M: Send + Sync + 'static>(
+        &self,
+        key: u64,
+        stamp: Stamp,
+        shape: Box<dyn Any + Send + Sync>,
+        rows: Vec<M>,
+    ) {
         let entry = Entry {
             stamp,
-            shape: Box::new(shape),
-            rows: Box::new(rows.clone()),
+            shape,
+            rows: Box::new(rows),
         };
-        inner.entries.insert(key, Arc::new(entry));
-        Ok(rows)
+        self.entries.insert(key, Arc::new(entry));
     }
 }

@@ -24,6 +24,8 @@ mod cached;
 pub mod checks;
 mod filter;
 mod select;
+#[cfg(feature = "redis")]
+mod shared;
 mod sort;
 
 pub use crate::db::sql::JSON_LIST_OVER;

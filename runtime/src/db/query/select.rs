@@ -62,6 +62,11 @@ impl Order {
             descending: true,
         }
     }
+
+    /// The column, and whether descending.
+    pub(super) const fn parts(self) -> (&'static str, bool) {
+        (self.column, self.descending)
+    }
 }
 
 /// Limit/offset pagination: `LIMIT ? OFFSET ?`, both bound.
