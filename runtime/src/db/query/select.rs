@@ -63,7 +63,8 @@ impl Order {
         }
     }
 
-    /// The column, and whether descending.
+    /// The column, and whether descending (the key of a shared result).
+    #[cfg(feature = "redis")]
     pub(super) const fn parts(self) -> (&'static str, bool) {
         (self.column, self.descending)
     }
