@@ -20,6 +20,18 @@ pub(crate) struct Loader<'a> {
     /// What the batch function passes for each parameter, in order.
     pub(crate) arguments: Vec<Argument>,
     pub(crate) config: Config,
+    /// The Redis tier under the loader's cache: `l2`.
+    pub(crate) l2: Option<L2>,
+}
+
+/// The `l2` option, checked: batches look their keys up in Redis first.
+pub(crate) struct L2 {
+    /// The option's name, where the error without the `redis` feature points.
+    pub(crate) span: Span,
+    /// How long entries live in Redis: the `ttl`.
+    pub(crate) ttl: Millis,
+    /// Changes with the key's and the value's types: old entries then miss.
+    pub(crate) schema: u64,
 }
 
 /// A `#[ctx]` parameter: stored as `stored`, passed by reference or by clone.

@@ -22,6 +22,7 @@ pub(crate) const JITTER: &str = "jitter";
 pub(crate) const STALE_IF_ERROR: &str = "stale_if_error";
 pub(crate) const ERROR_BACKOFF: &str = "error_backoff";
 pub(crate) const REFRESH_AHEAD: &str = "refresh_ahead";
+pub(crate) const L2: &str = "l2";
 
 const KNOWN: &[&str] = &[
     MAX_BATCH,
@@ -34,6 +35,7 @@ const KNOWN: &[&str] = &[
     REFRESH_AHEAD,
     NO_CACHE,
     LOADER,
+    L2,
 ];
 
 #[derive(Default)]
@@ -50,6 +52,8 @@ pub(crate) struct Options {
     pub(crate) refresh_ahead: Option<Given<f64>>,
     pub(crate) no_cache: Option<Given<()>>,
     pub(crate) loader: Option<Given<Ident>>,
+    /// The Redis tier under the loader's cache.
+    pub(crate) l2: Option<Given<()>>,
 }
 
 /// Reads every option, recording each mistake and going on to the next one.
@@ -78,6 +82,7 @@ fn read_option(cx: &Ctxt, options: &mut Options, meta: &ParseNestedMeta<'_>) -> 
         ERROR_BACKOFF => read_duration(cx, &mut options.error_backoff, ERROR_BACKOFF, meta)?,
         REFRESH_AHEAD => read_fraction(cx, &mut options.refresh_ahead, REFRESH_AHEAD, meta)?,
         NO_CACHE => read_flag(cx, &mut options.no_cache, NO_CACHE, meta)?,
+        L2 => read_flag(cx, &mut options.l2, L2, meta)?,
         LOADER => {
             let value: Ident = meta.value()?.parse().map_err(|error| {
                 syn::Error::new(

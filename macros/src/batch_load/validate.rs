@@ -1,9 +1,10 @@
 //! The rules a `#[batch_load]` function must follow, one check each, and the
 //! loader they leave to generate.
 
-use super::model::{Argument, Cache, Config, Ctx, Loader, Millis, Policy};
+use super::model::{Argument, Cache, Config, Ctx, L2, Loader, Millis, Policy};
 use super::options::{
-    CAPACITY, ERROR_BACKOFF, JITTER, MAX_BATCH, NO_CACHE, REFRESH_AHEAD, STALE_IF_ERROR, TTL,
+    CAPACITY, ERROR_BACKOFF, JITTER, L2 as L2_OPTION, MAX_BATCH, NO_CACHE, REFRESH_AHEAD,
+    STALE_IF_ERROR, TTL,
 };
 use super::parse::{BatchLoadFn, CTX};
 use crate::cached::policy::permille;
@@ -29,6 +30,7 @@ pub(crate) fn check<'a>(cx: &Ctxt, f: &'a BatchLoadFn) -> Option<Loader<'a>> {
     check_options(cx, f);
     check_policies(cx, f);
     let config = config(cx, f)?;
+    let l2 = l2(cx, f);
     let ctx = f
         .ctx_params()
         .map(|param| {
@@ -65,6 +67,25 @@ pub(crate) fn check<'a>(cx: &Ctxt, f: &'a BatchLoadFn) -> Option<Loader<'a>> {
         ctx,
         arguments,
         config,
+        l2,
+    })
+}
+
+/// `l2` keeps each loaded value in Redis for the `ttl`: without one, it would
+/// not say how long. Also checks that the key and value types are readable
+/// (the schema hash is of their tokens).
+fn l2(cx: &Ctxt, f: &BatchLoadFn) -> Option<L2> {
+    let given = f.options.l2.as_ref()?;
+    let Some(ttl) = &f.options.ttl else {
+        cx.error_span(given.span, format!("`{L2_OPTION}` keeps loaded values in Redis for the `{TTL}`; give one, e.g. `{TTL} = \"10m\"`"));
+        return None;
+    };
+    let key = f.key_type()?;
+    let value = f.returns()?.value;
+    Some(L2 {
+        span: given.span,
+        ttl: millis(cx, ttl)?,
+        schema: crate::cached::l2::fnv(&quote::quote!(#key => #value).to_string()),
     })
 }
 

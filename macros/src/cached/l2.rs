@@ -75,7 +75,11 @@ pub(crate) fn check(cx: &Ctxt, f: &CachedFn) -> Option<L2Tier> {
 fn schema_hash(f: &CachedFn) -> u64 {
     let inputs = f.item.sig.inputs.iter();
     let output = &f.item.sig.output;
-    let text = quote!(#(#inputs),* #output).to_string();
+    fnv(&quote!(#(#inputs),* #output).to_string())
+}
+
+/// FNV-1a of `text`: a schema hash, stable across builds.
+pub(crate) fn fnv(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
     })

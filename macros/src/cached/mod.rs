@@ -8,7 +8,7 @@ mod body;
 mod expand;
 mod guard;
 mod key_code;
-mod l2;
+pub(crate) mod l2;
 mod options;
 mod parse;
 pub(crate) mod policy;

@@ -3,7 +3,7 @@
 /// ```
 /// use unokit::batch::BatchStats;
 ///
-/// let stats = BatchStats { loads: 10, cache_hits: 2, joined: 1, batches: 2, keys_fetched: 7, largest_batch: 4 };
+/// let stats = BatchStats { loads: 10, cache_hits: 2, joined: 1, batches: 2, keys_fetched: 7, largest_batch: 4, ..BatchStats::default() };
 /// assert_eq!(stats.keys_per_batch(), 3.5);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -20,6 +20,15 @@ pub struct BatchStats {
     pub keys_fetched: u64,
     /// The most keys one call of the batch function got.
     pub largest_batch: u64,
+    /// With `#[batch_load(l2)]`: keys of a batch found in Redis, for which the
+    /// batch function was not called.
+    pub l2_hits: u64,
+    /// Keys of a batch that Redis did not have.
+    pub l2_misses: u64,
+    /// Keys of a batch asked without Redis: no tier installed, or Redis down.
+    pub l2_unavailable: u64,
+    /// Values written to Redis.
+    pub l2_writes: u64,
 }
 
 impl BatchStats {

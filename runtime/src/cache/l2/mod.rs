@@ -14,6 +14,7 @@
 //! start-up; without one they run on their in-process cache alone.
 
 mod backplane;
+mod batch;
 mod breaker;
 mod envelope;
 mod stampede;
@@ -21,6 +22,8 @@ mod tier;
 mod wired;
 
 pub use backplane::Invalidation;
+#[doc(hidden)]
+pub use batch::L2Batch;
 pub use breaker::BreakerState;
 pub use stampede::KeyLock;
 #[doc(hidden)]

@@ -305,30 +305,42 @@ impl RedisTier {
         space: &Space,
         keys: &[K],
     ) -> Vec<Option<Fetched<V>>> {
+        let keys: Vec<KeyParts> = keys.iter().map(KeyParts::of).collect();
+        self.fetch_many(space, &keys).await.0
+    }
+
+    /// The entries of `keys` in one `MGET`, and whether Redis answered.
+    pub(crate) async fn fetch_many<V: DeserializeOwned>(
+        &self,
+        space: &Space,
+        keys: &[KeyParts],
+    ) -> (Vec<Option<Fetched<V>>>, bool) {
         if keys.is_empty() {
-            return Vec::new();
+            return (Vec::new(), true);
         }
         let found: Option<Vec<Option<Vec<u8>>>> = self
             .command(|| {
                 let mut command = redis::cmd("MGET");
                 for key in keys {
-                    command.arg(space.redis_key(key));
+                    command.arg(space.key_of(key.fingerprint));
                 }
                 command
             })
             .await;
         let Some(found) = found else {
-            return keys.iter().map(|_| None).collect();
+            return (keys.iter().map(|_| None).collect(), false);
         };
-        keys.iter()
+        let entries = keys
+            .iter()
             .zip(
                 found
                     .iter()
                     .map(Option::as_deref)
                     .chain(std::iter::repeat(None)),
             )
-            .map(|(key, bytes)| self.read(space, &key.key_bytes(), bytes))
-            .collect()
+            .map(|(key, bytes)| self.read(space, &key.bytes, bytes))
+            .collect();
+        (entries, true)
     }
 
     /// Stores `value` for `key` in `space` for `ttl`, with the time its body
@@ -486,6 +498,64 @@ impl RedisTier {
             self.breaker.failed();
             bump(&self.counters.errors);
             None
+        }
+    }
+
+    /// Stores each of `entries` for `ttl` in one pipelined round trip, under
+    /// the breaker and the deadline as [`command`](Self::command); how many
+    /// Redis took (0 if it failed, none if all were oversized).
+    pub(crate) async fn store_many<V: Serialize>(
+        &self,
+        space: &Space,
+        entries: &[(KeyParts, V)],
+        ttl: Duration,
+    ) -> usize {
+        let ttl_ms = millis(ttl).max(1);
+        let mut pipe = redis::pipe();
+        let mut stored = 0;
+        for (key, value) in entries {
+            let header = Header {
+                schema: space.schema,
+                created_ms: unix_ms(SystemTime::now()),
+                ttl_ms,
+                body_us: 0,
+            };
+            let Ok(bytes) = envelope::encode(header, &key.bytes, value) else {
+                bump(&self.counters.errors);
+                continue;
+            };
+            if bytes.len() > self.config.max_value_bytes {
+                bump(&self.counters.oversized);
+                continue;
+            }
+            pipe.cmd("SET")
+                .arg(space.key_of(key.fingerprint))
+                .arg(bytes)
+                .arg("PX")
+                .arg(ttl_ms)
+                .ignore();
+            stored += 1;
+        }
+        if stored == 0 {
+            return 0;
+        }
+        if !self.breaker.allow() {
+            bump(&self.counters.skipped);
+            return 0;
+        }
+        let mut connection = self.connection.clone();
+        let outcome = tokio::time::timeout(
+            self.config.op_timeout,
+            pipe.query_async::<()>(&mut connection),
+        )
+        .await;
+        if let Ok(Ok(())) = outcome {
+            self.breaker.succeeded();
+            stored
+        } else {
+            self.breaker.failed();
+            bump(&self.counters.errors);
+            0
         }
     }
 

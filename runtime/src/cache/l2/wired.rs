@@ -72,8 +72,8 @@ pub fn installed() -> Option<&'static RedisTier> {
 
 /// A values the Redis tier can store: one it can encode and decode.
 #[diagnostic::on_unimplemented(
-    message = "`#[cached(l2)]` stores `{Self}` in Redis, which needs `Serialize` and `DeserializeOwned`",
-    label = "the cached value type",
+    message = "`l2` stores `{Self}` in Redis, which needs `Serialize` and `DeserializeOwned`",
+    label = "the value type stored in Redis",
     note = "derive them: `#[derive(serde::Serialize, serde::Deserialize)]` on `{Self}` (or remove `l2`)"
 )]
 pub trait L2Value: Serialize + DeserializeOwned {}
@@ -90,6 +90,8 @@ pub fn assert_l2_value<V: L2Value + Send + Sync + 'static>() -> L2Codec<V> {
     L2Codec {
         lookup: |link, key| Box::pin(async move { link.lookup::<V>(&key).await }),
         write: L2Link::write_behind::<V>,
+        fetch_many: |link, keys| Box::pin(async move { link.fetch_many::<V>(&keys).await }),
+        write_many: L2Link::write_many_behind::<V>,
     }
 }
 
@@ -98,7 +100,14 @@ pub fn assert_l2_value<V: L2Value + Send + Sync + 'static>() -> L2Codec<V> {
 pub struct L2Codec<V> {
     lookup: fn(&'static L2Link, KeyParts) -> LookupFuture<V>,
     write: fn(&'static L2Link, KeyParts, V, Duration),
+    /// A batch's lookups in one `MGET` (`#[batch_load(l2)]`).
+    pub(super) fetch_many: fn(&'static L2Link, Vec<KeyParts>) -> FetchManyFuture<V>,
+    /// A batch's writes in one pipeline, behind the caller.
+    pub(super) write_many: fn(&'static L2Link, Vec<(KeyParts, V)>),
 }
+
+/// The values a batch found in Redis, one slot per key, and whether Redis answered.
+type FetchManyFuture<V> = Pin<Box<dyn Future<Output = (Vec<Option<V>>, bool)> + Send>>;
 
 type LookupFuture<V> = Pin<Box<dyn Future<Output = Option<(V, Duration)>> + Send>>;
 
@@ -165,7 +174,7 @@ impl L2Link {
         });
     }
 
-    fn space(&self) -> &Space {
+    pub(super) fn space(&self) -> &Space {
         self.space
             .get_or_init(|| Space::new(self.namespace, self.schema))
     }
@@ -235,6 +244,28 @@ impl L2Link {
         K: CacheKey + ?Sized,
     {
         (codec.write)(self, KeyParts::of(key), value, Duration::ZERO);
+    }
+
+    /// Counts a batch's lookups: `hits` found, `misses` not, or, with
+    /// `unavailable`, every key asked without an answer.
+    pub(super) fn count(&self, hits: usize, misses: usize, unavailable: bool) {
+        let counter = if unavailable {
+            &self.unavailable
+        } else {
+            &self.misses
+        };
+        counter.fetch_add(misses as u64, Relaxed);
+        self.hits.fetch_add(hits as u64, Relaxed);
+    }
+
+    /// Counts `entries` written to Redis.
+    pub(super) fn wrote(&self, entries: usize) {
+        self.writes.fetch_add(entries as u64, Relaxed);
+    }
+
+    /// The time to live of the function's entries in Redis.
+    pub(super) const fn ttl(&self) -> Duration {
+        self.ttl
     }
 
     pub(crate) fn add_stats(&self, stats: CacheStats) -> CacheStats {
