@@ -38,6 +38,10 @@ pub struct CacheStats {
     /// With `#[cached(l2)]`: computed values stored in Redis (written behind
     /// the caller).
     pub l2_writes: u64,
+    /// With `#[cached(l2)]`: local misses that Redis did not answer within
+    /// the tier's [`hedge_after`](crate::cache::l2::TierConfig::with_hedge_after),
+    /// so that the body started too.
+    pub l2_hedged: u64,
 }
 
 impl CacheStats {

@@ -16,7 +16,9 @@
 mod backplane;
 mod batch;
 mod breaker;
+mod config;
 mod envelope;
+mod hedge;
 mod stampede;
 mod tier;
 mod wired;

@@ -3,6 +3,7 @@
 
 use super::backplane::{self, Invalidation, Subscriptions};
 use super::breaker::{Breaker, BreakerState};
+pub use super::config::TierConfig;
 use super::envelope::{self, Decoded, Header};
 use crate::key::CacheKey;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
@@ -12,80 +13,6 @@ use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
-/// Settings of a [`RedisTier`]: where Redis is, and how long the cache waits
-/// for it.
-///
-/// ```
-/// use std::time::Duration;
-/// use unokit::cache::l2::TierConfig;
-///
-/// let config = TierConfig::new("redis://127.0.0.1:6379")
-///     .with_op_timeout(Duration::from_millis(20))
-///     .with_breaker(3, Duration::from_millis(500));
-/// assert_eq!(config.op_timeout(), Duration::from_millis(20));
-/// ```
-#[derive(Clone, Debug)]
-pub struct TierConfig {
-    url: String,
-    op_timeout: Duration,
-    breaker_failures: u32,
-    breaker_open_for: Duration,
-    max_value_bytes: usize,
-}
-
-impl TierConfig {
-    /// The longest one Redis operation may take: 50 ms.
-    pub const DEFAULT_OP_TIMEOUT: Duration = Duration::from_millis(50);
-    /// Consecutive failures that open the breaker: 5.
-    pub const DEFAULT_BREAKER_FAILURES: u32 = 5;
-    /// How long an open breaker skips Redis before a probe: 1 s.
-    pub const DEFAULT_BREAKER_OPEN_FOR: Duration = Duration::from_secs(1);
-    /// The largest encoded entry stored: 1 MiB.
-    pub const DEFAULT_MAX_VALUE_BYTES: usize = 1 << 20;
-
-    /// The defaults, for the Redis at `url` (`redis://host:port/db`).
-    #[must_use]
-    pub fn new(url: impl Into<String>) -> Self {
-        Self {
-            url: url.into(),
-            op_timeout: Self::DEFAULT_OP_TIMEOUT,
-            breaker_failures: Self::DEFAULT_BREAKER_FAILURES,
-            breaker_open_for: Self::DEFAULT_BREAKER_OPEN_FOR,
-            max_value_bytes: Self::DEFAULT_MAX_VALUE_BYTES,
-        }
-    }
-
-    /// The longest one operation may take, connecting included; past it the
-    /// call goes on without Redis (a miss, or an unstored value).
-    #[must_use]
-    pub fn with_op_timeout(mut self, timeout: Duration) -> Self {
-        self.op_timeout = timeout;
-        self
-    }
-
-    /// Open the breaker after `failures` consecutive failures (timeouts
-    /// included), skipping Redis for `open_for`, then let one call probe it.
-    #[must_use]
-    pub fn with_breaker(mut self, failures: u32, open_for: Duration) -> Self {
-        self.breaker_failures = failures;
-        self.breaker_open_for = open_for;
-        self
-    }
-
-    /// Entries that encode larger than this are not stored (and counted).
-    #[must_use]
-    pub fn with_max_value_bytes(mut self, bytes: usize) -> Self {
-        self.max_value_bytes = bytes;
-        self
-    }
-
-    /// The longest one operation may take.
-    #[must_use]
-    pub fn op_timeout(&self) -> Duration {
-        self.op_timeout
-    }
-}
 
 /// One function's part of the tier: a key namespace and a schema hash.
 ///
@@ -465,6 +392,12 @@ impl RedisTier {
             skipped: load(&counters.skipped),
             breaker_opened: self.breaker.times_opened(),
         }
+    }
+
+    /// The settings it was made with.
+    #[must_use]
+    pub fn config(&self) -> &TierConfig {
+        &self.config
     }
 
     /// Where the circuit breaker stands.

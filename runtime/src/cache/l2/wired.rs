@@ -6,6 +6,7 @@
 //! forever, if none is), they run on their in-process cache alone and count
 //! each miss in [`CacheStats::l2_unavailable`].
 
+use super::hedge::{self, Answer};
 use super::tier::{KeyParts, Missed, RedisTier, Space};
 use crate::cache::future::AsyncFnCache;
 use crate::cache::mode::Mode;
@@ -19,7 +20,6 @@ use std::pin::Pin;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::time::Duration;
-use tokio::time::Instant;
 
 static INSTALLED: OnceLock<RedisTier> = OnceLock::new();
 
@@ -109,7 +109,7 @@ pub struct L2Codec<V> {
 /// The values a batch found in Redis, one slot per key, and whether Redis answered.
 type FetchManyFuture<V> = Pin<Box<dyn Future<Output = (Vec<Option<V>>, bool)> + Send>>;
 
-type LookupFuture<V> = Pin<Box<dyn Future<Output = Option<(V, Duration)>> + Send>>;
+pub(super) type LookupFuture<V> = Pin<Box<dyn Future<Output = Option<(V, Duration)>> + Send>>;
 
 impl<V> Clone for L2Codec<V> {
     fn clone(&self) -> Self {
@@ -131,6 +131,7 @@ pub struct L2Link {
     misses: AtomicU64,
     unavailable: AtomicU64,
     writes: AtomicU64,
+    hedged: AtomicU64,
     /// Whether the subscription to the other instances' invalidations started.
     subscribed: AtomicBool,
 }
@@ -149,6 +150,7 @@ impl L2Link {
             misses: AtomicU64::new(0),
             unavailable: AtomicU64::new(0),
             writes: AtomicU64::new(0),
+            hedged: AtomicU64::new(0),
             subscribed: AtomicBool::new(false),
         }
     }
@@ -274,6 +276,7 @@ impl L2Link {
             l2_misses: self.misses.load(Relaxed),
             l2_unavailable: self.unavailable.load(Relaxed),
             l2_writes: self.writes.load(Relaxed),
+            l2_hedged: self.hedged.load(Relaxed),
             ..stats
         }
     }
@@ -320,17 +323,28 @@ where
         let link = self.l2_link();
         link.subscribe_once(|| self.invalidate_all());
         Box::pin(self.compute::<R, M, _>(hash, key, move || async move {
-            if let Some((value, remaining)) = (codec.lookup)(link, parts.clone()).await {
-                return (M::join(value), Some(remaining));
+            let lookup = (codec.lookup)(link, parts.clone());
+            let after = installed().and_then(|tier| tier.config().hedge_after());
+            let mut raced = false;
+            let answer = hedge::hedged(lookup, after, body, || raced = true).await;
+            if raced {
+                link.hedged.fetch_add(1, Relaxed);
             }
-            let started = Instant::now();
-            let returned = body().await;
-            match M::split(returned) {
-                Ok(value) => {
-                    (codec.write)(link, parts, value.clone(), started.elapsed());
-                    (M::join(value), None)
+            match answer {
+                Answer::Redis(value, remaining) => (M::join(value), Some(remaining)),
+                Answer::Body(returned, took) => {
+                    if raced {
+                        // Served without Redis's answer.
+                        link.unavailable.fetch_add(1, Relaxed);
+                    }
+                    match M::split(returned) {
+                        Ok(value) => {
+                            (codec.write)(link, parts, value.clone(), took);
+                            (M::join(value), None)
+                        }
+                        Err(returned) => (returned, None),
+                    }
                 }
-                Err(returned) => (returned, None),
             }
         }))
     }

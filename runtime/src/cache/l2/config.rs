@@ -1,0 +1,99 @@
+//! [`TierConfig`]: where Redis is, and how long the cache waits for it.
+
+use std::time::Duration;
+
+/// Settings of a [`RedisTier`]: where Redis is, and how long the cache waits
+/// for it.
+///
+/// ```
+/// use std::time::Duration;
+/// use unokit::cache::l2::TierConfig;
+///
+/// let config = TierConfig::new("redis://127.0.0.1:6379")
+///     .with_op_timeout(Duration::from_millis(20))
+///     .with_breaker(3, Duration::from_millis(500));
+/// assert_eq!(config.op_timeout(), Duration::from_millis(20));
+/// ```
+#[derive(Clone, Debug)]
+pub struct TierConfig {
+    pub(super) url: String,
+    pub(super) op_timeout: Duration,
+    pub(super) breaker_failures: u32,
+    pub(super) breaker_open_for: Duration,
+    pub(super) max_value_bytes: usize,
+    pub(super) hedge_after: Option<Duration>,
+}
+
+impl TierConfig {
+    /// The longest one Redis operation may take: 50 ms.
+    pub const DEFAULT_OP_TIMEOUT: Duration = Duration::from_millis(50);
+    /// Consecutive failures that open the breaker: 5.
+    pub const DEFAULT_BREAKER_FAILURES: u32 = 5;
+    /// How long an open breaker skips Redis before a probe: 1 s.
+    pub const DEFAULT_BREAKER_OPEN_FOR: Duration = Duration::from_secs(1);
+    /// The largest encoded entry stored: 1 MiB.
+    pub const DEFAULT_MAX_VALUE_BYTES: usize = 1 << 20;
+    /// How long an `#[cached(l2)]` miss waits for Redis before it starts its
+    /// body too: 10 ms (a local Redis answers in well under a millisecond).
+    pub const DEFAULT_HEDGE_AFTER: Duration = Duration::from_millis(10);
+
+    /// The defaults, for the Redis at `url` (`redis://host:port/db`).
+    #[must_use]
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            op_timeout: Self::DEFAULT_OP_TIMEOUT,
+            breaker_failures: Self::DEFAULT_BREAKER_FAILURES,
+            breaker_open_for: Self::DEFAULT_BREAKER_OPEN_FOR,
+            max_value_bytes: Self::DEFAULT_MAX_VALUE_BYTES,
+            hedge_after: Some(Self::DEFAULT_HEDGE_AFTER),
+        }
+    }
+
+    /// The longest one operation may take, connecting included; past it the
+    /// call goes on without Redis (a miss, or an unstored value).
+    #[must_use]
+    pub fn with_op_timeout(mut self, timeout: Duration) -> Self {
+        self.op_timeout = timeout;
+        self
+    }
+
+    /// Open the breaker after `failures` consecutive failures (timeouts
+    /// included), skipping Redis for `open_for`, then let one call probe it.
+    #[must_use]
+    pub fn with_breaker(mut self, failures: u32, open_for: Duration) -> Self {
+        self.breaker_failures = failures;
+        self.breaker_open_for = open_for;
+        self
+    }
+
+    /// Entries that encode larger than this are not stored (and counted).
+    #[must_use]
+    pub fn with_max_value_bytes(mut self, bytes: usize) -> Self {
+        self.max_value_bytes = bytes;
+        self
+    }
+
+    /// A hedged read: when Redis has not answered an `#[cached(l2)]` lookup
+    /// within `after`, the function's body starts too, and whichever
+    /// finishes first answers (a Redis hit drops the body; a body that wins
+    /// is stored as usual). `None` waits for Redis, up to the operation
+    /// timeout, before running the body.
+    #[must_use]
+    pub fn with_hedge_after(mut self, after: Option<Duration>) -> Self {
+        self.hedge_after = after;
+        self
+    }
+
+    /// The longest one operation may take.
+    #[must_use]
+    pub fn op_timeout(&self) -> Duration {
+        self.op_timeout
+    }
+
+    /// How long a lookup waits before the body starts too, if it does.
+    #[must_use]
+    pub fn hedge_after(&self) -> Option<Duration> {
+        self.hedge_after
+    }
+}
