@@ -202,15 +202,17 @@ async fn shared(run: u64) -> u64 {
 }
 
 #[test]
-fn an_invalidation_published_by_another_instance_drops_the_local_copy() {
+fn an_invalidation_published_by_another_instance_drops_that_key_alone() {
     RUNTIME.block_on(async {
-        let test = "an_invalidation_published_by_another_instance_drops_the_local_copy";
+        let test = "an_invalidation_published_by_another_instance_drops_that_key_alone";
         if !tier(test) {
             return;
         }
         let run = fresh_run();
         assert_eq!(shared(run).await, run);
-        written(|| shared_cache().stats().l2_writes, 1).await;
+        // Another key, which the invalidation of `run` must leave alone.
+        assert_eq!(shared(run + 1).await, run + 1);
+        written(|| shared_cache().stats().l2_writes, 2).await;
         // Another instance: its own tier (its own connections and source id),
         // publishing on the function's channel (the schema is not part of it).
         let url = std::env::var("UNOKIT_TEST_REDIS_URL").unwrap();
@@ -228,6 +230,15 @@ fn an_invalidation_published_by_another_instance_drops_the_local_copy() {
         }
         let stats = shared_cache().stats();
         assert_eq!(stats.l2_hits, 1, "the local copy was never dropped");
-        assert_eq!(SHARED_RUNS.load(SeqCst), 1);
+        assert_eq!(SHARED_RUNS.load(SeqCst), 2);
+        // The other key is still in the process: a hit, not a trip to Redis.
+        let hits = stats.hits;
+        assert_eq!(shared(run + 1).await, run + 1);
+        let stats = shared_cache().stats();
+        assert_eq!(
+            (stats.hits, stats.l2_hits),
+            (hits + 1, 1),
+            "only the named key was dropped"
+        );
     });
 }

@@ -6,6 +6,7 @@
 //! forever, if none is), they run on their in-process cache alone and count
 //! each miss in [`CacheStats::l2_unavailable`].
 
+use super::backplane::Invalidation;
 use super::hedge::{self, Answer};
 use super::tier::{KeyParts, Missed, RedisTier, Space};
 use crate::cache::future::AsyncFnCache;
@@ -132,11 +133,16 @@ pub struct L2Link {
     unavailable: AtomicU64,
     writes: AtomicU64,
     hedged: AtomicU64,
+    /// Each key's local hash, by its encoding ([`remember`](Self::remember)).
+    local: OnceLock<moka::sync::Cache<Box<[u8]>, u64>>,
     /// Whether the subscription to the other instances' invalidations started.
     subscribed: AtomicBool,
 }
 
 impl L2Link {
+    /// How many keys' local hashes are remembered for invalidations.
+    const REMEMBERED: u64 = 100_000;
+
     /// The link of a function whose entries are keyed under `namespace`, carry
     /// `schema` and live `ttl` in Redis.
     #[must_use]
@@ -151,17 +157,16 @@ impl L2Link {
             unavailable: AtomicU64::new(0),
             writes: AtomicU64::new(0),
             hedged: AtomicU64::new(0),
+            local: OnceLock::new(),
             subscribed: AtomicBool::new(false),
         }
     }
 
     /// Subscribes once, in the background, to the invalidations the other
-    /// instances publish for this function: each one (and a reconnection,
-    /// after which messages may have been missed) runs `drop_local`, which
-    /// empties this process's cache of the function. Coarse: an entry cannot
-    /// be found from the key bytes a message carries, since the process keys
-    /// its entries by a keyed hash of the borrowed arguments.
-    fn subscribe_once(&'static self, drop_local: impl Fn() + Send + Sync + 'static) {
+    /// instances publish for this function, and hands each to `drop_local`
+    /// (which drops the named key, or everything after a reconnection, when
+    /// messages may have been missed).
+    fn subscribe_once(&'static self, drop_local: impl Fn(Invalidation) + Send + Sync + 'static) {
         let Some(tier) = installed() else {
             return;
         };
@@ -172,8 +177,23 @@ impl L2Link {
             return;
         }
         runtime.spawn(async move {
-            tier.subscribe(self.space(), move |_| drop_local()).await;
+            tier.subscribe(self.space(), drop_local).await;
         });
+    }
+
+    /// Remembers that the entry of the key encoded as `bytes` is stored in
+    /// this process under `hash`, so that another instance's invalidation of
+    /// that key drops that entry alone. Bounded: a key no longer remembered
+    /// is dropped with everything else.
+    fn remember(&self, bytes: &[u8], hash: u64) {
+        self.local
+            .get_or_init(|| moka::sync::Cache::new(Self::REMEMBERED))
+            .insert(bytes.into(), hash);
+    }
+
+    /// Where the entry of the key encoded as `bytes` is stored here, if known.
+    fn local_hash(&self, bytes: &[u8]) -> Option<u64> {
+        self.local.get()?.get(bytes)
     }
 
     pub(super) fn space(&self) -> &Space {
@@ -235,7 +255,7 @@ impl L2Link {
         };
         let key = KeyParts::of(key);
         tier.delete(self.space(), key.fingerprint).await;
-        tier.publish(self.space(), &super::Invalidation::Key(key.bytes))
+        tier.publish(self.space(), &Invalidation::Key(key.bytes))
             .await;
     }
 
@@ -321,8 +341,17 @@ where
         F: Future<Output = R>,
     {
         let link = self.l2_link();
-        link.subscribe_once(|| self.invalidate_all());
+        link.subscribe_once(move |invalidation| match invalidation {
+            Invalidation::Key(bytes) => match link.local_hash(&bytes) {
+                // Another key under the same hash would go too: a miss, never
+                // a wrong value.
+                Some(hash) => self.state().store.invalidate(hash, |_| true),
+                None => self.invalidate_all(),
+            },
+            _ => self.invalidate_all(),
+        });
         Box::pin(self.compute::<R, M, _>(hash, key, move || async move {
+            link.remember(&parts.bytes, hash);
             let lookup = (codec.lookup)(link, parts.clone());
             let after = installed().and_then(|tier| tier.config().hedge_after());
             let mut raced = false;
