@@ -3,7 +3,7 @@
 //! namespace (module path and name), a schema hash of its signature, and the
 //! time to live of its entries in Redis (`ttl`; `l1_ttl` is the in-process one).
 
-use super::options::{L1_TTL, L2, TTL};
+use super::options::{L1_TTL, L2, LOCK, TTL};
 use super::parse::CachedFn;
 use super::shape::{Key, KeyPart};
 use crate::common::ctxt::Ctxt;
@@ -23,12 +23,17 @@ pub(crate) struct L2Tier {
     pub(crate) l1_ttl: Duration,
     /// Changes with the key's and the value's types: old entries then miss.
     schema: u64,
+    /// `lock`: how long a miss waits for the instance holding the key's lock.
+    lock: Option<Duration>,
 }
 
 /// The `l2` option, unless absent or misused (an error is then recorded).
 pub(crate) fn check(cx: &Ctxt, f: &CachedFn) -> Option<L2Tier> {
     let options = &f.options;
     let Some(given) = &options.l2 else {
+        if let Some(lock) = &options.lock {
+            cx.error_span(lock.span, format!("`{LOCK}` is a lock in Redis, across the service's instances; add `{L2}` (and a `{TTL}`), or remove `{LOCK}`: within one process, calls of a key already share one run of the body"));
+        }
         if let Some(l1_ttl) = &options.l1_ttl {
             cx.error_span(l1_ttl.span, format!("`{L1_TTL}` is the in-process time to live under the Redis tier; add `{L2}`, or write `{TTL} = ..` instead"));
         }
@@ -62,11 +67,16 @@ pub(crate) fn check(cx: &Ctxt, f: &CachedFn) -> Option<L2Tier> {
         cx.error_span(span, format!("`{L1_TTL}` must be positive and at most the `{TTL}`: an in-process copy does not outlive the Redis entry"));
         return None;
     }
+    if let Some(lock) = options.lock.as_ref().filter(|lock| lock.value.is_zero()) {
+        cx.error_span(lock.span, format!("`{LOCK}` is how long a miss waits for the instance that holds the key's lock; give a positive duration such as `{LOCK} = \"2s\"`"));
+        return None;
+    }
     Some(L2Tier {
         span: given.span,
         ttl: ttl.value,
         l1_ttl,
         schema: schema_hash(f),
+        lock: options.lock.as_ref().map(|lock| lock.value),
     })
 }
 
@@ -90,12 +100,17 @@ pub(crate) fn link(tier: &L2Tier, f: &CachedFn) -> TokenStream {
     let name = f.item.sig.ident.to_string();
     let schema = Literal::u64_suffixed(tier.schema);
     let millis = Literal::u64_unsuffixed(u64::try_from(tier.ttl.as_millis()).unwrap_or(u64::MAX));
+    let lock = tier.lock.map(|wait| {
+        let wait = Literal::u64_unsuffixed(u64::try_from(wait.as_millis()).unwrap_or(u64::MAX));
+        quote!(.with_lock(::core::time::Duration::from_millis(#wait)))
+    });
     quote! {
         #L2_LINK::new(
             ::core::concat!(::core::module_path!(), "::", #name),
             #schema,
             ::core::time::Duration::from_millis(#millis),
         )
+        #lock
     }
 }
 

@@ -33,6 +33,7 @@ pub(crate) const GUARD: &str = "guard";
 pub(crate) const PREWARM: &str = "prewarm";
 pub(crate) const L2: &str = "l2";
 pub(crate) const L1_TTL: &str = "l1_ttl";
+pub(crate) const LOCK: &str = "lock";
 
 const KNOWN: &[&str] = &[
     CAPACITY,
@@ -56,6 +57,7 @@ const KNOWN: &[&str] = &[
     PREWARM,
     L2,
     L1_TTL,
+    LOCK,
 ];
 
 #[derive(Default)]
@@ -87,6 +89,9 @@ pub(crate) struct Options {
     pub(crate) l2: Option<Given<()>>,
     /// The in-process time to live with `l2` (the `ttl` is Redis's).
     pub(crate) l1_ttl: Option<Given<Duration>>,
+    /// With `l2`: the longest a miss waits for the instance holding the key's
+    /// distributed lock.
+    pub(crate) lock: Option<Given<Duration>>,
 }
 
 /// Reads every option, recording each mistake and going on to the next option.
@@ -133,6 +138,7 @@ fn read_option(cx: &Ctxt, options: &mut Options, meta: &ParseNestedMeta<'_>) -> 
         PREWARM => read_count(cx, &mut options.prewarm, PREWARM, meta)?,
         L2 => read_flag(cx, &mut options.l2, L2, meta)?,
         L1_TTL => read_duration(cx, &mut options.l1_ttl, L1_TTL, meta)?,
+        LOCK => read_duration(cx, &mut options.lock, LOCK, meta)?,
         GUARD => {
             let value: Expr = meta.value()?.parse()?;
             set(cx, &mut options.guard, GUARD, Given { value, span });

@@ -42,6 +42,10 @@ pub struct CacheStats {
     /// the tier's [`hedge_after`](crate::cache::l2::TierConfig::with_hedge_after),
     /// so that the body started too.
     pub l2_hedged: u64,
+    /// With `#[cached(l2)]`: Redis hits recomputed ahead of their expiry
+    /// (XFetch: the nearer the expiry and the slower the body, the likelier),
+    /// so that a hot key is refreshed by about one caller across instances.
+    pub l2_early: u64,
 }
 
 impl CacheStats {

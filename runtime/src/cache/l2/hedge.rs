@@ -2,6 +2,7 @@
 //! within the tier's `hedge_after`, starts the body too; whichever finishes
 //! first answers.
 
+use super::tier::Fetched;
 use super::wired::LookupFuture;
 use std::future::{Future, poll_fn};
 use std::pin::pin;
@@ -10,23 +11,28 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 /// Who answered a local miss.
-pub(super) enum Answer<V, R> {
-    /// Redis: its value, and the entry's remaining time there.
-    Redis(V, Duration),
-    /// The body: what it returned, and how long it took.
+pub(super) enum Answer<V, R, B> {
+    /// Redis had the entry; the body, if it was not started, is handed back
+    /// (to recompute ahead of expiry).
+    Redis(Fetched<V>, Option<B>),
+    /// Redis answered that it has no entry, before the body started.
+    Absent(B),
+    /// The body, started while Redis was slow: what it returned, and how long
+    /// it took.
     Body(R, Duration),
 }
 
-/// Asks `lookup`, then runs `body` on a miss, or concurrently once `after`
-/// has passed without an answer (`hedged` is then called). A Redis hit drops
-/// a body still running; a body that finishes first drops the lookup.
-pub(super) async fn hedged<V, R, F>(
+/// Asks `lookup`; once `after` has passed without an answer, calls `hedged`,
+/// starts `body` and takes whichever finishes first: a Redis hit drops the
+/// body, a body that finishes first drops the lookup.
+pub(super) async fn hedged<V, R, B, F>(
     mut lookup: LookupFuture<V>,
     after: Option<Duration>,
-    body: impl FnOnce() -> F,
+    body: B,
     hedged: impl FnOnce(),
-) -> Answer<V, R>
+) -> Answer<V, R, B>
 where
+    B: FnOnce() -> F,
     F: Future<Output = R>,
 {
     let waited = match after {
@@ -34,12 +40,10 @@ where
         None => Some(lookup.as_mut().await),
     };
     if let Some(answer) = waited {
-        if let Some((value, remaining)) = answer {
-            return Answer::Redis(value, remaining);
-        }
-        let started = Instant::now();
-        let returned = body().await;
-        return Answer::Body(returned, started.elapsed());
+        return match answer {
+            Some(fetched) => Answer::Redis(fetched, Some(body)),
+            None => Answer::Absent(body),
+        };
     }
     // Redis is slow: race it against the body.
     hedged();
@@ -49,7 +53,7 @@ where
     poll_fn(|cx| {
         if asking && let Poll::Ready(answer) = lookup.as_mut().poll(cx) {
             match answer {
-                Some((value, remaining)) => return Poll::Ready(Answer::Redis(value, remaining)),
+                Some(fetched) => return Poll::Ready(Answer::Redis(fetched, None)),
                 // A miss: only the body can answer now.
                 None => asking = false,
             }

@@ -19,6 +19,7 @@ mod breaker;
 mod config;
 mod envelope;
 mod hedge;
+mod load;
 mod stampede;
 mod tier;
 mod wired;

@@ -60,6 +60,10 @@ pub struct KeyLock {
     token: String,
 }
 
+/// Redis did not answer (failed, timed out, or skipped by the breaker).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Unanswered;
+
 /// Deletes the lock only if it still holds this token: a lock that expired
 /// and was taken by another instance is not released by the first.
 const RELEASE: &str = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
@@ -75,7 +79,21 @@ impl RedisTier {
         key: &K,
         hold: Duration,
     ) -> Option<KeyLock> {
-        let redis_key = format!("{}:lock", space.redis_key(key));
+        self.lock_fingerprint(space, key.fingerprint(), hold)
+            .await
+            .ok()
+            .flatten()
+    }
+
+    /// [`lock`](Self::lock) of the key whose fingerprint is `fingerprint`:
+    /// `Ok(None)` if another instance holds it, `Err` if Redis did not answer.
+    pub(crate) async fn lock_fingerprint(
+        &self,
+        space: &Space,
+        fingerprint: u64,
+        hold: Duration,
+    ) -> Result<Option<KeyLock>, Unanswered> {
+        let redis_key = format!("{}:lock", space.key_of(fingerprint));
         let token = format!("{:016x}{:016x}", random_u64(), random_u64());
         let millis = u64::try_from(hold.as_millis()).unwrap_or(u64::MAX).max(1);
         let taken: Option<Option<String>> = self
@@ -89,7 +107,10 @@ impl RedisTier {
                     .clone()
             })
             .await;
-        matches!(taken, Some(Some(_))).then_some(KeyLock { redis_key, token })
+        match taken {
+            None => Err(Unanswered),
+            Some(taken) => Ok(taken.map(|_| KeyLock { redis_key, token })),
+        }
     }
 
     /// Gives `lock` back, if it is still this instance's; whether it was.

@@ -7,12 +7,9 @@
 //! each miss in [`CacheStats::l2_unavailable`].
 
 use super::backplane::Invalidation;
-use super::hedge::{self, Answer};
-use super::tier::{KeyParts, Missed, RedisTier, Space};
+use super::tier::{Fetched, KeyParts, Missed, RedisTier, Space};
 use crate::cache::future::AsyncFnCache;
-use crate::cache::mode::Mode;
 use crate::cache::stats::CacheStats;
-use crate::cache::stored_key::StoredKey;
 use crate::key::CacheKey;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -91,6 +88,9 @@ pub fn assert_l2_value<V: L2Value + Send + Sync + 'static>() -> L2Codec<V> {
     L2Codec {
         lookup: |link, key| Box::pin(async move { link.lookup::<V>(&key).await }),
         write: L2Link::write_behind::<V>,
+        write_now: |link, key, value, body_time| {
+            Box::pin(async move { link.write_through(&key, &value, body_time).await })
+        },
         fetch_many: |link, keys| Box::pin(async move { link.fetch_many::<V>(&keys).await }),
         write_many: L2Link::write_many_behind::<V>,
     }
@@ -99,8 +99,10 @@ pub fn assert_l2_value<V: L2Value + Send + Sync + 'static>() -> L2Codec<V> {
 /// The encoding and decoding of one value type, as plain function pointers.
 #[doc(hidden)]
 pub struct L2Codec<V> {
-    lookup: fn(&'static L2Link, KeyParts) -> LookupFuture<V>,
-    write: fn(&'static L2Link, KeyParts, V, Duration),
+    pub(super) lookup: fn(&'static L2Link, KeyParts) -> LookupFuture<V>,
+    pub(super) write: fn(&'static L2Link, KeyParts, V, Duration),
+    /// A write awaited: what waiting instances read once the lock is given back.
+    pub(super) write_now: fn(&'static L2Link, KeyParts, V, Duration) -> WriteFuture,
     /// A batch's lookups in one `MGET` (`#[batch_load(l2)]`).
     pub(super) fetch_many: fn(&'static L2Link, Vec<KeyParts>) -> FetchManyFuture<V>,
     /// A batch's writes in one pipeline, behind the caller.
@@ -110,7 +112,10 @@ pub struct L2Codec<V> {
 /// The values a batch found in Redis, one slot per key, and whether Redis answered.
 type FetchManyFuture<V> = Pin<Box<dyn Future<Output = (Vec<Option<V>>, bool)> + Send>>;
 
-pub(super) type LookupFuture<V> = Pin<Box<dyn Future<Output = Option<(V, Duration)>> + Send>>;
+pub(super) type LookupFuture<V> = Pin<Box<dyn Future<Output = Option<Fetched<V>>> + Send>>;
+
+/// A write the caller waits for (the holder of a key's lock).
+pub(super) type WriteFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
 
 impl<V> Clone for L2Codec<V> {
     fn clone(&self) -> Self {
@@ -128,11 +133,16 @@ pub struct L2Link {
     schema: u64,
     ttl: Duration,
     space: OnceLock<Space>,
-    hits: AtomicU64,
-    misses: AtomicU64,
-    unavailable: AtomicU64,
-    writes: AtomicU64,
-    hedged: AtomicU64,
+    pub(super) hits: AtomicU64,
+    pub(super) misses: AtomicU64,
+    pub(super) unavailable: AtomicU64,
+    pub(super) writes: AtomicU64,
+    pub(super) hedged: AtomicU64,
+    /// Misses answered by the body ahead of the entry's expiry (XFetch).
+    pub(super) early: AtomicU64,
+    /// With `lock`: how long a miss waits for the instance holding the key's
+    /// lock (and how long a lock is held at most).
+    pub(super) lock: Option<Duration>,
     /// Each key's local hash, by its encoding ([`remember`](Self::remember)).
     local: OnceLock<moka::sync::Cache<Box<[u8]>, u64>>,
     /// Whether the subscription to the other instances' invalidations started.
@@ -157,16 +167,31 @@ impl L2Link {
             unavailable: AtomicU64::new(0),
             writes: AtomicU64::new(0),
             hedged: AtomicU64::new(0),
+            early: AtomicU64::new(0),
+            lock: None,
             local: OnceLock::new(),
             subscribed: AtomicBool::new(false),
         }
+    }
+
+    /// With a distributed lock per key: a miss that Redis cannot answer
+    /// takes the key's lock before it runs the body, or waits up to `wait`
+    /// for the instance that holds it to store the value (then runs the
+    /// body anyway).
+    #[must_use]
+    pub const fn with_lock(mut self, wait: Duration) -> Self {
+        self.lock = Some(wait);
+        self
     }
 
     /// Subscribes once, in the background, to the invalidations the other
     /// instances publish for this function, and hands each to `drop_local`
     /// (which drops the named key, or everything after a reconnection, when
     /// messages may have been missed).
-    fn subscribe_once(&'static self, drop_local: impl Fn(Invalidation) + Send + Sync + 'static) {
+    pub(super) fn subscribe_once(
+        &'static self,
+        drop_local: impl Fn(Invalidation) + Send + Sync + 'static,
+    ) {
         let Some(tier) = installed() else {
             return;
         };
@@ -185,14 +210,14 @@ impl L2Link {
     /// this process under `hash`, so that another instance's invalidation of
     /// that key drops that entry alone. Bounded: a key no longer remembered
     /// is dropped with everything else.
-    fn remember(&self, bytes: &[u8], hash: u64) {
+    pub(super) fn remember(&self, bytes: &[u8], hash: u64) {
         self.local
             .get_or_init(|| moka::sync::Cache::new(Self::REMEMBERED))
             .insert(bytes.into(), hash);
     }
 
     /// Where the entry of the key encoded as `bytes` is stored here, if known.
-    fn local_hash(&self, bytes: &[u8]) -> Option<u64> {
+    pub(super) fn local_hash(&self, bytes: &[u8]) -> Option<u64> {
         self.local.get()?.get(bytes)
     }
 
@@ -202,7 +227,7 @@ impl L2Link {
     }
 
     /// The entry of `key`, counted as a hit, a miss or a call without Redis.
-    async fn lookup<V: DeserializeOwned>(&self, key: &KeyParts) -> Option<(V, Duration)> {
+    pub(super) async fn lookup<V: DeserializeOwned>(&self, key: &KeyParts) -> Option<Fetched<V>> {
         let Some(tier) = installed() else {
             self.unavailable.fetch_add(1, Relaxed);
             return None;
@@ -210,7 +235,7 @@ impl L2Link {
         match tier.fetch::<V>(self.space(), key).await {
             Ok(hit) => {
                 self.hits.fetch_add(1, Relaxed);
-                Some((hit.value, hit.remaining))
+                Some(hit)
             }
             Err(Missed::Absent) => {
                 self.misses.fetch_add(1, Relaxed);
@@ -230,19 +255,21 @@ impl L2Link {
     where
         V: Serialize + Send + Sync + 'static,
     {
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move { self.write_through(&key, &value, body_time).await });
+        }
+    }
+
+    /// Stores `value` in Redis, waited for.
+    async fn write_through<V: Serialize>(&self, key: &KeyParts, value: &V, body_time: Duration) {
         let Some(tier) = installed() else {
             return;
         };
-        let write = async move {
-            let stored = tier
-                .store(self.space(), &key, &value, self.ttl, body_time)
-                .await;
-            if stored == super::Stored::Stored {
-                self.writes.fetch_add(1, Relaxed);
-            }
-        };
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(write);
+        let stored = tier
+            .store(self.space(), key, value, self.ttl, body_time)
+            .await;
+        if stored == super::Stored::Stored {
+            self.writes.fetch_add(1, Relaxed);
         }
     }
 
@@ -297,6 +324,7 @@ impl L2Link {
             l2_unavailable: self.unavailable.load(Relaxed),
             l2_writes: self.writes.load(Relaxed),
             l2_hedged: self.hedged.load(Relaxed),
+            l2_early: self.early.load(Relaxed),
             ..stats
         }
     }
@@ -314,67 +342,5 @@ impl<K, V> AsyncFnCache<K, V> {
         self.l2
             .as_ref()
             .expect("a cache built with `new_l2` has a link")
-    }
-}
-
-impl<K, V> AsyncFnCache<K, V>
-where
-    K: StoredKey,
-    V: Clone + Send + Sync + 'static,
-{
-    /// [`get_or_compute`](AsyncFnCache::get_or_compute) through the Redis
-    /// tier: the leader of a miss asks Redis for `l2_key` first, copies a hit
-    /// into this cache (expiring no later than in Redis), and otherwise runs
-    /// `body` and writes its value to Redis behind the caller.
-    #[doc(hidden)]
-    pub fn get_or_load_l2<R, M, F>(
-        &'static self,
-        hash: u64,
-        key: K,
-        parts: KeyParts,
-        codec: L2Codec<V>,
-        _mode: M,
-        body: impl FnOnce() -> F,
-    ) -> Pin<Box<impl Future<Output = R>>>
-    where
-        M: Mode<R, Value = V>,
-        F: Future<Output = R>,
-    {
-        let link = self.l2_link();
-        link.subscribe_once(move |invalidation| match invalidation {
-            Invalidation::Key(bytes) => match link.local_hash(&bytes) {
-                // Another key under the same hash would go too: a miss, never
-                // a wrong value.
-                Some(hash) => self.state().store.invalidate(hash, |_| true),
-                None => self.invalidate_all(),
-            },
-            _ => self.invalidate_all(),
-        });
-        Box::pin(self.compute::<R, M, _>(hash, key, move || async move {
-            link.remember(&parts.bytes, hash);
-            let lookup = (codec.lookup)(link, parts.clone());
-            let after = installed().and_then(|tier| tier.config().hedge_after());
-            let mut raced = false;
-            let answer = hedge::hedged(lookup, after, body, || raced = true).await;
-            if raced {
-                link.hedged.fetch_add(1, Relaxed);
-            }
-            match answer {
-                Answer::Redis(value, remaining) => (M::join(value), Some(remaining)),
-                Answer::Body(returned, took) => {
-                    if raced {
-                        // Served without Redis's answer.
-                        link.unavailable.fetch_add(1, Relaxed);
-                    }
-                    match M::split(returned) {
-                        Ok(value) => {
-                            (codec.write)(link, parts, value.clone(), took);
-                            (M::join(value), None)
-                        }
-                        Err(returned) => (returned, None),
-                    }
-                }
-            }
-        }))
     }
 }
