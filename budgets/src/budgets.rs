@@ -7,7 +7,9 @@ use std::fmt::Write as _;
 /// One line of the budget file.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Budget<'a> {
+    /// `function::case` of the suite.
     pub path: &'a str,
+    /// The budget: callgrind's `Ir` of the path.
     pub instructions: u64,
     /// Percent above `instructions` still within budget.
     pub tolerance: f64,
@@ -96,9 +98,11 @@ fn instructions(summary: &Value) -> Option<u64> {
 /// What a path's measurement says of its budget.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verdict {
+    /// Within the budget and its tolerance.
     Within,
     /// Within, and below the budget by more than the tolerance: the budget could come down.
     Below,
+    /// Above the budget by more than the tolerance.
     Over,
     /// A budget whose path the suite did not measure.
     Unmeasured,
@@ -107,10 +111,12 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// Whether the check fails on it.
     pub fn fails(self) -> bool {
         matches!(self, Self::Over | Self::Unmeasured | Self::NoBudget)
     }
 
+    /// The table's last column.
     pub fn describe(self) -> &'static str {
         match self {
             Self::Within => "ok",
@@ -124,9 +130,13 @@ impl Verdict {
 
 /// A row of the table.
 pub struct Row<'a> {
+    /// The budget's or the measurement's path.
     pub path: &'a str,
+    /// The budget, if the file has one.
     pub budget: Option<Budget<'a>>,
+    /// The count, if the suite measured the path.
     pub measured: Option<u64>,
+    /// What the two say together.
     pub verdict: Verdict,
 }
 

@@ -10,6 +10,9 @@
 //! path is the benchmark function and its case, as `cached_hit_sync::one_key`.
 //! `budgets/run` builds and runs the suite, then this.
 
+#![deny(missing_docs)]
+#![warn(clippy::pedantic)]
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::process::ExitCode;
