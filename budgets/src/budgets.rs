@@ -197,7 +197,8 @@ pub fn render_budgets(measured: &BTreeMap<String, u64>, percent: f64) -> String 
          # `budgets/run --print > budgets/budgets.txt` rewrites them from a run (commit it on purpose).\n\
          # path (benchmark::case of budgets/benches/hot_paths.rs), instructions (callgrind Ir,\n\
          # unoptimized test profile, all features), tolerance above them. Each path repeats its\n\
-         # operation 100 times, but the loader's (1 000 keys, once) and partial_serialize's (100 items, once).\n",
+         # operation 100 times, but the cache hits (1 000), the loader (1 000 keys, once) and\n\
+         # partial_serialize (100 items, once).\n",
     );
     for (path, count) in measured {
         let _ = writeln!(text, "{path:<width$}  {count:>12}  +{percent}%");
