@@ -293,7 +293,7 @@ where
                 return (M::join(value), Some(remaining));
             }
             let started = Instant::now();
-            let returned = body().await;
+            let returned = crate::trace::miss(self.base.name, M::outcome, body()).await;
             match M::split(returned) {
                 Ok(value) => {
                     (codec.write)(link, parts, value.clone(), started.elapsed());
