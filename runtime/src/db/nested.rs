@@ -391,8 +391,9 @@ where
         let fetching = DB::fetch_all(session.pool(), sql, arguments);
         let rows = session.within_deadline(fetching).await?;
         let models = match rows.first() {
-            Some(row) => DB::document(row)?
-                .map_or_else(|| Ok(Vec::new()), decode_document::<M, I, DB>)?,
+            Some(row) => {
+                DB::document(row)?.map_or_else(|| Ok(Vec::new()), decode_document::<M, I, DB>)?
+            }
             None => Vec::new(),
         };
         crate::trace::nested_statement(std::any::type_name::<M>(), models.len());

@@ -235,8 +235,7 @@ impl Response {
 
     /// Tells the decision; `reason` is asked only when someone listens.
     pub(crate) fn decide(&self, decision: &'static str, reason: impl FnOnce() -> &'static str) {
-        if self.0.is_disabled() && !tracing::event_enabled!(target: "unokit::http", Level::DEBUG)
-        {
+        if self.0.is_disabled() && !tracing::event_enabled!(target: "unokit::http", Level::DEBUG) {
             return;
         }
         let reason = reason();
