@@ -147,7 +147,7 @@ async fn traced_square(n: u64) -> Result<u64, String> {
 #[unokit::cached]
 fn traced_half(n: u64) -> Option<u64> {
     assert!(n != 13, "thirteen");
-    (n % 2 == 0).then_some(n / 2)
+    n.is_multiple_of(2).then_some(n / 2)
 }
 
 #[unokit::cached]

@@ -12,6 +12,6 @@ pub mod http;
 pub mod key;
 pub mod select;
 pub mod task;
-mod trace;
+pub mod trace;
 
 pub use key::CacheKey;

@@ -1,6 +1,6 @@
 //! Without the `tracing` feature: identities and no-ops, which the compiler
 //! removes. Same signatures as `on.rs`.
-#![allow(clippy::inline_always, dead_code)]
+#![allow(clippy::inline_always)]
 
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -29,14 +29,17 @@ pub(crate) fn batch<F: Future>(
     dispatch
 }
 
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 #[inline(always)]
 pub(crate) fn hop<F: Future>(_: &'static str, _: usize, hop: F) -> F {
     hop
 }
 
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 #[inline(always)]
 pub(crate) fn relation_statements(_: &'static str, _: usize, _: usize, _: usize) {}
 
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 #[inline(always)]
 pub(crate) fn nested_statement(_: &'static str, _: usize) {}
 

@@ -10,6 +10,7 @@ use tracing::{Instrument, Level, Span};
 enum Kind {
     Miss,
     Batch,
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
     Hop,
     PoolWait,
 }
@@ -62,6 +63,7 @@ impl Timed {
                 target: "unokit::batch", parent: span,
                 loader = name, keys = count, outcome, elapsed_us, "batch dispatched"
             ),
+            #[cfg(any(feature = "sqlite", feature = "postgres"))]
             Kind::Hop => tracing::debug!(
                 target: "unokit::db", parent: span,
                 relation = name, parents = count, outcome, elapsed_us, "relation hop"
@@ -137,6 +139,7 @@ pub(crate) async fn batch<F: Future>(
     returned
 }
 
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 /// Runs `hop`, the loading of `relation` into `parents` rows, in a
 /// `relation_hop` span.
 pub(crate) async fn hop<T, E>(
@@ -154,6 +157,7 @@ pub(crate) async fn hop<T, E>(
     returned
 }
 
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 /// The statements that loaded `relation` for `keys` keys.
 pub(crate) fn relation_statements(
     relation: &'static str,
@@ -167,6 +171,7 @@ pub(crate) fn relation_statements(
     );
 }
 
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 /// The one statement of a nested load of `model`.
 pub(crate) fn nested_statement(model: &'static str, rows: usize) {
     tracing::debug!(
