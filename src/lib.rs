@@ -59,6 +59,10 @@ pub mod di {
 #[cfg(feature = "axum")]
 pub use unokit_runtime::http;
 
+/// The `tracing` spans and events (feature `tracing`): the table of targets,
+/// names and fields.
+pub use unokit_runtime::trace;
+
 /// The key of a cache entry: derive it with `#[derive(CacheKey)]`.
 ///
 /// See [`key::CacheKey`] for what is implemented and what the fingerprint promises.

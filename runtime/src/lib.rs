@@ -12,5 +12,6 @@ pub mod http;
 pub mod key;
 pub mod select;
 pub mod task;
+pub mod trace;
 
 pub use key::CacheKey;

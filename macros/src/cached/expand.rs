@@ -357,12 +357,16 @@ impl<'a> Expansion<'a> {
                 l2::or(&quote!(#backend::#constructor(#config, #link)), &local)
             }
         };
+        // The function's path names its misses in `tracing` (`unokit::cache`).
+        let path = self.f.item.sig.ident.to_string();
+        let path = path.trim_start_matches("r#");
         quote! {
             #[doc = #doc]
             #[must_use]
             #(#every)*
             #vis fn #name() -> &'static #backend<#key_type, #value> {
-                static CACHE: #backend<#key_type, #value> = #constructed;
+                static CACHE: #backend<#key_type, #value> = #constructed
+                    .named(::core::concat!(::core::module_path!(), "::", #path));
                 &CACHE
             }
         }

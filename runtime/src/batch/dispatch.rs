@@ -9,6 +9,7 @@ use super::cell::Failed;
 use super::error::LoadError;
 use super::fetch::BatchFn;
 use super::state::{Cell, Closed, Dispatch, LoaderState, tokio_runtime};
+use crate::trace;
 use std::any::Any;
 use std::collections::HashSet;
 use std::future::{Future, poll_fn};
@@ -176,8 +177,9 @@ async fn run<F: BatchFn>(loader: &LoaderState<F>, closed: Closed<F>) {
     } else {
         &closed.keys
     };
-    let fetching = within(loader.config.timeout(), loader.fetch.load(keys));
-    let outcome = match catch_unwind(fetching).await {
+    let fetching = catch_unwind(within(loader.config.timeout(), loader.fetch.load(keys)));
+    let loader_name = std::any::type_name::<F>();
+    let outcome = match trace::batch(loader_name, keys.len(), batch_outcome, fetching).await {
         Ok(Some(Ok(map))) => Ok(loader.settle(&closed, map)),
         Ok(Some(Err(error))) => Err(LoadError::Batch(Arc::new(error))),
         Ok(None) => Err(LoadError::TimedOut(
@@ -198,6 +200,16 @@ async fn run<F: BatchFn>(loader: &LoaderState<F>, closed: Closed<F>) {
     closed.batch.finish(outcome);
     drop(guard);
     loader.forget(&closed.keys, &closed.batch);
+}
+
+/// How a batch ended, as `tracing` tells it.
+fn batch_outcome<M, E>(fetched: &Result<Option<Result<M, E>>, Arc<str>>) -> &'static str {
+    match fetched {
+        Ok(Some(Ok(_))) => "ok",
+        Ok(Some(Err(_))) => "error",
+        Ok(None) => "timeout",
+        Err(_) => "panicked",
+    }
 }
 
 /// Finishes the batch with an error if the task ends without finishing it: when

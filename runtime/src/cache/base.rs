@@ -16,6 +16,8 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 /// [`AsyncFnCache`](super::AsyncFnCache) keep beside their moka cache.
 pub(crate) struct Base {
     pub(crate) config: CacheConfig,
+    /// The `#[cached]` function's path, which names its misses in `tracing`.
+    pub(crate) name: &'static str,
     generation: AtomicU64,
     counters: Counters,
 }
@@ -33,6 +35,7 @@ impl Base {
     pub(crate) const fn new(config: CacheConfig) -> Self {
         Self {
             config,
+            name: "unnamed",
             generation: AtomicU64::new(0),
             counters: Counters::new(),
         }

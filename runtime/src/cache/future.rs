@@ -9,6 +9,7 @@ use super::stored_key::StoredKey;
 use super::unwind;
 use super::weigh::{Weigh, Weigher, weigh_entry};
 use crate::key::{KeyedHasher, KeyedSeed};
+use crate::trace;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
@@ -52,6 +53,15 @@ pub(crate) struct State<K, V> {
 }
 
 impl<K, V> AsyncFnCache<K, V> {
+    /// Names the cache after its function, for `tracing`; `#[cached]` gives
+    /// `module_path!()::function`.
+    #[must_use]
+    #[doc(hidden)]
+    pub const fn named(mut self, name: &'static str) -> Self {
+        self.base.name = name;
+        self
+    }
+
     /// A hasher for this cache's keys: random for each cache and process.
     #[inline]
     #[doc(hidden)]
@@ -172,8 +182,9 @@ where
         M: Mode<R, Value = V>,
         F: Future<Output = R>,
     {
+        let name = self.base.name;
         Box::pin(self.compute::<R, M, _>(hash, key, move || {
-            let body = body();
+            let body = trace::miss(name, M::outcome, body());
             async move { (body.await, None) }
         }))
     }
@@ -333,5 +344,11 @@ where
     /// The configuration the cache was built with.
     pub fn config(&self) -> CacheConfig {
         self.base.config
+    }
+
+    /// The function's path, as `#[cached]` gave it (`module::function`): the
+    /// `function` field of its misses in `tracing`.
+    pub fn name(&self) -> &'static str {
+        self.base.name
     }
 }

@@ -19,6 +19,12 @@ pub trait Mode<R> {
     fn is_absent(_value: &Self::Value) -> bool {
         false
     }
+    /// How a body that returned `returned` ended, as `tracing` tells a miss:
+    /// `ok`, or `error` / `none` for what is not cached.
+    #[inline]
+    fn outcome(_returned: &R) -> &'static str {
+        "ok"
+    }
 }
 
 /// Caches every return value (and, through `#[cached(cache_none)]`, `None` too).
@@ -76,6 +82,10 @@ impl<T, E> Mode<Result<T, E>> for OkOnly {
     fn join(value: T) -> Result<T, E> {
         Ok(value)
     }
+
+    fn outcome(returned: &Result<T, E>) -> &'static str {
+        if returned.is_ok() { "ok" } else { "error" }
+    }
 }
 
 impl<T> Mode<Option<T>> for SomeOnly {
@@ -87,6 +97,10 @@ impl<T> Mode<Option<T>> for SomeOnly {
 
     fn join(value: T) -> Option<T> {
         Some(value)
+    }
+
+    fn outcome(returned: &Option<T>) -> &'static str {
+        if returned.is_some() { "ok" } else { "none" }
     }
 }
 

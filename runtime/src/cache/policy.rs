@@ -192,7 +192,8 @@ where
             return;
         };
         runtime.spawn(async move {
-            let returned = unwind::catch_future(reload(key.clone())).await;
+            let reloading = crate::trace::miss(self.base.name, M::outcome, reload(key.clone()));
+            let returned = unwind::catch_future(reloading).await;
             let current = self.state().store.entry_of(hash, &key);
             match returned.ok().map(M::split) {
                 Some(Ok(value)) => {
@@ -321,7 +322,8 @@ where
             let reload = reload.take().expect("a caller leads at most once");
             self.base.count_miss();
             let started = Instant::now();
-            let mut body = Box::pin(unwind::catch_future(reload(key.clone())));
+            let reloading = crate::trace::miss(self.base.name, M::outcome, reload(key.clone()));
+            let mut body = Box::pin(unwind::catch_future(reloading));
             let mut returned = None;
             if let (Some(soft), Some(stale)) = (soft, &stale) {
                 match tokio::time::timeout(soft, body.as_mut()).await {

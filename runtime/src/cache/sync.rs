@@ -7,6 +7,7 @@ use super::stored_key::StoredKey;
 use super::unwind::{self, Caught};
 use super::weigh::{Weigh, Weigher, weigh_entry};
 use crate::key::{KeyedHasher, KeyedSeed};
+use crate::trace;
 use std::sync::{Arc, OnceLock};
 
 /// Why moka stored nothing: the error a leader hands moka's single flight, which
@@ -49,6 +50,15 @@ pub struct SyncFnCache<K, V> {
 }
 
 impl<K, V> SyncFnCache<K, V> {
+    /// Names the cache after its function, for `tracing`; `#[cached]` gives
+    /// `module_path!()::function`.
+    #[must_use]
+    #[doc(hidden)]
+    pub const fn named(mut self, name: &'static str) -> Self {
+        self.base.name = name;
+        self
+    }
+
     /// A hasher for this cache's keys: random for each cache and process.
     #[inline]
     #[doc(hidden)]
@@ -128,6 +138,7 @@ where
             let (key, body) = pending.take().expect("moka runs init once");
             // Moka hands the error to every caller waiting on this init; a panic
             // escaping it would instead have them retry, one serial body each.
+            let body = || trace::miss_sync(self.base.name, M::outcome, body);
             let returned = unwind::catch(body).map_err(|panic| {
                 let message = panic.message();
                 caught = Some(panic);
@@ -161,7 +172,7 @@ where
             .settle::<K, V, R, M, _, _>(store.owner, hash, outcome, pending, uncached)
         {
             Settled::Return(returned) => returned,
-            Settled::RunBody(body) => body(),
+            Settled::RunBody(body) => trace::miss_sync(self.base.name, M::outcome, body),
         }
     }
 
@@ -217,5 +228,11 @@ where
     /// The configuration the cache was built with.
     pub fn config(&self) -> CacheConfig {
         self.base.config
+    }
+
+    /// The function's path, as `#[cached]` gave it (`module::function`): the
+    /// `function` field of its misses in `tracing`.
+    pub fn name(&self) -> &'static str {
+        self.base.name
     }
 }

@@ -6,6 +6,7 @@ use super::error::DbError;
 use super::model::ModelRow;
 use super::relation::{Arity, Relation, RelationKind, RelationOn, Target};
 use super::session::Session;
+use crate::trace;
 use std::collections::HashMap;
 use std::future::Future;
 use std::marker::PhantomData;
@@ -160,8 +161,23 @@ impl<P: Send + Sync, DB: Engine, A: Include<P, DB>, B: Include<P, DB>> Include<P
 }
 
 /// Loads relation `R` into `parents` with one `load_many` on the session's
-/// loader, then `nested` into every row it found, all parents together.
+/// loader, then `nested` into every row it found, all parents together: one
+/// hop, in a `relation_hop` span.
 pub(crate) async fn load_relation<R, DB, I>(
+    session: &Session<DB>,
+    parents: &mut [&mut R::Parent],
+    nested: &I,
+) -> Result<(), DbError>
+where
+    R: RelationOn<DB>,
+    DB: Engine,
+    I: Include<R::Child, DB>,
+{
+    let count = parents.len();
+    trace::hop(R::NAME, count, hop::<R, DB, I>(session, parents, nested)).await
+}
+
+async fn hop<R, DB, I>(
     session: &Session<DB>,
     parents: &mut [&mut R::Parent],
     nested: &I,

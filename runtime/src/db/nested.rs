@@ -390,10 +390,13 @@ where
         let session: &'s Session<DB> = self.session;
         let fetching = DB::fetch_all(session.pool(), sql, arguments);
         let rows = session.within_deadline(fetching).await?;
-        let Some(row) = rows.first() else {
-            return Ok(Vec::new());
+        let models = match rows.first() {
+            Some(row) => {
+                DB::document(row)?.map_or_else(|| Ok(Vec::new()), decode_document::<M, I, DB>)?
+            }
+            None => Vec::new(),
         };
-        let text = DB::document(row)?;
-        text.map_or_else(|| Ok(Vec::new()), decode_document::<M, I, DB>)
+        crate::trace::nested_statement(std::any::type_name::<M>(), models.len());
+        Ok(models)
     }
 }

@@ -159,6 +159,8 @@ impl<R: RelationOn<DB>, DB: Engine> BatchFn for RelationFetch<R, DB> {
         let joined = matches!(R::KIND, RelationKind::ManyToMany { .. });
         let fetching = fetch_by_keys::<DB, R::Key>(&self.pool, keys, relation_sql::<R, DB>);
         let rows = detect::within(self.scope.as_ref(), fetching).await?;
+        let statements = DB::DIALECT.key_chunks(keys).len();
+        crate::trace::relation_statements(R::NAME, keys.len(), statements, rows.len());
         let mut pairs = Vec::with_capacity(rows.len());
         for row in &rows {
             if joined {

@@ -92,9 +92,10 @@ fn user_profile_cache() -> &'static ::unokit::__private::cache::AsyncFnCache<
         (u64, ::std::string::String),
         Profile,
     > = ::unokit::__private::cache::AsyncFnCache::new(
-        ::unokit::__private::cache::CacheConfig::new()
-            .with_capacity(10000)
-            .with_ttl(::core::time::Duration::from_millis(300000)),
-    );
+            ::unokit::__private::cache::CacheConfig::new()
+                .with_capacity(10000)
+                .with_ttl(::core::time::Duration::from_millis(300000)),
+        )
+        .named(::core::concat!(::core::module_path!(), "::", "user_profile"));
     &CACHE
 }

@@ -70,7 +70,8 @@ pub fn find_cache() -> &'static ::unokit::__private::cache::SyncFnCache<
         ::unokit::__private::cache::AnyKey,
         Option<User>,
     > = ::unokit::__private::cache::SyncFnCache::new(
-        ::unokit::__private::cache::CacheConfig::new(),
-    );
+            ::unokit::__private::cache::CacheConfig::new(),
+        )
+        .named(::core::concat!(::core::module_path!(), "::", "find"));
     &CACHE
 }

@@ -84,10 +84,11 @@ pub fn user_cache() -> &'static ::unokit::__private::cache::AsyncFnCache<
         (u64, ::std::string::String),
         String,
     > = ::unokit::__private::cache::AsyncFnCache::new(
-        ::unokit::__private::cache::CacheConfig::new()
-            .with_ttl(::core::time::Duration::from_millis(300000))
-            .with_hot_keys(1000),
-    );
+            ::unokit::__private::cache::CacheConfig::new()
+                .with_ttl(::core::time::Duration::from_millis(300000))
+                .with_hot_keys(1000),
+        )
+        .named(::core::concat!(::core::module_path!(), "::", "user"));
     &CACHE
 }
 /// Loads [`user`]'s result for each key of `keys` that is not cached, 16 at a time, and returns how many it loaded: pass the hot keys that [`user_cache`]`().hot_keys()` exported (by this instance, or by the previous one before a restart) to warm the cache before it serves. A key is the tuple of the function's arguments, owned.

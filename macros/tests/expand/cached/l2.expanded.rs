@@ -111,6 +111,7 @@ fn user_profile_cache() -> &'static ::unokit::__private::cache::AsyncFnCache<
         ::core::time::Duration::from_millis(600000),)) } {
         ::unokit::__private::cache::AsyncFnCache::new(::unokit::__private::cache::CacheConfig::new()
         .with_ttl(::core::time::Duration::from_millis(30000))) }
-    };
+    }
+        .named(::core::concat!(::core::module_path!(), "::", "user_profile"));
     &CACHE
 }

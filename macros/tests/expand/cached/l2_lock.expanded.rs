@@ -82,6 +82,7 @@ fn report_cache() -> &'static ::unokit::__private::cache::AsyncFnCache<(u32,), R
         .with_lock(::core::time::Duration::from_millis(2000))) } {
         ::unokit::__private::cache::AsyncFnCache::new(::unokit::__private::cache::CacheConfig::new()
         .with_ttl(::core::time::Duration::from_millis(600000))) }
-    };
+    }
+        .named(::core::concat!(::core::module_path!(), "::", "report"));
     &CACHE
 }

@@ -73,7 +73,8 @@ pub fn page_cache() -> &'static ::unokit::__private::cache::SyncFnCache<
         ::unokit::__private::cache::AnyKey,
         String,
     > = ::unokit::__private::cache::SyncFnCache::new_weighed(
-        ::unokit::__private::cache::CacheConfig::new().with_max_bytes(1048576),
-    );
+            ::unokit::__private::cache::CacheConfig::new().with_max_bytes(1048576),
+        )
+        .named(::core::concat!(::core::module_path!(), "::", "page"));
     &CACHE
 }

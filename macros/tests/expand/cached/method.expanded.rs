@@ -121,8 +121,9 @@ impl Catalog {
             ::unokit::__private::cache::AnyKey,
             Price,
         > = ::unokit::__private::cache::SyncFnCache::new(
-            ::unokit::__private::cache::CacheConfig::new(),
-        );
+                ::unokit::__private::cache::CacheConfig::new(),
+            )
+            .named(::core::concat!(::core::module_path!(), "::", "price"));
         &CACHE
     }
 }

@@ -100,14 +100,15 @@ fn user_profile_cache() -> &'static ::unokit::__private::cache::AsyncFnCache<
         (u64, ::std::string::String),
         Profile,
     > = ::unokit::__private::cache::AsyncFnCache::new(
-        ::unokit::__private::cache::CacheConfig::new()
-            .with_ttl(::core::time::Duration::from_millis(300000))
-            .with_refresh_ahead(800)
-            .with_stale_if_error(::core::time::Duration::from_millis(3600000))
-            .with_error_backoff(::core::time::Duration::from_millis(10000))
-            .with_timeout(::core::time::Duration::from_millis(200))
-            .with_hard_timeout(::core::time::Duration::from_millis(1000))
-            .with_jitter(100),
-    );
+            ::unokit::__private::cache::CacheConfig::new()
+                .with_ttl(::core::time::Duration::from_millis(300000))
+                .with_refresh_ahead(800)
+                .with_stale_if_error(::core::time::Duration::from_millis(3600000))
+                .with_error_backoff(::core::time::Duration::from_millis(10000))
+                .with_timeout(::core::time::Duration::from_millis(200))
+                .with_hard_timeout(::core::time::Duration::from_millis(1000))
+                .with_jitter(100),
+        )
+        .named(::core::concat!(::core::module_path!(), "::", "user_profile"));
     &CACHE
 }

@@ -61,9 +61,10 @@ pub fn square_invalidate_all() {
 #[must_use]
 pub fn square_cache() -> &'static ::unokit::__private::cache::SyncFnCache<(u64,), u64> {
     static CACHE: ::unokit::__private::cache::SyncFnCache<(u64,), u64> = ::unokit::__private::cache::SyncFnCache::new(
-        ::unokit::__private::cache::CacheConfig::new()
-            .with_capacity(100)
-            .with_ttl(::core::time::Duration::from_millis(30000)),
-    );
+            ::unokit::__private::cache::CacheConfig::new()
+                .with_capacity(100)
+                .with_ttl(::core::time::Duration::from_millis(30000)),
+        )
+        .named(::core::concat!(::core::module_path!(), "::", "square"));
     &CACHE
 }

@@ -55,6 +55,8 @@ where
             },
             _ => self.invalidate_all(),
         });
+        // The body's run is what a trace of the miss shows.
+        let body = move || crate::trace::miss(self.base.name, M::outcome, body());
         Box::pin(self.compute::<R, M, _>(hash, key, move || async move {
             link.remember(&parts.bytes, hash);
             link.miss::<R, M, _, _>(codec, parts, body).await

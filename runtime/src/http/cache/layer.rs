@@ -4,6 +4,7 @@ use super::key::{etag, none_match, request_key};
 use super::policy::lifetime;
 use super::{CacheTags, Entry, Fill, Key, NOT_STORED_HEADERS, ResponseCache, SelectionProbe};
 use crate::http::stream::{StreamOutcome, flush_then_fail};
+use crate::trace;
 use axum::body::Body;
 use axum::extract::MatchedPath;
 use bytes::{Bytes, BytesMut};
@@ -83,6 +84,7 @@ async fn serve<S>(
 where
     S: Service<Request<Body>, Response = Response<Body>>,
 {
+    let traced = trace::Response::start(request.method(), route_of(&request));
     let eligible = matches!(*request.method(), Method::GET | Method::HEAD)
         && !request.headers().contains_key(header::RANGE);
     let selection_route = cache.uses_selection(route_of(&request));
@@ -98,12 +100,14 @@ where
     };
     let Some(key) = key.map(Key::from) else {
         cache.count_bypass();
+        traced.decide("bypass", || bypass_reason(&cache, &request));
         let response = inner.call(request).await?;
         return Ok(mark(response, "BYPASS"));
     };
     let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
     if let Some(entry) = cache.lookup(&key) {
         cache.count_hit();
+        traced.decide("hit", || "fresh");
         return Ok(respond(&entry, "HIT", if_none_match.as_ref()));
     }
     let guard = match cache.join_fill(&key) {
@@ -125,11 +129,13 @@ where
             }
             if let Some(entry) = entry {
                 cache.count_hit();
+                traced.decide("hit", || "fresh");
                 return Ok(respond(&entry, "HIT", if_none_match.as_ref()));
             }
             // Not storable (an error status, too large, invalidated): run it
             // ourselves rather than queue again.
             cache.count_miss();
+            traced.decide("miss", || "not-stored-by-leader");
             let response = inner.call(request).await?;
             return Ok(mark(response, "MISS"));
         }
@@ -144,17 +150,27 @@ where
         Some(probe) if probe.marker.marked() => match probe.learn(&cache) {
             Some(canonical) => canonical,
             // A selection that does not parse: the handler refused it.
-            None => return Ok(mark(response, "MISS")),
+            None => {
+                traced.decide("miss", || "selection-refused");
+                return Ok(mark(response, "MISS"));
+            }
         },
         _ => key,
     };
     let (mut parts, body) = response.into_parts();
-    let Some(ttl) = lifetime(&policy_request, &parts, cache.vary(), cache.ttl()) else {
-        return Ok(mark(Response::from_parts(parts, body), "MISS"));
+    let ttl = match lifetime(&policy_request, &parts, cache.vary(), cache.ttl()) {
+        Ok(ttl) => ttl,
+        Err(why) => {
+            traced.decide("miss", || why);
+            return Ok(mark(Response::from_parts(parts, body), "MISS"));
+        }
     };
     let body = match read_up_to(body, cache.max_entry_bytes()).await {
         Ok(body) => body,
-        Err(passthrough) => return Ok(mark(Response::from_parts(parts, passthrough), "MISS")),
+        Err(passthrough) => {
+            traced.decide("miss", || "too-large");
+            return Ok(mark(Response::from_parts(parts, passthrough), "MISS"));
+        }
     };
     if parts
         .extensions
@@ -162,6 +178,7 @@ where
         .is_some_and(StreamOutcome::failed)
     {
         // Complete as a body, but its last record says the source failed.
+        traced.decide("miss", || "stream-failed");
         return Ok(mark(Response::from_parts(parts, Body::from(body)), "MISS"));
     }
     let tags = parts.extensions.remove::<CacheTags>().unwrap_or_default();
@@ -176,7 +193,28 @@ where
     };
     let entry = cache.store(&key, entry, epoch);
     drop(guard);
+    traced.decide("miss", || "stored");
     Ok(respond(&entry, "MISS", if_none_match.as_ref()))
+}
+
+/// Why a request bypasses the cache, for `tracing`: as `serve` and
+/// `request_key` decide it.
+fn bypass_reason(cache: &ResponseCache, request: &Request<Body>) -> &'static str {
+    let headers = request.headers();
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        "method"
+    } else if headers.contains_key(header::RANGE) {
+        "range"
+    } else if cache
+        .credentials()
+        .iter()
+        .any(|name| headers.contains_key(name) && !cache.vary().contains(name))
+    {
+        "credentials"
+    } else {
+        // Longer than the key may be, or a `fields` that does not parse.
+        "key"
+    }
 }
 
 /// The route's pattern, as the router matched it; `""` outside a router.

@@ -6,8 +6,9 @@ use http::{HeaderMap, HeaderName, Request, header, response};
 use http_cache_semantics::{CacheOptions, CachePolicy};
 use std::time::{Duration, SystemTime};
 
-/// How long `response` to `request` may be served from the cache, or `None`
-/// when it must not be stored. `request` carries no credentials (requests
+/// How long `response` to `request` may be served from the cache, or why it
+/// must not be stored (a reason `tracing` tells: `set-cookie`, `vary`,
+/// `unreadable`, `private`, `no-store`, `no-cache`, `status`, `expired`). `request` carries no credentials (requests
 /// with credentials the key does not separate never get here) and no
 /// `Cache-Control` (clients cannot make a server-side cache miss or store).
 pub(crate) fn lifetime(
@@ -15,12 +16,15 @@ pub(crate) fn lifetime(
     response: &response::Parts,
     vary: &[HeaderName],
     default_ttl: Duration,
-) -> Option<Duration> {
+) -> Result<Duration, &'static str> {
     let headers = &response.headers;
     // A cookie is for one client: never replay it to another (RFC 9111
     // allows it with `public`; this cache never does).
-    if headers.contains_key(header::SET_COOKIE) || !vary_is_keyed(headers, vary) {
-        return None;
+    if headers.contains_key(header::SET_COOKIE) {
+        return Err("set-cookie");
+    }
+    if !vary_is_keyed(headers, vary) {
+        return Err("vary");
     }
     // Directive names are case-insensitive; `no-cache` asks for a
     // revalidation on every use, which this cache does not do; a directive
@@ -31,12 +35,16 @@ pub(crate) fn lifetime(
             .iter()
             .any(|value| value.to_str().is_err())
     };
-    if unreadable(header::CACHE_CONTROL)
-        || unreadable(header::PRAGMA)
-        || directives(headers)
-            .any(|name| matches!(name.as_str(), "private" | "no-store" | "no-cache"))
-    {
-        return None;
+    if unreadable(header::CACHE_CONTROL) || unreadable(header::PRAGMA) {
+        return Err("unreadable");
+    }
+    for name in directives(headers) {
+        match name.as_str() {
+            "private" => return Err("private"),
+            "no-store" => return Err("no-store"),
+            "no-cache" => return Err("no-cache"),
+            _ => {}
+        }
     }
     let now = SystemTime::now();
     let options = CacheOptions {
@@ -45,11 +53,11 @@ pub(crate) fn lifetime(
     };
     let policy = CachePolicy::new_options(request, response, now, options);
     if !policy.is_storable() {
-        return None;
+        return Err("status");
     }
     let ttl = policy.time_to_live(now);
     if !ttl.is_zero() {
-        return Some(ttl.min(default_ttl));
+        return Ok(ttl.min(default_ttl));
     }
     // No freshness lifetime. If the response gave one, it has run out
     // (`max-age=0`, an `Expires` in the past); otherwise the status is
@@ -57,7 +65,11 @@ pub(crate) fn lifetime(
     let explicit = headers.contains_key(header::EXPIRES)
         || headers.contains_key(header::PRAGMA)
         || directives(headers).any(|name| name == "max-age" || name == "s-maxage");
-    (!explicit).then_some(default_ttl)
+    if explicit {
+        Err("expired")
+    } else {
+        Ok(default_ttl)
+    }
 }
 
 /// Whether every header the response varies on is in the key; `Vary: *`

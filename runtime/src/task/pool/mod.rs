@@ -149,7 +149,8 @@ impl<T: Send + 'static> Pool<T> {
                 }
                 Step::Full => {
                     let deadline = *deadline.get_or_insert_with(|| self.deadline());
-                    self.wait_for_room(deadline).await?;
+                    let pool = std::any::type_name::<T>();
+                    crate::trace::pool_wait(pool, self.wait_for_room(deadline)).await?;
                 }
             }
         }
@@ -265,6 +266,8 @@ impl<T: Send + 'static> Pool<T> {
 
     fn timed_out(&self) -> PoolError {
         self.core.lock().counters.timeouts += 1;
+        let timeout = self.core.config.acquire_timeout;
+        crate::trace::pool_timeout(std::any::type_name::<T>(), timeout);
         PoolError::Timeout(self.core.config.acquire_timeout)
     }
 
