@@ -1,5 +1,5 @@
 //! `tracing` spans and events at the boundaries a user debugs (feature
-//! `tracing`, which the `sqlite`, `postgres` and `validate` features turn on).
+//! `tracing`, off by default).
 //!
 //! Every call site in the runtime is one line calling this module; without
 //! the feature the helpers are identities and no-ops, so nothing of `tracing`
