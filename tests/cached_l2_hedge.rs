@@ -1,7 +1,8 @@
 //! Hedged reads under `#[cached(l2)]`, on the real Redis at
 //! `UNOKIT_TEST_REDIS_URL` (skipped without it) behind a proxy the test owns
 //! that delays every byte: a miss whose Redis lookup is slow starts its body
-//! too, and whichever finishes first answers.
+//! too, and whichever finishes first answers; the writes behind callers wait
+//! in a bounded queue, which drops what does not fit.
 #![cfg(feature = "redis")]
 
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
@@ -53,7 +54,8 @@ async fn a_slow_redis_races_the_body_and_the_first_answer_wins() {
     let proxy = Proxy::start(upstream).await;
     let config = TierConfig::new(format!("redis://{}", proxy.addr()))
         .with_op_timeout(Duration::from_secs(2))
-        .with_hedge_after(Some(Duration::from_millis(5)));
+        .with_hedge_after(Some(Duration::from_millis(5)))
+        .with_write_queue(4);
     assert!(l2::install(RedisTier::new(config).unwrap()).is_ok());
     let run = fresh_run();
     // `slow`'s values in Redis, as another instance would have stored them:
@@ -97,4 +99,26 @@ async fn a_slow_redis_races_the_body_and_the_first_answer_wins() {
     assert_eq!(slow(run + 1).await, "stored");
     assert_eq!(SLOW_RUNS.load(SeqCst), 1);
     assert_eq!(slow_cache().stats().l2_hedged, 1);
+
+    // Writes behind callers wait in a queue of 4: while Redis is slow, the
+    // queue fills and further writes are dropped (counted), never waited for.
+    proxy.set_delay(Duration::from_millis(300));
+    let writes = fast_cache().stats().l2_writes;
+    let calls: Vec<_> = (0..50).map(|n| tokio::spawn(fast(run + 100 + n))).collect();
+    for (n, call) in (0..).zip(calls) {
+        assert_eq!(call.await.unwrap(), format!("computed {}", run + 100 + n));
+    }
+    assert!(
+        l2::installed().unwrap().stats().dropped > 0,
+        "a full queue drops"
+    );
+    proxy.set_delay(Duration::ZERO);
+    let started = Instant::now();
+    while fast_cache().stats().l2_writes == writes {
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "the queued writes never landed"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
 }

@@ -22,6 +22,8 @@ pub struct TierConfig {
     pub(super) breaker_open_for: Duration,
     pub(super) max_value_bytes: usize,
     pub(super) hedge_after: Option<Duration>,
+    pub(super) write_queue: usize,
+    pub(super) write_through: bool,
 }
 
 impl TierConfig {
@@ -36,6 +38,8 @@ impl TierConfig {
     /// How long an `#[cached(l2)]` miss waits for Redis before it starts its
     /// body too: 10 ms (a local Redis answers in well under a millisecond).
     pub const DEFAULT_HEDGE_AFTER: Duration = Duration::from_millis(10);
+    /// How many writes behind callers may wait for Redis: 10 000.
+    pub const DEFAULT_WRITE_QUEUE: usize = 10_000;
 
     /// The defaults, for the Redis at `url` (`redis://host:port/db`).
     #[must_use]
@@ -47,6 +51,8 @@ impl TierConfig {
             breaker_open_for: Self::DEFAULT_BREAKER_OPEN_FOR,
             max_value_bytes: Self::DEFAULT_MAX_VALUE_BYTES,
             hedge_after: Some(Self::DEFAULT_HEDGE_AFTER),
+            write_queue: Self::DEFAULT_WRITE_QUEUE,
+            write_through: false,
         }
     }
 
@@ -85,10 +91,35 @@ impl TierConfig {
         self
     }
 
+    /// Writes behind callers wait in one queue of at most `writes` (one task
+    /// drains it, a pipeline at a time, the last write of a key winning); a
+    /// write that finds it full is dropped and counted
+    /// ([`TierStats::dropped`](super::TierStats::dropped)).
+    #[must_use]
+    pub fn with_write_queue(mut self, writes: usize) -> Self {
+        self.write_queue = writes.max(1);
+        self
+    }
+
+    /// Callers wait for their value's write to Redis (write-through) instead
+    /// of queueing it behind them: slower misses, and another instance can
+    /// read the value as soon as the call returns.
+    #[must_use]
+    pub fn with_write_through(mut self, through: bool) -> Self {
+        self.write_through = through;
+        self
+    }
+
     /// The longest one operation may take.
     #[must_use]
     pub fn op_timeout(&self) -> Duration {
         self.op_timeout
+    }
+
+    /// Whether callers wait for their value's write.
+    #[must_use]
+    pub fn write_through(&self) -> bool {
+        self.write_through
     }
 
     /// How long a lookup waits before the body starts too, if it does.

@@ -120,7 +120,11 @@ impl L2Link {
         match M::split(returned) {
             Ok(value) if stored => (M::join(value), None),
             Ok(value) => {
-                (codec.write)(self, parts, value.clone(), took);
+                if installed().is_some_and(|tier| tier.config().write_through()) {
+                    (codec.write_now)(self, parts, value.clone(), took).await;
+                } else {
+                    (codec.write)(self, parts, value.clone(), took);
+                }
                 (M::join(value), None)
             }
             Err(returned) => (returned, None),

@@ -20,6 +20,7 @@ mod config;
 mod envelope;
 mod hedge;
 mod load;
+mod queue;
 mod stampede;
 mod tier;
 mod wired;

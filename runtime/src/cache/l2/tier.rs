@@ -4,7 +4,7 @@
 use super::backplane::{self, Invalidation, Subscriptions};
 use super::breaker::{Breaker, BreakerState};
 pub use super::config::TierConfig;
-use super::envelope::{self, Decoded, Header};
+use super::envelope::{self, Decoded};
 use crate::key::CacheKey;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use serde::Serialize;
@@ -22,7 +22,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 #[derive(Clone, Debug)]
 pub struct Space {
     prefix: String,
-    schema: u64,
+    pub(super) schema: u64,
 }
 
 impl Space {
@@ -127,20 +127,25 @@ pub struct TierStats {
     pub skipped: u64,
     /// How many times the breaker opened.
     pub breaker_opened: u64,
+    /// Writes behind callers not made: the queue was full, or Redis failed
+    /// (they are not retried: the next miss of the key writes it again).
+    pub dropped: u64,
 }
 
 #[derive(Default)]
-struct Counters {
+pub(super) struct Counters {
     hits: AtomicU64,
     misses: AtomicU64,
     mismatches: AtomicU64,
     corrupt: AtomicU64,
-    oversized: AtomicU64,
-    errors: AtomicU64,
-    skipped: AtomicU64,
+    pub(super) oversized: AtomicU64,
+    pub(super) errors: AtomicU64,
+    pub(super) skipped: AtomicU64,
+    /// Writes behind callers dropped: the queue was full, or Redis failed.
+    pub(super) dropped: AtomicU64,
 }
 
-fn bump(counter: &AtomicU64) {
+pub(super) fn bump(counter: &AtomicU64) {
     counter.fetch_add(1, Ordering::Relaxed);
 }
 
@@ -165,10 +170,12 @@ fn bump(counter: &AtomicU64) {
 pub struct RedisTier {
     client: redis::Client,
     subscriptions: Arc<Subscriptions>,
-    connection: ConnectionManager,
-    config: TierConfig,
-    breaker: Breaker,
-    counters: Counters,
+    pub(super) connection: ConnectionManager,
+    pub(super) config: TierConfig,
+    pub(super) breaker: Breaker,
+    pub(super) counters: Counters,
+    /// The writes behind callers, started on the first one (`queue.rs`).
+    pub(super) queue: std::sync::OnceLock<super::queue::Sender>,
 }
 
 impl RedisTier {
@@ -198,6 +205,7 @@ impl RedisTier {
             subscriptions: Arc::new(Subscriptions::new(source)),
             breaker: Breaker::new(config.breaker_failures, config.breaker_open_for),
             counters: Counters::default(),
+            queue: std::sync::OnceLock::new(),
             config,
         })
     }
@@ -293,27 +301,17 @@ impl RedisTier {
         ttl: Duration,
         body_time: Duration,
     ) -> Stored {
-        let header = Header {
-            schema: space.schema,
-            created_ms: unix_ms(SystemTime::now()),
-            ttl_ms: millis(ttl).max(1),
-            body_us: u32::try_from(body_time.as_micros()).unwrap_or(u32::MAX),
+        let entry = match self.entry(space, key, value, ttl, body_time) {
+            Ok(entry) => entry,
+            Err(refused) => return refused,
         };
-        let Ok(bytes) = envelope::encode(header, &key.bytes, value) else {
-            bump(&self.counters.errors);
-            return Stored::Unavailable;
-        };
-        if bytes.len() > self.config.max_value_bytes {
-            bump(&self.counters.oversized);
-            return Stored::Oversized;
-        }
         let done: Option<()> = self
             .command(|| {
                 redis::cmd("SET")
-                    .arg(space.key_of(key.fingerprint))
-                    .arg(bytes)
+                    .arg(&entry.key)
+                    .arg(entry.bytes)
                     .arg("PX")
-                    .arg(header.ttl_ms)
+                    .arg(entry.ttl_ms)
                     .clone()
             })
             .await;
@@ -391,6 +389,7 @@ impl RedisTier {
             errors: load(&counters.errors),
             skipped: load(&counters.skipped),
             breaker_opened: self.breaker.times_opened(),
+            dropped: load(&counters.dropped),
         }
     }
 
@@ -434,64 +433,6 @@ impl RedisTier {
         }
     }
 
-    /// Stores each of `entries` for `ttl` in one pipelined round trip, under
-    /// the breaker and the deadline as [`command`](Self::command); how many
-    /// Redis took (0 if it failed, none if all were oversized).
-    pub(crate) async fn store_many<V: Serialize>(
-        &self,
-        space: &Space,
-        entries: &[(KeyParts, V)],
-        ttl: Duration,
-    ) -> usize {
-        let ttl_ms = millis(ttl).max(1);
-        let mut pipe = redis::pipe();
-        let mut stored = 0;
-        for (key, value) in entries {
-            let header = Header {
-                schema: space.schema,
-                created_ms: unix_ms(SystemTime::now()),
-                ttl_ms,
-                body_us: 0,
-            };
-            let Ok(bytes) = envelope::encode(header, &key.bytes, value) else {
-                bump(&self.counters.errors);
-                continue;
-            };
-            if bytes.len() > self.config.max_value_bytes {
-                bump(&self.counters.oversized);
-                continue;
-            }
-            pipe.cmd("SET")
-                .arg(space.key_of(key.fingerprint))
-                .arg(bytes)
-                .arg("PX")
-                .arg(ttl_ms)
-                .ignore();
-            stored += 1;
-        }
-        if stored == 0 {
-            return 0;
-        }
-        if !self.breaker.allow() {
-            bump(&self.counters.skipped);
-            return 0;
-        }
-        let mut connection = self.connection.clone();
-        let outcome = tokio::time::timeout(
-            self.config.op_timeout,
-            pipe.query_async::<()>(&mut connection),
-        )
-        .await;
-        if let Ok(Ok(())) = outcome {
-            self.breaker.succeeded();
-            stored
-        } else {
-            self.breaker.failed();
-            bump(&self.counters.errors);
-            0
-        }
-    }
-
     fn read<V: DeserializeOwned>(
         &self,
         space: &Space,
@@ -532,10 +473,10 @@ impl Drop for RedisTier {
     }
 }
 
-fn millis(duration: Duration) -> u64 {
+pub(super) fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
-fn unix_ms(time: SystemTime) -> u64 {
+pub(super) fn unix_ms(time: SystemTime) -> u64 {
     time.duration_since(UNIX_EPOCH).map_or(0, millis)
 }

@@ -255,8 +255,12 @@ impl L2Link {
     where
         V: Serialize + Send + Sync + 'static,
     {
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(async move { self.write_through(&key, &value, body_time).await });
+        let Some(tier) = installed() else {
+            return;
+        };
+        // Encoded here, queued as bytes: one queue serves every value type.
+        if let Ok(entry) = tier.entry(self.space(), &key, &value, self.ttl, body_time) {
+            tier.write_behind(entry, &self.writes);
         }
     }
 
