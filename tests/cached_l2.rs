@@ -242,3 +242,65 @@ fn an_invalidation_published_by_another_instance_drops_that_key_alone() {
         );
     });
 }
+
+#[unokit::cached(l2, ttl = "10m")]
+async fn everything(run: u64) -> u64 {
+    run + 1
+}
+
+#[test]
+fn invalidate_all_empties_redis_and_tells_the_other_instances() {
+    RUNTIME.block_on(async {
+        let test = "invalidate_all_empties_redis_and_tells_the_other_instances";
+        if !tier(test) {
+            return;
+        }
+        let run = fresh_run();
+        for n in 0..3 {
+            assert_eq!(everything(run + n).await, run + n + 1);
+        }
+        written(|| everything_cache().stats().l2_writes, 3).await;
+        // Another instance listens on the function's channel.
+        let url = std::env::var("UNOKIT_TEST_REDIS_URL").unwrap();
+        let other = RedisTier::new(TierConfig::new(url.clone())).unwrap();
+        let space = Space::new("cached_l2::everything", 0);
+        let heard = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let into = std::sync::Arc::clone(&heard);
+        other
+            .subscribe(&space, move |message| into.lock().unwrap().push(message))
+            .await;
+        let mut redis = redis::Client::open(url)
+            .unwrap()
+            .get_multiplexed_async_connection()
+            .await
+            .unwrap();
+        let keys: Vec<String> = (0..3).map(|n| space.redis_key(&(&(run + n),))).collect();
+        let exists = |redis: &mut redis::aio::MultiplexedConnection| {
+            let mut redis = redis.clone();
+            let keys = keys.clone();
+            async move {
+                redis::cmd("EXISTS")
+                    .arg(&keys)
+                    .query_async::<u64>(&mut redis)
+                    .await
+                    .unwrap()
+            }
+        };
+        assert_eq!(exists(&mut redis).await, 3);
+
+        everything_invalidate_all();
+        let started = std::time::Instant::now();
+        while exists(&mut redis).await > 0 || !heard.lock().unwrap().contains(&Invalidation::All) {
+            assert!(
+                started.elapsed() < Duration::from_secs(3),
+                "Redis kept the entries, or nobody heard"
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        // This process misses too, and Redis has nothing: the body runs.
+        let misses = everything_cache().stats().misses;
+        assert_eq!(everything(run).await, run + 1);
+        let stats = everything_cache().stats();
+        assert_eq!((stats.misses, stats.l2_hits), (misses + 1, 0));
+    });
+}

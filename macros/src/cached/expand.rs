@@ -306,22 +306,30 @@ impl<'a> Expansion<'a> {
         let every = &self.attrs.every;
         let name = &self.names.invalidate_all;
         let cache = self.path(&self.names.cache);
-        let doc = if self.valid.l2.is_some() {
-            format!(
-                " Removes every cached result of {} from this process; the entries in Redis stay until their `ttl`.",
-                self.doc_link(&self.f.item.sig.ident)
+        let local = quote!(#cache().invalidate_all(););
+        let (doc, body) = if self.valid.l2.is_some() {
+            let everywhere = quote!(#cache().invalidate_all_everywhere(););
+            (
+                format!(
+                    " Removes every cached result of {} from this process and, behind the caller, from Redis and the other instances.",
+                    self.doc_link(&self.f.item.sig.ident)
+                ),
+                l2::or(&everywhere, &local),
             )
         } else {
-            format!(
-                " Removes every cached result of {}.",
-                self.doc_link(&self.f.item.sig.ident)
+            (
+                format!(
+                    " Removes every cached result of {}.",
+                    self.doc_link(&self.f.item.sig.ident)
+                ),
+                local,
             )
         };
         quote! {
             #[doc = #doc]
             #(#every)*
             #vis fn #name() {
-                #cache().invalidate_all();
+                #body
             }
         }
     }

@@ -89,9 +89,12 @@ async fn user_profile_prime(user_id: u64, lang: &str, value: Profile) {
         )
         .await;
 }
-/// Removes every cached result of [`user_profile`] from this process; the entries in Redis stay until their `ttl`.
+/// Removes every cached result of [`user_profile`] from this process and, behind the caller, from Redis and the other instances.
 fn user_profile_invalidate_all() {
-    user_profile_cache().invalidate_all();
+    ::unokit::__private::cache::l2_or! {
+        { user_profile_cache().invalidate_all_everywhere(); } { user_profile_cache()
+        .invalidate_all(); }
+    }
 }
 /// The cache of [`user_profile`]: hits, misses and entries through `stats()`, and moka's maintenance.
 #[must_use]

@@ -65,9 +65,12 @@ async fn report_prime(day: u32, value: Report) {
         .insert(__unokit_hash, (::core::clone::Clone::clone(&day),), value)
         .await;
 }
-/// Removes every cached result of [`report`] from this process; the entries in Redis stay until their `ttl`.
+/// Removes every cached result of [`report`] from this process and, behind the caller, from Redis and the other instances.
 fn report_invalidate_all() {
-    report_cache().invalidate_all();
+    ::unokit::__private::cache::l2_or! {
+        { report_cache().invalidate_all_everywhere(); } { report_cache()
+        .invalidate_all(); }
+    }
 }
 /// The cache of [`report`]: hits, misses and entries through `stats()`, and moka's maintenance.
 #[must_use]

@@ -335,6 +335,47 @@ impl RedisTier {
         removed.is_some()
     }
 
+    /// Removes every key of `space` (`SCAN` + `UNLINK`, a thousand at a
+    /// time, each step under the deadline); how many. Linear in the keys of
+    /// the space: for a rare "drop everything", not for a request path.
+    pub(crate) async fn unlink_space(&self, space: &Space) -> usize {
+        let mut pattern = String::with_capacity(space.prefix.len() + 1);
+        for c in space.prefix.chars() {
+            if matches!(c, '*' | '?' | '[' | ']' | '\\') {
+                pattern.push('\\');
+            }
+            pattern.push(c);
+        }
+        pattern.push('*');
+        let (mut cursor, mut removed) = (0_u64, 0);
+        loop {
+            let Some((next, keys)): Option<(u64, Vec<String>)> = self
+                .command(|| {
+                    redis::cmd("SCAN")
+                        .arg(cursor)
+                        .arg("MATCH")
+                        .arg(&pattern)
+                        .arg("COUNT")
+                        .arg(1000)
+                        .clone()
+                })
+                .await
+            else {
+                return removed;
+            };
+            if !keys.is_empty() {
+                let unlinked: Option<usize> = self
+                    .command(|| redis::cmd("UNLINK").arg(&keys).clone())
+                    .await;
+                removed += unlinked.unwrap_or(0);
+            }
+            if next == 0 {
+                return removed;
+            }
+            cursor = next;
+        }
+    }
+
     /// Tells the other instances subscribed to `space` to drop what
     /// `invalidation` names; whether Redis took the message in time. This
     /// instance's own handlers do not hear it.

@@ -10,6 +10,7 @@ use super::backplane::Invalidation;
 use super::tier::{Fetched, KeyParts, Missed, RedisTier, Space};
 use crate::cache::future::AsyncFnCache;
 use crate::cache::stats::CacheStats;
+use crate::cache::stored_key::StoredKey;
 use crate::key::CacheKey;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -290,6 +291,18 @@ impl L2Link {
             .await;
     }
 
+    /// Removes every entry of the function from Redis and tells the other
+    /// instances to drop theirs, behind the caller (`_invalidate_all`).
+    fn forget_all(&'static self) {
+        let (Some(tier), Ok(runtime)) = (installed(), tokio::runtime::Handle::try_current()) else {
+            return;
+        };
+        runtime.spawn(async move {
+            tier.publish(self.space(), &Invalidation::All).await;
+            tier.unlink_space(self.space()).await;
+        });
+    }
+
     /// Stores `value` as `key`'s entry in Redis, behind the caller.
     #[doc(hidden)]
     pub fn prime<K, V>(&'static self, codec: L2Codec<V>, key: &K, value: V)
@@ -331,6 +344,16 @@ impl L2Link {
             l2_early: self.early.load(Relaxed),
             ..stats
         }
+    }
+}
+
+impl<K: StoredKey, V: Clone + Send + Sync + 'static> AsyncFnCache<K, V> {
+    /// Empties this process's cache of the function and, behind the caller,
+    /// its entries in Redis and the other instances' caches.
+    #[doc(hidden)]
+    pub fn invalidate_all_everywhere(&'static self) {
+        self.invalidate_all();
+        self.l2_link().forget_all();
     }
 }
 
