@@ -358,7 +358,13 @@ async fn extreme_values_round_trip_exactly_on_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_nested_loads_keep_errors_and_deadlines() {
     let db = unokit_fixtures::counting::sqlite().await;
-    let error = db.session().query::<Owner>().nested().all().await.unwrap_err();
+    let error = db
+        .session()
+        .query::<Owner>()
+        .nested()
+        .all()
+        .await
+        .unwrap_err();
     assert!(
         matches!(&error, DbError::Sqlx(sqlx) if sqlx.to_string().contains("no such table: nested_owners")),
         "{error}"

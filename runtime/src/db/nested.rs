@@ -76,7 +76,7 @@ impl NestedEngine for sqlx::Sqlite {
     }
 
     /// A statement without parameters is stepped on the caller's thread
-    /// (see [`sqlite`]); one with keys goes through sqlx.
+    /// (see the `nested::sqlite` module); one with keys goes through sqlx.
     #[track_caller]
     fn load_document<'a, T: Send + 'a>(
         session: &'a Session<Self>,

@@ -8,7 +8,7 @@
 //! JOIN` on the parent's table; a relation to many is a correlated subquery on
 //! the parent's alias (with joins of its own), so a tree of any depth is one
 //! statement. On SQLite a row with a relation to many is spliced together as
-//! text rather than parsed again by `json()` (see [`push_row`]). (Joins
+//! text rather than parsed again by `json()` (see `push_row`). (Joins
 //! rather than a subquery per `belongs_to`: such a subquery's JSON has to be
 //! parsed again on SQLite, which measured 1.4× the statement's time on the
 //! blog.)
