@@ -55,6 +55,26 @@ on_both_engines! {
         let none = session.query::<Post>().nested().find(1_000_000).await.unwrap();
         assert_eq!(none, None);
     }
+
+    async fn concurrent_nested_loads_each_get_the_whole_tree(db, session) {
+        let naive = blog::naive(&session).await.unwrap();
+        let loads = (0..32).map(|_| {
+            let session = db.session();
+            tokio::spawn(async move {
+                session
+                    .query::<Post>()
+                    .include(Post::AUTHOR)
+                    .include(Post::COMMENTS.with(Comment::AUTHOR))
+                    .nested()
+                    .all()
+                    .await
+                    .unwrap()
+            })
+        });
+        for load in loads.collect::<Vec<_>>() {
+            assert_eq!(load.await.unwrap(), naive);
+        }
+    }
 }
 
 #[derive(Model, Clone, Debug, PartialEq)]
@@ -286,6 +306,25 @@ where
         ),
         "{error}"
     );
+    // Also where the missing row is spliced as text on SQLite (it has a
+    // relation to many): `null`, not a NULL document.
+    let error = db
+        .session()
+        .query::<Item>()
+        .include(Item::OWNER.with(Owner::ITEMS))
+        .nested()
+        .all()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            DbError::MissingRow {
+                relation: "Item.owner"
+            }
+        ),
+        "{error}"
+    );
     let error = db
         .session()
         .query::<Item>()
@@ -310,6 +349,68 @@ async fn extreme_values_round_trip_exactly_on_sqlite() {
         .unwrap();
     let session = db.session();
     extremes(&db, &session).await;
+    db.finish().await;
+}
+
+/// On SQLite the statement is stepped on the caller's thread: its errors are
+/// SQLite's, a session's deadline interrupts it, and the connection is left as
+/// it was (the deadline's progress handler removed).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_nested_loads_keep_errors_and_deadlines() {
+    let db = unokit_fixtures::counting::sqlite().await;
+    let error = db
+        .session()
+        .query::<Owner>()
+        .nested()
+        .all()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, DbError::Sqlx(sqlx) if sqlx.to_string().contains("no such table: nested_owners")),
+        "{error}"
+    );
+    unokit::db::sqlx::raw_sql(SCHEMA)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    unokit::db::sqlx::raw_sql(
+        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 50000)
+         INSERT INTO nested_owners SELECT x, 'owner ' || x, x * 0.5, NULL, x % 2, NULL, 0 FROM n;
+         INSERT INTO nested_items SELECT id, id, 'item', NULL, 0.25 FROM nested_owners;
+         CREATE INDEX nested_items_by_owner ON nested_items (owner_id);",
+    )
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let slow = db
+        .session()
+        .with_timeout(std::time::Duration::from_millis(5))
+        .query::<Owner>()
+        .include(Owner::ITEMS)
+        .nested()
+        .all()
+        .await;
+    assert!(
+        matches!(slow, Err(DbError::Timeout(timeout)) if timeout.as_millis() == 5),
+        "{slow:?}"
+    );
+    // Nothing of the deadline is left on the connection: sqlx's statements
+    // and a load without one run to the end.
+    let items: i64 = unokit::db::sqlx::query_scalar("SELECT count(*) FROM nested_items")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(items, 50_000);
+    let all = db
+        .session()
+        .query::<Owner>()
+        .include(Owner::ITEMS)
+        .nested()
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 50_000);
+    assert_eq!(all[49_999].items.get().unwrap()[0].id, 50_000);
     db.finish().await;
 }
 

@@ -19,15 +19,23 @@ use serde::de::{DeserializeSeed, Deserializer, Error as _, SeqAccess};
 use std::any::TypeId;
 use std::cell::Cell;
 use std::collections::HashMap;
+use std::future::Future;
 use std::marker::PhantomData;
+use std::pin::Pin;
 use std::sync::{OnceLock, PoisonError, RwLock};
 
 mod columns;
 mod decode;
+#[cfg(feature = "sqlite")]
+mod sqlite;
 
 pub use columns::JsonColumn;
 pub use decode::NestedArity;
 use decode::{decode_document, decode_relation};
+
+/// A nested load's statement, run, its document read.
+#[doc(hidden)]
+pub type DocumentFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, DbError>> + Send + 'a>>;
 
 /// An engine that runs nested loads: [`sqlx::Sqlite`], and `sqlx::Postgres`
 /// with the `postgres` feature.
@@ -39,6 +47,26 @@ pub trait NestedEngine: Engine {
     /// When the column is missing or not text.
     #[doc(hidden)]
     fn document(row: &Self::Row) -> Result<Option<&str>, sqlx::Error>;
+
+    /// Runs a nested load's statement within the session's deadline and
+    /// hands its document to `read`: through sqlx's rows by default.
+    #[doc(hidden)]
+    #[track_caller]
+    fn load_document<'a, T: Send + 'a>(
+        session: &'a Session<Self>,
+        sql: &'a str,
+        arguments: Self::Arguments<'a>,
+        read: fn(Option<&[u8]>) -> Result<T, DbError>,
+    ) -> DocumentFuture<'a, T> {
+        let fetching = Self::fetch_all(session.pool(), sql, arguments);
+        Box::pin(async move {
+            let rows = session.within_deadline(fetching).await?;
+            let Some(row) = rows.first() else {
+                return read(None);
+            };
+            read(Self::document(row)?.map(str::as_bytes))
+        })
+    }
 }
 
 #[cfg(feature = "sqlite")]
@@ -46,6 +74,49 @@ impl NestedEngine for sqlx::Sqlite {
     fn document(row: &Self::Row) -> Result<Option<&str>, sqlx::Error> {
         sqlx::Row::try_get(row, 0)
     }
+
+    /// A statement without parameters is stepped on the caller's thread
+    /// (see the `nested::sqlite` module); one with keys goes through sqlx.
+    #[track_caller]
+    fn load_document<'a, T: Send + 'a>(
+        session: &'a Session<Self>,
+        sql: &'a str,
+        arguments: Self::Arguments<'a>,
+        read: fn(Option<&[u8]>) -> Result<T, DbError>,
+    ) -> DocumentFuture<'a, T> {
+        if sqlx::Arguments::len(&arguments) > 0 {
+            let fetching = Self::fetch_all(session.pool(), sql, arguments);
+            return Box::pin(async move {
+                let rows = session.within_deadline(fetching).await?;
+                let Some(row) = rows.first() else {
+                    return read(None);
+                };
+                read(Self::document(row)?.map(str::as_bytes))
+            });
+        }
+        let location = std::panic::Location::caller();
+        Box::pin(async move {
+            let loading = async {
+                // Recorded for the N+1 detector and logged as sqlx logs its
+                // statements, since sqlx does not run this one.
+                super::detect::record(sql, location)?;
+                tracing::debug!(target: "sqlx::query", summary = %summary(sql), db.statement = sql);
+                Ok(sqlite::with_document(session.pool(), sql, session.timeout(), read).await)
+            };
+            session.within_deadline(loading).await?
+        })
+    }
+}
+
+/// The first words of a statement, as sqlx's log summarizes one.
+#[cfg(feature = "sqlite")]
+fn summary(sql: &str) -> &str {
+    let end = sql
+        .char_indices()
+        .filter(|(_, c)| c.is_whitespace())
+        .nth(3)
+        .map_or(sql.len(), |(at, _)| at);
+    &sql[..end]
 }
 
 #[cfg(feature = "postgres")]
@@ -388,14 +459,8 @@ where
         's: 'q,
     {
         let session: &'s Session<DB> = self.session;
-        let fetching = DB::fetch_all(session.pool(), sql, arguments);
-        let rows = session.within_deadline(fetching).await?;
-        let models = match rows.first() {
-            Some(row) => {
-                DB::document(row)?.map_or_else(|| Ok(Vec::new()), decode_document::<M, I, DB>)?
-            }
-            None => Vec::new(),
-        };
+        let models =
+            DB::load_document(session, sql, arguments, decode_document::<M, I, DB>).await?;
         crate::trace::nested_statement(std::any::type_name::<M>(), models.len());
         Ok(models)
     }

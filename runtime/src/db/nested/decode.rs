@@ -201,14 +201,19 @@ where
 }
 
 /// The rows of a nested load's document, in the document's order.
-pub(super) fn decode_document<M, I, DB>(text: &str) -> Result<Vec<M>, DbError>
+/// `None` (SQLite's aggregate of no rows is `[]`, but a missing row is none).
+pub(super) fn decode_document<M, I, DB>(text: Option<&[u8]>) -> Result<Vec<M>, DbError>
 where
     M: NestedRow<DB>,
     I: NestedInclude<M, DB>,
     DB: Engine,
 {
+    let Some(text) = text else {
+        return Ok(Vec::new());
+    };
     let context = DecodeContext::default();
-    let mut deserializer = serde_json::Deserializer::from_str(text);
+    // From bytes: serde checks the UTF-8 of each string as it reads it.
+    let mut deserializer = serde_json::Deserializer::from_slice(text);
     let decoded = <Many as NestedArity<M>>::deserialize(
         &mut deserializer,
         RowSeed::<M, I, DB>::new(&context),
