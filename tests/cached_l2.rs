@@ -94,7 +94,7 @@ fn a_value_lost_by_the_process_is_served_from_redis_without_the_body() {
         written(|| profile_cache().stats().l2_writes, 1).await;
 
         // The process loses its copy (a restart, another instance): Redis answers.
-        profile_invalidate_all();
+        profile_cache().invalidate_all();
         assert_eq!(profile(run, 7).await, expected);
         assert_eq!(PROFILE_RUNS.load(SeqCst), 1, "the body ran again");
         let stats = profile_cache().stats();
@@ -155,7 +155,7 @@ fn a_promoted_entry_expires_no_later_than_in_redis() {
         written(|| short_lived_cache().stats().l2_writes, 1).await;
         tokio::time::sleep(Duration::from_millis(1200)).await;
         // Copied from Redis with 0.8 s left there: it lives 0.8 s here, not 2 s.
-        short_lived_invalidate_all();
+        short_lived_cache().invalidate_all();
         assert_eq!(short_lived(run).await, run + 1);
         assert_eq!(short_lived_cache().stats().l2_hits, 1);
         assert_eq!(SHORT_RUNS.load(SeqCst), 1);
@@ -186,7 +186,8 @@ fn prime_writes_the_redis_entry_too() {
         let run = fresh_run();
         primed_prime(run, "primed".to_owned()).await;
         written(|| primed_cache().stats().l2_writes, 1).await;
-        primed_invalidate_all();
+        // Dropped from this process only: Redis keeps it.
+        primed_cache().invalidate_all();
         assert_eq!(primed(run).await, "primed");
         assert_eq!(PRIMED_RUNS.load(SeqCst), 0);
         assert_eq!(primed_cache().stats().l2_hits, 1);

@@ -67,7 +67,7 @@ async fn a_slow_redis_races_the_body_and_the_first_answer_wins() {
         assert!(started.elapsed() < Duration::from_secs(3), "not written");
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    slow_invalidate_all();
+    slow_cache().invalidate_all();
 
     proxy.set_delay(Duration::from_millis(300));
 

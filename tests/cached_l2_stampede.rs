@@ -153,7 +153,7 @@ async fn a_hit_near_expiry_of_a_slow_body_is_recomputed_early_by_some_callers() 
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
-    slow_invalidate_all();
+    slow_cache().invalidate_all();
     let loads: Vec<_> = keys.map(|key| tokio::spawn(slow(key))).collect();
     for load in loads {
         load.await.unwrap();
