@@ -59,6 +59,9 @@ pub mod di {
 #[cfg(feature = "axum")]
 pub use unokit_runtime::http;
 
+#[cfg(feature = "metrics")]
+pub use unokit_runtime::metrics;
+
 /// The key of a cache entry: derive it with `#[derive(CacheKey)]`.
 ///
 /// See [`key::CacheKey`] for what is implemented and what the fingerprint promises.

@@ -176,8 +176,15 @@ async fn run<F: BatchFn>(loader: &LoaderState<F>, closed: Closed<F>) {
     } else {
         &closed.keys
     };
+    #[cfg(feature = "metrics")]
+    let started = crate::metrics::on().then(Instant::now);
     let fetching = within(loader.config.timeout(), loader.fetch.load(keys));
-    let outcome = match catch_unwind(fetching).await {
+    let fetched = catch_unwind(fetching).await;
+    #[cfg(feature = "metrics")]
+    if let Some(started) = started {
+        crate::metrics::batch(std::any::type_name::<F>(), keys.len(), started.elapsed());
+    }
+    let outcome = match fetched {
         Ok(Some(Ok(map))) => Ok(loader.settle(&closed, map)),
         Ok(Some(Err(error))) => Err(LoadError::Batch(Arc::new(error))),
         Ok(None) => Err(LoadError::TimedOut(

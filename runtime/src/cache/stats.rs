@@ -38,6 +38,10 @@ pub struct CacheStats {
     /// With `#[cached(l2)]`: computed values stored in Redis (written behind
     /// the caller).
     pub l2_writes: u64,
+    /// Entries evicted to keep the cache within its capacity (in entries or
+    /// bytes), as of moka's last maintenance; expired and invalidated entries
+    /// are not counted.
+    pub evictions: u64,
 }
 
 impl CacheStats {
