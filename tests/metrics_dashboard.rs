@@ -183,7 +183,11 @@ async fn the_dashboard_shows_live_numbers_in_chromium() {
     load(
         addr,
         40,
-        &["id,title", "id,author(name)", "id,comments(body,author(name))"],
+        &[
+            "id,title",
+            "id,author(name)",
+            "id,comments(body,author(name))",
+        ],
     )
     .await;
 
@@ -207,7 +211,10 @@ async fn the_dashboard_shows_live_numbers_in_chromium() {
         first.hit_rate,
         second.hit_rate
     );
-    assert!(second.requests > first.requests, "a new selection ran statements");
+    assert!(
+        second.requests > first.requests,
+        "a new selection ran statements"
+    );
     assert!(second.response_hit_rate > first.response_hit_rate);
     assert_ne!(first.scopes_text, second.scopes_text);
 
@@ -220,6 +227,10 @@ async fn the_dashboard_shows_live_numbers_in_chromium() {
     .await
     .unwrap();
     let written = std::fs::metadata(&screenshot).map_or(0, |meta| meta.len());
-    assert!(written > 10_000, "no screenshot at {}", screenshot.display());
+    assert!(
+        written > 10_000,
+        "no screenshot at {}",
+        screenshot.display()
+    );
     println!("dashboard screenshot: {}", screenshot.display());
 }

@@ -298,10 +298,7 @@ where
     /// Hits, misses and entries so far.
     pub fn stats(&self) -> CacheStats {
         let stats = CacheStats {
-            evictions: self
-                .state
-                .get()
-                .map_or(0, |state| state.store.evictions()),
+            evictions: self.state.get().map_or(0, |state| state.store.evictions()),
             ..self.base.stats(self.entry_count())
         };
         #[cfg(feature = "redis")]

@@ -50,7 +50,9 @@ pub use watch::{watch_cache, watch_pool, watch_response_cache};
 
 #[doc(hidden)]
 pub use record::bench;
-pub(crate) use record::{batch, on, pool_wait, scope_opened, service_built, statements};
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) use record::statements;
+pub(crate) use record::{batch, on, pool_wait, scope_opened, service_built};
 
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use std::fmt;
@@ -115,15 +117,17 @@ impl Exporter {
             .map_err(|error| InstallError(error.to_string()))?;
         let upkept = handle.clone();
         // A thread rather than a task: the recorder outlives any one runtime.
-        std::thread::Builder::new()
+        // Without it (the system refused a thread) each render still folds the
+        // samples in, so the recorder works on; only an unscraped one grows.
+        let upkeep = std::thread::Builder::new()
             .name("unokit-metrics-upkeep".into())
             .spawn(move || {
                 loop {
                     std::thread::sleep(UPKEEP);
                     upkept.run_upkeep();
                 }
-            })
-            .map_err(|error| InstallError(format!("no upkeep thread: {error}")))?;
+            });
+        drop(upkeep);
         Ok(INSTALLED.get_or_init(|| Self::from_handle(handle)).clone())
     }
 

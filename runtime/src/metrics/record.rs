@@ -27,6 +27,7 @@ pub(super) fn start() {
 
 /// The handles of the series without a per-site label.
 struct Handles {
+    #[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
     statements: Histogram,
     pool_wait: Histogram,
     scopes: Counter,
@@ -55,17 +56,22 @@ pub(crate) fn batch(loader: &'static str, keys: usize, took: Duration) {
         return;
     }
     // Loaders are made per request, so the handles are kept per batch
-    // function type, for the process: one read lock per batch, not a registration.
-    static LOADERS: OnceLock<RwLock<HashMap<&'static str, Arc<LoaderHandles>>>> = OnceLock::new();
+    // function type, for the process: one read lock per batch, not a
+    // registration. Keyed by where the type's name is stored, not by its text,
+    // which would be hashed whole each time: a name stored twice (two codegen
+    // units) gets two entries holding the same series.
+    type Loaders = HashMap<(usize, usize), Arc<LoaderHandles>, foldhash::fast::FixedState>;
+    static LOADERS: OnceLock<RwLock<Loaders>> = OnceLock::new();
     let loaders = LOADERS.get_or_init(RwLock::default);
+    let at = (loader.as_ptr() as usize, loader.len());
     let known = loaders
         .read()
         .unwrap_or_else(PoisonError::into_inner)
-        .get(loader)
+        .get(&at)
         .cloned();
     let handles = known.unwrap_or_else(|| {
         let mut loaders = loaders.write().unwrap_or_else(PoisonError::into_inner);
-        Arc::clone(loaders.entry(loader).or_insert_with(|| {
+        Arc::clone(loaders.entry(at).or_insert_with(|| {
             Arc::new(LoaderHandles {
                 keys: metrics::histogram!("unokit_batch_keys", "loader" => short_type_name(loader)),
                 seconds: metrics::histogram!("unokit_batch_seconds", "loader" => short_type_name(loader)),
@@ -98,6 +104,7 @@ fn short_type_name(name: &str) -> String {
 }
 
 /// A request scope that ran `count` statements ended.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) fn statements(count: u64) {
     if on() {
         #[allow(clippy::cast_precision_loss)]

@@ -144,8 +144,7 @@ fn cache(name: &Arc<str>, stats: &CacheStats) {
             .absolute(stats.l2_writes);
     }
     metrics::counter!("unokit_cache_stale_total", "cache" => label()).absolute(stats.stale);
-    metrics::counter!("unokit_cache_evictions_total", "cache" => label())
-        .absolute(stats.evictions);
+    metrics::counter!("unokit_cache_evictions_total", "cache" => label()).absolute(stats.evictions);
     #[allow(clippy::cast_precision_loss)]
     metrics::gauge!("unokit_cache_entries", "cache" => label()).set(stats.entries as f64);
 }
@@ -192,8 +191,7 @@ fn response(name: &Arc<str>, stats: &crate::http::ResponseCacheStats) {
     metrics::counter!("unokit_response_cache_stores_total", "cache" => label())
         .absolute(stats.stores);
     #[allow(clippy::cast_precision_loss)]
-    metrics::gauge!("unokit_response_cache_entries", "cache" => label())
-        .set(stats.entries as f64);
+    metrics::gauge!("unokit_response_cache_entries", "cache" => label()).set(stats.entries as f64);
 }
 
 #[cfg(feature = "redis")]
@@ -206,7 +204,10 @@ fn redis_tier(stats: &crate::cache::l2::TierStats) {
         ("unokit_redis_tier_oversized_total", stats.oversized),
         ("unokit_redis_tier_errors_total", stats.errors),
         ("unokit_redis_tier_skipped_total", stats.skipped),
-        ("unokit_redis_tier_breaker_opened_total", stats.breaker_opened),
+        (
+            "unokit_redis_tier_breaker_opened_total",
+            stats.breaker_opened,
+        ),
     ];
     for (series, value) in counters {
         metrics::counter!(series).absolute(value);
