@@ -46,7 +46,9 @@ mod text;
 mod watch;
 
 pub use text::Sample;
-pub use watch::{watch_cache, watch_pool, watch_response_cache};
+#[cfg(feature = "axum")]
+pub use watch::watch_response_cache;
+pub use watch::{watch_cache, watch_pool};
 
 #[doc(hidden)]
 pub use record::bench;

@@ -138,17 +138,17 @@ pub(crate) fn service_built() {
 /// The recording sites, for the benchmark of their cost. Not public API.
 #[doc(hidden)]
 pub mod bench {
-    /// [`super::scope_opened`]: a counter increment through a kept handle.
+    /// What opening a DI scope records: a counter increment through a kept handle.
     pub fn count_scope() {
         super::scope_opened();
     }
 
-    /// [`super::pool_wait`]: a histogram sample through a kept handle.
+    /// What a pool wait records: a histogram sample through a kept handle.
     pub fn record_pool_wait(waited: std::time::Duration) {
         super::pool_wait(waited);
     }
 
-    /// [`super::batch`]: two histogram samples, the handles found by type name.
+    /// What a batch records: two histogram samples, the handles found by type name.
     pub fn record_batch(keys: usize, took: std::time::Duration) {
         super::batch("bench::Loader", keys, took);
     }
