@@ -22,8 +22,12 @@
 //! curl 'http://127.0.0.1:3000/authors/1/post-count'                            # #[cached]: 2
 //! ```
 //!
+//! With the `metrics` feature (`--features axum,metrics`) it also serves
+//! Prometheus text on `/metrics`, JSON on `/metrics/json` and a live dashboard
+//! on `/metrics/dashboard`.
+//!
 //! `tests/service.rs` runs this service over a real server and checks those
-//! counts.
+//! counts; `tests/metrics_dashboard.rs` loads its dashboard in Chromium.
 
 use axum::Router;
 use axum::extract::Path;
@@ -200,11 +204,22 @@ pub async fn app() -> Result<Router, unokit::di::BuildError> {
     let cached = Router::new()
         .route("/posts", get(posts))
         .layer(cache.layer());
+    #[cfg(feature = "metrics")]
+    let metrics = {
+        // The figures of the caches, on routes apart from the request scopes.
+        let exporter = unokit::metrics::Exporter::install().expect("the only metrics recorder");
+        unokit::metrics::watch_cache("post_count", || post_count_cache().stats());
+        unokit::metrics::watch_response_cache("posts", &cache);
+        exporter.router()
+    };
     // The state names the container `Injected` resolves from.
-    Ok(cached
+    let app = cached
         .route("/authors/{id}/post-count", get(author_post_count))
         .layer(RequestScopeLayer::new(Arc::clone(&services)))
-        .with_state(services))
+        .with_state(services);
+    #[cfg(feature = "metrics")]
+    let app = app.merge(metrics);
+    Ok(app)
 }
 
 #[tokio::main]

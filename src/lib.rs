@@ -59,6 +59,8 @@ pub mod di {
 #[cfg(feature = "axum")]
 pub use unokit_runtime::http;
 
+#[cfg(feature = "metrics")]
+pub use unokit_runtime::metrics;
 /// The `tracing` spans and events (feature `tracing`): the table of targets,
 /// names and fields.
 pub use unokit_runtime::trace;

@@ -10,6 +10,8 @@ pub mod di;
 #[cfg(feature = "axum")]
 pub mod http;
 pub mod key;
+#[cfg(feature = "metrics")]
+pub mod metrics;
 pub mod select;
 pub mod task;
 pub mod trace;

@@ -177,9 +177,16 @@ async fn run<F: BatchFn>(loader: &LoaderState<F>, closed: Closed<F>) {
     } else {
         &closed.keys
     };
+    #[cfg(feature = "metrics")]
+    let started = crate::metrics::on().then(Instant::now);
     let fetching = catch_unwind(within(loader.config.timeout(), loader.fetch.load(keys)));
     let loader_name = std::any::type_name::<F>();
-    let outcome = match trace::batch(loader_name, keys.len(), batch_outcome, fetching).await {
+    let fetched = trace::batch(loader_name, keys.len(), batch_outcome, fetching).await;
+    #[cfg(feature = "metrics")]
+    if let Some(started) = started {
+        crate::metrics::batch(loader_name, keys.len(), started.elapsed());
+    }
+    let outcome = match fetched {
         Ok(Some(Ok(map))) => Ok(loader.settle(&closed, map)),
         Ok(Some(Err(error))) => Err(LoadError::Batch(Arc::new(error))),
         Ok(None) => Err(LoadError::TimedOut(

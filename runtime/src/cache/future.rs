@@ -308,7 +308,10 @@ where
 
     /// Hits, misses and entries so far.
     pub fn stats(&self) -> CacheStats {
-        let stats = self.base.stats(self.entry_count());
+        let stats = CacheStats {
+            evictions: self.state.get().map_or(0, |state| state.store.evictions()),
+            ..self.base.stats(self.entry_count())
+        };
         #[cfg(feature = "redis")]
         if let Some(link) = &self.l2 {
             return link.add_stats(stats);

@@ -46,6 +46,10 @@ pub struct CacheStats {
     /// (XFetch: the nearer the expiry and the slower the body, the likelier),
     /// so that a hot key is refreshed by about one caller across instances.
     pub l2_early: u64,
+    /// Entries evicted to keep the cache within its capacity (in entries or
+    /// bytes), as of moka's last maintenance; expired and invalidated entries
+    /// are not counted.
+    pub evictions: u64,
 }
 
 impl CacheStats {

@@ -18,8 +18,10 @@ use super::hot::HotKeys;
 use super::stored_key::StoredKey;
 use super::table::{ReadLog, Table};
 use super::weigh::{Weigher, weigh_shallow};
+use moka::notification::RemovalCause;
 use moka::ops::compute::Op;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 pub(crate) struct Store<K, V> {
     pub(crate) owner: usize,
@@ -28,6 +30,8 @@ pub(crate) struct Store<K, V> {
     pub(crate) moka: moka::sync::Cache<u64, Arc<Entry<K, V>>, MokaHasher>,
     /// How often each key is read, when the cache tracks hot keys.
     pub(crate) hot: Option<HotKeys>,
+    /// Entries moka evicted for room; counted in its listener, off the hit path.
+    evictions: Arc<AtomicU64>,
 }
 
 impl<K, V> Store<K, V>
@@ -40,6 +44,8 @@ where
     pub(crate) fn new(config: CacheConfig, weigher: Option<Weigher<K, V>>) -> Self {
         let table = Arc::new(Table::new());
         let evicted = Arc::clone(&table);
+        let evictions = Arc::new(AtomicU64::new(0));
+        let counted = Arc::clone(&evictions);
         let mut builder = moka::sync::Cache::builder();
         builder = match config.max_bytes() {
             None => builder.max_capacity(config.capacity()),
@@ -51,10 +57,13 @@ where
             }
         };
         let mut builder =
-            builder.eviction_listener(move |hash: Arc<u64>, entry: Arc<Entry<K, V>>, _| {
+            builder.eviction_listener(move |hash: Arc<u64>, entry: Arc<Entry<K, V>>, cause| {
                 // Dead first: a table that still holds it never serves it.
                 entry.kill();
                 evicted.remove(*hash, &entry);
+                if cause == RemovalCause::Size {
+                    counted.fetch_add(1, Relaxed);
+                }
             });
         if let Some(ttl) = config.moka_ttl() {
             builder = builder.time_to_live(ttl);
@@ -68,7 +77,13 @@ where
             reads: ReadLog::new(),
             moka: builder.build_with_hasher(MokaHasher::default()),
             hot: config.hot_keys().map(HotKeys::new),
+            evictions,
         }
+    }
+
+    /// Entries evicted for room so far (not those expired or removed).
+    pub(crate) fn evictions(&self) -> u64 {
+        self.evictions.load(Relaxed)
     }
 
     /// The hit path: the front table, then the table (or moka, with a time to idle).

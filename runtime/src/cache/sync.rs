@@ -200,7 +200,10 @@ where
 
     /// Hits, misses and entries so far.
     pub fn stats(&self) -> CacheStats {
-        self.base.stats(self.entry_count())
+        CacheStats {
+            evictions: self.state.get().map_or(0, Store::evictions),
+            ..self.base.stats(self.entry_count())
+        }
     }
 
     /// The number of entries, as of moka's last maintenance.

@@ -310,6 +310,10 @@ impl Inner {
 impl Drop for Inner {
     fn drop(&mut self) {
         self.report();
+        #[cfg(feature = "metrics")]
+        if ENABLED {
+            crate::metrics::statements(self.statements.load(Relaxed));
+        }
     }
 }
 

@@ -59,6 +59,8 @@ pub struct CreationLog {
 impl CreationLog {
     /// Records a service just created.
     pub fn record<S: Injectable>(&self, service: &Arc<S>) {
+        #[cfg(feature = "metrics")]
+        crate::metrics::service_built();
         let entry = Entry {
             service: service.clone(),
             has_teardown: S::HAS_TEARDOWN,

@@ -47,6 +47,8 @@ impl<Slots: ScopeSlots> RootCore<Slots> {
     /// Slots for a new scope: reused from the pool, or new.
     #[must_use]
     pub fn open_scope(&self) -> ScopeCore<Slots> {
+        #[cfg(feature = "metrics")]
+        crate::metrics::scope_opened();
         match self.scopes.try_get() {
             Ok(slots) => ScopeCore {
                 slots,

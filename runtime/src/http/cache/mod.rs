@@ -168,7 +168,7 @@ pub struct ResponseCache {
     inner: Arc<Inner>,
 }
 
-struct Inner {
+pub(crate) struct Inner {
     entries: moka::sync::Cache<Key, Arc<Entry>>,
     vary: Vec<HeaderName>,
     credentials: Vec<HeaderName>,
@@ -243,6 +243,18 @@ impl ResponseCache {
         let mut index = self.index();
         index.invalidate_all();
         self.inner.entries.invalidate_all();
+    }
+
+    /// A handle that does not keep the cache alive, for the metrics exporter.
+    #[cfg(feature = "metrics")]
+    pub(crate) fn downgrade(&self) -> std::sync::Weak<Inner> {
+        Arc::downgrade(&self.inner)
+    }
+
+    /// The cache behind `weak`, while it lives.
+    #[cfg(feature = "metrics")]
+    pub(crate) fn upgrade(weak: &std::sync::Weak<Inner>) -> Option<Self> {
+        weak.upgrade().map(|inner| Self { inner })
     }
 
     /// Hits, misses, stores and bypasses so far, and the entries held.

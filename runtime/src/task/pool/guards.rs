@@ -79,17 +79,28 @@ impl<T: Send + 'static> Drop for Checking<T> {
 /// Counts a sleeping checkout for as long as it sleeps, cancellation included.
 pub(super) struct Waiting<'a, T> {
     core: &'a PoolCore<T>,
+    /// When the wait began, when the metrics exporter records.
+    #[cfg(feature = "metrics")]
+    since: Option<Instant>,
 }
 
 impl<'a, T> Waiting<'a, T> {
     pub(super) fn register(core: &'a PoolCore<T>) -> Self {
         core.lock().waiting += 1;
-        Self { core }
+        Self {
+            core,
+            #[cfg(feature = "metrics")]
+            since: crate::metrics::on().then(Instant::now),
+        }
     }
 }
 
 impl<T> Drop for Waiting<'_, T> {
     fn drop(&mut self) {
         self.core.lock().waiting -= 1;
+        #[cfg(feature = "metrics")]
+        if let Some(since) = self.since {
+            crate::metrics::pool_wait(since.elapsed());
+        }
     }
 }

@@ -207,6 +207,18 @@ impl<T: Send + 'static> Pool<T> {
         }
     }
 
+    /// A handle that does not keep the pool alive, for the metrics exporter.
+    #[cfg(feature = "metrics")]
+    pub(crate) fn downgrade(&self) -> std::sync::Weak<PoolCore<T>> {
+        Arc::downgrade(&self.core)
+    }
+
+    /// The pool behind `weak`, while it lives.
+    #[cfg(feature = "metrics")]
+    pub(crate) fn upgrade(weak: &std::sync::Weak<PoolCore<T>>) -> Option<Self> {
+        weak.upgrade().map(|core| Self { core })
+    }
+
     /// The pool's size and counters now.
     #[must_use]
     pub fn stats(&self) -> PoolStats {
