@@ -112,8 +112,9 @@ pub trait KeyColumn<DB: Database>: Column<DB> + Hash + Eq + Clone + 'static {
     fn add_keys<'q>(arguments: &mut DB::Arguments<'q>, keys: &'q [Self])
     -> Result<(), BoxDynError>;
 
-    /// Binds `keys` as the one parameter of a
-    /// [`Dialect::push_where_in_json`] condition: a JSON array on SQLite.
+    /// Binds `keys` as the one parameter of the condition a filter's long
+    /// `IN` list becomes on SQLite ([`JSON_LIST_OVER`](crate::db::query::JSON_LIST_OVER)):
+    /// a JSON array.
     /// Engines that bind a list as one array already bind it as
     /// [`add_keys`](Self::add_keys) does.
     ///

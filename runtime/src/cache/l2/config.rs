@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-/// Settings of a [`RedisTier`]: where Redis is, and how long the cache waits
+/// Settings of a [`RedisTier`](super::RedisTier): where Redis is, and how long the cache waits
 /// for it.
 ///
 /// ```

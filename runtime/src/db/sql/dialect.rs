@@ -3,8 +3,8 @@
 
 use super::ident::push_quoted;
 
-/// Past this many values, SQLite binds a filter's list as one JSON array
-/// ([`Dialect::list_as_json`]). Below it, `IN (?, …)` lets the planner see
+/// Past this many values, SQLite binds a filter's list as one JSON array,
+/// read by `IN (SELECT … FROM json_each(?))`. Below it, `IN (?, …)` lets the planner see
 /// each value; above it, a text per length would fill the statement caches.
 pub const JSON_LIST_OVER: usize = 100;
 
