@@ -40,7 +40,8 @@ pub struct CacheStats {
     pub l2_writes: u64,
     /// With `#[cached(l2)]`: local misses that Redis did not answer within
     /// the tier's [`hedge_after`](crate::cache::l2::TierConfig::with_hedge_after),
-    /// so that the body started too.
+    /// so that the body started too. Their lookups still end, in the
+    /// background, and are counted as they end (a hit, a miss, unavailable).
     pub l2_hedged: u64,
     /// With `#[cached(l2)]`: Redis hits recomputed ahead of their expiry
     /// (XFetch: the nearer the expiry and the slower the body, the likelier),

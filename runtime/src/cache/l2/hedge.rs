@@ -24,7 +24,7 @@ pub(super) enum Answer<V, R, B> {
 
 /// Asks `lookup`; once `after` has passed without an answer, calls `hedged`,
 /// starts `body` and takes whichever finishes first: a Redis hit drops the
-/// body, a body that finishes first drops the lookup.
+/// body; a body that finishes first leaves the lookup to finish unawaited.
 pub(super) async fn hedged<V, R, B, F>(
     mut lookup: LookupFuture<V>,
     after: Option<Duration>,
@@ -32,6 +32,7 @@ pub(super) async fn hedged<V, R, B, F>(
     hedged: impl FnOnce(),
 ) -> Answer<V, R, B>
 where
+    V: Send + 'static,
     B: FnOnce() -> F,
     F: Future<Output = R>,
 {
@@ -50,7 +51,7 @@ where
     let started = Instant::now();
     let mut body = pin!(body());
     let mut asking = true;
-    poll_fn(|cx| {
+    let answer = poll_fn(|cx| {
         if asking && let Poll::Ready(answer) = lookup.as_mut().poll(cx) {
             match answer {
                 Some(fetched) => return Poll::Ready(Answer::Redis(fetched, None)),
@@ -62,5 +63,14 @@ where
             .poll(cx)
             .map(|returned| Answer::Body(returned, started.elapsed()))
     })
-    .await
+    .await;
+    // The body won: the lookup still finishes, in the background, so that a
+    // Redis that does not answer reaches the breaker (dropped here, it would
+    // never time out, and every miss would wait `after` while Redis is down).
+    if asking && let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        runtime.spawn(async move {
+            let _ = lookup.await;
+        });
+    }
+    answer
 }

@@ -75,7 +75,7 @@ impl L2Link {
     ) -> (R, Option<Duration>)
     where
         M: Mode<R>,
-        M::Value: Clone,
+        M::Value: Clone + Send + 'static,
         B: FnOnce() -> F,
         F: Future<Output = R>,
     {
@@ -111,11 +111,8 @@ impl L2Link {
                     (body().await, started.elapsed(), false)
                 }
             },
-            Answer::Body(returned, took) => {
-                // Served without Redis's answer.
-                self.unavailable.fetch_add(1, Relaxed);
-                (returned, took, false)
-            }
+            // The lookup the body outran is counted when it ends.
+            Answer::Body(returned, took) => (returned, took, false),
         };
         match M::split(returned) {
             Ok(value) if stored => (M::join(value), None),
