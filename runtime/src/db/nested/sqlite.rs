@@ -10,10 +10,12 @@
 //! crate and library sqlx links: `links = "sqlite3"` allows one), and the
 //! document is decoded in place from SQLite's buffer, with no copy.
 //!
-//! What it costs an async caller: the statement runs inside `poll`, blocking
-//! the task's thread for as long as SQLite takes (as Diesel's connection
-//! does); a session's [timeout](crate::db::Session::with_timeout) still holds,
-//! through a progress handler that interrupts the statement at the deadline.
+//! What it costs an async caller: the statement runs inside `poll`, on the
+//! task's thread, for as long as SQLite takes (as Diesel's connection does);
+//! on a multi-thread runtime through `block_in_place`, so that the worker's
+//! other tasks move to another thread meanwhile. A session's
+//! [timeout](crate::db::Session::with_timeout) still holds, through a
+//! progress handler that interrupts the statement at the deadline.
 //! Only statements with no parameters (`all()`) go this way; `find_many`'s
 //! keys are bound by sqlx, whose arguments cannot be read back, and it keeps
 //! sqlx's path.
@@ -56,7 +58,15 @@ pub(super) async fn with_document<T>(
     // SAFETY: `handle` holds the connection's lock, so the worker thread does
     // not use the connection until it is dropped, after this call; `step_one`
     // finalizes its statement before it returns.
-    let result = unsafe { step_one(database, sql, read) };
+    let step = || unsafe { step_one(database, sql, read) };
+    // On a multi-thread runtime the worker's other tasks move to another
+    // thread while the statement runs, instead of waiting for it.
+    let flavor = tokio::runtime::Handle::try_current().map(|runtime| runtime.runtime_flavor());
+    let result = if matches!(flavor, Ok(tokio::runtime::RuntimeFlavor::MultiThread)) {
+        tokio::task::block_in_place(step)
+    } else {
+        step()
+    };
     if deadline.is_some() {
         handle.remove_progress_handler();
     }
