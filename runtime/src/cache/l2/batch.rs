@@ -1,6 +1,6 @@
 //! `#[batch_load(l2)]`: a batch's keys looked up in Redis in one `MGET`, the
-//! batch function called with the others only, and what it loads written to
-//! Redis in one pipeline behind the caller.
+//! batch function called with the others only, and what it loads queued for
+//! Redis behind the caller (the tier's write queue pipelines it).
 //!
 //! The generated code gets an [`L2Codec`] at the value type (where a value
 //! Redis cannot store is reported, once); the methods here ask nothing of the
@@ -12,6 +12,7 @@ use crate::batch::{BatchMap, BatchStats};
 use crate::key::CacheKey;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use std::time::Duration;
 
 /// A batch's keys split by the Redis tier: the values it had, and the keys
 /// left for the batch function ([`L2Link::split`]).
@@ -80,30 +81,28 @@ impl L2Link {
         (values, answered)
     }
 
-    /// Stores `entries` in one pipeline, on a task of its own.
-    pub(super) fn write_many_behind<V: Serialize + Send + Sync + 'static>(
-        &'static self,
-        entries: Vec<(KeyParts, V)>,
-    ) {
-        let (Some(tier), Ok(runtime)) = (installed(), tokio::runtime::Handle::try_current()) else {
+    /// Queues `value` as `key`'s entry, behind the caller: the tier's one
+    /// write queue, as `#[cached(l2)]` writes go (encoded here, so the value
+    /// is only borrowed).
+    pub(super) fn write_ref_behind<V: Serialize>(&'static self, key: &KeyParts, value: &V) {
+        let Some(tier) = installed() else {
             return;
         };
-        runtime.spawn(async move {
-            let stored = tier.store_many(self.space(), &entries, self.ttl()).await;
-            self.wrote(stored);
-        });
+        if let Ok(entry) = tier.entry(self.space(), key, value, self.ttl(), Duration::ZERO) {
+            tier.write_behind(entry, &self.writes);
+        }
     }
 }
 
-impl<K: CacheKey + Clone, V: Clone> L2Batch<K, V> {
+impl<K: CacheKey + Clone, V> L2Batch<K, V> {
     /// The keys Redis had no value for: those the batch function loads.
     pub fn missing(&self) -> &[K] {
         &self.missing
     }
 
     /// The batch's map: what Redis had, and what the batch function `loaded`
-    /// for the missing keys (`None` when none were missing), which goes to
-    /// Redis in one pipeline, behind the caller.
+    /// for the missing keys (`None` when none were missing), which is queued
+    /// for Redis behind the caller.
     pub fn finish<M>(self, loaded: Option<M>) -> M
     where
         M: BatchMap<K, V> + FromIterator<(K, V)>,
@@ -115,15 +114,10 @@ impl<K: CacheKey + Clone, V: Clone> L2Batch<K, V> {
             missing: _,
         } = self;
         if let Some(loaded) = loaded {
-            let loaded: Vec<(K, V)> = loaded.into_pairs().collect();
-            if !loaded.is_empty() {
-                let entries = loaded
-                    .iter()
-                    .map(|(key, value)| (KeyParts::of(key), value.clone()))
-                    .collect();
-                (codec.write_many)(link, entries);
+            for (key, value) in loaded.into_pairs() {
+                (codec.write_ref)(link, &KeyParts::of(&key), &value);
+                found.push((key, value));
             }
-            found.extend(loaded);
         }
         found.into_iter().collect()
     }

@@ -95,8 +95,8 @@ impl L2Link {
             Answer::Redis(fetched, Some(body)) if fetched.recompute_early(BETA) => {
                 // Near expiry, and this caller drew the recomputation.
                 self.early.fetch_add(1, Relaxed);
-                let started = Instant::now();
-                (body().await, started.elapsed(), false)
+                let (returned, took) = timed(body).await;
+                (returned, took, false)
             }
             Answer::Redis(fetched, _) => {
                 return (M::join(fetched.value), Some(fetched.remaining));
@@ -107,8 +107,8 @@ impl L2Link {
                     Locked::Ran(returned, took, stored) => (returned, took, stored),
                 },
                 None => {
-                    let started = Instant::now();
-                    (body().await, started.elapsed(), false)
+                    let (returned, took) = timed(body).await;
+                    (returned, took, false)
                 }
             },
             // The lookup the body outran is counted when it ends.
@@ -153,9 +153,7 @@ impl L2Link {
             .await
         {
             Ok(Some(lock)) => {
-                let started = Instant::now();
-                let returned = body().await;
-                let took = started.elapsed();
+                let (returned, took) = timed(body).await;
                 let returned = match M::split(returned) {
                     Ok(value) => {
                         (codec.write_now)(self, parts.clone(), value.clone(), took).await;
@@ -192,8 +190,15 @@ enum Locked<V, R> {
 
 impl<V, R> Locked<V, R> {
     async fn ran<F: Future<Output = R>>(body: impl FnOnce() -> F) -> Self {
-        let started = Instant::now();
-        let returned = body().await;
-        Self::Ran(returned, started.elapsed(), false)
+        let (returned, took) = timed(body).await;
+        Self::Ran(returned, took, false)
     }
+}
+
+/// Runs `body`: what it returned, and how long it took (stored in the entry
+/// for early recomputation).
+async fn timed<R, F: Future<Output = R>>(body: impl FnOnce() -> F) -> (R, Duration) {
+    let started = Instant::now();
+    let returned = body().await;
+    (returned, started.elapsed())
 }

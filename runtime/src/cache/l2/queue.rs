@@ -61,25 +61,6 @@ impl RedisTier {
         })
     }
 
-    /// Stores each of `entries` for `ttl` in one pipelined round trip; how
-    /// many Redis took (0 if it failed, none if all were refused).
-    pub(crate) async fn store_many<V: Serialize>(
-        &self,
-        space: &Space,
-        entries: &[(KeyParts, V)],
-        ttl: Duration,
-    ) -> usize {
-        let encoded: Vec<Entry> = entries
-            .iter()
-            .filter_map(|(key, value)| self.entry(space, key, value, ttl, Duration::ZERO).ok())
-            .collect();
-        if self.pipeline(&encoded).await {
-            encoded.len()
-        } else {
-            0
-        }
-    }
-
     /// Sets `entries` in one pipeline, under the breaker and the deadline as
     /// [`command`](Self::command); whether Redis took them.
     async fn pipeline(&self, entries: &[Entry]) -> bool {

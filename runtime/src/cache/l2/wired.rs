@@ -93,7 +93,7 @@ pub fn assert_l2_value<V: L2Value + Send + Sync + 'static>() -> L2Codec<V> {
             Box::pin(async move { link.write_through(&key, &value, body_time).await })
         },
         fetch_many: |link, keys| Box::pin(async move { link.fetch_many::<V>(&keys).await }),
-        write_many: L2Link::write_many_behind::<V>,
+        write_ref: L2Link::write_ref_behind::<V>,
     }
 }
 
@@ -106,8 +106,8 @@ pub struct L2Codec<V> {
     pub(super) write_now: fn(&'static L2Link, KeyParts, V, Duration) -> WriteFuture,
     /// A batch's lookups in one `MGET` (`#[batch_load(l2)]`).
     pub(super) fetch_many: fn(&'static L2Link, Vec<KeyParts>) -> FetchManyFuture<V>,
-    /// A batch's writes in one pipeline, behind the caller.
-    pub(super) write_many: fn(&'static L2Link, Vec<(KeyParts, V)>),
+    /// A batch's write of one loaded value, queued behind the caller.
+    pub(super) write_ref: fn(&'static L2Link, &KeyParts, &V),
 }
 
 /// The values a batch found in Redis, one slot per key, and whether Redis answered.
@@ -322,11 +322,6 @@ impl L2Link {
         };
         counter.fetch_add(misses as u64, Relaxed);
         self.hits.fetch_add(hits as u64, Relaxed);
-    }
-
-    /// Counts `entries` written to Redis.
-    pub(super) fn wrote(&self, entries: usize) {
-        self.writes.fetch_add(entries as u64, Relaxed);
     }
 
     /// The time to live of the function's entries in Redis.
