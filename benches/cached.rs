@@ -4,10 +4,10 @@
 //!
 //! Each contender is a `(u64, &str) -> String` (`async` but for moka's sync
 //! cache), on warm keys, polled once with a no-op waker inside a multi-thread
-//! tokio runtime's context. Columns: one hot key; 1 000 and 100 000 keys drawn
-//! uniformly; 100 000 keys drawn from Zipf(1.0). The draws are precomputed, so the
-//! loop pays only an index into them. Every cache holds all the keys: what is
-//! measured is a hit. `cargo bench -p unokit-benches --bench cached`.
+//! tokio runtime's context. Columns: one hot key; 1 000, 100 000 and 1 000 000
+//! keys drawn uniformly; 100 000 and 1 000 000 keys drawn from Zipf(1.0). The
+//! draws are precomputed, so the loop pays only an index into them. Every cache
+//! holds all the keys: what is measured is a hit. `cargo bench -p unokit-benches --bench cached`.
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -18,13 +18,13 @@ use unokit_benches::{run, split_over_threads};
 const NAME: &str = "ada lovelace";
 const HOT: u64 = 7;
 /// Above the largest column, so that every key stays cached.
-const CAPACITY: u64 = 200_000;
+const CAPACITY: u64 = 2_000_000;
 
 fn compute(id: u64, name: &str) -> String {
     format!("user {id}: {name}")
 }
 
-#[unokit::cached(capacity = 200_000)]
+#[unokit::cached(capacity = 2_000_000)]
 async fn unokit_cached(id: u64, name: &str) -> String {
     compute(id, name)
 }
@@ -151,6 +151,8 @@ fn columns() -> Vec<(&'static str, u64, Vec<u64>)> {
         ("1000_uniform", 1_000, uniform(1_000)),
         ("100000_uniform", 100_000, uniform(100_000)),
         ("100000_zipf", 100_000, zipf(100_000)),
+        ("1000000_uniform", 1_000_000, uniform(1_000_000)),
+        ("1000000_zipf", 1_000_000, zipf(1_000_000)),
     ]
 }
 
