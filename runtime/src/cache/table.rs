@@ -97,10 +97,13 @@ impl<K, V> Table<K, V> {
     }
 }
 
+/// A slot: an entry and the hash it is stored under, or empty.
+type Slot<K, V> = Option<(u64, Arc<Entry<K, V>>)>;
+
 /// A map from hash to entry: a power-of-two array of slots, at most three
 /// quarters full, so that a probe always ends at an empty slot.
 struct Slots<K, V> {
-    slots: Box<[Option<(u64, Arc<Entry<K, V>>)>]>,
+    slots: Box<[Slot<K, V>]>,
     len: usize,
 }
 
