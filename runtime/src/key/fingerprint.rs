@@ -30,9 +30,9 @@ use super::KeySink;
 ///
 /// **Stability.** The algorithm changed before anything persisted a fingerprint
 /// (the first releases used another multiply-fold hash, then XXH3-64 of the parts'
-/// bytes). It is fixed from this version on, and will not change again once the
-/// Redis tier, which stores fingerprints, has landed: a change after that would be
-/// a major version, announced as a migration of stored keys.
+/// bytes). It is frozen now that the Redis tier stores fingerprints in its keys
+/// (`cache::l2`): a change would be a major version, announced as a migration
+/// of stored keys, and the fixed test vectors keep it from changing by accident.
 ///
 /// It is not a keyed hash: anyone can compute it and so craft colliding keys.
 /// In-memory caches map keys with a per-cache [`KeyedHasher`](super::KeyedHasher)

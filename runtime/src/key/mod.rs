@@ -94,8 +94,8 @@ pub trait CacheKey {
     /// The algorithm is [`Fingerprinter`]'s, specified there in full: a
     /// multiply-fold hash of the key's length-prefixed parts as 64-bit words. It is
     /// part of this crate's stability promise: a fingerprint may be stored (in
-    /// Redis, say) and compared later. It changed before anything persisted it, and
-    /// will not change again once the Redis tier has landed (see [`Fingerprinter`]).
+    /// Redis, say) and compared later. It changed before anything persisted it; since
+    /// the Redis tier stores it in its keys, it is frozen (see [`Fingerprinter`]).
     /// It is not cryptographic and not keyed: anyone can compute it, so two keys
     /// may share a fingerprint by design of whoever picks them. What stores a
     /// fingerprint keeps the key beside it and compares; in-memory maps hash with a
