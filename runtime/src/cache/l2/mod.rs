@@ -17,6 +17,7 @@ mod backplane;
 mod batch;
 mod breaker;
 mod config;
+mod connection;
 mod envelope;
 mod hedge;
 mod load;
