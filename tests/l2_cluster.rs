@@ -30,6 +30,13 @@ async fn next(key: u64) -> u64 {
     key + 1
 }
 
+/// A second function, whose keys are in another slot: the writes behind
+/// callers of both go out in one pipeline per slot.
+#[unokit::cached(l2, ttl = "10m")]
+async fn double(key: u64) -> u64 {
+    key * 2
+}
+
 const MINUTE: Duration = Duration::from_secs(60);
 const CALLERS: u64 = 200;
 
@@ -150,6 +157,27 @@ async fn two_instances_share_a_redis_cluster_and_a_paused_master_fails_no_caller
     .await;
     assert_eq!(b.get::<_, String>(&users, &7_u64).await, None);
 
+    // The stampede lock: beside its key, one holder across instances.
+    let lock = a.lock(&users, &9_u64, MINUTE).await.expect("a lock");
+    assert!(b.lock(&users, &9_u64, MINUTE).await.is_none());
+    assert!(a.unlock(lock).await);
+    let lock = b.lock(&users, &9_u64, MINUTE).await.expect("free again");
+    assert!(b.unlock(lock).await);
+
+    // Writes behind callers of two functions (two slots) share the queue:
+    // each pipeline carries one slot's keys, and every write arrives.
+    let both: Vec<_> = (0..CALLERS)
+        .map(|key| tokio::spawn(async move { (next(key).await, double(key).await) }))
+        .collect();
+    for (key, call) in (0..CALLERS).zip(both) {
+        assert_eq!(call.await.unwrap(), (key + 1, key * 2));
+    }
+    eventually(Duration::from_secs(3), "both written", || {
+        next_cache().stats().l2_writes == CALLERS && double_cache().stats().l2_writes == CALLERS
+    })
+    .await;
+    assert_eq!(a.stats().dropped, 0);
+
     // `_invalidate_all` through the installed tier: every key of the
     // function is unlinked (SCAN on every master) and B hears it.
     let space = Space::new("l2_cluster::next", 0);
@@ -162,7 +190,7 @@ async fn two_instances_share_a_redis_cluster_and_a_paused_master_fails_no_caller
     let base = 1_000_u64;
     callers(base).await;
     eventually(Duration::from_secs(3), "written", || {
-        next_cache().stats().l2_writes >= CALLERS
+        next_cache().stats().l2_writes >= 2 * CALLERS
     })
     .await;
     // The space's keys share a slot: one master holds them all.
@@ -194,7 +222,7 @@ async fn two_instances_share_a_redis_cluster_and_a_paused_master_fails_no_caller
 async fn paused_master(cluster: &RedisCluster, tier: &RedisTier, base: u64) {
     callers(base).await;
     eventually(Duration::from_secs(3), "written", || {
-        next_cache().stats().l2_writes >= 2 * CALLERS
+        next_cache().stats().l2_writes >= 3 * CALLERS
     })
     .await;
     let owner = cluster.master_of(&Space::new("l2_cluster::next", 0).redis_key(&(&base,)));
@@ -249,4 +277,43 @@ async fn paused_master(cluster: &RedisCluster, tier: &RedisTier, base: u64) {
         "cluster: hits again {:?} after the pause",
         recovered.elapsed()
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_subscription_moves_to_another_node_when_its_node_goes() {
+    if !redis_servers::available() {
+        println!("skipped: redis-server or redis-cli is not on the PATH");
+        return;
+    }
+    let mut cluster = RedisCluster::start(3);
+    // Subscribed on the first node given.
+    let b = RedisTier::new(TierConfig::cluster(cluster.urls())).unwrap();
+    let space = Space::new("unokit-test:cluster:moving", 1);
+    let heard = Arc::new(Mutex::new(Vec::new()));
+    let into = Arc::clone(&heard);
+    assert!(
+        b.subscribe(&space, move |message| into.lock().unwrap().push(message))
+            .await
+    );
+    let channel = "{unokit-test:cluster:moving}:v1:inv";
+    // Another instance's message, published on the last node: heard through
+    // the cluster bus.
+    // Version 1, sender 42, one key whose bytes are given in hex.
+    let message = |hex: &str| format!("1|{:016x}|k|{hex}", 42);
+    let _ = cluster.nodes()[2].cli(&["PUBLISH", channel, &message("01")]);
+    eventually(Duration::from_secs(2), "heard before", || {
+        heard.lock().unwrap().contains(&Invalidation::Key(vec![1]))
+    })
+    .await;
+
+    cluster.kill(0);
+    eventually(Duration::from_secs(5), "resubscribed elsewhere", || {
+        heard.lock().unwrap().contains(&Invalidation::Reconnected)
+    })
+    .await;
+    let _ = cluster.nodes()[2].cli(&["PUBLISH", channel, &message("02")]);
+    eventually(Duration::from_secs(2), "heard after", || {
+        heard.lock().unwrap().contains(&Invalidation::Key(vec![2]))
+    })
+    .await;
 }
