@@ -61,8 +61,14 @@ fn hundred_keys(c: &mut Criterion) {
             .unwrap();
         let (mut tagged, mut untagged) = (Vec::new(), Vec::new());
         for &id in &ids {
-            tier.put(&space, &id, &row(id), Duration::from_secs(600), Duration::ZERO)
-                .await;
+            tier.put(
+                &space,
+                &id,
+                &row(id),
+                Duration::from_secs(600),
+                Duration::ZERO,
+            )
+            .await;
             let key = space.redis_key(&id);
             let bytes: Vec<u8> = redis::cmd("GET")
                 .arg(&key)
@@ -111,7 +117,11 @@ fn hundred_keys(c: &mut Criterion) {
         group.bench_function(name, |b| {
             b.iter(|| {
                 let found: Vec<Option<Vec<u8>>> = runtime
-                    .block_on(redis::cmd("MGET").arg(black_box(keys)).query_async(&mut raw))
+                    .block_on(
+                        redis::cmd("MGET")
+                            .arg(black_box(keys))
+                            .query_async(&mut raw),
+                    )
                     .unwrap();
                 assert!(found.iter().all(Option::is_some));
                 found

@@ -138,7 +138,11 @@ async fn two_instances_share_a_redis_cluster_and_a_paused_master_fails_no_caller
     );
     assert_eq!(calls(&cluster, "mget") - mgets, 1, "one MGET for 100 keys");
     assert_eq!(calls(&cluster, "get"), gets, "no single GETs");
-    assert_eq!(calls_on(owner, "mget") - owner_mgets, 1, "on the tag's master");
+    assert_eq!(
+        calls_on(owner, "mget") - owner_mgets,
+        1,
+        "on the tag's master"
+    );
 
     // Invalidations cross over: B listens (on one node), A publishes (on
     // whichever node the client picks) and removes.
@@ -211,7 +215,10 @@ async fn two_instances_share_a_redis_cluster_and_a_paused_master_fails_no_caller
         owner.cli(&exists).trim() == "0"
     })
     .await;
-    assert!(calls(&cluster, "scan") - scans >= 3, "a SCAN on every master");
+    assert!(
+        calls(&cluster, "scan") - scans >= 3,
+        "a SCAN on every master"
+    );
 
     paused_master(&cluster, a, base + CALLERS).await;
     drop(b);
@@ -238,7 +245,11 @@ async fn paused_master(cluster: &RedisCluster, tier: &RedisTier, base: u64) {
         p99(&latencies),
         latencies.last().unwrap()
     );
-    assert!(p99(&latencies) <= Duration::from_millis(60), "p99 {:?}", p99(&latencies));
+    assert!(
+        p99(&latencies) <= Duration::from_millis(60),
+        "p99 {:?}",
+        p99(&latencies)
+    );
     eventually(Duration::from_secs(1), "the breaker opens", || {
         tier.stats().breaker_opened > opened
     })
@@ -249,8 +260,15 @@ async fn paused_master(cluster: &RedisCluster, tier: &RedisTier, base: u64) {
         latencies[latencies.len() / 2],
         p99(&latencies)
     );
-    assert!(p99(&latencies) <= Duration::from_millis(60), "p99 {:?}", p99(&latencies));
-    assert!(paused.elapsed() < pause, "the pause ended before the checks");
+    assert!(
+        p99(&latencies) <= Duration::from_millis(60),
+        "p99 {:?}",
+        p99(&latencies)
+    );
+    assert!(
+        paused.elapsed() < pause,
+        "the pause ended before the checks"
+    );
 
     // After the pause, the breaker's probe gets through and the entries
     // written before are served from Redis again.

@@ -214,7 +214,10 @@ mod tests {
         ]);
         assert_eq!(
             masters_of(&slots),
-            vec![("127.0.0.1".to_owned(), 4001), ("10.0.0.2".to_owned(), 4002)]
+            vec![
+                ("127.0.0.1".to_owned(), 4001),
+                ("10.0.0.2".to_owned(), 4002)
+            ]
         );
         assert!(masters_of(&Value::Nil).is_empty());
     }

@@ -4,9 +4,9 @@
 use super::backplane::{self, Invalidation, Subscriptions};
 use super::breaker::{Breaker, BreakerState};
 pub use super::config::TierConfig;
+use super::connection::{Connection, Node};
 use super::envelope::{self, Decoded};
 use crate::key::CacheKey;
-use super::connection::{Connection, Node};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::future::Future;
