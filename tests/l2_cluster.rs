@@ -37,6 +37,16 @@ async fn double(key: u64) -> u64 {
     key * 2
 }
 
+/// How many times the batch function ran.
+static BATCH_CALLS: AtomicU64 = AtomicU64::new(0);
+
+/// A batch loader over the cluster.
+#[unokit::batch_load(l2, ttl = "10m")]
+async fn names(ids: &[u64]) -> std::collections::HashMap<u64, String> {
+    BATCH_CALLS.fetch_add(1, SeqCst);
+    ids.iter().map(|&id| (id, format!("user {id}"))).collect()
+}
+
 const MINUTE: Duration = Duration::from_secs(60);
 const CALLERS: u64 = 200;
 
@@ -181,6 +191,21 @@ async fn two_instances_share_a_redis_cluster_and_a_paused_master_fails_no_caller
     })
     .await;
     assert_eq!(a.stats().dropped, 0);
+
+    // `#[batch_load(l2)]`: a cold loader over 100 keys warm in the cluster
+    // runs one MGET and no batch call.
+    let ids: Vec<u64> = (0..100).collect();
+    let first = NamesLoader::new().load_many(ids.clone()).await.unwrap();
+    assert_eq!((first.len(), BATCH_CALLS.load(SeqCst)), (100, 1));
+    eventually(Duration::from_secs(3), "the batch written", || {
+        NamesLoader::new().stats().l2_writes == 100
+    })
+    .await;
+    let mgets = calls(&cluster, "mget");
+    let second = NamesLoader::new().load_many(ids).await.unwrap();
+    assert_eq!(second, first);
+    assert_eq!(calls(&cluster, "mget") - mgets, 1, "one MGET for the batch");
+    assert_eq!(BATCH_CALLS.load(SeqCst), 1, "no batch call");
 
     // `_invalidate_all` through the installed tier: every key of the
     // function is unlinked (SCAN on every master) and B hears it.
