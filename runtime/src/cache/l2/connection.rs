@@ -1,9 +1,11 @@
 //! The tier's connection: one Redis through a `ConnectionManager`, or a Redis
 //! Cluster through the same crate's cluster client. Both run the same
 //! commands; the few things a cluster does differently (a pipeline goes to one
-//! slot, `SCAN` walks one node) are decided here.
+//! slot, `SCAN` walks one node) are decided here, with the walk of every
+//! master that removes a space's keys.
 
 use super::config::TierConfig;
+use super::tier::{RedisTier, Space};
 use redis::aio::{ConnectionLike, ConnectionManager, ConnectionManagerConfig};
 use redis::cluster::{ClusterClientBuilder, ClusterConfig};
 use redis::cluster_async::ClusterConnection;
@@ -130,6 +132,67 @@ impl Connection {
                 Ok(T::from_redis_value(value)?)
             }
             (connection, _) => command.query_async(connection).await,
+        }
+    }
+}
+
+impl RedisTier {
+    /// Removes every key of `space` (`SCAN` + `UNLINK`, a thousand at a
+    /// time, each step under the deadline); how many. Linear in the keys of
+    /// the space: for a rare "drop everything", not for a request path.
+    pub(crate) async fn unlink_space(&self, space: &Space) -> usize {
+        let mut pattern = String::with_capacity(space.prefix.len() + 1);
+        for c in space.prefix.chars() {
+            if matches!(c, '*' | '?' | '[' | ']' | '\\') {
+                pattern.push('\\');
+            }
+            pattern.push(c);
+        }
+        pattern.push('*');
+        // A cluster's masters each walk their own keys (a space's keys share
+        // a slot, but a slot being migrated has them on two nodes).
+        let masters: Vec<Option<Node>> = if self.config.cluster {
+            self.guarded(|mut connection| async move { connection.masters().await })
+                .await
+                .unwrap_or_default()
+        } else {
+            vec![None]
+        };
+        let mut removed = 0;
+        for master in masters {
+            removed += self.unlink_matching(&pattern, master.as_ref()).await;
+        }
+        removed
+    }
+
+    /// `SCAN` + `UNLINK` of the keys matching `pattern` on one master (or the
+    /// one server); how many.
+    async fn unlink_matching(&self, pattern: &str, master: Option<&Node>) -> usize {
+        let (mut cursor, mut removed) = (0_u64, 0);
+        loop {
+            let scan = redis::cmd("SCAN")
+                .arg(cursor)
+                .arg("MATCH")
+                .arg(pattern)
+                .arg("COUNT")
+                .arg(1000)
+                .clone();
+            let Some((next, keys)): Option<(u64, Vec<String>)> = self
+                .guarded(|mut connection| async move { connection.query_on(scan, master).await })
+                .await
+            else {
+                return removed;
+            };
+            if !keys.is_empty() {
+                let unlinked: Option<usize> = self
+                    .command(|| redis::cmd("UNLINK").arg(&keys).clone())
+                    .await;
+                removed += unlinked.unwrap_or(0);
+            }
+            if next == 0 {
+                return removed;
+            }
+            cursor = next;
         }
     }
 }
