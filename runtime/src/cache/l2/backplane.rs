@@ -14,6 +14,10 @@
 //! subscription drops and comes back, each handler hears
 //! [`Invalidation::Reconnected`] and should drop what it wrote before, since it
 //! may have missed messages meanwhile.
+//!
+//! On a Redis Cluster, `PUBLISH` reaches the subscribers of every node, so
+//! the subscription is kept on one node; when that node goes, the next attempt
+//! moves to the next node of the configuration.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -116,7 +120,7 @@ impl Subscriptions {
     /// first use, and subscribes at once if it is connected.
     pub(crate) async fn add(
         self: &Arc<Self>,
-        client: &redis::Client,
+        clients: &[redis::Client],
         channel: String,
         handler: Handler,
         timeout: Duration,
@@ -126,7 +130,7 @@ impl Subscriptions {
             .or_default()
             .push(handler);
         self.started.call_once(|| {
-            drop(tokio::spawn(run(Arc::downgrade(self), client.clone())));
+            drop(tokio::spawn(run(Arc::downgrade(self), clients.to_vec())));
         });
         // Not connected yet: the task subscribes every channel when it is;
         // wait for that (a while: it may be connecting), then make sure.
@@ -166,13 +170,14 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Keeps a subscription to every channel that has handlers, reconnecting
-/// with a growing pause (up to 1 s) and telling handlers after each
-/// reconnection; ends when the tier is dropped.
-async fn run(subscriptions: Weak<Subscriptions>, client: redis::Client) {
+/// Keeps a subscription to every channel that has handlers, on one of
+/// `clients`' nodes (the next one after a failure), reconnecting with a
+/// growing pause (up to 1 s) and telling handlers after each reconnection;
+/// ends when the tier is dropped.
+async fn run(subscriptions: Weak<Subscriptions>, clients: Vec<redis::Client>) {
     let mut pause = Duration::from_millis(10);
     let mut lost = false;
-    loop {
+    for client in clients.iter().cycle() {
         let Some(shared) = subscriptions.upgrade() else {
             return;
         };

@@ -14,9 +14,22 @@ use std::time::Duration;
 ///     .with_breaker(3, Duration::from_millis(500));
 /// assert_eq!(config.op_timeout(), Duration::from_millis(20));
 /// ```
+///
+/// A Redis Cluster is named by some of its nodes (the client discovers the
+/// rest, and follows the slots as they move):
+///
+/// ```
+/// use unokit::cache::l2::TierConfig;
+///
+/// let config = TierConfig::cluster(["redis://10.0.0.1:6379", "redis://10.0.0.2:6379"]);
+/// assert!(config.is_cluster());
+/// assert_eq!(config.nodes().len(), 2);
+/// ```
 #[derive(Clone, Debug)]
 pub struct TierConfig {
-    pub(super) url: String,
+    /// The one server's URL, or the cluster's seed nodes.
+    pub(super) nodes: Vec<String>,
+    pub(super) cluster: bool,
     pub(super) op_timeout: Duration,
     pub(super) breaker_failures: u32,
     pub(super) breaker_open_for: Duration,
@@ -44,8 +57,32 @@ impl TierConfig {
     /// The defaults, for the Redis at `url` (`redis://host:port/db`).
     #[must_use]
     pub fn new(url: impl Into<String>) -> Self {
+        Self::with_nodes(vec![url.into()], false)
+    }
+
+    /// The defaults, for the Redis Cluster that `nodes` (`redis://host:port`
+    /// each; one reachable node is enough, several survive one being down)
+    /// belong to.
+    ///
+    /// Each function's keys share a hash tag (`{namespace}`): they live in
+    /// one slot, so that a batch's lookup stays one `MGET` and its writes one
+    /// pipeline, at the price of a function's keys (and its load) sitting on
+    /// one master. Invalidations travel over cluster-wide pub/sub: published
+    /// on any node, heard by a subscription on one node, which moves to
+    /// another when its node goes.
+    #[must_use]
+    pub fn cluster<I, S>(nodes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Self::with_nodes(nodes.into_iter().map(Into::into).collect(), true)
+    }
+
+    fn with_nodes(nodes: Vec<String>, cluster: bool) -> Self {
         Self {
-            url: url.into(),
+            nodes,
+            cluster,
             op_timeout: Self::DEFAULT_OP_TIMEOUT,
             breaker_failures: Self::DEFAULT_BREAKER_FAILURES,
             breaker_open_for: Self::DEFAULT_BREAKER_OPEN_FOR,
@@ -108,6 +145,18 @@ impl TierConfig {
     pub fn with_write_through(mut self, through: bool) -> Self {
         self.write_through = through;
         self
+    }
+
+    /// Whether it names a Redis Cluster ([`cluster`](Self::cluster)).
+    #[must_use]
+    pub fn is_cluster(&self) -> bool {
+        self.cluster
+    }
+
+    /// The server's URL, or the cluster's seed nodes.
+    #[must_use]
+    pub fn nodes(&self) -> &[String] {
+        &self.nodes
     }
 
     /// The longest one operation may take.

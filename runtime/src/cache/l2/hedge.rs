@@ -53,11 +53,12 @@ where
     let mut asking = true;
     let answer = poll_fn(|cx| {
         if asking && let Poll::Ready(answer) = lookup.as_mut().poll(cx) {
-            match answer {
-                Some(fetched) => return Poll::Ready(Answer::Redis(fetched, None)),
-                // A miss: only the body can answer now.
-                None => asking = false,
+            // Answered: the lookup is over (polling it again would panic).
+            asking = false;
+            if let Some(fetched) = answer {
+                return Poll::Ready(Answer::Redis(fetched, None));
             }
+            // A miss: only the body can answer now.
         }
         body.as_mut()
             .poll(cx)

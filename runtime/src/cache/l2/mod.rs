@@ -12,11 +12,28 @@
 //!
 //! `#[cached(l2)]` functions use the tier the process [`install`]s once at
 //! start-up; without one they run on their in-process cache alone.
+//!
+//! The tier runs on one Redis ([`TierConfig::new`]) or on a Redis Cluster
+//! ([`TierConfig::cluster`]). On a cluster a space's keys share a hash tag
+//! (the namespace in braces), so that they live in one slot: a batch lookup
+//! is one `MGET`, the writes of a space one pipeline, a key's lock beside it;
+//! the price is that one function's keys, and its load, sit on one master.
+//!
+//! ```no_run
+//! use unokit::cache::l2::{self, RedisTier, TierConfig};
+//!
+//! # async fn start() -> Result<(), Box<dyn std::error::Error>> {
+//! let config = TierConfig::cluster(["redis://10.0.0.1:6379", "redis://10.0.0.2:6379"]);
+//! assert!(l2::install(RedisTier::new(config)?).is_ok());
+//! # Ok(())
+//! # }
+//! ```
 
 mod backplane;
 mod batch;
 mod breaker;
 mod config;
+mod connection;
 mod envelope;
 mod hedge;
 mod load;

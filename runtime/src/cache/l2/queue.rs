@@ -61,39 +61,40 @@ impl RedisTier {
         })
     }
 
-    /// Sets `entries` in one pipeline, under the breaker and the deadline as
-    /// [`command`](Self::command); whether Redis took them.
+    /// Sets `entries` in one pipeline (on a cluster, one per slot, sent
+    /// together), under the breaker and the deadline as
+    /// [`command`](Self::command); whether Redis took them all.
     async fn pipeline(&self, entries: &[Entry]) -> bool {
         if entries.is_empty() {
             return true;
         }
-        if !self.breaker.allow() {
-            bump(&self.counters.skipped);
-            return false;
-        }
-        let mut pipe = redis::pipe();
-        for entry in entries {
-            pipe.cmd("SET")
-                .arg(&entry.key)
-                .arg(&entry.bytes)
-                .arg("PX")
-                .arg(entry.ttl_ms)
-                .ignore();
-        }
-        let mut connection = self.connection.clone();
-        let outcome = tokio::time::timeout(
-            self.config.op_timeout,
-            pipe.query_async::<()>(&mut connection),
-        )
-        .await;
-        if let Ok(Ok(())) = outcome {
-            self.breaker.succeeded();
-            true
-        } else {
-            self.breaker.failed();
-            bump(&self.counters.errors);
-            false
-        }
+        let groups = self
+            .connection
+            .pipeline_groups(entries.iter().map(|entry| entry.key.as_str()));
+        let pipes: Vec<redis::Pipeline> = groups
+            .iter()
+            .map(|group| {
+                let mut pipe = redis::pipe();
+                for entry in group.iter().map(|&at| &entries[at]) {
+                    pipe.cmd("SET")
+                        .arg(&entry.key)
+                        .arg(&entry.bytes)
+                        .arg("PX")
+                        .arg(entry.ttl_ms)
+                        .ignore();
+                }
+                pipe
+            })
+            .collect();
+        self.guarded(|connection| async move {
+            let sent = pipes.iter().map(|pipe| {
+                let mut connection = connection.clone();
+                async move { pipe.query_async::<()>(&mut connection).await }
+            });
+            futures_util::future::try_join_all(sent).await.map(drop)
+        })
+        .await
+        .is_some()
     }
 
     /// Queues `entry` to be written behind the caller, counting it in

@@ -4,11 +4,12 @@
 use super::backplane::{self, Invalidation, Subscriptions};
 use super::breaker::{Breaker, BreakerState};
 pub use super::config::TierConfig;
+use super::connection::Connection;
 use super::envelope::{self, Decoded};
 use crate::key::CacheKey;
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use std::future::Future;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,12 +17,15 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// One function's part of the tier: a key namespace and a schema hash.
 ///
-/// Redis keys are `{namespace}:v{format}:{fingerprint as 16 hex digits}`. The
-/// schema hash is stored in each entry: give a new one when the function's
-/// signature or value type changes, and old entries read as misses.
+/// Redis keys are `{namespace}:v{format}:{fingerprint as 16 hex digits}`,
+/// braces included: the namespace is a hash tag, so that on a Redis Cluster
+/// every key of a function lives in one slot (a batch is one `MGET`, its writes
+/// one pipeline). The schema hash is stored in each entry: give a new one when
+/// the function's signature or value type changes, and old entries read as
+/// misses.
 #[derive(Clone, Debug)]
 pub struct Space {
-    prefix: String,
+    pub(super) prefix: String,
     pub(super) schema: u64,
 }
 
@@ -31,7 +35,7 @@ impl Space {
     #[must_use]
     pub fn new(namespace: &str, schema: u64) -> Self {
         Self {
-            prefix: format!("{namespace}:v{}:", envelope::FORMAT),
+            prefix: format!("{{{namespace}}}:v{}:", envelope::FORMAT),
             schema,
         }
     }
@@ -168,9 +172,10 @@ pub(super) fn bump(counter: &AtomicU64) {
 /// # }
 /// ```
 pub struct RedisTier {
-    client: redis::Client,
+    /// One per node: the subscription moves to the next when its node goes.
+    clients: Vec<redis::Client>,
     subscriptions: Arc<Subscriptions>,
-    pub(super) connection: ConnectionManager,
+    pub(super) connection: Connection,
     pub(super) config: TierConfig,
     pub(super) breaker: Breaker,
     pub(super) counters: Counters,
@@ -184,24 +189,20 @@ impl RedisTier {
     ///
     /// # Errors
     ///
-    /// The URL does not parse.
+    /// A URL does not parse, or none is given.
     ///
     /// # Panics
     ///
     /// Outside a Tokio runtime.
     pub fn new(config: TierConfig) -> Result<Self, redis::RedisError> {
-        let client = redis::Client::open(config.url.as_str())?;
-        let manager = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(config.op_timeout))
-            .set_response_timeout(Some(config.op_timeout))
-            .set_number_of_retries(1);
+        let (connection, clients) = Connection::open(&config)?;
         // Tells this instance's messages from the others'.
         let source = std::collections::hash_map::RandomState::new()
             .build_hasher()
             .finish();
         Ok(Self {
-            connection: ConnectionManager::new_lazy_with_config(client.clone(), manager)?,
-            client,
+            connection,
+            clients,
             subscriptions: Arc::new(Subscriptions::new(source)),
             breaker: Breaker::new(config.breaker_failures, config.breaker_open_for),
             counters: Counters::default(),
@@ -335,47 +336,6 @@ impl RedisTier {
         removed.is_some()
     }
 
-    /// Removes every key of `space` (`SCAN` + `UNLINK`, a thousand at a
-    /// time, each step under the deadline); how many. Linear in the keys of
-    /// the space: for a rare "drop everything", not for a request path.
-    pub(crate) async fn unlink_space(&self, space: &Space) -> usize {
-        let mut pattern = String::with_capacity(space.prefix.len() + 1);
-        for c in space.prefix.chars() {
-            if matches!(c, '*' | '?' | '[' | ']' | '\\') {
-                pattern.push('\\');
-            }
-            pattern.push(c);
-        }
-        pattern.push('*');
-        let (mut cursor, mut removed) = (0_u64, 0);
-        loop {
-            let Some((next, keys)): Option<(u64, Vec<String>)> = self
-                .command(|| {
-                    redis::cmd("SCAN")
-                        .arg(cursor)
-                        .arg("MATCH")
-                        .arg(&pattern)
-                        .arg("COUNT")
-                        .arg(1000)
-                        .clone()
-                })
-                .await
-            else {
-                return removed;
-            };
-            if !keys.is_empty() {
-                let unlinked: Option<usize> = self
-                    .command(|| redis::cmd("UNLINK").arg(&keys).clone())
-                    .await;
-                removed += unlinked.unwrap_or(0);
-            }
-            if next == 0 {
-                return removed;
-            }
-            cursor = next;
-        }
-    }
-
     /// Tells the other instances subscribed to `space` to drop what
     /// `invalidation` names; whether Redis took the message in time. This
     /// instance's own handlers do not hear it.
@@ -408,7 +368,7 @@ impl RedisTier {
     ) -> bool {
         self.subscriptions
             .add(
-                &self.client,
+                &self.clients,
                 space.channel(),
                 Arc::new(handler),
                 self.config.op_timeout,
@@ -455,15 +415,22 @@ impl RedisTier {
         &self,
         build: impl FnOnce() -> redis::Cmd,
     ) -> Option<T> {
+        self.guarded(|mut connection| async move { build().query_async(&mut connection).await })
+            .await
+    }
+
+    /// Runs `operation` on a clone of the connection, under the breaker and
+    /// the deadline, as [`command`](Self::command) does.
+    pub(super) async fn guarded<T, F>(&self, operation: impl FnOnce(Connection) -> F) -> Option<T>
+    where
+        F: Future<Output = redis::RedisResult<T>>,
+    {
         if !self.breaker.allow() {
             bump(&self.counters.skipped);
             return None;
         }
-        let command = build();
-        let mut connection = self.connection.clone();
         let outcome =
-            tokio::time::timeout(self.config.op_timeout, command.query_async(&mut connection))
-                .await;
+            tokio::time::timeout(self.config.op_timeout, operation(self.connection.clone())).await;
         if let Ok(Ok(value)) = outcome {
             self.breaker.succeeded();
             Some(value)
