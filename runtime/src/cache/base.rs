@@ -103,13 +103,15 @@ impl Base {
         (self.is_live(entry) && is_key(&entry.key)).then(|| entry.value.clone())
     }
 
+    /// A hit in the thread's front table, with the reads to report to moka
+    /// (see [`front::lookup`]).
     #[inline]
     pub(crate) fn front_hit<K, V, T>(
         &self,
         owner: usize,
         fingerprint: u64,
         serve: impl FnOnce(&Entry<K, V>) -> Option<T>,
-    ) -> Option<T>
+    ) -> Option<(T, u32)>
     where
         K: Send + Sync + 'static,
         V: Clone + Send + Sync + 'static,
@@ -117,9 +119,9 @@ impl Base {
         if !self.has_front() {
             return None;
         }
-        let value = front::lookup(owner, fingerprint, serve)?;
+        let hit = front::lookup(owner, fingerprint, serve)?;
         self.counters.hit();
-        Some(value)
+        Some(hit)
     }
 
     /// A hit on a entry found in moka.
@@ -156,9 +158,7 @@ impl Base {
     }
 
     /// A hit on an entry found in the shared table: it enters the thread's front
-    /// table if it proves hot ([`front::admit`]). With the value, how many
-    /// reads of the key this hit stands for: the front table's hits since the
-    /// key last came here, when it held the key, else this one.
+    /// table if it proves hot ([`front::admit`]).
     #[inline]
     pub(crate) fn table_hit<K, V, T>(
         &self,
@@ -166,19 +166,15 @@ impl Base {
         fingerprint: u64,
         entry: &Arc<Entry<K, V>>,
         serve: impl FnOnce(&Entry<K, V>) -> Option<T>,
-    ) -> Option<(T, u32)>
+    ) -> Option<T>
     where
         K: Send + Sync + 'static,
         V: Clone + Send + Sync + 'static,
     {
         let value = serve(entry)?;
-        let reads = if front::admit(owner, fingerprint, entry) {
-            front::REVALIDATE_AFTER + 1
-        } else {
-            1
-        };
+        front::admit(owner, fingerprint, entry);
         self.counters.hit();
-        Some((value, reads))
+        Some(value)
     }
 
     pub(crate) fn remember<K, V>(&self, owner: usize, fingerprint: u64, entry: &Arc<Entry<K, V>>)

@@ -4,8 +4,14 @@
 //! rest of a hit and makes threads reading one hot key contend. A hit in the front
 //! table reads the shared entry but writes nothing shared. The entry's dead flag,
 //! the cache's generation and the time to live keep a front hit exactly as fresh
-//! as a moka hit; every [`REVALIDATE_AFTER`]th hit of an entry goes to moka
-//! instead, so that moka's eviction policy still sees how hot the key is.
+//! as a moka hit; every [`REPORT_EVERY`]th hit of an entry is reported to the
+//! cache's read log (per thread stripe), so that moka's eviction policy still
+//! sees how hot the key is.
+//!
+//! That report does not go through the shared table: looking the entry up
+//! there again would take the shard's lock and the entry's reference count, two
+//! writes to lines every thread reading the key shares, and on a hot key read by
+//! two threads such writes cost more than the hits between them.
 
 use super::entry::Entry;
 use std::any::Any;
@@ -15,7 +21,7 @@ use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 const LINES: usize = 128;
 const INDEX_SHIFT: u32 = 64 - LINES.trailing_zeros();
-pub(crate) const REVALIDATE_AFTER: u32 = 32;
+pub(crate) const REPORT_EVERY: u32 = 32;
 
 /// One line of the table: an entry of one cache, recently used by this thread.
 struct Recent {
@@ -61,7 +67,9 @@ fn index(owner: usize, fingerprint: u64) -> usize {
     (mixed >> INDEX_SHIFT) as usize
 }
 
-/// The value `serve` reads from this thread's line for `fingerprint`, if any.
+/// The value `serve` reads from this thread's line for `fingerprint`, if any,
+/// with the reads to report to moka: [`REPORT_EVERY`] on every
+/// [`REPORT_EVERY`]th hit of the line's entry, else 0.
 ///
 /// The line is taken out of the table while `serve` runs: `serve` compares and
 /// clones user types, whose impls may call back into a cache.
@@ -70,7 +78,7 @@ pub(crate) fn lookup<K, V, R>(
     owner: usize,
     fingerprint: u64,
     serve: impl FnOnce(&Entry<K, V>) -> Option<R>,
-) -> Option<R>
+) -> Option<(R, u32)>
 where
     K: Send + Sync + 'static,
     V: Send + Sync + 'static,
@@ -79,19 +87,21 @@ where
         .try_with(|table| {
             let cell = &table.lines[index(owner, fingerprint)].recent;
             let mut recent = cell.take()?;
-            if recent.owner != owner
-                || recent.fingerprint != fingerprint
-                || recent.hits >= REVALIDATE_AFTER
-            {
+            if recent.owner != owner || recent.fingerprint != fingerprint {
                 cell.set(Some(recent));
                 return None;
             }
             let served = recent.entry.downcast_ref::<Entry<K, V>>().and_then(serve);
+            let mut report = 0;
             if served.is_some() {
                 recent.hits += 1;
+                if recent.hits == REPORT_EVERY {
+                    recent.hits = 0;
+                    report = REPORT_EVERY;
+                }
                 cell.set(Some(recent));
             }
-            served
+            served.map(|value| (value, report))
         })
         .ok()
         .flatten()
@@ -119,43 +129,39 @@ where
 
 /// Puts `entry`, just read from the shared table, into this thread's table if its
 /// key was proposed for its line the last time too, or if the line already holds
-/// it (a revalidation); otherwise only proposes it.
+/// it (its held entry could not serve: it was replaced or expired); otherwise
+/// only proposes it.
 ///
 /// Replacing a line drops the entry it held, which among many live keys is
 /// usually out of the processor's caches: a miss per hit, for a line that the
 /// next key would replace again. A key that comes back to its line before another
 /// key does is hot enough to pay for it; with one hot key it takes two hits.
-///
-/// Returns whether the line held the entry: it then served
-/// [`REVALIDATE_AFTER`] hits since the last time it came here.
-pub(crate) fn admit<K, V>(owner: usize, fingerprint: u64, entry: &Arc<Entry<K, V>>) -> bool
+pub(crate) fn admit<K, V>(owner: usize, fingerprint: u64, entry: &Arc<Entry<K, V>>)
 where
     K: Send + Sync + 'static,
     V: Send + Sync + 'static,
 {
-    TABLE
-        .try_with(|table| {
-            let line = &table.lines[index(owner, fingerprint)];
-            let held = line.recent.take();
-            let renew = held
-                .as_ref()
-                .is_some_and(|held| held.owner == owner && held.fingerprint == fingerprint);
-            if renew || line.candidate.get() == (owner, fingerprint) {
-                line.candidate.set((usize::MAX, 0));
-                // The held entry, if another, is dropped after the line is set again:
-                // its drop may run user code that calls back into a cache.
-                line.recent.set(Some(Recent {
-                    owner,
-                    fingerprint,
-                    hits: 0,
-                    entry: entry.clone(),
-                }));
-                drop(held);
-            } else {
-                line.candidate.set((owner, fingerprint));
-                line.recent.set(held);
-            }
-            renew
-        })
-        .unwrap_or(false)
+    // During thread teardown there is no table to admit to.
+    let _ = TABLE.try_with(|table| {
+        let line = &table.lines[index(owner, fingerprint)];
+        let held = line.recent.take();
+        let renew = held
+            .as_ref()
+            .is_some_and(|held| held.owner == owner && held.fingerprint == fingerprint);
+        if renew || line.candidate.get() == (owner, fingerprint) {
+            line.candidate.set((usize::MAX, 0));
+            // The held entry, if another, is dropped after the line is set again:
+            // its drop may run user code that calls back into a cache.
+            line.recent.set(Some(Recent {
+                owner,
+                fingerprint,
+                hits: 0,
+                entry: entry.clone(),
+            }));
+            drop(held);
+        } else {
+            line.candidate.set((owner, fingerprint));
+            line.recent.set(held);
+        }
+    });
 }

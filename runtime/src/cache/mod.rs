@@ -14,10 +14,11 @@
 //!   owned key is built and no hash collision can return another key's value;
 //!   `*_invalidate` compares the key too, so it never removes another key's entry;
 //! - a hit allocates nothing and never awaits, for any number of live keys: it is
-//!   served from a small per-thread table of recently used entries, or else by
-//!   moka's sync read. An entry served from the table reaches moka once every 32
-//!   hits, so hot keys scale across threads while moka's eviction policy still
-//!   sees them (with a time to idle, every hit goes to moka);
+//!   served from a small per-thread table of recently used entries, or else
+//!   from a sharded table of every entry moka holds. Moka hears of hits through
+//!   a read log per thread stripe, of the per-thread table's once every 32, so
+//!   a hot key read by many threads writes nothing they share while moka's
+//!   eviction policy still sees it (with a time to idle, every hit goes to moka);
 //! - misses on one key are single-flight: one caller runs the body, the others wait
 //!   for its value (an `async` caller awaits); misses on different keys never wait
 //!   on each other. A body that panics gives every caller of its flight the

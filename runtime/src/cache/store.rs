@@ -100,10 +100,15 @@ where
         hash: u64,
         serve: impl Fn(&Entry<K, V>) -> Option<T>,
     ) -> Option<T> {
-        // Hot keys are not counted here, on the cheapest hit: the front table
-        // sends each key back to the shared table every `REVALIDATE_AFTER`
-        // hits, where its count takes them all at once.
-        if let Some(value) = base.front_hit(self.owner, hash, &serve) {
+        // The cheapest hit tells moka and the hot-key count of its reads only
+        // every `REPORT_EVERY` hits, all at once.
+        if let Some((value, reads)) = base.front_hit(self.owner, hash, &serve) {
+            if reads > 0 {
+                self.reads.record(hash);
+                if let Some(hot) = &self.hot {
+                    hot.read(hash, reads);
+                }
+            }
             return Some(value);
         }
         let has_front = base.has_front();
@@ -123,13 +128,13 @@ where
             }
             return None;
         }
-        let (value, reads) = if has_front {
+        let value = if has_front {
             base.table_hit(self.owner, hash, &entry, serve)?
         } else {
-            (base.moka_hit_with(self.owner, hash, &entry, serve)?, 1)
+            base.moka_hit_with(self.owner, hash, &entry, serve)?
         };
         if let Some(hot) = &self.hot {
-            hot.read(hash, reads);
+            hot.read(hash, 1);
         }
         Some(value)
     }
