@@ -4,7 +4,9 @@
 //! - `l2/codec`: encoding and decoding a 20-field struct and a 100-element
 //!   list with MessagePack (the tier's codec) against `serde_json` and
 //!   `postcard`; the encoded sizes are printed;
-//! - `l2/hit`: a tier hit against a hand-written `GET` + MessagePack decode;
+//! - `l2/hit`: a tier hit against a hand-written `GET` + MessagePack decode,
+//!   and against the `cached` crate's `AsyncRedisCache` (its connection
+//!   manager, the same value);
 //! - `l2/100 keys`: one `MGET` against 100 sequential `GET`s;
 //! - `l2/breaker open`: a call while the breaker skips Redis;
 //! - `l2/L1 hit`: a hit in the process of an `#[cached(l2)]` function against a
@@ -18,6 +20,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use serde::{Deserialize, Serialize};
 use std::hint::black_box;
 use std::time::Duration;
+use cached::ConcurrentCachedAsync as _;
 use unokit::cache::l2::{RedisTier, Space, TierConfig};
 
 #[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
@@ -142,7 +145,7 @@ fn tier_rows(c: &mut Criterion) {
         .build()
         .unwrap();
     let url = redis_url();
-    let Some((tier, mut raw)) = runtime.block_on(async {
+    let Some((tier, mut raw, peer)) = runtime.block_on(async {
         let tier = RedisTier::new(TierConfig::new(&url)).ok()?;
         let client = redis::Client::open(url.as_str()).ok()?;
         let raw = tokio::time::timeout(
@@ -152,7 +155,19 @@ fn tier_rows(c: &mut Criterion) {
         .await
         .ok()?
         .ok()?;
-        Some((tier, raw))
+        // The `cached` crate's async Redis store, on a connection manager as
+        // the tier's.
+        let peer = cached::AsyncRedisCache::<u64, Wide>::builder(format!(
+            "unokit-bench-peer:{}:",
+            std::process::id()
+        ))
+        .connection_string(&url)
+        .connection_manager(true)
+        .ttl(Duration::from_secs(600))
+        .build()
+        .await
+        .ok()?;
+        Some((tier, raw, peer))
     }) else {
         println!("l2: Redis at {url} does not answer; the Redis rows are skipped");
         return;
@@ -176,6 +191,7 @@ fn tier_rows(c: &mut Criterion) {
             .query_async(&mut raw)
             .await
             .unwrap();
+        peer.async_cache_set(7, wide(7)).await.unwrap();
     });
 
     let mut group = c.benchmark_group("l2/hit");
@@ -196,6 +212,14 @@ fn tier_rows(c: &mut Criterion) {
                     .unwrap();
                 rmp_serde::from_slice::<Wide>(&bytes).unwrap()
             })
+        });
+    });
+    group.bench_function("cached::AsyncRedisCache::async_cache_get", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(peer.async_cache_get(black_box(&7)))
+                .unwrap()
+                .unwrap()
         });
     });
     group.finish();
