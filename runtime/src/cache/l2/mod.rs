@@ -22,6 +22,7 @@ mod hedge;
 mod load;
 mod queue;
 mod stampede;
+mod tags;
 mod tier;
 mod wired;
 
@@ -30,6 +31,7 @@ pub use backplane::Invalidation;
 pub use batch::L2Batch;
 pub use breaker::BreakerState;
 pub use stampede::KeyLock;
+pub use tags::invalidate_tag;
 #[doc(hidden)]
 pub use tier::KeyParts;
 pub use tier::{Fetched, RedisTier, Space, Stored, TierConfig, TierStats};

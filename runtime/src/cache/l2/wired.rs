@@ -148,6 +148,11 @@ pub struct L2Link {
     local: OnceLock<moka::sync::Cache<Box<[u8]>, u64>>,
     /// Whether the subscription to the other instances' invalidations started.
     subscribed: AtomicBool,
+    /// With `tags`: the local entries by tag; functions without tags keep
+    /// none (their hits and misses never touch it).
+    pub(super) tag_index: std::sync::Mutex<Option<super::tags::TagIndex>>,
+    /// With `tags`: whether the function listens to tag invalidations.
+    pub(super) tags_registered: AtomicBool,
 }
 
 impl L2Link {
@@ -172,6 +177,8 @@ impl L2Link {
             lock: None,
             local: OnceLock::new(),
             subscribed: AtomicBool::new(false),
+            tag_index: std::sync::Mutex::new(None),
+            tags_registered: AtomicBool::new(false),
         }
     }
 
