@@ -36,5 +36,7 @@ pub use tags::invalidate_tag;
 pub use tier::KeyParts;
 pub use tier::{Fetched, RedisTier, Space, Stored, TierConfig, TierStats};
 #[doc(hidden)]
+pub use tags::collect_tags;
+#[doc(hidden)]
 pub use wired::{L2Codec, L2Link, assert_l2_value};
 pub use wired::{L2Value, install, installed};

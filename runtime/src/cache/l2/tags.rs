@@ -215,6 +215,17 @@ impl RedisTier {
     }
 }
 
+/// The tags a `tags = ..` function returned, as the entry stores them: any
+/// iterable of strings (an array, a `Vec`, an `Option`, ...).
+#[doc(hidden)]
+pub fn collect_tags<I>(tags: I) -> Vec<String>
+where
+    I: IntoIterator,
+    I::Item: Into<String>,
+{
+    tags.into_iter().map(Into::into).collect()
+}
+
 /// What drops one function's local entries carrying a tag.
 type Dropper = Arc<dyn Fn(&str) + Send + Sync>;
 
