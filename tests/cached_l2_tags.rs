@@ -34,8 +34,12 @@ fn tier(test: &str) -> Option<String> {
         return None;
     };
     if l2::installed().is_none() {
-        // Body runs are counted exactly: no hedged reads.
-        let config = TierConfig::new(url.clone()).with_hedge_after(None);
+        // Body runs are counted exactly: no hedged reads, and a deadline
+        // that a loaded machine does not miss (these tests are about tags;
+        // the deadlines have their own).
+        let config = TierConfig::new(url.clone())
+            .with_hedge_after(None)
+            .with_op_timeout(Duration::from_secs(1));
         let _ = l2::install(RedisTier::new(config).unwrap());
     }
     Some(url)
@@ -43,7 +47,7 @@ fn tier(test: &str) -> Option<String> {
 
 /// Instance A: its own tier, connection and source id.
 fn other_instance(url: &str) -> RedisTier {
-    RedisTier::new(TierConfig::new(url)).unwrap()
+    RedisTier::new(TierConfig::new(url).with_op_timeout(Duration::from_secs(1))).unwrap()
 }
 
 fn fresh_run() -> u64 {
