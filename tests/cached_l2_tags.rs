@@ -335,3 +335,49 @@ fn a_tag_invalidation_reaches_the_other_instance_fast_at_p99() {
         assert!(p99 <= Duration::from_millis(50), "p99 {p99:?}");
     });
 }
+
+static TEAM_RUNS: AtomicUsize = AtomicUsize::new(0);
+
+#[unokit::cached(l2, ttl = "10m", tags = profile_tags)]
+async fn team(run: u64, id: u64) -> Profile {
+    let _ = run;
+    TEAM_RUNS.fetch_add(1, SeqCst);
+    Profile { id, team: id % 2 }
+}
+
+fn team_in_process(run: u64, id: u64) -> bool {
+    let cache = team_cache();
+    let hash = cache.hasher().key(&run).key(&id).finish();
+    cache.get(hash, |key| *key == (run, id)).is_some()
+}
+
+#[test]
+fn a_primed_entry_carries_its_tags_here_and_in_redis() {
+    RUNTIME.block_on(async {
+        let Some(url) = tier("a_primed_entry_carries_its_tags_here_and_in_redis") else {
+            return;
+        };
+        let run = fresh_run();
+        let primed = Profile { id: 5, team: 9 };
+        let writes = team_cache().stats().l2_writes;
+        team_prime(run, 5, primed.clone()).await;
+        // In Redis and here.
+        written(|| team_cache().stats().l2_writes, writes + 1).await;
+        assert!(team_in_process(run, 5));
+
+        // Its team's tag (computed from the primed value) drops the local
+        // copy...
+        let a = other_instance(&url);
+        let started = Instant::now();
+        while team_in_process(run, 5) {
+            assert!(started.elapsed() < Duration::from_secs(3), "B kept it");
+            assert!(a.invalidate_tag(&format!("tags-test:{run}:team:9")).await);
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        // ... and the one in Redis: the body runs, the primed value is gone.
+        let (runs, l2_hits) = (TEAM_RUNS.load(SeqCst), team_cache().stats().l2_hits);
+        assert_eq!(team(run, 5).await, Profile { id: 5, team: 1 });
+        assert_eq!(TEAM_RUNS.load(SeqCst), runs + 1);
+        assert_eq!(team_cache().stats().l2_hits, l2_hits);
+    });
+}

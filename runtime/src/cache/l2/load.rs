@@ -11,6 +11,7 @@ use super::wired::{L2Codec, L2Link, installed};
 use crate::cache::future::AsyncFnCache;
 use crate::cache::mode::Mode;
 use crate::cache::stored_key::StoredKey;
+use crate::key::CacheKey;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -71,21 +72,8 @@ where
         T: Fn(&V) -> Vec<String> + Send + Sync,
     {
         let link = self.l2_link();
-        if tags.is_some() && !link.tags_registered.swap(true, Relaxed) {
-            super::tags::register(Arc::new(move |tag: &str| {
-                let to_drop = lock(&link.tag_index)
-                    .as_mut()
-                    .map_or(ToDrop::Hashes(Vec::new()), |index| index.take(tag));
-                match to_drop {
-                    // Another key under the same hash would go too: a miss.
-                    ToDrop::Hashes(hashes) => {
-                        for hash in hashes {
-                            self.state().store.invalidate(hash, |_| true);
-                        }
-                    }
-                    ToDrop::All => self.invalidate_all(),
-                }
-            }));
+        if tags.is_some() {
+            self.tagged();
         }
         link.subscribe_once(move |invalidation| match invalidation {
             Invalidation::Key(bytes) => match link.local_hash(&bytes) {
@@ -103,13 +91,63 @@ where
             let (returned, remaining, tags) = link
                 .miss::<R, M, _, _, _>(codec, parts, tags.as_ref(), body)
                 .await;
-            if !tags.is_empty() {
-                lock(&link.tag_index)
-                    .get_or_insert_with(TagIndex::default)
-                    .add(&tags, hash);
-            }
+            link.index_tags(&tags, hash);
             (returned, remaining)
         }))
+    }
+
+    /// A function with tags: its local entries are dropped by tag
+    /// invalidations, here and from the other instances.
+    fn tagged(&'static self) {
+        let link = self.l2_link();
+        if !link.tags_registered.load(Relaxed) && !link.tags_registered.swap(true, Relaxed) {
+            super::tags::register(Arc::new(move |tag: &str| {
+                let to_drop = lock(&link.tag_index)
+                    .as_mut()
+                    .map_or(ToDrop::Hashes(Vec::new()), |index| index.take(tag));
+                match to_drop {
+                    // Another key under the same hash would go too: a miss.
+                    ToDrop::Hashes(hashes) => {
+                        for hash in hashes {
+                            self.state().store.invalidate(hash, |_| true);
+                        }
+                    }
+                    ToDrop::All => self.invalidate_all(),
+                }
+            }));
+        }
+        super::tags::listen();
+    }
+
+    /// `_prime` of a function with tags: writes `value` with `tags` to Redis
+    /// behind the caller, and remembers them for the local copy under `hash`
+    /// (which the caller stores).
+    #[doc(hidden)]
+    pub fn prime_l2_tagged<Q: CacheKey + ?Sized>(
+        &'static self,
+        codec: L2Codec<V>,
+        key: &Q,
+        value: V,
+        tags: Vec<String>,
+        hash: u64,
+    ) {
+        self.tagged();
+        let link = self.l2_link();
+        link.index_tags(&tags, hash);
+        let mut parts = KeyParts::of(key);
+        parts.tags = tags;
+        (codec.write)(link, parts, value, Duration::ZERO);
+    }
+}
+
+impl L2Link {
+    /// Remembers that the local entry under `hash` carries `tags`.
+    fn index_tags(&self, tags: &[String], hash: u64) {
+        if !tags.is_empty() {
+            lock(&self.tag_index)
+                .get_or_insert_with(TagIndex::default)
+                .add(tags, hash);
+        }
     }
 }
 

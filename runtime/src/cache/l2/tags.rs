@@ -235,13 +235,20 @@ static TAGGED: Mutex<Vec<Dropper>> = Mutex::new(Vec::new());
 /// Whether the process listens to the other instances' tag invalidations.
 static LISTENING: AtomicBool = AtomicBool::new(false);
 
-/// Adds a tagged function's `dropper`, and starts listening to the other
-/// instances' tag invalidations on the first one (once a tier is installed).
+/// Adds a tagged function's `dropper` (once per function).
 pub(super) fn register(dropper: Dropper) {
     TAGGED
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .push(dropper);
+}
+
+/// Starts listening to the other instances' tag invalidations, once, as soon
+/// as a tier is installed and this runs on a Tokio runtime.
+pub(super) fn listen() {
+    if LISTENING.load(Relaxed) {
+        return;
+    }
     let (Some(tier), Ok(runtime)) = (installed(), tokio::runtime::Handle::try_current()) else {
         return;
     };
