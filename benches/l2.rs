@@ -16,11 +16,11 @@
 //! `redis://127.0.0.1:6379`) and are skipped when it does not answer.
 //! `cargo bench -p unokit-benches --bench l2`.
 
+use cached::ConcurrentCachedAsync as _;
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde::{Deserialize, Serialize};
 use std::hint::black_box;
 use std::time::Duration;
-use cached::ConcurrentCachedAsync as _;
 use unokit::cache::l2::{RedisTier, Space, TierConfig};
 
 #[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]

@@ -145,7 +145,10 @@ fn a_tag_invalidated_by_another_instance_drops_its_entries_alone() {
         let after = profile_cache().stats();
         assert_eq!(PROFILE_RUNS.load(SeqCst), runs + 2, "1 and 3 recomputed");
         assert_eq!(after.hits, stats.hits + 2, "2 and 4 are in-process hits");
-        assert_eq!(after.l2_hits, stats.l2_hits, "an invalidated entry was served");
+        assert_eq!(
+            after.l2_hits, stats.l2_hits,
+            "an invalidated entry was served"
+        );
         assert_eq!(after.l2_misses, stats.l2_misses + 2);
         assert!(l2::installed().unwrap().stats().invalidated >= tier.invalidated + 2);
 

@@ -14,8 +14,8 @@ use crate::cache::stored_key::StoredKey;
 use crate::key::CacheKey;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::sync::atomic::Ordering::Relaxed;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -189,7 +189,11 @@ impl L2Link {
                 (returned, took, None)
             }
             Answer::Redis(fetched, _) => {
-                return (M::join(fetched.value), Some(fetched.remaining), fetched.tags);
+                return (
+                    M::join(fetched.value),
+                    Some(fetched.remaining),
+                    fetched.tags,
+                );
             }
             Answer::Absent(body) => match self.lock {
                 Some(wait) => match self
@@ -197,7 +201,11 @@ impl L2Link {
                     .await
                 {
                     Locked::Found(fetched) => {
-                        return (M::join(fetched.value), Some(fetched.remaining), fetched.tags);
+                        return (
+                            M::join(fetched.value),
+                            Some(fetched.remaining),
+                            fetched.tags,
+                        );
                     }
                     Locked::Ran(returned, took, stored) => (returned, took, stored),
                 },

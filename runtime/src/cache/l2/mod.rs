@@ -31,12 +31,12 @@ pub use backplane::Invalidation;
 pub use batch::L2Batch;
 pub use breaker::BreakerState;
 pub use stampede::KeyLock;
+#[doc(hidden)]
+pub use tags::collect_tags;
 pub use tags::invalidate_tag;
 #[doc(hidden)]
 pub use tier::KeyParts;
 pub use tier::{Fetched, RedisTier, Space, Stored, TierConfig, TierStats};
-#[doc(hidden)]
-pub use tags::collect_tags;
 #[doc(hidden)]
 pub use wired::{L2Codec, L2Link, assert_l2_value};
 pub use wired::{L2Value, install, installed};
