@@ -195,6 +195,8 @@ pub(crate) fn tags(tier: &L2Tier, key: &Key<'_>, value: &syn::Type) -> Option<To
     };
     Some(quote! {
         let __unokit_tags_key = #copy;
+        // `tags = |..| ..` is a closure the generated code calls at once.
+        #[allow(clippy::redundant_closure_call)]
         let __unokit_tags = move |__unokit_value: &#value| -> ::std::vec::Vec<::std::string::String> {
             #call
         };

@@ -22,7 +22,8 @@ async fn user_profile(db: &Db, user_id: u64, lang: &str) -> Result<Profile, DbEr
     ::unokit::__private::cache::l2_or! {
         { { let __unokit_l2_key = ::unokit::__private::cache::L2Key::of(& (& user_id, &
         lang,)); let __unokit_tags_key = (::core::clone::Clone::clone(& user_id),
-        ::std::borrow::ToOwned::to_owned(lang),); let __unokit_tags = move |
+        ::std::borrow::ToOwned::to_owned(lang),);
+        #[allow(clippy::redundant_closure_call)] let __unokit_tags = move |
         __unokit_value : & Profile | -> ::std::vec::Vec < ::std::string::String > {
         ::unokit::__private::cache::collect_tags((| user_id : & u64, lang : & str,
         profile : & Profile | [format!("user:{user_id}"), format!("team:{}", profile
@@ -81,7 +82,8 @@ async fn user_profile_prime(user_id: u64, lang: &str, value: Profile) {
     let __unokit_cache = user_profile_cache();
     ::unokit::__private::cache::l2_or! {
         { let __unokit_tags_key = (::core::clone::Clone::clone(& user_id),
-        ::std::borrow::ToOwned::to_owned(lang),); let __unokit_tags = move |
+        ::std::borrow::ToOwned::to_owned(lang),);
+        #[allow(clippy::redundant_closure_call)] let __unokit_tags = move |
         __unokit_value : & Profile | -> ::std::vec::Vec < ::std::string::String > {
         ::unokit::__private::cache::collect_tags((| user_id : & u64, lang : & str,
         profile : & Profile | [format!("user:{user_id}"), format!("team:{}", profile
