@@ -5,7 +5,7 @@
 
 use super::backplane::Invalidation;
 use super::hedge::{self, Answer};
-use super::tags::{TagIndex, ToDrop};
+use super::tags::ToDrop;
 use super::tier::{Fetched, KeyParts};
 use super::wired::{L2Codec, L2Link, installed};
 use crate::cache::future::AsyncFnCache;
@@ -100,11 +100,17 @@ where
     /// invalidations, here and from the other instances.
     fn tagged(&'static self) {
         let link = self.l2_link();
-        if !link.tags_registered.load(Relaxed) && !link.tags_registered.swap(true, Relaxed) {
+        let mut made = false;
+        link.tag_index.get_or_init(|| {
+            made = true;
+            Box::default()
+        });
+        if made {
             super::tags::register(Arc::new(move |tag: &str| {
-                let to_drop = lock(&link.tag_index)
-                    .as_mut()
-                    .map_or(ToDrop::Hashes(Vec::new()), |index| index.take(tag));
+                let to_drop = link
+                    .tag_index
+                    .get()
+                    .map_or(ToDrop::Hashes(Vec::new()), |index| lock(index).take(tag));
                 match to_drop {
                     // Another key under the same hash would go too: a miss.
                     ToDrop::Hashes(hashes) => {
@@ -143,10 +149,8 @@ where
 impl L2Link {
     /// Remembers that the local entry under `hash` carries `tags`.
     fn index_tags(&self, tags: &[String], hash: u64) {
-        if !tags.is_empty() {
-            lock(&self.tag_index)
-                .get_or_insert_with(TagIndex::default)
-                .add(tags, hash);
+        if let (false, Some(index)) = (tags.is_empty(), self.tag_index.get()) {
+            lock(index).add(tags, hash);
         }
     }
 }
