@@ -4,7 +4,9 @@
 //! Redis entries misses, leaves the others alone, reaches the in-process
 //! cache within a bounded p99 over 1000 invalidations; an entry written before
 //! its tag's invalidation is a miss even where no message was heard; an entry
-//! this format cannot read is a miss, overwritten.
+//! this format cannot read is a miss, overwritten; a primed entry carries its
+//! tags; `invalidate_tag` drops this instance's entries at once, writes the
+//! tag's time and tells the others.
 //!
 //! This process is instance B: the installed tier, the functions and their
 //! in-process caches. Instance A is another `RedisTier` on its own connection
@@ -382,5 +384,69 @@ fn a_primed_entry_carries_its_tags_here_and_in_redis() {
         assert_eq!(team(run, 5).await, Profile { id: 5, team: 1 });
         assert_eq!(TEAM_RUNS.load(SeqCst), runs + 1);
         assert_eq!(team_cache().stats().l2_hits, l2_hits);
+    });
+}
+
+static OWN_RUNS: AtomicUsize = AtomicUsize::new(0);
+
+#[unokit::cached(l2, ttl = "10m", tags = |run: &u64, id: &u64, _value: &u64| [format!("tags-test:{run}:own:{id}")])]
+async fn own(run: u64, id: u64) -> u64 {
+    OWN_RUNS.fetch_add(1, SeqCst);
+    run ^ id
+}
+
+fn own_in_process(run: u64, id: u64) -> bool {
+    let cache = own_cache();
+    let hash = cache.hasher().key(&run).key(&id).finish();
+    cache.get(hash, |key| *key == (run, id)).is_some()
+}
+
+/// `unokit::cache::l2::invalidate_tag` in this instance: its own entries go
+/// at once, the tag's time is in Redis, and the other instances hear it.
+#[test]
+fn invalidate_tag_drops_here_writes_the_time_and_tells_the_others() {
+    RUNTIME.block_on(async {
+        let test = "invalidate_tag_drops_here_writes_the_time_and_tells_the_others";
+        let Some(url) = tier(test) else {
+            return;
+        };
+        let run = fresh_run();
+        assert_eq!(own(run, 1).await, run ^ 1);
+        assert_eq!(own(run, 2).await, run ^ 2);
+        written(|| own_cache().stats().l2_writes, 2).await;
+        // Instance A listens to the tag channel.
+        let a = other_instance(&url);
+        let heard = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let into = std::sync::Arc::clone(&heard);
+        assert!(
+            a.subscribe_tags(move |message| into.lock().unwrap().push(message))
+                .await
+        );
+
+        let tag = format!("tags-test:{run}:own:1");
+        let before = unix_ms();
+        assert!(l2::invalidate_tag(&tag).await);
+        assert!(!own_in_process(run, 1), "this instance kept its entry");
+        assert!(own_in_process(run, 2), "another tag's entry was dropped");
+        let time: u64 = redis::cmd("GET")
+            .arg(format!("unokit:tag:{tag}"))
+            .query_async(&mut a_connection(&url).await)
+            .await
+            .unwrap();
+        assert!(time >= before, "the tag's time {time} predates {before}");
+        let started = Instant::now();
+        while !heard
+            .lock()
+            .unwrap()
+            .contains(&l2::Invalidation::Tag(tag.clone()))
+        {
+            assert!(started.elapsed() < Duration::from_secs(3), "A never heard");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        // Redis's copy is stale too: the body runs again, once.
+        let runs = OWN_RUNS.load(SeqCst);
+        assert_eq!(own(run, 1).await, run ^ 1);
+        assert_eq!(OWN_RUNS.load(SeqCst), runs + 1);
+        assert_eq!(own_cache().stats().l2_hits, 0);
     });
 }
