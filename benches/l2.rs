@@ -6,7 +6,8 @@
 //!   `postcard`; the encoded sizes are printed;
 //! - `l2/hit`: a tier hit against a hand-written `GET` + MessagePack decode,
 //!   and against the `cached` crate's `AsyncRedisCache` (its connection
-//!   manager, the same value);
+//!   manager, the same value); a hit of an entry with tags (one `MGET` of
+//!   their invalidation times more);
 //! - `l2/100 keys`: one `MGET` against 100 sequential `GET`s;
 //! - `l2/breaker open`: a call while the breaker skips Redis;
 //! - `l2/L1 hit`: a hit in the process of an `#[cached(l2)]` function against a
@@ -192,6 +193,17 @@ fn tier_rows(c: &mut Criterion) {
             .await
             .unwrap();
         peer.async_cache_set(7, wide(7)).await.unwrap();
+        // An entry with two tags: its read asks their times too.
+        let tags = ["bench:user:8".to_owned(), "bench:team:1".to_owned()];
+        tier.put_tagged(
+            &space,
+            &8_u64,
+            &wide(8),
+            Duration::from_secs(600),
+            Duration::ZERO,
+            &tags,
+        )
+        .await;
     });
 
     let mut group = c.benchmark_group("l2/hit");
@@ -199,6 +211,13 @@ fn tier_rows(c: &mut Criterion) {
         b.iter(|| {
             runtime
                 .block_on(tier.get::<u64, Wide>(&space, black_box(&7)))
+                .unwrap()
+        });
+    });
+    group.bench_function("unokit RedisTier::get, entry with 2 tags", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(tier.get::<u64, Wide>(&space, black_box(&8)))
                 .unwrap()
         });
     });

@@ -450,3 +450,44 @@ fn invalidate_tag_drops_here_writes_the_time_and_tells_the_others() {
         assert_eq!(own_cache().stats().l2_hits, 0);
     });
 }
+
+/// The tier by hand: `put_tagged`, then another instance's `invalidate_tag`.
+#[test]
+fn a_tagged_entry_put_by_hand_is_a_miss_once_its_tag_is_invalidated() {
+    RUNTIME.block_on(async {
+        let test = "a_tagged_entry_put_by_hand_is_a_miss_once_its_tag_is_invalidated";
+        let Some(url) = tier(test) else {
+            return;
+        };
+        let run = fresh_run();
+        let (b, a) = (other_instance(&url), other_instance(&url));
+        let space = Space::new(&format!("tags-test:{run}:by-hand"), 1);
+        let tags = [
+            format!("tags-test:{run}:hand:x"),
+            format!("tags-test:{run}:hand:y"),
+        ];
+        for (key, its_tags) in [(1_u64, &tags[..1]), (2, &tags[1..])] {
+            let stored = b
+                .put_tagged(
+                    &space,
+                    &key,
+                    &"v",
+                    Duration::from_secs(60),
+                    Duration::ZERO,
+                    its_tags,
+                )
+                .await;
+            assert_eq!(stored, l2::Stored::Stored);
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        assert!(b.get::<u64, String>(&space, &1).await.is_some());
+        assert!(a.invalidate_tag(&tags[0]).await);
+        assert_eq!(b.get::<u64, String>(&space, &1).await, None);
+        let kept = b.get::<u64, String>(&space, &2).await.unwrap();
+        assert_eq!(
+            (kept.value.as_str(), kept.tags.as_slice()),
+            ("v", &tags[1..])
+        );
+        assert_eq!(b.stats().invalidated, 1);
+    });
+}

@@ -18,8 +18,10 @@
 //! entries alone; functions without tags keep no index.
 
 use super::backplane::Invalidation;
-use super::tier::{Fetched, Missed, RedisTier, bump, unix_ms};
+use super::tier::{Fetched, KeyParts, Missed, RedisTier, Space, Stored, bump, unix_ms};
 use super::wired::installed;
+use crate::key::CacheKey;
+use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -82,6 +84,23 @@ pub async fn invalidate_tag(tag: &str) -> bool {
 }
 
 impl RedisTier {
+    /// [`put`](Self::put) of an entry carrying `tags`: a read of it is a miss
+    /// once one of them is invalidated after it was computed (`body_time`
+    /// before now).
+    pub async fn put_tagged<K: CacheKey + ?Sized, V: Serialize + ?Sized>(
+        &self,
+        space: &Space,
+        key: &K,
+        value: &V,
+        ttl: Duration,
+        body_time: Duration,
+        tags: &[String],
+    ) -> Stored {
+        let mut parts = KeyParts::of(key);
+        parts.tags = tags.to_vec();
+        self.store(space, &parts, value, ttl, body_time).await
+    }
+
     /// Invalidates `tag` for every instance: its invalidation time in Redis,
     /// and a message to the other instances' tag handlers
     /// ([`subscribe_tags`](Self::subscribe_tags)). O(1) Redis writes. This
