@@ -4,7 +4,10 @@
 //! - `l2/codec`: encoding and decoding a 20-field struct and a 100-element
 //!   list with MessagePack (the tier's codec) against `serde_json` and
 //!   `postcard`; the encoded sizes are printed;
-//! - `l2/hit`: a tier hit against a hand-written `GET` + MessagePack decode;
+//! - `l2/hit`: a tier hit against a hand-written `GET` + MessagePack decode,
+//!   and against the `cached` crate's `AsyncRedisCache` (its connection
+//!   manager, the same value); a hit of an entry with tags (one `MGET` of
+//!   their invalidation times more);
 //! - `l2/100 keys`: one `MGET` against 100 sequential `GET`s;
 //! - `l2/breaker open`: a call while the breaker skips Redis;
 //! - `l2/L1 hit`: a hit in the process of an `#[cached(l2)]` function against a
@@ -14,6 +17,7 @@
 //! `redis://127.0.0.1:6379`) and are skipped when it does not answer.
 //! `cargo bench -p unokit-benches --bench l2`.
 
+use cached::ConcurrentCachedAsync as _;
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde::{Deserialize, Serialize};
 use std::hint::black_box;
@@ -142,7 +146,7 @@ fn tier_rows(c: &mut Criterion) {
         .build()
         .unwrap();
     let url = redis_url();
-    let Some((tier, mut raw)) = runtime.block_on(async {
+    let Some((tier, mut raw, peer)) = runtime.block_on(async {
         let tier = RedisTier::new(TierConfig::new(&url)).ok()?;
         let client = redis::Client::open(url.as_str()).ok()?;
         let raw = tokio::time::timeout(
@@ -152,7 +156,19 @@ fn tier_rows(c: &mut Criterion) {
         .await
         .ok()?
         .ok()?;
-        Some((tier, raw))
+        // The `cached` crate's async Redis store, on a connection manager as
+        // the tier's.
+        let peer = cached::AsyncRedisCache::<u64, Wide>::builder(format!(
+            "unokit-bench-peer:{}:",
+            std::process::id()
+        ))
+        .connection_string(&url)
+        .connection_manager(true)
+        .ttl(Duration::from_secs(600))
+        .build()
+        .await
+        .ok()?;
+        Some((tier, raw, peer))
     }) else {
         println!("l2: Redis at {url} does not answer; the Redis rows are skipped");
         return;
@@ -176,6 +192,18 @@ fn tier_rows(c: &mut Criterion) {
             .query_async(&mut raw)
             .await
             .unwrap();
+        peer.async_cache_set(7, wide(7)).await.unwrap();
+        // An entry with two tags: its read asks their times too.
+        let tags = ["bench:user:8".to_owned(), "bench:team:1".to_owned()];
+        tier.put_tagged(
+            &space,
+            &8_u64,
+            &wide(8),
+            Duration::from_secs(600),
+            Duration::ZERO,
+            &tags,
+        )
+        .await;
     });
 
     let mut group = c.benchmark_group("l2/hit");
@@ -183,6 +211,13 @@ fn tier_rows(c: &mut Criterion) {
         b.iter(|| {
             runtime
                 .block_on(tier.get::<u64, Wide>(&space, black_box(&7)))
+                .unwrap()
+        });
+    });
+    group.bench_function("unokit RedisTier::get, entry with 2 tags", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(tier.get::<u64, Wide>(&space, black_box(&8)))
                 .unwrap()
         });
     });
@@ -196,6 +231,14 @@ fn tier_rows(c: &mut Criterion) {
                     .unwrap();
                 rmp_serde::from_slice::<Wide>(&bytes).unwrap()
             })
+        });
+    });
+    group.bench_function("cached::AsyncRedisCache::async_cache_get", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(peer.async_cache_get(black_box(&7)))
+                .unwrap()
+                .unwrap()
         });
     });
     group.finish();

@@ -337,6 +337,7 @@ fn early_recomputation_follows_the_xfetch_distribution() {
             value: (),
             remaining: Duration::from_millis(remaining_ms),
             body_time: Duration::from_millis(100),
+            tags: Vec::new(),
         };
         (0..20_000)
             .filter(|_| fetched.recompute_early(beta))

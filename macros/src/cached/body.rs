@@ -90,11 +90,20 @@ fn plain_body(
         Some(tier) => {
             let value_check = l2::value_check(tier, valid.value);
             let l2_key = l2::key_expr(&valid.key);
-            let through_l2 = quote! {
-                let __unokit_l2_key = #L2_KEY::of(#l2_key);
-                __unokit_cache
-                    .get_or_load_l2(__unokit_hash, #owned, __unokit_l2_key, __unokit_l2_codec, #mode, move || #uncached(#arguments))
-                    .await
+            let through_l2 = match l2::tags(tier, &valid.key, valid.value) {
+                Some(prelude) => quote! {
+                    let __unokit_l2_key = #L2_KEY::of(#l2_key);
+                    #prelude
+                    __unokit_cache
+                        .get_or_load_l2_tagged(__unokit_hash, #owned, __unokit_l2_key, __unokit_l2_codec, #mode, ::core::option::Option::Some(__unokit_tags), move || #uncached(#arguments))
+                        .await
+                },
+                None => quote! {
+                    let __unokit_l2_key = #L2_KEY::of(#l2_key);
+                    __unokit_cache
+                        .get_or_load_l2(__unokit_hash, #owned, __unokit_l2_key, __unokit_l2_codec, #mode, move || #uncached(#arguments))
+                        .await
+                },
             };
             // Outside `l2_or!`: without the `redis` feature it is the one
             // error saying to turn it on.

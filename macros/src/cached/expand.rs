@@ -254,13 +254,22 @@ impl<'a> Expansion<'a> {
             self.doc_link(&self.f.item.sig.ident)
         );
         let value_input = quote!(#value_name: #value);
-        let l2_prime = self.valid.l2.as_ref().map(|_| {
+        let l2_prime = self.valid.l2.as_ref().map(|tier| {
             let l2_key = l2::key_expr(&self.valid.key);
             let codec = ASSERT_L2_VALUE.at(syn::spanned::Spanned::span(value));
-            l2::or(
-                &quote!(__unokit_cache.l2_link().prime(#codec::<#value>(), #l2_key, ::core::clone::Clone::clone(&#value_name));),
-                &TokenStream::new(),
-            )
+            let prime = match l2::tags(tier, &self.valid.key, value) {
+                // The tags go to Redis with the value and are remembered
+                // for the local copy.
+                Some(tags) => quote! {
+                    #tags
+                    let __unokit_hash = __unokit_cache.hasher() #hash_chain;
+                    __unokit_cache.prime_l2_tagged(#codec::<#value>(), #l2_key, ::core::clone::Clone::clone(&#value_name), __unokit_tags(&#value_name), __unokit_hash);
+                },
+                None => {
+                    quote!(__unokit_cache.l2_link().prime(#codec::<#value>(), #l2_key, ::core::clone::Clone::clone(&#value_name));)
+                }
+            };
+            l2::or(&prime, &TokenStream::new())
         });
         self.key_companion(
             &self.names.prime,

@@ -104,7 +104,7 @@ fn borrowed_part(part: &KeyPart<'_>) -> TokenStream {
     }
 }
 
-fn owned_part(part: &KeyPart<'_>) -> TokenStream {
+pub(crate) fn owned_part(part: &KeyPart<'_>) -> TokenStream {
     match part {
         KeyPart::SelfRef => quote!(::core::clone::Clone::clone(self)),
         KeyPart::Param(Param { name, ty, .. }) => {

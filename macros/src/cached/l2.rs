@@ -3,15 +3,17 @@
 //! namespace (module path and name), a schema hash of its signature, and the
 //! time to live of its entries in Redis (`ttl`; `l1_ttl` is the in-process one).
 
-use super::options::{L1_TTL, L2, LOCK, TTL};
+use super::key_code::owned_part;
+use super::options::{L1_TTL, L2, LOCK, TAGS, TTL};
 use super::parse::CachedFn;
 use super::shape::{Key, KeyPart};
 use crate::common::ctxt::Ctxt;
-use crate::common::paths::cache::{ASSERT_L2_VALUE, L2_LINK, L2_OR, WITH_L2};
+use crate::common::paths::cache::{ASSERT_L2_VALUE, COLLECT_TAGS, L2_LINK, L2_OR, WITH_L2};
 use proc_macro2::{Literal, Span, TokenStream};
 use quote::{quote, quote_spanned};
 use std::time::Duration;
 use syn::spanned::Spanned;
+use syn::{Expr, Index};
 
 /// The `l2` option, checked.
 pub(crate) struct L2Tier {
@@ -25,6 +27,8 @@ pub(crate) struct L2Tier {
     schema: u64,
     /// `lock`: how long a miss waits for the instance holding the key's lock.
     lock: Option<Duration>,
+    /// `tags`: the function giving an entry's tags, and where it was written.
+    tags: Option<(Expr, Span)>,
 }
 
 /// The `l2` option, unless absent or misused (an error is then recorded).
@@ -36,6 +40,9 @@ pub(crate) fn check(cx: &Ctxt, f: &CachedFn) -> Option<L2Tier> {
         }
         if let Some(l1_ttl) = &options.l1_ttl {
             cx.error_span(l1_ttl.span, format!("`{L1_TTL}` is the in-process time to live under the Redis tier; add `{L2}`, or write `{TTL} = ..` instead"));
+        }
+        if let Some(tags) = &options.tags {
+            cx.error_span(tags.span, format!("`{TAGS}` are invalidated across the service's instances through the Redis tier; add `{L2}` (and a `{TTL}`), or remove `{TAGS}`: in one process, `_invalidate` drops a key"));
         }
         return None;
     };
@@ -77,6 +84,10 @@ pub(crate) fn check(cx: &Ctxt, f: &CachedFn) -> Option<L2Tier> {
         l1_ttl,
         schema: schema_hash(f),
         lock: options.lock.as_ref().map(|lock| lock.value),
+        tags: options
+            .tags
+            .as_ref()
+            .map(|tags| (tags.value.clone(), tags.span)),
     })
 }
 
@@ -145,4 +156,49 @@ pub(crate) fn key_expr(key: &Key<'_>) -> TokenStream {
             quote!(&(#(#parts,)*))
         }
     }
+}
+
+/// With `tags`: statements binding `__unokit_tags`, a closure of the value
+/// giving the entry's tags from a copy of the key taken before the body
+/// consumes the arguments; `None` without `tags`. The call is spanned at the
+/// option: a function of the wrong shape is reported there.
+pub(crate) fn tags(tier: &L2Tier, key: &Key<'_>, value: &syn::Type) -> Option<TokenStream> {
+    let (tags, span) = tier.tags.as_ref()?;
+    let (copy, arguments) = match key {
+        Key::Custom(_) => (
+            quote!(::core::clone::Clone::clone(&__unokit_key_value)),
+            vec![quote!(&__unokit_tags_key)],
+        ),
+        Key::Args(parts) => {
+            let owned = parts.iter().map(owned_part);
+            let arguments = parts
+                .iter()
+                .enumerate()
+                .map(|(position, part)| {
+                    let field = Index::from(position);
+                    match part {
+                        KeyPart::Param(param) => match super::shape::referent(&param.ty) {
+                            Some(referent) => quote! {
+                                ::core::borrow::Borrow::<#referent>::borrow(&__unokit_tags_key.#field)
+                            },
+                            None => quote!(&__unokit_tags_key.#field),
+                        },
+                        KeyPart::SelfRef => quote!(&__unokit_tags_key.#field),
+                    }
+                })
+                .collect();
+            (quote!((#(#owned,)*)), arguments)
+        }
+    };
+    let call = quote_spanned! {*span=>
+        #COLLECT_TAGS((#tags)(#(#arguments,)* __unokit_value))
+    };
+    Some(quote! {
+        let __unokit_tags_key = #copy;
+        // `tags = |..| ..` is a closure the generated code calls at once.
+        #[allow(clippy::redundant_closure_call)]
+        let __unokit_tags = move |__unokit_value: &#value| -> ::std::vec::Vec<::std::string::String> {
+            #call
+        };
+    })
 }

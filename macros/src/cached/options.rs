@@ -34,6 +34,7 @@ pub(crate) const PREWARM: &str = "prewarm";
 pub(crate) const L2: &str = "l2";
 pub(crate) const L1_TTL: &str = "l1_ttl";
 pub(crate) const LOCK: &str = "lock";
+pub(crate) const TAGS: &str = "tags";
 
 const KNOWN: &[&str] = &[
     CAPACITY,
@@ -58,6 +59,7 @@ const KNOWN: &[&str] = &[
     L2,
     L1_TTL,
     LOCK,
+    TAGS,
 ];
 
 #[derive(Default)]
@@ -92,6 +94,9 @@ pub(crate) struct Options {
     /// With `l2`: the longest a miss waits for the instance holding the key's
     /// distributed lock.
     pub(crate) lock: Option<Given<Duration>>,
+    /// With `l2`: a function (a path or a closure) of the key's arguments and
+    /// the value giving the entry's tags.
+    pub(crate) tags: Option<Given<Expr>>,
 }
 
 /// Reads every option, recording each mistake and going on to the next option.
@@ -139,6 +144,10 @@ fn read_option(cx: &Ctxt, options: &mut Options, meta: &ParseNestedMeta<'_>) -> 
         L2 => read_flag(cx, &mut options.l2, L2, meta)?,
         L1_TTL => read_duration(cx, &mut options.l1_ttl, L1_TTL, meta)?,
         LOCK => read_duration(cx, &mut options.lock, LOCK, meta)?,
+        TAGS => {
+            let value: Expr = meta.value()?.parse()?;
+            set(cx, &mut options.tags, TAGS, Given { value, span });
+        }
         GUARD => {
             let value: Expr = meta.value()?.parse()?;
             set(cx, &mut options.guard, GUARD, Given { value, span });

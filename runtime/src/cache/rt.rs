@@ -35,7 +35,7 @@ macro_rules! __unokit_with_guard {
 
 /// The pieces `#[cached(l2)]` generates code against (feature `redis`).
 #[cfg(feature = "redis")]
-pub use super::l2::{KeyParts as L2Key, L2Batch, L2Link, assert_l2_value};
+pub use super::l2::{KeyParts as L2Key, L2Batch, L2Link, assert_l2_value, collect_tags};
 /// `{ with redis } { without }`: the first group with the `redis` feature, the
 /// second without; `with_l2!` reports the missing feature once.
 pub use crate::__unokit_l2_or as l2_or;

@@ -27,5 +27,7 @@ pub(crate) const ASSERT_L2_VALUE: RtPath = cache("assert_l2_value");
 pub(crate) const WITH_L2: RtPath = cache("with_l2");
 /// `{ with redis } { without }`.
 pub(crate) const L2_OR: RtPath = cache("l2_or");
+/// A `tags = ..` function's tags as a `Vec<String>`.
+pub(crate) const COLLECT_TAGS: RtPath = cache("collect_tags");
 /// A key taken apart for the Redis tier.
 pub(crate) const L2_KEY: RtPath = cache("L2Key");

@@ -39,6 +39,7 @@ mod hedge;
 mod load;
 mod queue;
 mod stampede;
+mod tags;
 mod tier;
 mod wired;
 
@@ -47,6 +48,9 @@ pub use backplane::Invalidation;
 pub use batch::L2Batch;
 pub use breaker::BreakerState;
 pub use stampede::KeyLock;
+#[doc(hidden)]
+pub use tags::collect_tags;
+pub use tags::invalidate_tag;
 #[doc(hidden)]
 pub use tier::KeyParts;
 pub use tier::{Fetched, RedisTier, Space, Stored, TierConfig, TierStats};

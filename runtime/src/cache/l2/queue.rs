@@ -46,7 +46,10 @@ impl RedisTier {
             ttl_ms: millis(ttl).max(1),
             body_us: u32::try_from(body_time.as_micros()).unwrap_or(u32::MAX),
         };
-        let Ok(bytes) = envelope::encode(header, &key.bytes, value) else {
+        if !key.tags.is_empty() {
+            super::tags::tagged_ttl(header.ttl_ms);
+        }
+        let Ok(bytes) = envelope::encode(header, &key.bytes, &key.tags, value) else {
             bump(&self.counters.errors);
             return Err(Stored::Unavailable);
         };

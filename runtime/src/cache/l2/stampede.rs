@@ -19,9 +19,9 @@ impl<V> Fetched<V> {
     /// use std::time::Duration;
     /// use unokit::cache::l2::Fetched;
     ///
-    /// let fresh = Fetched { value: (), remaining: Duration::from_secs(600), body_time: Duration::from_millis(5) };
+    /// let fresh = Fetched { value: (), remaining: Duration::from_secs(600), body_time: Duration::from_millis(5), tags: Vec::new() };
     /// assert!(!fresh.recompute_early(1.0));
-    /// let expired = Fetched { value: (), remaining: Duration::ZERO, body_time: Duration::from_millis(5) };
+    /// let expired = Fetched { value: (), remaining: Duration::ZERO, body_time: Duration::from_millis(5), tags: Vec::new() };
     /// assert!(expired.recompute_early(1.0));
     /// ```
     #[must_use]

@@ -64,6 +64,8 @@ impl Space {
 pub struct KeyParts {
     pub(crate) fingerprint: u64,
     pub(crate) bytes: Vec<u8>,
+    /// The tags the entry is written with (`#[cached(l2, tags = ..)]`).
+    pub(crate) tags: Vec<String>,
 }
 
 impl KeyParts {
@@ -73,6 +75,7 @@ impl KeyParts {
         Self {
             fingerprint: key.fingerprint(),
             bytes: key.key_bytes(),
+            tags: Vec::new(),
         }
     }
 }
@@ -96,6 +99,8 @@ pub struct Fetched<V> {
     pub remaining: Duration,
     /// How long the body took to compute it.
     pub body_time: Duration,
+    /// The entry's tags (empty for a function without tags).
+    pub tags: Vec<String>,
 }
 
 /// What [`RedisTier::put`] did.
@@ -134,6 +139,9 @@ pub struct TierStats {
     /// Writes behind callers not made: the queue was full, or Redis failed
     /// (they are not retried: the next miss of the key writes it again).
     pub dropped: u64,
+    /// Reads that found an entry created before one of its tags was
+    /// invalidated: misses.
+    pub invalidated: u64,
 }
 
 #[derive(Default)]
@@ -147,6 +155,7 @@ pub(super) struct Counters {
     pub(super) skipped: AtomicU64,
     /// Writes behind callers dropped: the queue was full, or Redis failed.
     pub(super) dropped: AtomicU64,
+    pub(super) invalidated: AtomicU64,
 }
 
 pub(super) fn bump(counter: &AtomicU64) {
@@ -173,8 +182,8 @@ pub(super) fn bump(counter: &AtomicU64) {
 /// ```
 pub struct RedisTier {
     /// One per node: the subscription moves to the next when its node goes.
-    clients: Vec<redis::Client>,
-    subscriptions: Arc<Subscriptions>,
+    pub(super) clients: Vec<redis::Client>,
+    pub(super) subscriptions: Arc<Subscriptions>,
     pub(super) connection: Connection,
     pub(super) config: TierConfig,
     pub(super) breaker: Breaker,
@@ -230,8 +239,10 @@ impl RedisTier {
             .command(|| redis::cmd("GET").arg(space.key_of(key.fingerprint)).clone())
             .await
             .ok_or(Missed::Unavailable)?;
-        self.read(space, &key.bytes, bytes.as_deref())
-            .ok_or(Missed::Absent)
+        let (fetched, born_ms) = self
+            .read(space, &key.bytes, bytes.as_deref())
+            .ok_or(Missed::Absent)?;
+        self.drop_if_invalidated(fetched, born_ms).await
     }
 
     /// The entries of `keys` in `space`, in one `MGET` round trip: one slot
@@ -276,7 +287,7 @@ impl RedisTier {
             )
             .map(|(key, bytes)| self.read(space, &key.bytes, bytes))
             .collect();
-        (entries, true)
+        self.drop_invalidated(entries).await
     }
 
     /// Stores `value` for `key` in `space` for `ttl`, with the time its body
@@ -391,6 +402,7 @@ impl RedisTier {
             skipped: load(&counters.skipped),
             breaker_opened: self.breaker.times_opened(),
             dropped: load(&counters.dropped),
+            invalidated: load(&counters.invalidated),
         }
     }
 
@@ -441,26 +453,33 @@ impl RedisTier {
         }
     }
 
+    /// The entry in `bytes`, and when its body started (ms since the epoch),
+    /// which its tags' invalidation times are compared with.
     fn read<V: DeserializeOwned>(
         &self,
         space: &Space,
         key: &[u8],
         bytes: Option<&[u8]>,
-    ) -> Option<Fetched<V>> {
+    ) -> Option<(Fetched<V>, u64)> {
         let Some(bytes) = bytes else {
             bump(&self.counters.misses);
             return None;
         };
         match envelope::decode::<V>(bytes, space.schema, key) {
-            Decoded::Value(header, value) => {
+            Decoded::Value(header, tags, value) => {
                 bump(&self.counters.hits);
                 let expires = header.created_ms.saturating_add(header.ttl_ms);
                 let remaining = expires.saturating_sub(unix_ms(SystemTime::now()));
-                Some(Fetched {
+                let born_ms = header
+                    .created_ms
+                    .saturating_sub(u64::from(header.body_us) / 1000);
+                let fetched = Fetched {
                     value,
                     remaining: Duration::from_millis(remaining),
                     body_time: Duration::from_micros(u64::from(header.body_us)),
-                })
+                    tags,
+                };
+                Some((fetched, born_ms))
             }
             Decoded::Mismatch => {
                 bump(&self.counters.mismatches);

@@ -148,6 +148,10 @@ pub struct L2Link {
     local: OnceLock<moka::sync::Cache<Box<[u8]>, u64>>,
     /// Whether the subscription to the other instances' invalidations started.
     subscribed: AtomicBool,
+    /// With `tags`: the local entries by tag, made when the function first
+    /// runs (and then listens to tag invalidations). Functions without tags
+    /// keep none, and a pointer's room in the link.
+    pub(super) tag_index: OnceLock<Box<std::sync::Mutex<super::tags::TagIndex>>>,
 }
 
 impl L2Link {
@@ -172,6 +176,7 @@ impl L2Link {
             lock: None,
             local: OnceLock::new(),
             subscribed: AtomicBool::new(false),
+            tag_index: OnceLock::new(),
         }
     }
 

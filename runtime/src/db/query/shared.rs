@@ -176,6 +176,7 @@ where
         Some(KeyParts {
             fingerprint: bytes.as_slice().fingerprint(),
             bytes,
+            tags: Vec::new(),
         })
     }
 }
