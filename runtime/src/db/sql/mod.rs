@@ -8,6 +8,7 @@
 //! `_` (and one `.` for `schema.table`). Values are always bound.
 
 mod dialect;
+mod hops;
 mod ident;
 mod json;
 #[cfg(feature = "sqlite")]
@@ -16,6 +17,7 @@ mod load;
 mod statements;
 
 pub use dialect::{Dialect, JSON_LIST_OVER};
+pub(crate) use hops::{Hop, hop, root_set};
 pub(crate) use ident::push_quoted;
 pub use json::JsonEncoding;
 pub(crate) use json::{Node, Table, push_root_keys, tree};
