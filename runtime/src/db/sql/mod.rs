@@ -20,7 +20,7 @@ pub use dialect::{Dialect, JSON_LIST_OVER};
 pub(crate) use hops::{Hop, hop, root_set};
 pub(crate) use ident::push_quoted;
 pub use json::JsonEncoding;
-pub(crate) use json::{Node, Table, push_root_keys, tree};
+pub(crate) use json::{Node, Table, push_root_keys, push_root_order, tree};
 #[cfg(feature = "sqlite")]
 pub(crate) use json_list::json_list;
 pub(crate) use load::{ManyToMany, many_to_many, select_where_in};
