@@ -162,78 +162,78 @@ fn owners() -> Vec<Owner> {
 macro_rules! extremes {
     ($db:expr, $session:expr) => {{
         let (db, session) = ($db, $session);
-    let written = owners();
-    for owner in &written {
-        session.insert(owner).await.unwrap();
-        for item in owner.items.get().unwrap() {
-            session.insert(item).await.unwrap();
-        }
-    }
-    let concurrent = db
-        .session()
-        .query::<Owner>()
-        .include(Owner::ITEMS)
-        .concurrent()
-        .all()
-        .await
-        .unwrap();
-    assert_eq!(concurrent, written, "what was written comes back");
-    assert!(concurrent[0].items.get().unwrap().is_empty());
-    // Bit for bit as per-hop batching reads them (`==` takes -0.0 for 0.0).
-    let per_hop = db
-        .session()
-        .query::<Owner>()
-        .include(Owner::ITEMS)
-        .all()
-        .await
-        .unwrap();
-    for (loaded, per_hop) in concurrent.iter().zip(&per_hop) {
-        assert_eq!(loaded.score.to_bits(), per_hop.score.to_bits());
-    }
-    // Deeper, back up and down: items with their owners, with their items.
-    let per_hop = db
-        .session()
-        .query::<Item>()
-        .include(Item::OWNER.with(Owner::ITEMS))
-        .all()
-        .await
-        .unwrap();
-    let concurrent = db
-        .session()
-        .query::<Item>()
-        .include(Item::OWNER.with(Owner::ITEMS))
-        .concurrent()
-        .all()
-        .await
-        .unwrap();
-    assert_eq!(concurrent, per_hop);
-    assert_eq!(concurrent.len(), 6);
-    // A `belongs_to` row that does not exist is the same error as per hop.
-    let orphan = Item {
-        id: -1,
-        owner_id: 424_242,
-        text: "orphan".to_owned(),
-        value: None,
-        owner: Related::default(),
-    };
-    session.insert(&orphan).await.unwrap();
-    let error = db
-        .session()
-        .query::<Item>()
-        .include(Item::OWNER)
-        .concurrent()
-        .all()
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            error,
-            DbError::MissingRow {
-                relation: "Item.owner"
+        let written = owners();
+        for owner in &written {
+            session.insert(owner).await.unwrap();
+            for item in owner.items.get().unwrap() {
+                session.insert(item).await.unwrap();
             }
-        ),
-        "{error}"
-    );
+        }
+        let concurrent = db
+            .session()
+            .query::<Owner>()
+            .include(Owner::ITEMS)
+            .concurrent()
+            .all()
+            .await
+            .unwrap();
+        assert_eq!(concurrent, written, "what was written comes back");
+        assert!(concurrent[0].items.get().unwrap().is_empty());
+        // Bit for bit as per-hop batching reads them (`==` takes -0.0 for 0.0).
+        let per_hop = db
+            .session()
+            .query::<Owner>()
+            .include(Owner::ITEMS)
+            .all()
+            .await
+            .unwrap();
+        for (loaded, per_hop) in concurrent.iter().zip(&per_hop) {
+            assert_eq!(loaded.score.to_bits(), per_hop.score.to_bits());
+        }
+        // Deeper, back up and down: items with their owners, with their items.
+        let per_hop = db
+            .session()
+            .query::<Item>()
+            .include(Item::OWNER.with(Owner::ITEMS))
+            .all()
+            .await
+            .unwrap();
+        let concurrent = db
+            .session()
+            .query::<Item>()
+            .include(Item::OWNER.with(Owner::ITEMS))
+            .concurrent()
+            .all()
+            .await
+            .unwrap();
+        assert_eq!(concurrent, per_hop);
+        assert_eq!(concurrent.len(), 6);
+        // A `belongs_to` row that does not exist is the same error as per hop.
+        let orphan = Item {
+            id: -1,
+            owner_id: 424_242,
+            text: "orphan".to_owned(),
+            value: None,
+            owner: Related::default(),
+        };
+        session.insert(&orphan).await.unwrap();
+        let error = db
+            .session()
+            .query::<Item>()
+            .include(Item::OWNER)
+            .concurrent()
+            .all()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                error,
+                DbError::MissingRow {
+                    relation: "Item.owner"
+                }
+            ),
+            "{error}"
+        );
     }};
 }
 

@@ -123,7 +123,8 @@ impl Document {
                 "a nested load's row is NULL".to_owned(),
             ))));
         };
-        self.text.push(if self.text.is_empty() { b'[' } else { b',' });
+        self.text
+            .push(if self.text.is_empty() { b'[' } else { b',' });
         self.text.extend_from_slice(row);
         Ok(())
     }
