@@ -230,6 +230,7 @@ where
         let rows = session
             .within_deadline(DB::fetch_all(session.pool(), &statement, arguments))
             .await?;
+        // No keys: the parents are named by their statement.
         crate::trace::relation_statements(R::NAME, 0, 1, rows.len());
         let joined = matches!(R::KIND, RelationKind::ManyToMany { .. });
         let mut pairs = Vec::with_capacity(rows.len());
