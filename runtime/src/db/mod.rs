@@ -9,7 +9,7 @@
 //! - **eagerly**, with [`Session::query`] and `include`: one statement per
 //!   relation hop, however many parents, nested as deep as wanted;
 //! - **nested**, with `.nested()` on such a query: the rows and every relation
-//!   they include in one statement, whose single row is a JSON document the
+//!   they include in one statement, whose result is a JSON document the
 //!   database builds ([`NestedQuery`]);
 //! - **with concurrent hops**, with `.concurrent()` on such a query: one
 //!   statement per hop as eagerly, but all sent at once, each hop naming its

@@ -1,6 +1,7 @@
 //! Nested loading: the rows of a query and every relation it includes, as deep
-//! as it nests, in one statement whose single row is a JSON document built by
-//! the database ([`super::sql`] writes it), decoded straight into the models.
+//! as it nests, in one statement whose result is a JSON document built by the
+//! database ([`super::sql`] writes it; on SQLite a row per root row, joined
+//! here), decoded straight into the models.
 //!
 //! Per-hop batching ([`Query::all`]) sends one statement per hop and receives
 //! every row of every hop; sqlx's SQLite driver hands each row across a channel
@@ -385,7 +386,8 @@ impl<'s, M: ModelRow<DB>, DB: Engine, I: Include<M, DB>> Query<'s, M, DB, I> {
 }
 
 /// A [`Query`] loaded nested: one statement for the rows and every relation
-/// they include, whose single row is a JSON document built by the database.
+/// they include, whose result is a JSON document built by the database (on
+/// SQLite a row per root row, each its array; on PostgreSQL one row).
 ///
 /// It gives the same rows as per-hop batching ([`Query::all`]); which is
 /// faster depends on the shape (see the README's `batch_load` section): the
