@@ -3,8 +3,8 @@
 //! Relations: the blog fixture (100 posts, each with an author and 10 comments,
 //! each comment with an author) from a SQLite file database, three levels deep:
 //! the naive N+1 loop (1201 statements), hand-written batching (4), unokit eager
-//! (4), unokit lazy from 100 concurrent tasks (4), unokit nested (1: the tree
-//! as one JSON document) and Diesel's `belonging_to` + `grouped_by` (4, on its
+//! (4), unokit lazy from 100 concurrent tasks (4), unokit concurrent hops (4,
+//! sent at once), unokit nested (1: the tree as one JSON document) and Diesel's `belonging_to` + `grouped_by` (4, on its
 //! own synchronous connection to the same file).
 //!
 //! `BatchLoader` (the runtime of `#[batch_load]`) side by side with a direct call
@@ -230,6 +230,9 @@ fn relations(c: &mut Criterion) {
     });
     group.bench_function("unokit nested (1 statement)", |b| {
         b.iter(|| runtime.block_on(async { black_box(blog::nested(&pool).await) }));
+    });
+    group.bench_function("unokit concurrent hops (4 statements at once)", |b| {
+        b.iter(|| runtime.block_on(async { black_box(blog::concurrent(&pool).await) }));
     });
     group.bench_function("diesel belonging_to + grouped_by (4 statements)", |b| {
         b.iter(|| black_box(diesel_blog::load(&mut diesel)));

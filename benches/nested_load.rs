@@ -4,7 +4,8 @@
 //!   (100 posts, each with an author and 10 comments, each comment with an
 //!   author) in a fresh schema of the PostgreSQL at `UNOKIT_TEST_POSTGRES_URL`
 //!   (skipped without it): the naive N+1 loop, hand-written `= ANY($1)`
-//!   batching on sqlx, unokit per-hop batching and unokit nested.
+//!   batching on sqlx, unokit per-hop batching, unokit nested and unokit
+//!   concurrent hops (the 4 statements sent at once).
 //! - `batch_load/growth`: a SQLite file database of 10, 1 000 and 10 000 posts
 //!   (10 comments each; 40 authors, each with a profile) loaded 3 hops deep,
 //!   and 1 000 posts loaded 1 to 4 hops deep, per-hop and nested: both should
@@ -248,6 +249,9 @@ fn postgres(c: &mut Criterion) {
     });
     group.bench_function("unokit nested (1 statement)", |b| {
         b.iter(|| runtime.block_on(async { black_box(postgres_blog::nested(&pool).await) }));
+    });
+    group.bench_function("unokit concurrent hops (4 statements at once)", |b| {
+        b.iter(|| runtime.block_on(async { black_box(postgres_blog::concurrent(&pool).await) }));
     });
     group.finish();
     runtime.block_on(postgres_blog::remove(pool, &url));

@@ -1,7 +1,7 @@
 //! The blog of `unokit_fixtures::file_blog` on PostgreSQL, in a schema of its
 //! own, and the ways of loading it: the naive loop, hand-written batching
 //! (`= ANY($1)` with the keys bound as one array, as one writes it for
-//! PostgreSQL), unokit per-hop and nested.
+//! PostgreSQL), unokit per-hop, nested and concurrent hops.
 
 use std::collections::HashMap;
 use unokit::db::sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
@@ -163,6 +163,18 @@ pub async fn nested(pool: &PgPool) -> Vec<Post> {
         .unwrap()
 }
 
+/// unokit concurrent hops: 4 statements, sent at once.
+pub async fn concurrent(pool: &PgPool) -> Vec<Post> {
+    Session::new(pool.clone())
+        .query::<Post>()
+        .include(Post::AUTHOR)
+        .include(Post::COMMENTS.with(Comment::AUTHOR))
+        .concurrent()
+        .all()
+        .await
+        .unwrap()
+}
+
 /// Every way loads the same posts.
 pub async fn check_all_equal(pool: &PgPool) {
     let naive = naive(pool).await;
@@ -170,4 +182,5 @@ pub async fn check_all_equal(pool: &PgPool) {
     assert_eq!(hand_batched(pool).await, naive);
     assert_eq!(eager(pool).await, naive);
     assert_eq!(nested(pool).await, naive);
+    assert_eq!(concurrent(pool).await, naive);
 }

@@ -96,7 +96,7 @@ fn relation_tables<R: Relation>(tables: &mut Vec<&'static str>) {
 #[derive(Clone, Copy, Debug)]
 pub struct With<R, I> {
     relation: R,
-    nested: I,
+    pub(crate) nested: I,
 }
 
 impl<R: Relation, I> With<R, I> {

@@ -9,8 +9,11 @@
 //! - **eagerly**, with [`Session::query`] and `include`: one statement per
 //!   relation hop, however many parents, nested as deep as wanted;
 //! - **nested**, with `.nested()` on such a query: the rows and every relation
-//!   they include in one statement, whose single row is a JSON document the
+//!   they include in one statement, whose result is a JSON document the
 //!   database builds ([`NestedQuery`]);
+//! - **with concurrent hops**, with `.concurrent()` on such a query: one
+//!   statement per hop as eagerly, but all sent at once, each hop naming its
+//!   parents by their statement ([`ConcurrentQuery`]);
 //! - **lazily**, with a relation's `load`: an explicit call (reading an unloaded
 //!   relation is an error, never a silent query) that still batches with the
 //!   concurrent lazy loads of other tasks; a [strict](Session::strict) session
@@ -29,6 +32,7 @@
 mod cache;
 mod changes;
 mod checks;
+mod concurrent;
 pub mod detect;
 mod engine;
 mod error;
@@ -47,6 +51,7 @@ mod sql;
 
 pub use cache::RelationCache;
 pub use changes::{Changes, Stamp, Watch, WatchConfig, Watcher};
+pub use concurrent::{ConcurrentInclude, ConcurrentQuery};
 pub use engine::{Column, Engine, StatementFuture};
 pub use error::DbError;
 pub use include::{Chain, Include, IncludeFuture, Query, With};

@@ -1,6 +1,7 @@
 //! Nested loading: the rows of a query and every relation it includes, as deep
-//! as it nests, in one statement whose single row is a JSON document built by
-//! the database ([`super::sql`] writes it), decoded straight into the models.
+//! as it nests, in one statement whose result is a JSON document built by the
+//! database ([`super::sql`] writes it; on SQLite a row per root row, joined
+//! here), decoded straight into the models.
 //!
 //! Per-hop batching ([`Query::all`]) sends one statement per hop and receives
 //! every row of every hop; sqlx's SQLite driver hands each row across a channel
@@ -88,10 +89,11 @@ impl NestedEngine for sqlx::Sqlite {
             let fetching = Self::fetch_all(session.pool(), sql, arguments);
             return Box::pin(async move {
                 let rows = session.within_deadline(fetching).await?;
-                let Some(row) = rows.first() else {
-                    return read(None);
-                };
-                read(Self::document(row)?.map(str::as_bytes))
+                let mut document = sqlite::Document::default();
+                for row in &rows {
+                    document.push(Self::document(row)?.map(str::as_bytes))?;
+                }
+                read(Some(document.finish()))
             });
         }
         let location = std::panic::Location::caller();
@@ -304,32 +306,36 @@ where
     }
 }
 
-/// The statement of `M` with `I`, for engine `DB`: built on first use, then
-/// shared by every query of that shape.
-fn statement<M, I, DB>() -> &'static str
+/// The statement of `M` with `I`, for engine `DB`, and the length of its
+/// part before the root's order (where `find_many` puts its `WHERE`): built
+/// on first use, then shared by every query of that shape.
+fn statement<M, I, DB>() -> (&'static str, usize)
 where
     M: NestedRow<DB>,
     I: NestedInclude<M, DB>,
     DB: Engine,
 {
-    static STATEMENTS: OnceLock<RwLock<HashMap<TypeId, &'static str>>> = OnceLock::new();
+    type Cache = HashMap<TypeId, (&'static str, usize)>;
+    static STATEMENTS: OnceLock<RwLock<Cache>> = OnceLock::new();
     let statements = STATEMENTS.get_or_init(RwLock::default);
     let shape = TypeId::of::<(M, I, DB)>();
-    if let Some(sql) = statements
+    if let Some(found) = statements
         .read()
         .unwrap_or_else(PoisonError::into_inner)
         .get(&shape)
     {
-        return sql;
+        return *found;
     }
     let mut children = Vec::new();
     I::plan(&mut children);
-    let sql = sql::tree(DB::DIALECT, &table::<M, DB>(), &children);
-    statements
+    let mut sql = sql::tree(DB::DIALECT, &table::<M, DB>(), &children);
+    let base = sql.len();
+    sql::push_root_order(&mut sql, DB::DIALECT, M::KEY_COLUMN);
+    *statements
         .write()
         .unwrap_or_else(PoisonError::into_inner)
         .entry(shape)
-        .or_insert_with(|| Box::leak(sql.into_boxed_str()))
+        .or_insert_with(|| (Box::leak(sql.into_boxed_str()), base))
 }
 
 impl<'s, M: ModelRow<DB>, DB: Engine, I: Include<M, DB>> Query<'s, M, DB, I> {
@@ -380,7 +386,8 @@ impl<'s, M: ModelRow<DB>, DB: Engine, I: Include<M, DB>> Query<'s, M, DB, I> {
 }
 
 /// A [`Query`] loaded nested: one statement for the rows and every relation
-/// they include, whose single row is a JSON document built by the database.
+/// they include, whose result is a JSON document built by the database (on
+/// SQLite a row per root row, each its array; on PostgreSQL one row).
 ///
 /// It gives the same rows as per-hop batching ([`Query::all`]); which is
 /// faster depends on the shape (see the README's `batch_load` section): the
@@ -413,7 +420,7 @@ where
     /// row is missing.
     pub async fn all(self) -> Result<Vec<M>, DbError> {
         let _ = self.include;
-        let sql = statement::<M, I, DB>();
+        let (sql, _) = statement::<M, I, DB>();
         self.run(sql, <DB::Arguments<'_>>::default()).await
     }
 
@@ -430,8 +437,10 @@ where
         let keys: Vec<M::Key> = keys.into_iter().collect();
         let mut found: HashMap<M::Key, M> = HashMap::with_capacity(keys.len());
         for chunk in DB::DIALECT.key_chunks(&keys) {
-            let mut sql = statement::<M, I, DB>().to_owned();
+            let (all, base) = statement::<M, I, DB>();
+            let mut sql = all[..base].to_owned();
             sql::push_root_keys(&mut sql, DB::DIALECT, M::KEY_COLUMN, chunk.len());
+            sql::push_root_order(&mut sql, DB::DIALECT, M::KEY_COLUMN);
             let mut arguments = <DB::Arguments<'_>>::default();
             <M::Key as KeyColumn<DB>>::add_keys(&mut arguments, chunk)
                 .map_err(sqlx::Error::Encode)?;

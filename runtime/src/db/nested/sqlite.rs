@@ -8,7 +8,8 @@
 //! the worker waits on the connection's lock meanwhile), the statement is
 //! prepared and stepped on the calling thread through `libsqlite3-sys` (the
 //! crate and library sqlx links: `links = "sqlite3"` allows one), and the
-//! document is decoded in place from SQLite's buffer, with no copy.
+//! rows (one per root row, each its array) are copied into one document,
+//! decoded once the statement is done.
 //!
 //! What it costs an async caller: the statement runs inside `poll`, on the
 //! task's thread, for as long as SQLite takes (as Diesel's connection does);
@@ -38,7 +39,7 @@ use std::time::{Duration, Instant};
 const DEADLINE_CHECK_OPS: i32 = 1_000;
 
 /// Runs `sql` (a statement of the nested load's builder, no parameters) on a
-/// connection of `pool`, and hands its first row's first column to `read`.
+/// connection of `pool`, and hands the document its rows make to `read`.
 pub(super) async fn with_document<T>(
     pool: &sqlx::SqlitePool,
     sql: &str,
@@ -56,9 +57,9 @@ pub(super) async fn with_document<T>(
     }
     let database = handle.as_raw_handle();
     // SAFETY: `handle` holds the connection's lock, so the worker thread does
-    // not use the connection until it is dropped, after this call; `step_one`
+    // not use the connection until it is dropped, after this call; `step_rows`
     // finalizes its statement before it returns.
-    let step = || unsafe { step_one(database, sql, read) };
+    let step = || unsafe { step_rows(database, sql, read) };
     // On a multi-thread runtime the worker's other tasks move to another
     // thread while the statement runs, instead of waiting for it.
     let flavor = tokio::runtime::Handle::try_current().map(|runtime| runtime.runtime_flavor());
@@ -103,13 +104,48 @@ impl Drop for Statement {
     }
 }
 
-/// Prepares `sql`, steps it once and reads column 0 of the row (`None` when
-/// it is NULL or there is no row).
+/// The document of a nested load on SQLite, put together from its rows: each
+/// row's column 0 is the array of one root row, in order.
+#[derive(Default)]
+pub(super) struct Document {
+    text: Vec<u8>,
+}
+
+impl Document {
+    /// Appends a row's array.
+    ///
+    /// # Errors
+    ///
+    /// When the row's array is NULL, which the statement never gives.
+    pub(super) fn push(&mut self, row: Option<&[u8]>) -> Result<(), DbError> {
+        let Some(row) = row else {
+            return Err(DbError::Sqlx(Arc::new(sqlx::Error::Protocol(
+                "a nested load's row is NULL".to_owned(),
+            ))));
+        };
+        self.text
+            .push(if self.text.is_empty() { b'[' } else { b',' });
+        self.text.extend_from_slice(row);
+        Ok(())
+    }
+
+    /// The array of every row pushed: `[]` when there were none.
+    pub(super) fn finish(&mut self) -> &[u8] {
+        if self.text.is_empty() {
+            self.text.push(b'[');
+        }
+        self.text.push(b']');
+        &self.text
+    }
+}
+
+/// Prepares `sql`, steps it through its rows and hands the document they make
+/// to `read`.
 ///
 /// # Safety
 ///
 /// `database` is an open connection no other thread uses until this returns.
-unsafe fn step_one<T>(
+unsafe fn step_rows<T>(
     database: NonNull<ffi::sqlite3>,
     sql: &str,
     read: impl FnOnce(Option<&[u8]>) -> Result<T, DbError>,
@@ -136,32 +172,35 @@ unsafe fn step_one<T>(
     if code != ffi::SQLITE_OK {
         return Err(failed(database, code));
     }
-    // SAFETY: a prepared statement of this connection.
-    match unsafe { ffi::sqlite3_step(statement.0) } {
-        ffi::SQLITE_ROW => {
-            // SAFETY: the statement is on a row; the text pointer and its
-            // length stay valid until the next step, reset or finalize, which
-            // come after `read` returns.
-            let document = unsafe {
-                if ffi::sqlite3_column_type(statement.0, 0) == ffi::SQLITE_NULL {
-                    None
-                } else {
-                    let text = ffi::sqlite3_column_text(statement.0, 0);
-                    let bytes = ffi::sqlite3_column_bytes(statement.0, 0);
-                    let bytes = usize::try_from(bytes).unwrap_or(0);
-                    Some(if text.is_null() || bytes == 0 {
-                        &[][..]
+    let mut document = Document::default();
+    loop {
+        // SAFETY: a prepared statement of this connection.
+        match unsafe { ffi::sqlite3_step(statement.0) } {
+            ffi::SQLITE_ROW => {
+                // SAFETY: the statement is on a row; the text pointer and its
+                // length stay valid until the next step, reset or finalize,
+                // which come after it is copied.
+                let row = unsafe {
+                    if ffi::sqlite3_column_type(statement.0, 0) == ffi::SQLITE_NULL {
+                        None
                     } else {
-                        std::slice::from_raw_parts(text, bytes)
-                    })
-                }
-            };
-            read(document).map_err(Step::Failed)
+                        let text = ffi::sqlite3_column_text(statement.0, 0);
+                        let bytes = ffi::sqlite3_column_bytes(statement.0, 0);
+                        let bytes = usize::try_from(bytes).unwrap_or(0);
+                        Some(if text.is_null() || bytes == 0 {
+                            &[][..]
+                        } else {
+                            std::slice::from_raw_parts(text, bytes)
+                        })
+                    }
+                };
+                document.push(row).map_err(Step::Failed)?;
+            }
+            ffi::SQLITE_DONE => return read(Some(document.finish())).map_err(Step::Failed),
+            // The extended code of an interrupt is the plain one.
+            ffi::SQLITE_INTERRUPT => return Err(Step::Interrupted),
+            code => return Err(failed(database, code)),
         }
-        ffi::SQLITE_DONE => read(None).map_err(Step::Failed),
-        // The extended code of an interrupt is the plain one.
-        ffi::SQLITE_INTERRUPT => Err(Step::Interrupted),
-        code => Err(failed(database, code)),
     }
 }
 

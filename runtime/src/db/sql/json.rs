@@ -1,6 +1,8 @@
 //! The statement of a nested load: a model's rows and a tree of relations,
 //! aggregated into one JSON document by the database, returned as one row.
 //!
+//! On SQLite the statement gives one row per root row (the caller puts them
+//! together into the document's array); on PostgreSQL one row, the document.
 //! Every row becomes a JSON array of its columns, in [`Model::COLUMNS`](crate::db::Model::COLUMNS)
 //! order, followed by its included relations: a `belongs_to` as one such array
 //! (or `null` when the row is missing), a `has_many` or `many_to_many` as an
@@ -74,11 +76,23 @@ pub(crate) fn tree(dialect: Dialect, root: &Table, children: &[Node]) -> String 
     );
     let mut sql = String::with_capacity(row.len() + joins.len() + 96);
     sql.push_str("SELECT ");
-    push_aggregate(&mut sql, dialect, &row, form, "t0", root.key);
-    // Text, which sqlx decodes into a `&str` (a `json` value it does not).
-    #[cfg(feature = "postgres")]
-    if matches!(dialect, Dialect::Postgres) {
-        sql.push_str("::text");
+    match dialect {
+        // One row per root row, each its array as text, put together by the
+        // caller in the order of `push_root_order`: aggregating them here
+        // (`group_concat(… ORDER BY "t0"."id")`) copies every finished row
+        // into a temporary B-tree to sort it, where the key's index gives
+        // the rows in order already (measured on the blog's statement, SQLite
+        // 3.46: 0.88–0.93 ms instead of 1.05–1.10).
+        Dialect::Sqlite => {
+            let _ = form;
+            sql.push_str(&row);
+        }
+        #[cfg(feature = "postgres")]
+        Dialect::Postgres => {
+            push_aggregate(&mut sql, dialect, &row, form, "t0", root.key);
+            // Text, which sqlx decodes into a `&str` (a `json` value it does not).
+            sql.push_str("::text");
+        }
     }
     sql.push_str(" FROM ");
     push_quoted(&mut sql, root.table);
@@ -132,6 +146,20 @@ fn push_aggregate(
 pub(crate) fn push_root_keys(sql: &mut String, dialect: Dialect, key: &str, count: usize) {
     sql.push_str(" WHERE ");
     dialect.push_where_in(sql, &format!("t0.{key}"), count, 1);
+}
+
+/// Ends a statement of [`tree`] (after its `WHERE`, if any): on SQLite, whose
+/// statement gives a row per root row, orders them by key; PostgreSQL's
+/// aggregate orders its array itself.
+pub(crate) fn push_root_order(sql: &mut String, dialect: Dialect, key: &str) {
+    match dialect {
+        Dialect::Sqlite => {
+            sql.push_str(" ORDER BY ");
+            push_qualified(sql, "t0", key);
+        }
+        #[cfg(feature = "postgres")]
+        Dialect::Postgres => {}
+    }
 }
 
 /// The row aliased `alias`: its columns, then its relations. A `belongs_to`
@@ -334,7 +362,7 @@ fn push_many(
 
 #[cfg(test)]
 mod tests {
-    use super::{Dialect, JsonEncoding, Node, Table, push_root_keys, tree};
+    use super::{Dialect, JsonEncoding, Node, Table, push_root_keys, push_root_order, tree};
     use crate::db::relation::RelationKind;
 
     const AUTHORS: Table = Table {
@@ -401,16 +429,17 @@ mod tests {
         let (posts, children) = blog();
         let mut sql = tree(Dialect::Sqlite, &posts, &children);
         push_root_keys(&mut sql, Dialect::Sqlite, "id", 2);
+        push_root_order(&mut sql, Dialect::Sqlite, "id");
         assert_eq!(
             sql,
             concat!(
-                r#"SELECT '[' || coalesce(group_concat(rtrim(json_array("t0"."id", "t0"."author_id", iif("t0"."score" IS NULL, NULL, printf('%!.20e', "t0"."score")), "#,
+                r#"SELECT rtrim(json_array("t0"."id", "t0"."author_id", iif("t0"."score" IS NULL, NULL, printf('%!.20e', "t0"."score")), "#,
                 r#"CASE WHEN "t1"."id" IS NULL THEN NULL ELSE json_array("t1"."id", "t1"."name") END, 0), '0]') || "#,
                 r#"(SELECT json_group_array(json_array("t2"."id", "t2"."post_id", "#,
                 r#"CASE WHEN "t3"."id" IS NULL THEN NULL ELSE json_array("t3"."id", "t3"."name") END) ORDER BY "t2"."id") "#,
                 r#"FROM "comments" "t2" LEFT JOIN "authors" "t3" ON "t3"."id" = "t2"."author_id" WHERE "t2"."post_id" = "t0"."id") || ',' || "#,
-                r#"(SELECT json_group_array(json_array("t4"."id") ORDER BY "t4"."id") FROM "tags" "t4" JOIN "post_tags" "j4" ON "j4"."tag_id" = "t4"."id" WHERE "j4"."post_id" = "t0"."id") || ']', "#,
-                r#"',' ORDER BY "t0"."id"), '') || ']' FROM "posts" "t0" LEFT JOIN "authors" "t1" ON "t1"."id" = "t0"."author_id" WHERE "t0"."id" IN (?, ?)"#
+                r#"(SELECT json_group_array(json_array("t4"."id") ORDER BY "t4"."id") FROM "tags" "t4" JOIN "post_tags" "j4" ON "j4"."tag_id" = "t4"."id" WHERE "j4"."post_id" = "t0"."id") || ']' "#,
+                r#"FROM "posts" "t0" LEFT JOIN "authors" "t1" ON "t1"."id" = "t0"."author_id" WHERE "t0"."id" IN (?, ?) ORDER BY "t0"."id""#
             )
         );
     }
@@ -451,10 +480,10 @@ mod tests {
         assert_eq!(
             sql,
             concat!(
-                r#"SELECT '[' || coalesce(group_concat(rtrim(json_array("t0"."id", "t0"."author_id", 0), '0]') || "#,
+                r#"SELECT rtrim(json_array("t0"."id", "t0"."author_id", 0), '0]') || "#,
                 r#"CASE WHEN "t1"."id" IS NULL THEN 'null' ELSE rtrim(json_array("t1"."id", "t1"."name", 0), '0]') || "#,
-                r#"(SELECT json_group_array(json_array("t2"."id") ORDER BY "t2"."id") FROM "items" "t2" WHERE "t2"."author_id" = "t1"."id") || ']' END || ']', "#,
-                r#"',' ORDER BY "t0"."id"), '') || ']' FROM "posts" "t0" LEFT JOIN "authors" "t1" ON "t1"."id" = "t0"."author_id""#
+                r#"(SELECT json_group_array(json_array("t2"."id") ORDER BY "t2"."id") FROM "items" "t2" WHERE "t2"."author_id" = "t1"."id") || ']' END || ']' "#,
+                r#"FROM "posts" "t0" LEFT JOIN "authors" "t1" ON "t1"."id" = "t0"."author_id""#
             )
         );
     }

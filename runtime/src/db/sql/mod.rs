@@ -8,6 +8,7 @@
 //! `_` (and one `.` for `schema.table`). Values are always bound.
 
 mod dialect;
+mod hops;
 mod ident;
 mod json;
 #[cfg(feature = "sqlite")]
@@ -16,9 +17,10 @@ mod load;
 mod statements;
 
 pub use dialect::{Dialect, JSON_LIST_OVER};
+pub(crate) use hops::{Hop, hop, root_set};
 pub(crate) use ident::push_quoted;
 pub use json::JsonEncoding;
-pub(crate) use json::{Node, Table, push_root_keys, tree};
+pub(crate) use json::{Node, Table, push_root_keys, push_root_order, tree};
 #[cfg(feature = "sqlite")]
 pub(crate) use json_list::json_list;
 pub(crate) use load::{ManyToMany, many_to_many, select_where_in};
