@@ -338,7 +338,9 @@ async fn the_subscription_moves_to_another_node_when_its_node_goes() {
         b.subscribe(&space, move |message| into.lock().unwrap().push(message))
             .await
     );
-    let channel = "{unokit-test:cluster:moving}:v1:inv";
+    // The space's channel: its key prefix (a key without its 16 hex digits), then `inv`.
+    let key = space.redis_key(&0_u64);
+    let channel = &format!("{}inv", &key[..key.len() - 16]);
     // Another instance's message, published on the last node: heard through
     // the cluster bus.
     // Version 1, sender 42, one key whose bytes are given in hex.
