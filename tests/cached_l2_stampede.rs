@@ -167,8 +167,15 @@ async fn a_hit_near_expiry_of_a_slow_body_is_recomputed_early_by_some_callers() 
         stats.l2_early
     );
     assert!(stats.l2_early > 0, "no hit was recomputed early");
-    assert_eq!(
-        SLOW_RUNS.load(SeqCst) as u64,
-        100 + stats.l2_early + (stats.l2_hedged - hedged)
+    assert!(stats.l2_early < 100, "every hit was recomputed early");
+    // Each early recomputation ran the body once, and no key ran it twice. A
+    // lookup slower than the hedge, or one that found the entry gone on a
+    // loaded machine, runs it too: an exact count would test the machine.
+    let second_round = SLOW_RUNS.load(SeqCst) as u64 - 100;
+    assert!(
+        (stats.l2_early..=100).contains(&second_round),
+        "{second_round} body runs for {} early recomputations ({} hedged)",
+        stats.l2_early,
+        stats.l2_hedged - hedged
     );
 }
