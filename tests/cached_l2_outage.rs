@@ -9,6 +9,7 @@
 use std::sync::atomic::{AtomicU64, Ordering::SeqCst};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use unokit::cache::l2::{self, RedisTier, TierConfig};
+use unokit_fixtures::callers::{self, p99};
 use unokit_fixtures::proxy::Proxy;
 
 static RUNS: AtomicU64 = AtomicU64::new(0);
@@ -25,25 +26,10 @@ const CALLERS: u64 = 200;
 /// every caller's latency, sorted; each answer checked.
 async fn callers(base: u64) -> Vec<Duration> {
     next_cache().invalidate_all();
-    let calls: Vec<_> = (base..base + CALLERS)
-        .map(|key| {
-            tokio::spawn(async move {
-                let started = Instant::now();
-                assert_eq!(next(key).await, key + 1);
-                started.elapsed()
-            })
-        })
-        .collect();
-    let mut latencies = Vec::with_capacity(calls.len());
-    for call in calls {
-        latencies.push(call.await.expect("a caller failed"));
-    }
-    latencies.sort();
-    latencies
-}
-
-fn p99(latencies: &[Duration]) -> Duration {
-    latencies[latencies.len() * 99 / 100]
+    callers::timed(base..base + CALLERS, |key| async move {
+        assert_eq!(next(key).await, key + 1);
+    })
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

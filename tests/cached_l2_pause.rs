@@ -12,6 +12,7 @@
 use std::sync::atomic::{AtomicU64, Ordering::SeqCst};
 use std::time::{Duration, Instant};
 use unokit::cache::l2::{self, BreakerState, RedisTier, TierConfig};
+use unokit_fixtures::callers::{self, p99};
 use unokit_fixtures::redis_servers::{self, RedisServer};
 
 static RUNS: AtomicU64 = AtomicU64::new(0);
@@ -28,25 +29,10 @@ const CALLERS: u64 = 200;
 /// caller's latency, sorted; each answer checked.
 async fn callers() -> Vec<Duration> {
     next_cache().invalidate_all();
-    let calls: Vec<_> = (0..CALLERS)
-        .map(|key| {
-            tokio::spawn(async move {
-                let started = Instant::now();
-                assert_eq!(next(key).await, key + 1);
-                started.elapsed()
-            })
-        })
-        .collect();
-    let mut latencies = Vec::with_capacity(calls.len());
-    for call in calls {
-        latencies.push(call.await.expect("a caller failed"));
-    }
-    latencies.sort();
-    latencies
-}
-
-fn p99(latencies: &[Duration]) -> Duration {
-    latencies[latencies.len() * 99 / 100]
+    callers::timed(0..CALLERS, |key| async move {
+        assert_eq!(next(key).await, key + 1);
+    })
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

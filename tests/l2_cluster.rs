@@ -20,6 +20,7 @@ use std::sync::atomic::{AtomicU64, Ordering::SeqCst};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use unokit::cache::l2::{self, BreakerState, Invalidation, RedisTier, Space, Stored, TierConfig};
+use unokit_fixtures::callers::{self, p99};
 use unokit_fixtures::redis_servers::{self, RedisCluster, RedisServer};
 
 static RUNS: AtomicU64 = AtomicU64::new(0);
@@ -83,25 +84,10 @@ async fn eventually(within: Duration, what: &str, mut done: impl FnMut() -> bool
 /// fails the test).
 async fn callers(base: u64) -> Vec<Duration> {
     next_cache().invalidate_all();
-    let calls: Vec<_> = (base..base + CALLERS)
-        .map(|key| {
-            tokio::spawn(async move {
-                let started = Instant::now();
-                assert_eq!(next(key).await, key + 1);
-                started.elapsed()
-            })
-        })
-        .collect();
-    let mut latencies = Vec::with_capacity(calls.len());
-    for call in calls {
-        latencies.push(call.await.expect("a caller failed"));
-    }
-    latencies.sort();
-    latencies
-}
-
-fn p99(latencies: &[Duration]) -> Duration {
-    latencies[latencies.len() * 99 / 100]
+    callers::timed(base..base + CALLERS, |key| async move {
+        assert_eq!(next(key).await, key + 1);
+    })
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
