@@ -102,4 +102,67 @@ on_both_engines! {
         assert_eq!(rows[0].title, "edited through the session");
         let _ = (blog::POSTS, &session);
     }
+
+    async fn callers_that_miss_one_query_together_run_it_once(db, session) {
+        let changes = Changes::new();
+        let _watcher = changes.watch(&db.pool, &TABLES).await.unwrap();
+        let cache = QueryCache::new(&changes, CacheConfig::new().with_capacity(1_000));
+        let scope = Scope::new();
+        let sessions: Vec<Session<_>> = (0..16)
+            .map(|_| db.session().with_scope(scope.clone()))
+            .collect();
+        let (by_one, by_two) = (ByAuthor { author_id: Some(1) }, ByAuthor { author_id: Some(2) });
+        // Every connection of the pool held for 100 ms: the first caller's
+        // query waits for one, and the other 15 miss meanwhile.
+        let hold = || async {
+            let mut held = Vec::new();
+            for _ in 0..db.pool.options().get_max_connections() {
+                held.push(db.pool.acquire().await.unwrap());
+            }
+            held
+        };
+        let release_later = |held| async move {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            drop(held);
+        };
+
+        let release = release_later(hold().await);
+        let callers = futures::future::join_all(sessions.iter().map(|s| {
+            s.query::<Post>()
+                .filter(&by_one)
+                .include(Post::AUTHOR)
+                .order_by(Order::desc("id"))
+                .cached(&cache)
+        }));
+        let (results, ()) = tokio::join!(callers, release);
+        let first = results[0].as_ref().unwrap();
+        assert!(!first.is_empty());
+        assert!(results.iter().all(|rows| rows.as_ref().unwrap() == first));
+        assert_eq!((cache.misses(), cache.hits()), (1, 15), "one caller ran the query");
+        assert_eq!(scope.selects(), 2, "the query and its include, once");
+
+        // A flight that ends without rows (the first caller's deadline passes
+        // while it waits for a connection): the others run the query on
+        // their own, at once, and get their rows.
+        let hurried = db.session().with_timeout(Duration::from_millis(10));
+        let release = release_later(hold().await);
+        let callers = futures::future::join_all(
+            std::iter::once(&hurried)
+                .chain(&sessions[1..])
+                .map(|s| {
+                    s.query::<Post>()
+                        .filter(&by_two)
+                        .include(Post::AUTHOR)
+                        .order_by(Order::desc("id"))
+                        .cached(&cache)
+                }),
+        );
+        let (results, ()) = tokio::join!(callers, release);
+        assert!(matches!(results[0], Err(unokit::db::DbError::Timeout(_))));
+        let second = results[1].as_ref().unwrap();
+        assert!(second.iter().all(|post| post.author_id == 2));
+        assert!(results[1..].iter().all(|rows| rows.as_ref().unwrap() == second));
+        assert_eq!(cache.misses(), 1 + 16, "each caller ran its own query after the failed one");
+        let _ = &session;
+    }
 }

@@ -27,7 +27,7 @@
 mod base;
 mod config;
 pub(crate) mod entry;
-mod flight;
+pub(crate) mod flight;
 mod front;
 mod future;
 #[cfg(feature = "guard")]

@@ -4,6 +4,7 @@
 use super::Filter;
 use super::select::{Filtered, Order, Page};
 use crate::cache::CacheConfig;
+use crate::cache::flight::{Flights, Landing, Lead, Role};
 use crate::db::changes::{Changes, Stamp};
 use crate::db::engine::{Column, Engine};
 use crate::db::error::DbError;
@@ -42,6 +43,9 @@ pub struct QueryCache {
 pub(super) struct Inner {
     pub(super) changes: Changes,
     entries: moka::sync::Cache<u64, Arc<Entry>>,
+    /// The queries running for a miss, by key: callers that miss the same
+    /// query meanwhile wait for its rows instead of running it too.
+    flights: Flights<(), ()>,
     hasher: foldhash::quality::RandomState,
     pub(super) hits: AtomicU64,
     pub(super) misses: AtomicU64,
@@ -114,6 +118,7 @@ impl QueryCache {
             inner: Arc::new(Inner {
                 changes: changes.clone(),
                 entries: entries.build(),
+                flights: Flights::new(),
                 hasher: foldhash::quality::RandomState::default(),
                 hits: AtomicU64::new(0),
                 misses: AtomicU64::new(0),
@@ -164,7 +169,9 @@ where
     /// changed since the rows were read; else run and stored.
     ///
     /// The tables' versions are taken before the query runs, so a write that
-    /// lands while it runs makes the stored result stale at once.
+    /// lands while it runs makes the stored result stale at once. Callers that
+    /// miss the same query while it runs wait for its rows (single flight)
+    /// rather than run it too.
     ///
     /// # Errors
     ///
@@ -176,12 +183,46 @@ where
             inner.hits.fetch_add(1, Relaxed);
             return Ok(rows);
         }
+        let lead = match self.join_flight(inner, key).await {
+            Ok(rows) => {
+                inner.hits.fetch_add(1, Relaxed);
+                return Ok(rows);
+            }
+            Err(lead) => lead,
+        };
         inner.misses.fetch_add(1, Relaxed);
         let stamp = inner.changes.stamp(&self.tables());
         let shape = self.shape();
         let rows = self.all().await?;
         inner.insert(key, stamp, shape, rows.clone());
+        // Stored first: the callers it wakes find the rows.
+        drop(lead);
         Ok(rows)
+    }
+
+    /// After a miss: waits for the same query if another caller is running it
+    /// and returns its rows if they may be served here. Otherwise the caller
+    /// runs the query, as the flight's lead, or on its own (`None`) when the
+    /// flight it waited for left nothing (an error, a write meanwhile, the
+    /// leader dropped): one attempt per waiting caller then, at once, rather
+    /// than one after the other, which after a timeout would add the
+    /// callers' timeouts up.
+    pub(super) async fn join_flight<'i>(
+        &self,
+        inner: &'i Inner,
+        key: u64,
+    ) -> Result<Vec<M>, Option<Lead<'i, (), ()>>> {
+        match inner.flights.join(key) {
+            Role::Lead(lead) => Err(Some(lead)),
+            Role::Follow(mut landing) => {
+                // The lead lands nothing: its flight ends when it is dropped,
+                // which closes the channel.
+                let _ = landing
+                    .wait_for(|landing| !matches!(landing, Landing::Pending))
+                    .await;
+                self.local_hit(inner, key).ok_or(None)
+            }
+        }
     }
 
     /// Where the result of this query is kept in `inner`. The query's types

@@ -118,6 +118,14 @@ where
             inner.hits.fetch_add(1, Relaxed);
             return Ok(rows);
         }
+        // One caller per query goes on to Redis and the database.
+        let lead = match self.join_flight(inner, key).await {
+            Ok(rows) => {
+                inner.hits.fetch_add(1, Relaxed);
+                return Ok(rows);
+            }
+            Err(lead) => lead,
+        };
         let tables = self.tables();
         // Both taken before the query runs, as `cached` does.
         let stamp = inner.changes.stamp(&tables);
@@ -135,6 +143,7 @@ where
             shared.hits.fetch_add(1, Relaxed);
             let rows = found.value.1;
             inner.insert(key, stamp, self.shape(), rows.clone());
+            drop(lead);
             return Ok(rows);
         }
         inner.misses.fetch_add(1, Relaxed);
@@ -143,6 +152,7 @@ where
         let rows = self.all().await?;
         let took = started.elapsed();
         inner.insert(key, stamp, shape, rows.clone());
+        drop(lead);
         if let Some((shared, tier, parts, versions, space)) = link {
             let (ttl, writes) = (shared.ttl, Arc::clone(&shared.writes));
             let value = (versions, rows.clone());
