@@ -1,5 +1,6 @@
 //! The tag index and the weigher, below the layer.
 
+use super::builder::{ENTRY_OVERHEAD, weigh};
 use super::*;
 
 fn entry(tags: &[&str]) -> Entry {
