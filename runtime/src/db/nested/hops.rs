@@ -70,7 +70,7 @@ where
     I: NestedInclude<M, sqlx::Sqlite>,
 {
     let select = <sqlx::Sqlite as Engine>::statements::<M>().select_all;
-    let models = stepper.rows(select, |columns| M::decode_columns(columns))?;
+    let models = stepper.rows(select, M::TABLE, |columns| M::decode_columns(columns))?;
     let set = sql::root_set(Dialect::Sqlite, M::TABLE, M::KEY_COLUMN, None);
     let hops = I::step_hops(stepper, &set)?;
     Ok((models, hops))
@@ -102,7 +102,7 @@ where
     );
     // A `many_to_many` row starts with the parent's key, from the join table.
     let joined = matches!(R::KIND, RelationKind::ManyToMany { .. });
-    let rows = stepper.rows(&statement, |columns| {
+    let rows = stepper.rows(&statement, <R::Child as Model>::TABLE, |columns| {
         if joined {
             let key = next_column::<DB, R::Key, _>(columns)?;
             Ok((key, R::Child::decode_columns(columns)?))

@@ -14,7 +14,8 @@ use crate::db::error::DbError;
 use libsqlite3_sys as ffi;
 use serde::de::value::Error as ValueError;
 use serde::de::{DeserializeSeed, Deserializer, Error as _, SeqAccess, Visitor};
-use std::ffi::c_int;
+use std::borrow::Cow;
+use std::ffi::{CStr, c_int};
 use std::marker::PhantomData;
 use std::panic::Location;
 use std::ptr::{self, NonNull};
@@ -135,10 +136,11 @@ impl Stepper {
     }
 
     /// Runs `sql` (no parameters; [recorded](Self::record)), reading each
-    /// row with `read`.
+    /// row of `table` with `read`.
     pub(super) fn rows<T>(
         &mut self,
         sql: &str,
+        table: &str,
         mut read: impl FnMut(&mut Columns<'_>) -> Result<T, ValueError>,
     ) -> Result<Vec<T>, Step> {
         self.record(sql)?;
@@ -147,6 +149,7 @@ impl Stepper {
         while let Some(row) = statement.next_row()? {
             let mut columns = row.columns(0);
             rows.push(read(&mut columns).map_err(|error| {
+                let error = ValueError::custom(format_args!("a row of `{table}`: {error}"));
                 Step::Failed(DbError::Sqlx(Arc::new(sqlx::Error::Decode(Box::new(
                     error,
                 )))))
@@ -252,7 +255,19 @@ impl<'de> SeqAccess<'de> for Columns<'_> {
         }
         let column = Column::new(self.statement, self.next);
         self.next += 1;
-        seed.deserialize(column).map(Some)
+        seed.deserialize(column).map(Some).map_err(|error| {
+            // SAFETY: a statement on a row; the name is copied before it
+            // steps again.
+            let name = unsafe {
+                let name = ffi::sqlite3_column_name(self.statement.as_ptr(), self.next - 1);
+                if name.is_null() {
+                    Cow::Borrowed("?")
+                } else {
+                    CStr::from_ptr(name).to_string_lossy()
+                }
+            };
+            ValueError::custom(format_args!("column `{name}`: {error}"))
+        })
     }
 
     fn size_hint(&self) -> Option<usize> {
