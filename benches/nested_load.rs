@@ -149,10 +149,7 @@ async fn nested<I: NestedInclude<Post, Sqlite>>(pool: &SqlitePool, include: I) -
         .expect("nested")
 }
 
-async fn one_statement<I: NestedInclude<Post, Sqlite>>(
-    pool: &SqlitePool,
-    include: I,
-) -> Vec<Post> {
+async fn one_statement<I: NestedInclude<Post, Sqlite>>(pool: &SqlitePool, include: I) -> Vec<Post> {
     Session::new(pool.clone())
         .query::<Post>()
         .include(include)
@@ -200,9 +197,7 @@ macro_rules! both {
             &(),
             |bench, ()| {
                 bench.iter(|| {
-                    $runtime.block_on(async {
-                        black_box(one_statement(&$pool, $include).await)
-                    })
+                    $runtime.block_on(async { black_box(one_statement(&$pool, $include).await) })
                 });
             },
         );

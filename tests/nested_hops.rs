@@ -72,7 +72,11 @@ async fn many_to_many_and_errors() {
         .all()
         .await
         .unwrap();
-    assert_eq!(db.selects(), 4, "the posts, their tags, comments and authors");
+    assert_eq!(
+        db.selects(),
+        4,
+        "the posts, their tags, comments and authors"
+    );
     assert_eq!(nested, per_hop);
     // Each post's tags, from the join table's rows, in key order.
     for post in &nested {
@@ -122,7 +126,9 @@ async fn many_to_many_and_errors() {
         .unwrap_err();
     let message = decode_message(&error);
     assert!(
-        message.contains("`hop_items`") && message.contains("`weight`") && message.contains("heavy"),
+        message.contains("`hop_items`")
+            && message.contains("`weight`")
+            && message.contains("heavy"),
         "{message}"
     );
     // Per-hop batching refuses the row too.
@@ -140,7 +146,10 @@ async fn many_to_many_and_errors() {
     .unwrap();
     let error = session.query::<Owner>().nested().all().await.unwrap_err();
     let message = decode_message(&error);
-    assert!(message.contains("`name`") && message.contains("utf-8"), "{message}");
+    assert!(
+        message.contains("`name`") && message.contains("utf-8"),
+        "{message}"
+    );
     let per_hop = session.query::<Owner>().all().await;
     assert!(per_hop.is_err(), "{per_hop:?}");
 
@@ -149,7 +158,11 @@ async fn many_to_many_and_errors() {
         .execute(&db.pool)
         .await
         .unwrap();
-    let per_hop = session.query::<Item>().include(Item::OWNER.with(Owner::ITEMS)).all().await;
+    let per_hop = session
+        .query::<Item>()
+        .include(Item::OWNER.with(Owner::ITEMS))
+        .all()
+        .await;
     let nested = session
         .query::<Item>()
         .include(Item::OWNER.with(Owner::ITEMS))
@@ -157,7 +170,13 @@ async fn many_to_many_and_errors() {
         .all()
         .await;
     assert_eq!(nested.unwrap(), per_hop.unwrap());
-    let owners = session.query::<Owner>().include(Owner::ITEMS).nested().all().await.unwrap();
+    let owners = session
+        .query::<Owner>()
+        .include(Owner::ITEMS)
+        .nested()
+        .all()
+        .await
+        .unwrap();
     assert_eq!(owners[0].items.get().unwrap().len(), 2);
     assert!(owners[1].items.get().unwrap().is_empty());
     assert_eq!(owners[1].name, None);
@@ -201,7 +220,10 @@ async fn deadline_in_a_hop() {
         .nested()
         .all()
         .await;
-    assert!(matches!(slow, Err(DbError::Timeout(t)) if t == timeout), "{slow:?}");
+    assert!(
+        matches!(slow, Err(DbError::Timeout(t)) if t == timeout),
+        "{slow:?}"
+    );
     assert_no_transaction_left(&db.pool).await;
     // Without a deadline the same load runs to the end, as per hop.
     let all = db
@@ -253,13 +275,31 @@ async fn stepped_columns_read_as_sqlx_reads_them() {
     .await
     .unwrap();
     let session = db.session();
-    let nested = session.query::<Owner>().include(Owner::ITEMS).nested().all().await.unwrap();
-    let per_hop = session.query::<Owner>().include(Owner::ITEMS).all().await.unwrap();
+    let nested = session
+        .query::<Owner>()
+        .include(Owner::ITEMS)
+        .nested()
+        .all()
+        .await
+        .unwrap();
+    let per_hop = session
+        .query::<Owner>()
+        .include(Owner::ITEMS)
+        .all()
+        .await
+        .unwrap();
     assert_eq!(nested, per_hop);
     let bits = |owners: &[Owner]| -> Vec<u64> {
         owners
             .iter()
-            .flat_map(|owner| owner.items.get().unwrap().iter().map(|item| item.weight.to_bits()))
+            .flat_map(|owner| {
+                owner
+                    .items
+                    .get()
+                    .unwrap()
+                    .iter()
+                    .map(|item| item.weight.to_bits())
+            })
             .collect()
     };
     assert_eq!(bits(&nested), bits(&per_hop));

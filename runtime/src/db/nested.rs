@@ -35,12 +35,12 @@ mod stepped;
 
 pub use columns::JsonColumn;
 pub use decode::NestedArity;
+use decode::{decode_document, decode_relation};
 pub use engine::NestedEngine;
 #[cfg(feature = "sqlite")]
 use sqlite::Step;
 #[cfg(feature = "sqlite")]
 use stepped::Stepper;
-use decode::{decode_document, decode_relation};
 
 /// A model whose rows can be read from the JSON arrays of a nested load:
 /// implemented by `#[derive(Model)]` on every engine where each column's type
@@ -259,7 +259,10 @@ where
 
     #[cfg(feature = "sqlite")]
     fn step_hops(stepper: &mut Stepper, parents: &str) -> Result<Self::Hops, Step> {
-        Ok((A::step_hops(stepper, parents)?, B::step_hops(stepper, parents)?))
+        Ok((
+            A::step_hops(stepper, parents)?,
+            B::step_hops(stepper, parents)?,
+        ))
     }
 
     #[cfg(feature = "sqlite")]

@@ -47,7 +47,10 @@ pub trait NestedEngine: Engine {
     /// whenever `one_statement`), as the one statement's JSON document.
     #[doc(hidden)]
     #[track_caller]
-    fn load_all<'a, M, I>(session: &'a Session<Self>, one_statement: bool) -> DocumentFuture<'a, Vec<M>>
+    fn load_all<'a, M, I>(
+        session: &'a Session<Self>,
+        one_statement: bool,
+    ) -> DocumentFuture<'a, Vec<M>>
     where
         M: NestedRow<Self>,
         I: NestedInclude<M, Self>,
@@ -119,7 +122,10 @@ impl NestedEngine for sqlx::Sqlite {
     /// Each hop's plain statement, stepped on the caller's thread one after
     /// the other (`nested::hops`), unless `one_statement`.
     #[track_caller]
-    fn load_all<'a, M, I>(session: &'a Session<Self>, one_statement: bool) -> DocumentFuture<'a, Vec<M>>
+    fn load_all<'a, M, I>(
+        session: &'a Session<Self>,
+        one_statement: bool,
+    ) -> DocumentFuture<'a, Vec<M>>
     where
         M: NestedRow<Self>,
         I: NestedInclude<M, Self>,

@@ -199,7 +199,10 @@ impl Statement<'_> {
     pub(super) fn next_row(&mut self) -> Result<Option<Row<'_>>, Step> {
         // SAFETY: a prepared statement of the stepper's connection.
         match unsafe { ffi::sqlite3_step(self.raw.as_ptr()) } {
-            ffi::SQLITE_ROW => Ok(Some(Row { statement: self.raw, row: PhantomData })),
+            ffi::SQLITE_ROW => Ok(Some(Row {
+                statement: self.raw,
+                row: PhantomData,
+            })),
             ffi::SQLITE_DONE => Ok(None),
             // The extended code of an interrupt is the plain one.
             ffi::SQLITE_INTERRUPT => Err(Step::Interrupted),
