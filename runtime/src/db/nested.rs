@@ -7,7 +7,9 @@
 //! every row of every hop; sqlx's SQLite driver hands each row across a channel
 //! from its worker thread, which costs more than the row itself. Here the whole
 //! tree crosses once, as text, and serde reads it into the models with no
-//! intermediate value.
+//! intermediate value. On SQLite, `all()` goes further (the `hops` module):
+//! each hop's plain statement, stepped on the caller's thread, its rows read
+//! by the same serde code from SQLite's columns rather than from JSON.
 
 use super::engine::{Engine, KeyColumn};
 use super::error::DbError;
