@@ -40,6 +40,8 @@ pub use decode::NestedArity;
 use decode::{decode_document, decode_relation};
 pub use engine::NestedEngine;
 #[cfg(feature = "sqlite")]
+use hops::Parents;
+#[cfg(feature = "sqlite")]
 use sqlite::Step;
 #[cfg(feature = "sqlite")]
 use stepped::Stepper;
@@ -126,10 +128,10 @@ pub trait NestedInclude<P, DB: Engine>: Include<P, DB> + 'static {
     #[doc(hidden)]
     type Hops: Send;
 
-    /// Steps the relations' statements, for the parents `parents` names.
+    /// Steps the relations' statements, for the keys of `parents`.
     #[cfg(feature = "sqlite")]
     #[doc(hidden)]
-    fn step_hops(stepper: &mut Stepper, parents: &str) -> Result<Self::Hops, Step>;
+    fn step_hops(stepper: &mut Stepper, parents: &Parents) -> Result<Self::Hops, Step>;
 
     /// Puts the stepped rows into `parents`, deepest hops first.
     ///
@@ -156,7 +158,7 @@ impl<P: Send + Sync + 'static, DB: Engine> NestedInclude<P, DB> for () {
     type Hops = ();
 
     #[cfg(feature = "sqlite")]
-    fn step_hops(_: &mut Stepper, _: &str) -> Result<(), Step> {
+    fn step_hops(_: &mut Stepper, _: &Parents) -> Result<(), Step> {
         Ok(())
     }
 
@@ -190,7 +192,7 @@ where
     type Hops = hops::HopRows<R, ()>;
 
     #[cfg(feature = "sqlite")]
-    fn step_hops(stepper: &mut Stepper, parents: &str) -> Result<Self::Hops, Step> {
+    fn step_hops(stepper: &mut Stepper, parents: &Parents) -> Result<Self::Hops, Step> {
         hops::step_hop::<R, (), DB>(stepper, parents)
     }
 
@@ -225,7 +227,7 @@ where
     type Hops = hops::HopRows<R, I::Hops>;
 
     #[cfg(feature = "sqlite")]
-    fn step_hops(stepper: &mut Stepper, parents: &str) -> Result<Self::Hops, Step> {
+    fn step_hops(stepper: &mut Stepper, parents: &Parents) -> Result<Self::Hops, Step> {
         hops::step_hop::<R, I, DB>(stepper, parents)
     }
 
@@ -260,7 +262,7 @@ where
     type Hops = (A::Hops, B::Hops);
 
     #[cfg(feature = "sqlite")]
-    fn step_hops(stepper: &mut Stepper, parents: &str) -> Result<Self::Hops, Step> {
+    fn step_hops(stepper: &mut Stepper, parents: &Parents) -> Result<Self::Hops, Step> {
         Ok((
             A::step_hops(stepper, parents)?,
             B::step_hops(stepper, parents)?,

@@ -135,18 +135,27 @@ impl Stepper {
         Ok(())
     }
 
-    /// Runs `sql` (no parameters; [recorded](Self::record)), reading each
-    /// row of `table` with `read`.
+    /// Runs `sql` ([recorded](Self::record)) with `keys` bound to its
+    /// parameters, reading each row of `table` with `read` into `rows`, and
+    /// the value of each column of `keep` into its list.
     pub(super) fn rows<T>(
         &mut self,
         sql: &str,
+        keys: &[KeyValue],
         table: &str,
+        keep: &mut [(c_int, Vec<KeyValue>)],
+        rows: &mut Vec<T>,
         mut read: impl FnMut(&mut Columns<'_>) -> Result<T, ValueError>,
-    ) -> Result<Vec<T>, Step> {
+    ) -> Result<(), Step> {
         self.record(sql)?;
         let mut statement = self.prepare(sql)?;
-        let mut rows = Vec::new();
+        for (position, key) in (1..).zip(keys) {
+            statement.bind(position, key)?;
+        }
         while let Some(row) = statement.next_row()? {
+            for (index, values) in keep.iter_mut() {
+                values.extend(row.key(*index));
+            }
             let mut columns = row.columns(0);
             rows.push(read(&mut columns).map_err(|error| {
                 let error = ValueError::custom(format_args!("a row of `{table}`: {error}"));
@@ -155,7 +164,7 @@ impl Stepper {
                 )))))
             })?);
         }
-        Ok(rows)
+        Ok(())
     }
 }
 
@@ -195,6 +204,44 @@ impl Drop for Statement<'_> {
 }
 
 impl Statement<'_> {
+    /// Binds `value` to parameter `position` (from 1).
+    fn bind(&mut self, position: c_int, value: &KeyValue) -> Result<(), Step> {
+        let raw = self.raw.as_ptr();
+        let length = |bytes: &[u8]| {
+            c_int::try_from(bytes.len())
+                .map_err(|_| Step::Failed(protocol("a key is longer than SQLite takes")))
+        };
+        // SAFETY: a prepared statement of the stepper's connection, not
+        // stepped yet; text and blobs are copied by SQLite (`TRANSIENT`).
+        let code = unsafe {
+            match value {
+                KeyValue::Int(value) => ffi::sqlite3_bind_int64(raw, position, *value),
+                KeyValue::Real(bits) => {
+                    ffi::sqlite3_bind_double(raw, position, f64::from_bits(*bits))
+                }
+                KeyValue::Text(text) => ffi::sqlite3_bind_text(
+                    raw,
+                    position,
+                    text.as_ptr().cast(),
+                    length(text)?,
+                    ffi::SQLITE_TRANSIENT(),
+                ),
+                KeyValue::Blob(blob) => ffi::sqlite3_bind_blob(
+                    raw,
+                    position,
+                    blob.as_ptr().cast(),
+                    length(blob)?,
+                    ffi::SQLITE_TRANSIENT(),
+                ),
+            }
+        };
+        if code == ffi::SQLITE_OK {
+            Ok(())
+        } else {
+            Err(failed(self.database, code))
+        }
+    }
+
     /// Steps to the next row: `None` when the statement is done.
     pub(super) fn next_row(&mut self) -> Result<Option<Row<'_>>, Step> {
         // SAFETY: a prepared statement of the stepper's connection.
@@ -235,6 +282,41 @@ impl Row<'_> {
     pub(super) fn bytes(&self, index: c_int) -> Option<&[u8]> {
         Column::new(self.statement, index).bytes()
     }
+
+    /// Column `index`'s value, as SQLite holds it; `None` for NULL (which
+    /// no key matches).
+    fn key(&self, index: c_int) -> Option<KeyValue> {
+        let column = Column::new(self.statement, index);
+        // SAFETY: a statement on a row, read as the type SQLite reports.
+        Some(match column.kind() {
+            ffi::SQLITE_INTEGER => {
+                KeyValue::Int(unsafe { ffi::sqlite3_column_int64(self.statement.as_ptr(), index) })
+            }
+            // SAFETY: as above.
+            ffi::SQLITE_FLOAT => KeyValue::Real(
+                unsafe { ffi::sqlite3_column_double(self.statement.as_ptr(), index) }.to_bits(),
+            ),
+            ffi::SQLITE_TEXT => KeyValue::Text(column.bytes()?.into()),
+            ffi::SQLITE_BLOB => KeyValue::Blob(column.bytes()?.into()),
+            _ => return None,
+        })
+    }
+}
+
+/// A key column's value, read from a parent's row and bound as it was read
+/// into its children's statement: the same value SQLite compares, whatever
+/// the Rust type of the field. Ordered so that a hop's keys can be sorted
+/// and deduplicated.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum KeyValue {
+    /// An integer.
+    Int(i64),
+    /// A float, by its bits (so that it orders and hashes).
+    Real(u64),
+    /// Text, as SQLite stores it.
+    Text(Box<[u8]>),
+    /// A blob.
+    Blob(Box<[u8]>),
 }
 
 /// A row's columns, read in order: the [`SeqAccess`] a model's
