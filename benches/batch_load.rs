@@ -233,6 +233,11 @@ fn relations(c: &mut Criterion) {
     group.bench_function("unokit nested (4 statements stepped in place)", |b| {
         b.iter(|| runtime.block_on(async { black_box(blog::nested(&pool).await) }));
     });
+    let untested = runtime.block_on(blog::untested_pool());
+    group.bench_function(
+        "unokit nested, pool without test_before_acquire (4 statements stepped in place)",
+        |b| b.iter(|| runtime.block_on(async { black_box(blog::nested(&untested).await) })),
+    );
     group.bench_function("unokit nested one_statement (1 statement, JSON)", |b| {
         b.iter(|| runtime.block_on(async { black_box(blog::nested_document(&pool).await) }));
     });
@@ -246,6 +251,7 @@ fn relations(c: &mut Criterion) {
         b.iter(|| runtime.block_on(async { black_box(blog::lazy_concurrent(&pool).await) }));
     });
     group.finish();
+    runtime.block_on(untested.close());
     runtime.block_on(blog::remove(pool));
 }
 
