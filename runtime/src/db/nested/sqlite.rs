@@ -70,11 +70,16 @@ pub(super) async fn on_caller_thread<T>(
     // On a multi-thread runtime the worker's other tasks move to another
     // thread while the statements run, instead of waiting for them.
     let flavor = tokio::runtime::Handle::try_current().map(|runtime| runtime.runtime_flavor());
-    let result = if matches!(flavor, Ok(tokio::runtime::RuntimeFlavor::MultiThread)) {
-        tokio::task::block_in_place(|| run(&mut stepper))
-    } else {
-        run(&mut stepper)
-    };
+    let multi_thread = matches!(flavor, Ok(tokio::runtime::RuntimeFlavor::MultiThread));
+    // A panic (a model's code) still ends the transaction and removes the
+    // handler below before it goes on: the connection goes back to the pool.
+    let stepped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        if multi_thread {
+            tokio::task::block_in_place(|| run(&mut stepper))
+        } else {
+            run(&mut stepper)
+        }
+    }));
     if deadline.is_some() {
         handle.remove_progress_handler();
     }
@@ -87,6 +92,7 @@ pub(super) async fn on_caller_thread<T>(
         // connection in it: sqlx does not know it is there.
         connection.close_on_drop();
     }
+    let result = stepped.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     let value = match (result, timeout) {
         (Err(Step::Interrupted), Some(timeout)) => Err(DbError::Timeout(timeout)),
         // Not by this module's handler: as SQLite reports it.
