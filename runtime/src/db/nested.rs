@@ -388,10 +388,10 @@ impl<'s, M: ModelRow<DB>, DB: Engine, I: Include<M, DB>> Query<'s, M, DB, I> {
 /// On PostgreSQL, and for `find_many` and `find` on SQLite, it is one
 /// statement whose result is a JSON document built by the database (on
 /// SQLite a row per root row, each its array; on PostgreSQL one row). On
-/// SQLite, `all()` steps each hop's plain statement (those of
-/// [`ConcurrentQuery`](super::ConcurrentQuery)) on the caller's thread, one
-/// after the other in one read transaction, as Diesel does; the document
-/// only with [`one_statement`](Self::one_statement).
+/// SQLite, `all()` steps each hop's plain statement (per-hop batching's, its
+/// keys bound from the parents' rows) on the caller's thread, one after the
+/// other in one read transaction, as Diesel does; the document only with
+/// [`one_statement`](Self::one_statement).
 ///
 /// It gives the same rows as per-hop batching ([`Query::all`]); which is
 /// faster depends on the shape (see the README's `batch_load` section): the
