@@ -1,10 +1,8 @@
-//! Nested loading (`query().include(..).nested()`): one statement whose row is
-//! a JSON document (on SQLite, `all()` steps each hop's plain statement
-//! instead, unless `one_statement()`), decoded into the same models as
-//! per-hop batching and the naive loop give, on SQLite and PostgreSQL; with
-//! NULLs, unicode, large text, floats that must come back bit for bit,
-//! booleans, i64 extremes and empty relations. `nested_hops.rs` has the
-//! SQLite hops' own tests.
+//! Nested loading (`query().include(..).nested()`): one JSON document (on
+//! SQLite, `all()` steps each hop's statement unless `one_statement()`, see
+//! `nested_hops.rs`), the same models as per-hop batching and the naive loop,
+//! on both engines; NULLs, unicode, large text, floats bit for bit, booleans,
+//! i64 extremes and empty relations.
 
 use unokit::Model;
 use unokit::db::{DbError, NestedEngine, NestedRow, Related, Session};
