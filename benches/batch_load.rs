@@ -4,8 +4,10 @@
 //! each comment with an author) from a SQLite file database, three levels deep:
 //! the naive N+1 loop (1201 statements), hand-written batching (4), unokit eager
 //! (4), unokit lazy from 100 concurrent tasks (4), unokit concurrent hops (4,
-//! sent at once), unokit nested (1: the tree as one JSON document) and Diesel's `belonging_to` + `grouped_by` (4, on its
-//! own synchronous connection to the same file).
+//! sent at once), unokit nested (4, each hop's statement stepped on the
+//! caller's thread; and in one statement, the tree as one JSON document) and
+//! Diesel's `belonging_to` + `grouped_by` (4, on its own synchronous
+//! connection to the same file).
 //!
 //! `BatchLoader` (the runtime of `#[batch_load]`) side by side with a direct call
 //! of the batch function, async-graphql's `DataLoader` and the `dataloader` crate.
@@ -228,8 +230,16 @@ fn relations(c: &mut Criterion) {
     group.bench_function("unokit eager (4 statements)", |b| {
         b.iter(|| runtime.block_on(async { black_box(blog::eager(&pool).await) }));
     });
-    group.bench_function("unokit nested (1 statement)", |b| {
+    group.bench_function("unokit nested (4 statements stepped in place)", |b| {
         b.iter(|| runtime.block_on(async { black_box(blog::nested(&pool).await) }));
+    });
+    let untested = runtime.block_on(blog::untested_pool());
+    group.bench_function(
+        "unokit nested, pool without test_before_acquire (4 statements stepped in place)",
+        |b| b.iter(|| runtime.block_on(async { black_box(blog::nested(&untested).await) })),
+    );
+    group.bench_function("unokit nested one_statement (1 statement, JSON)", |b| {
+        b.iter(|| runtime.block_on(async { black_box(blog::nested_document(&pool).await) }));
     });
     group.bench_function("unokit concurrent hops (4 statements at once)", |b| {
         b.iter(|| runtime.block_on(async { black_box(blog::concurrent(&pool).await) }));
@@ -241,6 +251,7 @@ fn relations(c: &mut Criterion) {
         b.iter(|| runtime.block_on(async { black_box(blog::lazy_concurrent(&pool).await) }));
     });
     group.finish();
+    runtime.block_on(untested.close());
     runtime.block_on(blog::remove(pool));
 }
 

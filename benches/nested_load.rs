@@ -8,8 +8,10 @@
 //!   concurrent hops (the 4 statements sent at once).
 //! - `batch_load/growth`: a SQLite file database of 10, 1 000 and 10 000 posts
 //!   (10 comments each; 40 authors, each with a profile) loaded 3 hops deep,
-//!   and 1 000 posts loaded 1 to 4 hops deep, per-hop and nested: both should
-//!   grow with the rows, not with depth × parents.
+//!   and 1 000 posts loaded 1 to 4 hops deep, per-hop, nested (a plain
+//!   statement per hop, stepped on the caller's thread) and nested in one
+//!   statement (the JSON document): each should grow with the rows, not with
+//!   depth × parents.
 //!
 //! `cargo bench -p unokit-benches --bench nested_load`.
 
@@ -147,16 +149,31 @@ async fn nested<I: NestedInclude<Post, Sqlite>>(pool: &SqlitePool, include: I) -
         .expect("nested")
 }
 
-/// Benches both ways of loading `include` (checked equal first) as `depth`.
+async fn one_statement<I: NestedInclude<Post, Sqlite>>(pool: &SqlitePool, include: I) -> Vec<Post> {
+    Session::new(pool.clone())
+        .query::<Post>()
+        .include(include)
+        .nested()
+        .one_statement()
+        .all()
+        .await
+        .expect("nested in one statement")
+}
+
+/// Benches the ways of loading `include` (checked equal first) as `depth`:
+/// per hop, nested (on SQLite a plain statement per hop, stepped in place)
+/// and nested in one statement (the JSON document).
 macro_rules! both {
     ($group:ident, $runtime:ident, $pool:ident, $label:expr, $include:expr) => {{
-        let (a, b) = $runtime.block_on(async {
+        let (a, b, c) = $runtime.block_on(async {
             (
                 per_hop(&$pool, $include).await,
                 nested(&$pool, $include).await,
+                one_statement(&$pool, $include).await,
             )
         });
         assert_eq!(a, b);
+        assert_eq!(a, c);
         $group.bench_with_input(
             BenchmarkId::new("unokit per-hop", $label),
             &(),
@@ -172,6 +189,15 @@ macro_rules! both {
             |bench, ()| {
                 bench.iter(|| {
                     $runtime.block_on(async { black_box(nested(&$pool, $include).await) })
+                });
+            },
+        );
+        $group.bench_with_input(
+            BenchmarkId::new("unokit nested one_statement", $label),
+            &(),
+            |bench, ()| {
+                bench.iter(|| {
+                    $runtime.block_on(async { black_box(one_statement(&$pool, $include).await) })
                 });
             },
         );

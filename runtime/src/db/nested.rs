@@ -7,7 +7,9 @@
 //! every row of every hop; sqlx's SQLite driver hands each row across a channel
 //! from its worker thread, which costs more than the row itself. Here the whole
 //! tree crosses once, as text, and serde reads it into the models with no
-//! intermediate value.
+//! intermediate value. On SQLite, `all()` goes further (the `hops` module):
+//! each hop's plain statement, stepped on the caller's thread, its rows read
+//! by the same serde code from SQLite's columns rather than from JSON.
 
 use super::engine::{Engine, KeyColumn};
 use super::error::DbError;
@@ -20,113 +22,29 @@ use serde::de::{DeserializeSeed, Deserializer, Error as _, SeqAccess};
 use std::any::TypeId;
 use std::cell::Cell;
 use std::collections::HashMap;
-use std::future::Future;
 use std::marker::PhantomData;
-use std::pin::Pin;
 use std::sync::{OnceLock, PoisonError, RwLock};
 
 mod columns;
 mod decode;
+mod engine;
+#[cfg(feature = "sqlite")]
+mod hops;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+#[cfg(feature = "sqlite")]
+mod stepped;
 
 pub use columns::JsonColumn;
 pub use decode::NestedArity;
 use decode::{decode_document, decode_relation};
-
-/// A nested load's statement, run, its document read.
-#[doc(hidden)]
-pub type DocumentFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, DbError>> + Send + 'a>>;
-
-/// An engine that runs nested loads: [`sqlx::Sqlite`], and `sqlx::Postgres`
-/// with the `postgres` feature.
-pub trait NestedEngine: Engine {
-    /// The JSON document of a nested load's row, read in place.
-    ///
-    /// # Errors
-    ///
-    /// When the column is missing or not text.
-    #[doc(hidden)]
-    fn document(row: &Self::Row) -> Result<Option<&str>, sqlx::Error>;
-
-    /// Runs a nested load's statement within the session's deadline and
-    /// hands its document to `read`: through sqlx's rows by default.
-    #[doc(hidden)]
-    #[track_caller]
-    fn load_document<'a, T: Send + 'a>(
-        session: &'a Session<Self>,
-        sql: &'a str,
-        arguments: Self::Arguments<'a>,
-        read: fn(Option<&[u8]>) -> Result<T, DbError>,
-    ) -> DocumentFuture<'a, T> {
-        let fetching = Self::fetch_all(session.pool(), sql, arguments);
-        Box::pin(async move {
-            let rows = session.within_deadline(fetching).await?;
-            let Some(row) = rows.first() else {
-                return read(None);
-            };
-            read(Self::document(row)?.map(str::as_bytes))
-        })
-    }
-}
-
+pub use engine::NestedEngine;
 #[cfg(feature = "sqlite")]
-impl NestedEngine for sqlx::Sqlite {
-    fn document(row: &Self::Row) -> Result<Option<&str>, sqlx::Error> {
-        sqlx::Row::try_get(row, 0)
-    }
-
-    /// A statement without parameters is stepped on the caller's thread
-    /// (see the `nested::sqlite` module); one with keys goes through sqlx.
-    #[track_caller]
-    fn load_document<'a, T: Send + 'a>(
-        session: &'a Session<Self>,
-        sql: &'a str,
-        arguments: Self::Arguments<'a>,
-        read: fn(Option<&[u8]>) -> Result<T, DbError>,
-    ) -> DocumentFuture<'a, T> {
-        if sqlx::Arguments::len(&arguments) > 0 {
-            let fetching = Self::fetch_all(session.pool(), sql, arguments);
-            return Box::pin(async move {
-                let rows = session.within_deadline(fetching).await?;
-                let mut document = sqlite::Document::default();
-                for row in &rows {
-                    document.push(Self::document(row)?.map(str::as_bytes))?;
-                }
-                read(Some(document.finish()))
-            });
-        }
-        let location = std::panic::Location::caller();
-        Box::pin(async move {
-            let loading = async {
-                // Recorded for the N+1 detector and logged as sqlx logs its
-                // statements, since sqlx does not run this one.
-                super::detect::record(sql, location)?;
-                tracing::debug!(target: "sqlx::query", summary = %summary(sql), db.statement = sql);
-                Ok(sqlite::with_document(session.pool(), sql, session.timeout(), read).await)
-            };
-            session.within_deadline(loading).await?
-        })
-    }
-}
-
-/// The first words of a statement, as sqlx's log summarizes one.
+use hops::Parents;
 #[cfg(feature = "sqlite")]
-fn summary(sql: &str) -> &str {
-    let end = sql
-        .char_indices()
-        .filter(|(_, c)| c.is_whitespace())
-        .nth(3)
-        .map_or(sql.len(), |(at, _)| at);
-    &sql[..end]
-}
-
-#[cfg(feature = "postgres")]
-impl NestedEngine for sqlx::Postgres {
-    fn document(row: &Self::Row) -> Result<Option<&str>, sqlx::Error> {
-        sqlx::Row::try_get(row, 0)
-    }
-}
+use sqlite::Step;
+#[cfg(feature = "sqlite")]
+use stepped::Stepper;
 
 /// A model whose rows can be read from the JSON arrays of a nested load:
 /// implemented by `#[derive(Model)]` on every engine where each column's type
@@ -203,6 +121,26 @@ pub trait NestedInclude<P, DB: Engine>: Include<P, DB> + 'static {
         seq: &mut A,
         context: &DecodeContext,
     ) -> Result<(), A::Error>;
+
+    /// The rows of every relation, read by their plain statements (SQLite's
+    /// `all()`, see the `nested::hops` module).
+    #[cfg(feature = "sqlite")]
+    #[doc(hidden)]
+    type Hops: Send;
+
+    /// Steps the relations' statements, for the keys of `parents`.
+    #[cfg(feature = "sqlite")]
+    #[doc(hidden)]
+    fn step_hops(stepper: &mut Stepper, parents: &Parents) -> Result<Self::Hops, Step>;
+
+    /// Puts the stepped rows into `parents`, deepest hops first.
+    ///
+    /// # Errors
+    ///
+    /// When a `belongs_to` row is missing.
+    #[cfg(feature = "sqlite")]
+    #[doc(hidden)]
+    fn assign_hops(parents: &mut [&mut P], hops: Self::Hops) -> Result<(), DbError>;
 }
 
 impl<P: Send + Sync + 'static, DB: Engine> NestedInclude<P, DB> for () {
@@ -215,6 +153,19 @@ impl<P: Send + Sync + 'static, DB: Engine> NestedInclude<P, DB> for () {
     ) -> Result<(), A::Error> {
         Ok(())
     }
+
+    #[cfg(feature = "sqlite")]
+    type Hops = ();
+
+    #[cfg(feature = "sqlite")]
+    fn step_hops(_: &mut Stepper, _: &Parents) -> Result<(), Step> {
+        Ok(())
+    }
+
+    #[cfg(feature = "sqlite")]
+    fn assign_hops(_: &mut [&mut P], (): ()) -> Result<(), DbError> {
+        Ok(())
+    }
 }
 
 impl<R, DB> NestedInclude<R::Parent, DB> for R
@@ -222,6 +173,7 @@ where
     R: NestedRelation + RelationOn<DB>,
     R::Child: NestedRow<DB>,
     R::Arity: NestedArity<R::Child>,
+    R::Key: JsonColumn<DB>,
     DB: Engine,
 {
     fn plan(nodes: &mut Vec<Node>) {
@@ -235,6 +187,19 @@ where
     ) -> Result<(), A::Error> {
         decode_relation::<R, (), DB, A>(parent, seq, context)
     }
+
+    #[cfg(feature = "sqlite")]
+    type Hops = hops::HopRows<R, ()>;
+
+    #[cfg(feature = "sqlite")]
+    fn step_hops(stepper: &mut Stepper, parents: &Parents) -> Result<Self::Hops, Step> {
+        hops::step_hop::<R, (), DB>(stepper, parents)
+    }
+
+    #[cfg(feature = "sqlite")]
+    fn assign_hops(parents: &mut [&mut R::Parent], hops: Self::Hops) -> Result<(), DbError> {
+        hops::assign_hop::<R, (), DB>(parents, hops)
+    }
 }
 
 impl<R, I, DB> NestedInclude<R::Parent, DB> for With<R, I>
@@ -242,6 +207,7 @@ where
     R: NestedRelation + RelationOn<DB>,
     R::Child: NestedRow<DB>,
     R::Arity: NestedArity<R::Child>,
+    R::Key: JsonColumn<DB>,
     I: NestedInclude<R::Child, DB>,
     DB: Engine,
 {
@@ -255,6 +221,19 @@ where
         context: &DecodeContext,
     ) -> Result<(), A::Error> {
         decode_relation::<R, I, DB, A>(parent, seq, context)
+    }
+
+    #[cfg(feature = "sqlite")]
+    type Hops = hops::HopRows<R, I::Hops>;
+
+    #[cfg(feature = "sqlite")]
+    fn step_hops(stepper: &mut Stepper, parents: &Parents) -> Result<Self::Hops, Step> {
+        hops::step_hop::<R, I, DB>(stepper, parents)
+    }
+
+    #[cfg(feature = "sqlite")]
+    fn assign_hops(parents: &mut [&mut R::Parent], hops: Self::Hops) -> Result<(), DbError> {
+        hops::assign_hop::<R, I, DB>(parents, hops)
     }
 }
 
@@ -277,6 +256,23 @@ where
     ) -> Result<(), S::Error> {
         A::decode(parent, seq, context)?;
         B::decode(parent, seq, context)
+    }
+
+    #[cfg(feature = "sqlite")]
+    type Hops = (A::Hops, B::Hops);
+
+    #[cfg(feature = "sqlite")]
+    fn step_hops(stepper: &mut Stepper, parents: &Parents) -> Result<Self::Hops, Step> {
+        Ok((
+            A::step_hops(stepper, parents)?,
+            B::step_hops(stepper, parents)?,
+        ))
+    }
+
+    #[cfg(feature = "sqlite")]
+    fn assign_hops(parents: &mut [&mut P], (a, b): Self::Hops) -> Result<(), DbError> {
+        A::assign_hops(parents, a)?;
+        B::assign_hops(parents, b)
     }
 }
 
@@ -380,14 +376,22 @@ impl<'s, M: ModelRow<DB>, DB: Engine, I: Include<M, DB>> Query<'s, M, DB, I> {
         NestedQuery {
             session,
             include,
+            one_statement: false,
             model: PhantomData,
         }
     }
 }
 
-/// A [`Query`] loaded nested: one statement for the rows and every relation
-/// they include, whose result is a JSON document built by the database (on
-/// SQLite a row per root row, each its array; on PostgreSQL one row).
+/// A [`Query`] loaded nested: the rows and every relation they include, read
+/// straight into the models with no sqlx row in between.
+///
+/// On PostgreSQL, and for `find_many` and `find` on SQLite, it is one
+/// statement whose result is a JSON document built by the database (on
+/// SQLite a row per root row, each its array; on PostgreSQL one row). On
+/// SQLite, `all()` steps each hop's plain statement (per-hop batching's, its
+/// keys bound from the parents' rows) on the caller's thread, one after the
+/// other in one read transaction, as Diesel does; the document only with
+/// [`one_statement`](Self::one_statement).
 ///
 /// It gives the same rows as per-hop batching ([`Query::all`]); which is
 /// faster depends on the shape (see the README's `batch_load` section): the
@@ -403,6 +407,7 @@ impl<'s, M: ModelRow<DB>, DB: Engine, I: Include<M, DB>> Query<'s, M, DB, I> {
 pub struct NestedQuery<'s, M, DB: Engine, I = ()> {
     session: &'s Session<DB>,
     include: I,
+    one_statement: bool,
     model: PhantomData<fn() -> M>,
 }
 
@@ -412,16 +417,24 @@ where
     I: NestedInclude<M, DB>,
     DB: NestedEngine,
 {
+    /// Loads as one statement's JSON document on SQLite too (it always is on
+    /// PostgreSQL), instead of each hop's plain statement: the whole tree in
+    /// one statement, which is slower on SQLite (see the README's issue 17
+    /// section), kept to compare the two.
+    pub fn one_statement(mut self) -> Self {
+        self.one_statement = true;
+        self
+    }
+
     /// Every row, ordered by key, with the included relations.
     ///
     /// # Errors
     ///
-    /// When the statement fails, a value does not decode, or a `belongs_to`
+    /// When a statement fails, a value does not decode, or a `belongs_to`
     /// row is missing.
     pub async fn all(self) -> Result<Vec<M>, DbError> {
         let _ = self.include;
-        let (sql, _) = statement::<M, I, DB>();
-        self.run(sql, <DB::Arguments<'_>>::default()).await
+        DB::load_all::<M, I>(self.session, self.one_statement).await
     }
 
     /// The rows with these keys, in the keys' order (keys without a row are
