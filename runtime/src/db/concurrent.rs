@@ -10,11 +10,9 @@
 //! Each statement selects what the per-hop one selects (each row once, ordered
 //! by key), so the models are the same.
 //!
-//! On a multi-thread runtime each hop's statement is run and its rows decoded
-//! on a task of its own: decoding the rows is most of the client's work, and
-//! so it runs on every worker at once instead of one after the other on the
-//! caller's. On a current-thread runtime there is no other worker to give it
-//! to, and a task would only add its scheduling, so the hops run in place.
+//! On a multi-thread runtime each hop is run and its rows decoded on a task of
+//! its own: decoding is most of the client's work, so it runs on every worker
+//! at once. A current-thread runtime has no other worker: there, in place.
 //!
 //! What it costs: one connection per hop at the same moment (a pool smaller
 //! than the hops queues them, which still works), and the database evaluates
@@ -94,9 +92,8 @@ where
             .await?;
         decode(&rows)
     };
-    let threads = Handle::try_current()
-        .is_ok_and(|handle| handle.runtime_flavor() == RuntimeFlavor::MultiThread);
-    if !threads {
+    let flavor = Handle::try_current().map(|handle| handle.runtime_flavor());
+    if !matches!(flavor, Ok(RuntimeFlavor::MultiThread)) {
         return fetch.await;
     }
     // The task is no longer in the caller's detector scope: it takes it along.
