@@ -285,8 +285,6 @@ where
         root: parents.root.clone(),
     };
     let rows = fetch_rows(session, statement, parents.root.clone(), |rows| {
-        // No keys: the parents are named by their statement.
-        crate::trace::relation_statements(R::NAME, 0, 1, rows.len());
         let joined = matches!(R::KIND, RelationKind::ManyToMany { .. });
         let mut pairs = Vec::with_capacity(rows.len());
         for row in rows {
@@ -302,6 +300,13 @@ where
         }
         Ok(pairs)
     });
+    // Traced in the caller's span, not the hop's task; no keys (the parents
+    // are named by their statement), a pair a row.
+    let rows = async {
+        let pairs = rows.await?;
+        crate::trace::relation_statements(R::NAME, 0, 1, pairs.len());
+        Ok::<_, DbError>(pairs)
+    };
     let (rows, nested) = try_join(rows, nested.fetch(session, &children)).await?;
     Ok(HopRows { rows, nested })
 }
