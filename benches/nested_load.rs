@@ -5,7 +5,9 @@
 //!   author) in a fresh schema of the PostgreSQL at `UNOKIT_TEST_POSTGRES_URL`
 //!   (skipped without it): the naive N+1 loop, hand-written `= ANY($1)`
 //!   batching on sqlx, unokit per-hop batching, unokit nested and unokit
-//!   concurrent hops (the 4 statements sent at once).
+//!   concurrent hops (the 4 statements sent at once); then hand-written,
+//!   per-hop and concurrent hops again on a multi-thread runtime of 2 workers,
+//!   as production runs them.
 //! - `batch_load/growth`: a SQLite file database of 10, 1 000 and 10 000 posts
 //!   (10 comments each; 40 authors, each with a profile) loaded 3 hops deep,
 //!   and 1 000 posts loaded 1 to 4 hops deep, per-hop, nested (a plain
@@ -279,7 +281,34 @@ fn postgres(c: &mut Criterion) {
     group.bench_function("unokit concurrent hops (4 statements at once)", |b| {
         b.iter(|| runtime.block_on(async { black_box(postgres_blog::concurrent(&pool).await) }));
     });
+    // Production runs on a multi-thread runtime (axum, `#[tokio::main]`):
+    // there, a load's tasks can decode on both cores.
+    let threads = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let shared = threads.block_on(postgres_blog::connect(&url));
+    threads.block_on(postgres_blog::check_all_equal(&shared));
+    group.bench_function("multi-thread: hand-written batching (4 statements)", |b| {
+        b.iter(|| {
+            threads.block_on(async { black_box(postgres_blog::hand_batched(&shared).await) })
+        });
+    });
+    group.bench_function("multi-thread: unokit per-hop (4 statements)", |b| {
+        b.iter(|| threads.block_on(async { black_box(postgres_blog::eager(&shared).await) }));
+    });
+    group.bench_function(
+        "multi-thread: unokit concurrent hops (4 statements at once)",
+        |b| {
+            b.iter(|| {
+                threads.block_on(async { black_box(postgres_blog::concurrent(&shared).await) })
+            });
+        },
+    );
     group.finish();
+    threads.block_on(shared.close());
+    drop(threads);
     runtime.block_on(postgres_blog::remove(pool, &url));
 }
 

@@ -7,7 +7,8 @@
 
 use std::time::{Duration, Instant};
 use unokit::Model;
-use unokit::db::{DbError, Related};
+use unokit::db::detect::Scope;
+use unokit::db::{DbError, Related, Session};
 use unokit_fixtures::{blog, on_both_engines};
 
 use blog::{Comment, Post, Tag};
@@ -84,6 +85,27 @@ on_both_engines! {
         for load in loads.collect::<Vec<_>>() {
             assert_eq!(load.await.unwrap(), naive);
         }
+    }
+
+    async fn the_hops_count_in_the_callers_detector_scope(db, session) {
+        // A session without a scope of its own: the caller's is the one. On a
+        // multi-thread runtime each hop runs on a task of its own, which has
+        // to take the caller's scope along.
+        let plain = Session::new(db.pool.clone());
+        let scope = Scope::new();
+        let posts = scope
+            .run(
+                plain
+                    .query::<Post>()
+                    .include(Post::AUTHOR)
+                    .include(Post::COMMENTS.with(Comment::AUTHOR))
+                    .concurrent()
+                    .all(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(posts, blog::naive(&session).await.unwrap());
+        assert_eq!(scope.statements(), 4, "the posts and three hops");
     }
 }
 

@@ -35,14 +35,20 @@ pub async fn database(url: &str) -> PgPool {
     .await
     .expect("the schema");
     admin.close().await;
-    let options: PgConnectOptions = url.parse().expect("a PostgreSQL URL");
-    let pool = PgPoolOptions::new()
-        .max_connections(4)
-        .connect_with(options.options([("search_path", schema.as_str())]))
-        .await
-        .expect("PostgreSQL");
+    let pool = connect(url).await;
     sqlx::raw_sql(SEED).execute(&pool).await.expect("the seed");
     pool
+}
+
+/// Another pool of four on the schema [`database`] made, for another runtime
+/// (a pool's connections are driven by the runtime that opened them).
+pub async fn connect(url: &str) -> PgPool {
+    let options: PgConnectOptions = url.parse().expect("a PostgreSQL URL");
+    PgPoolOptions::new()
+        .max_connections(4)
+        .connect_with(options.options([("search_path", schema().as_str())]))
+        .await
+        .expect("PostgreSQL")
 }
 
 /// Closes `pool` and drops its schema.

@@ -10,6 +10,10 @@
 //! Each statement selects what the per-hop one selects (each row once, ordered
 //! by key), so the models are the same.
 //!
+//! On a multi-thread runtime each hop is run and its rows decoded on a task of
+//! its own: decoding is most of the client's work, so it runs on every worker
+//! at once. A current-thread runtime has no other worker: there, in place.
+//!
 //! What it costs: one connection per hop at the same moment (a pool smaller
 //! than the hops queues them, which still works), and the database evaluates
 //! each parent statement again inside its children's (cheap next to a round
@@ -17,6 +21,7 @@
 //! it repeats). Each statement sees the database as of its own start, as each
 //! per-hop statement does.
 
+use super::detect::Scope;
 use super::engine::{Engine, KeyColumn};
 use super::error::DbError;
 use super::include::{Chain, Include, Query, With, assign};
@@ -30,7 +35,10 @@ use std::collections::HashMap;
 use std::future::{Future, poll_fn};
 use std::marker::PhantomData;
 use std::pin::{Pin, pin};
+use std::sync::Arc;
 use std::task::Poll;
+use tokio::runtime::{Handle, RuntimeFlavor};
+use tokio::task::JoinHandle;
 
 /// A future of one concurrent hop and the hops below it.
 #[doc(hidden)]
@@ -39,22 +47,76 @@ pub type FetchFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, DbError>> + 
 /// The rows a hop's statement is about: a `FROM` body naming them, and the
 /// root keys it binds (none for every row).
 #[doc(hidden)]
-pub struct Parents<'r, DB: Engine> {
+pub struct Parents<DB: Engine> {
     set: String,
-    root: Option<&'r (dyn BindRoot<DB> + 'r)>,
+    /// Shared, not borrowed: a hop's task binds them on its own.
+    root: Option<Arc<dyn BindRoot<DB>>>,
 }
 
 /// Binds the root's keys into a hop's statement: every hop's statement ends
 /// in the root's condition, bound the same way.
-trait BindRoot<DB: Engine>: Send + Sync {
+trait BindRoot<DB: Engine>: Send + Sync + 'static {
     fn bind<'q>(&'q self, arguments: &mut DB::Arguments<'q>) -> Result<(), BoxDynError>;
 }
 
-struct RootKeys<'k, K>(&'k [K]);
+struct RootKeys<K>(Vec<K>);
 
-impl<DB: Engine, K: KeyColumn<DB> + Send + Sync> BindRoot<DB> for RootKeys<'_, K> {
+impl<DB: Engine, K: KeyColumn<DB> + Send + Sync + 'static> BindRoot<DB> for RootKeys<K> {
     fn bind<'q>(&'q self, arguments: &mut DB::Arguments<'q>) -> Result<(), BoxDynError> {
-        K::add_keys(arguments, self.0)
+        K::add_keys(arguments, &self.0)
+    }
+}
+
+/// Runs `sql` with the root's keys bound and decodes its rows with `decode`:
+/// on a task of its own on a multi-thread runtime (see the module's doc), in
+/// place otherwise.
+async fn fetch_rows<DB, T, F>(
+    session: &Session<DB>,
+    sql: String,
+    root: Option<Arc<dyn BindRoot<DB>>>,
+    decode: F,
+) -> Result<T, DbError>
+where
+    DB: Engine,
+    T: Send + 'static,
+    F: FnOnce(&[DB::Row]) -> Result<T, DbError> + Send + 'static,
+{
+    let session = session.clone();
+    let fetch = async move {
+        let mut arguments = <DB::Arguments<'_>>::default();
+        if let Some(root) = &root {
+            root.bind(&mut arguments).map_err(sqlx::Error::Encode)?;
+        }
+        let rows = session
+            .within_deadline(DB::fetch_all(session.pool(), &sql, arguments))
+            .await?;
+        decode(&rows)
+    };
+    let flavor = Handle::try_current().map(|handle| handle.runtime_flavor());
+    if !matches!(flavor, Ok(RuntimeFlavor::MultiThread)) {
+        return fetch.await;
+    }
+    // The task is no longer in the caller's detector scope: it takes it along.
+    let task = match Scope::current() {
+        Some(scope) => tokio::spawn(async move { scope.run(fetch).await }),
+        None => tokio::spawn(fetch),
+    };
+    // Dropping the load (a timeout around it, a client gone) ends the
+    // statement, as it does when the hop runs in place.
+    let mut task = AbortOnDrop(task);
+    match (&mut task.0).await {
+        Ok(done) => done,
+        Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+        // Only the runtime shutting down cancels it: the load cannot finish.
+        Err(_) => Err(DbError::from(sqlx::Error::PoolClosed)),
+    }
+}
+
+struct AbortOnDrop<T>(JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
@@ -74,7 +136,7 @@ pub trait ConcurrentInclude<P, DB: Engine>: Include<P, DB> {
     fn fetch<'a>(
         &'a self,
         session: &'a Session<DB>,
-        parents: &'a Parents<'a, DB>,
+        parents: &'a Parents<DB>,
     ) -> FetchFuture<'a, Self::Fetched>;
 
     /// Puts the fetched rows into `parents`, deepest hops first.
@@ -89,7 +151,7 @@ pub trait ConcurrentInclude<P, DB: Engine>: Include<P, DB> {
 impl<P: Send + Sync, DB: Engine> ConcurrentInclude<P, DB> for () {
     type Fetched = ();
 
-    fn fetch<'a>(&'a self, _: &'a Session<DB>, _: &'a Parents<'a, DB>) -> FetchFuture<'a, ()> {
+    fn fetch<'a>(&'a self, _: &'a Session<DB>, _: &'a Parents<DB>) -> FetchFuture<'a, ()> {
         Box::pin(async { Ok(()) })
     }
 
@@ -106,7 +168,7 @@ impl<P: Send + Sync, DB: Engine, I: ConcurrentInclude<P, DB>> ConcurrentInclude<
     fn fetch<'a>(
         &'a self,
         session: &'a Session<DB>,
-        parents: &'a Parents<'a, DB>,
+        parents: &'a Parents<DB>,
     ) -> FetchFuture<'a, Self::Fetched> {
         match self {
             Some(include) => {
@@ -134,7 +196,7 @@ where
     fn fetch<'a>(
         &'a self,
         session: &'a Session<DB>,
-        parents: &'a Parents<'a, DB>,
+        parents: &'a Parents<DB>,
     ) -> FetchFuture<'a, Self::Fetched> {
         Box::pin(try_join(
             self.0.fetch(session, parents),
@@ -158,7 +220,7 @@ where
     fn fetch<'a>(
         &'a self,
         session: &'a Session<DB>,
-        parents: &'a Parents<'a, DB>,
+        parents: &'a Parents<DB>,
     ) -> FetchFuture<'a, Self::Fetched> {
         Box::pin(fetch_hop::<R, (), DB>(session, parents, &()))
     }
@@ -179,7 +241,7 @@ where
     fn fetch<'a>(
         &'a self,
         session: &'a Session<DB>,
-        parents: &'a Parents<'a, DB>,
+        parents: &'a Parents<DB>,
     ) -> FetchFuture<'a, Self::Fetched> {
         Box::pin(fetch_hop::<R, I, DB>(session, parents, &self.nested))
     }
@@ -198,7 +260,7 @@ pub struct HopRows<R: NestedRelation, N> {
 
 async fn fetch_hop<R, I, DB>(
     session: &Session<DB>,
-    parents: &Parents<'_, DB>,
+    parents: &Parents<DB>,
     nested: &I,
 ) -> Result<HopRows<R, I::Fetched>, DbError>
 where
@@ -220,21 +282,12 @@ where
     );
     let children = Parents {
         set,
-        root: parents.root,
+        root: parents.root.clone(),
     };
-    let rows = async {
-        let mut arguments = <DB::Arguments<'_>>::default();
-        if let Some(root) = parents.root {
-            root.bind(&mut arguments).map_err(sqlx::Error::Encode)?;
-        }
-        let rows = session
-            .within_deadline(DB::fetch_all(session.pool(), &statement, arguments))
-            .await?;
-        // No keys: the parents are named by their statement.
-        crate::trace::relation_statements(R::NAME, 0, 1, rows.len());
+    let rows = fetch_rows(session, statement, parents.root.clone(), |rows| {
         let joined = matches!(R::KIND, RelationKind::ManyToMany { .. });
         let mut pairs = Vec::with_capacity(rows.len());
-        for row in &rows {
+        for row in rows {
             if joined {
                 let key = DB::get::<R::Key>(row, 0)?;
                 pairs.push((key, R::Child::from_row(row, 1)?));
@@ -245,6 +298,13 @@ where
                 pairs.push((key, child));
             }
         }
+        Ok(pairs)
+    });
+    // Traced in the caller's span, not the hop's task; no keys (the parents
+    // are named by their statement), a pair a row.
+    let rows = async {
+        let pairs = rows.await?;
+        crate::trace::relation_statements(R::NAME, 0, 1, pairs.len());
         Ok::<_, DbError>(pairs)
     };
     let (rows, nested) = try_join(rows, nested.fetch(session, &children)).await?;
@@ -381,7 +441,7 @@ where
     pub async fn all(self) -> Result<Vec<M>, DbError> {
         let set = sql::root_set(DB::DIALECT, M::TABLE, M::KEY_COLUMN, None);
         let select = DB::statements::<M>().select_all;
-        self.load(select, set, None).await
+        self.load(select.to_owned(), set, None).await
     }
 
     /// The rows with these keys, in the keys' order (keys without a row are
@@ -405,8 +465,8 @@ where
                 chunk.len(),
                 M::KEY_COLUMN,
             );
-            let root = RootKeys(chunk);
-            for row in self.load(&select, set, Some(&root)).await? {
+            let root: Arc<dyn BindRoot<DB>> = Arc::new(RootKeys(chunk.to_vec()));
+            for row in self.load(select, set, Some(root)).await? {
                 found.insert(row.key(), row);
             }
         }
@@ -427,25 +487,21 @@ where
 
     async fn load(
         &self,
-        select: &str,
+        select: String,
         set: String,
-        root: Option<&(dyn BindRoot<DB> + '_)>,
+        root: Option<Arc<dyn BindRoot<DB>>>,
     ) -> Result<Vec<M>, DbError> {
         let session = self.session;
-        let parents = Parents { set, root };
-        let rows = async {
-            let mut arguments = <DB::Arguments<'_>>::default();
-            if let Some(root) = root {
-                root.bind(&mut arguments).map_err(sqlx::Error::Encode)?;
-            }
-            let rows = session
-                .within_deadline(DB::fetch_all(session.pool(), select, arguments))
-                .await?;
+        let parents = Parents {
+            set,
+            root: root.clone(),
+        };
+        let rows = fetch_rows(session, select, root, |rows| {
             rows.iter()
                 .map(|row| M::from_row(row, 0))
                 .collect::<Result<Vec<M>, sqlx::Error>>()
                 .map_err(DbError::from)
-        };
+        });
         let (mut models, fetched) = try_join(rows, self.include.fetch(session, &parents)).await?;
         let mut refs: Vec<&mut M> = models.iter_mut().collect();
         I::assign(&mut refs, fetched)?;
