@@ -24,10 +24,10 @@
 use super::detect::Scope;
 use super::engine::{Engine, KeyColumn};
 use super::error::DbError;
-use super::include::{Chain, Include, Query, With, assign};
+use super::include::{Chain, Include, Query, With, assign_rows};
 use super::model::{Model, ModelRow};
 use super::nested::NestedRelation;
-use super::relation::{Arity, RelationKind, RelationOn};
+use super::relation::{RelationKind, RelationOn};
 use super::session::Session;
 use super::sql::{self, Hop};
 use sqlx::error::BoxDynError;
@@ -325,9 +325,7 @@ where
         let mut children: Vec<&mut R::Child> = rows.iter_mut().map(|(_, child)| child).collect();
         I::assign(&mut children, nested)?;
     }
-    let keys: Vec<R::Key> = parents.iter().map(|parent| R::parent_key(parent)).collect();
-    let found: HashMap<R::Key, _> = R::Arity::assemble(&keys, rows);
-    assign::<R>(parents, &keys, found)
+    assign_rows::<R>(parents, rows)
 }
 
 /// Both futures, polled together; the first error ends both.

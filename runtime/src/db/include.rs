@@ -202,6 +202,17 @@ where
     assign::<R>(parents, &keys, found)
 }
 
+/// Sets each parent's relation field to its rows among `rows`, each paired
+/// with the parent key it was found under.
+pub(crate) fn assign_rows<R: Relation>(
+    parents: &mut [&mut R::Parent],
+    rows: Vec<(R::Key, R::Child)>,
+) -> Result<(), DbError> {
+    let keys: Vec<R::Key> = parents.iter().map(|parent| R::parent_key(parent)).collect();
+    let found: HashMap<R::Key, _> = R::Arity::assemble(&keys, rows);
+    assign::<R>(parents, &keys, found)
+}
+
 /// Sets each parent's relation field to what was `found` under its key (one
 /// of `keys`, in the parents' order).
 pub(crate) fn assign<R: Relation>(

@@ -24,12 +24,11 @@ use super::stepped::{KeyValue, Stepper};
 use super::{JsonColumn, NestedInclude, NestedRelation, NestedRow, next_column};
 use crate::db::engine::Engine;
 use crate::db::error::DbError;
-use crate::db::include::assign;
+use crate::db::include::assign_rows;
 use crate::db::model::Model;
-use crate::db::relation::{Arity, Relation, RelationKind, RelationOn, relation_sql_of};
+use crate::db::relation::{Relation, RelationKind, RelationOn, relation_sql_of};
 use crate::db::session::Session;
 use crate::db::sql::{Dialect, Node};
-use std::collections::HashMap;
 use std::ffi::c_int;
 use std::panic::Location;
 
@@ -219,7 +218,5 @@ where
         let mut children: Vec<&mut R::Child> = rows.iter_mut().map(|(_, child)| child).collect();
         I::assign_hops(&mut children, nested)?;
     }
-    let keys: Vec<R::Key> = parents.iter().map(|parent| R::parent_key(parent)).collect();
-    let found: HashMap<R::Key, _> = R::Arity::assemble(&keys, rows);
-    assign::<R>(parents, &keys, found)
+    assign_rows::<R>(parents, rows)
 }
