@@ -4,11 +4,12 @@
 use super::engine::Engine;
 use super::error::DbError;
 use super::model::ModelRow;
-use super::relation::{Arity, Relation, RelationKind, RelationOn, Target};
+use super::relation::{Arity, KeyMap, Relation, RelationKind, RelationOn, Target};
 use super::session::Session;
 use crate::trace;
 use std::collections::HashMap;
 use std::future::Future;
+use std::hash::BuildHasher;
 use std::marker::PhantomData;
 use std::pin::Pin;
 
@@ -199,7 +200,7 @@ where
             .collect();
         nested.load(session, &mut rows).await?;
     }
-    assign::<R>(parents, &keys, found)
+    assign::<R, _>(parents, &keys, found)
 }
 
 /// Sets each parent's relation field to its rows among `rows`, each paired
@@ -209,19 +210,20 @@ pub(crate) fn assign_rows<R: Relation>(
     rows: Vec<(R::Key, R::Child)>,
 ) -> Result<(), DbError> {
     let keys: Vec<R::Key> = parents.iter().map(|parent| R::parent_key(parent)).collect();
-    let found: HashMap<R::Key, _> = R::Arity::assemble(&keys, rows);
-    assign::<R>(parents, &keys, found)
+    let found = R::Arity::assemble(&keys, rows);
+    assign::<R, _>(parents, &keys, found)
 }
 
 /// Sets each parent's relation field to what was `found` under its key (one
 /// of `keys`, in the parents' order).
-pub(crate) fn assign<R: Relation>(
+pub(crate) fn assign<R: Relation, S: BuildHasher>(
     parents: &mut [&mut R::Parent],
     keys: &[R::Key],
-    mut found: HashMap<R::Key, Target<R>>,
+    mut found: HashMap<R::Key, Target<R>, S>,
 ) -> Result<(), DbError> {
     // Parents sharing a key get clones; the last of them gets the found value.
-    let mut sharing: HashMap<&R::Key, usize> = HashMap::with_capacity(found.len());
+    let mut sharing: KeyMap<&R::Key, usize> =
+        KeyMap::with_capacity_and_hasher(found.len(), Default::default());
     for key in keys {
         *sharing.entry(key).or_default() += 1;
     }

@@ -9,14 +9,14 @@ use crate::db::error::DbError;
 use crate::db::include::{Include, IncludeFuture, assign, load_relation};
 use crate::db::model::Model;
 use crate::db::relation::{
-    Arity, RelationKind, RelationOn, Target, fetch_by_keys, relation_sql_of,
+    Arity, KeyMap, RelationKind, RelationOn, Target, fetch_by_keys, relation_sql_of,
 };
 use crate::db::session::Session;
 use crate::db::sql::push_quoted;
 use crate::select::pick_columns;
 use crate::select::rt::Pick;
 use std::any::TypeId;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// Which of `M`'s [`Model::COLUMNS`] a level of the selection reads: those
 /// `pick` (compiled against `M`) serializes, the key, the keys of the
@@ -117,7 +117,7 @@ where
     if !rows.is_empty() {
         R::Child::include_selected(session, &mut rows, nested, &below).await?;
     }
-    assign::<R>(parents, &keys, found)
+    assign::<R, _>(parents, &keys, found)
 }
 
 /// The rows of relation `R` for `keys`, each with the columns of `columns`:
@@ -126,7 +126,7 @@ async fn fetch_selected<R, DB>(
     session: &Session<DB>,
     keys: &[R::Key],
     columns: &[bool],
-) -> Result<HashMap<R::Key, Target<R>>, DbError>
+) -> Result<KeyMap<R::Key, Target<R>>, DbError>
 where
     R: RelationOn<DB, Child: SelectModel<DB>>,
     DB: Engine,
