@@ -31,6 +31,8 @@ mod engine;
 #[cfg(feature = "sqlite")]
 mod hops;
 #[cfg(feature = "sqlite")]
+mod kept;
+#[cfg(feature = "sqlite")]
 mod sqlite;
 #[cfg(feature = "sqlite")]
 mod stepped;

@@ -9,6 +9,7 @@
 // connection's handling is in `nested::sqlite`).
 #![allow(unsafe_code)]
 
+use super::kept::{Kept, kept};
 use super::sqlite::{Step, sqlite_error};
 use crate::db::error::DbError;
 use libsqlite3_sys as ffi;
@@ -28,6 +29,8 @@ pub struct Stepper {
     location: &'static Location<'static>,
     /// Whether [`begin`](Self::begin) opened a transaction to end.
     began: bool,
+    /// The connection's statements kept prepared (`nested::kept`).
+    kept: Option<NonNull<Kept>>,
 }
 
 impl Stepper {
@@ -45,6 +48,8 @@ impl Stepper {
             database,
             location,
             began: false,
+            // SAFETY: as this function's contract.
+            kept: unsafe { kept(database) },
         }
     }
 
@@ -91,8 +96,21 @@ impl Stepper {
         Ok(())
     }
 
-    /// Prepares `sql`.
+    /// Prepares `sql`, or takes it prepared from the connection's kept
+    /// statements.
     pub(super) fn prepare(&mut self, sql: &str) -> Result<Statement<'_>, Step> {
+        if let Some(mut kept) = self.kept
+            // SAFETY: the connection's `Kept`, this stepper's alone while it
+            // lives (`Stepper::new`'s contract); no other reference to it.
+            && let Some((text, raw)) = unsafe { kept.as_mut() }.take(sql)
+        {
+            return Ok(Statement {
+                raw,
+                database: self.database,
+                home: Some((kept, text)),
+                stepper: PhantomData,
+            });
+        }
         let database = self.database.as_ptr();
         let length = c_int::try_from(sql.len()).map_err(|_| {
             Step::Failed(protocol(
@@ -122,6 +140,7 @@ impl Stepper {
         Ok(Statement {
             raw,
             database: self.database,
+            home: self.kept.map(|kept| (kept, sql.into())),
             stepper: PhantomData,
         })
     }
@@ -187,18 +206,32 @@ fn failed(database: NonNull<ffi::sqlite3>, code: c_int) -> Step {
     Step::Failed(unsafe { sqlite_error(database, code) })
 }
 
-/// A prepared statement, finalized when dropped.
+/// A prepared statement: when dropped, reset and kept under its text in the
+/// connection's kept statements, or finalized when there are none.
 pub(super) struct Statement<'s> {
     raw: NonNull<ffi::sqlite3_stmt>,
     database: NonNull<ffi::sqlite3>,
+    home: Option<(NonNull<Kept>, Box<str>)>,
     stepper: PhantomData<&'s mut Stepper>,
 }
 
 impl Drop for Statement<'_> {
     fn drop(&mut self) {
-        // SAFETY: a statement of the stepper's connection, finalized once.
-        unsafe {
-            ffi::sqlite3_finalize(self.raw.as_ptr());
+        let raw = self.raw.as_ptr();
+        match self.home.take() {
+            // SAFETY: a statement of the stepper's connection, reset (its
+            // error, if any, was the last step's) with its values unbound,
+            // so that an unbound parameter reads NULL next time; kept in the
+            // stepper's `Kept`, which nothing else references meanwhile.
+            Some((mut kept, text)) => unsafe {
+                ffi::sqlite3_reset(raw);
+                ffi::sqlite3_clear_bindings(raw);
+                kept.as_mut().put(text, self.raw);
+            },
+            // SAFETY: a statement of the stepper's connection, finalized once.
+            None => unsafe {
+                ffi::sqlite3_finalize(raw);
+            },
         }
     }
 }
@@ -280,22 +313,16 @@ impl Row<'_> {
 
     /// Column `index`'s text (or blob) bytes; `None` for NULL.
     pub(super) fn bytes(&self, index: c_int) -> Option<&[u8]> {
-        Column::new(self.statement, index).bytes()
+        Column::new(self.statement, index)?.bytes()
     }
 
     /// Column `index`'s value, as SQLite holds it; `None` for NULL (which
     /// no key matches).
     fn key(&self, index: c_int) -> Option<KeyValue> {
-        let column = Column::new(self.statement, index);
-        // SAFETY: a statement on a row, read as the type SQLite reports.
-        Some(match column.kind() {
-            ffi::SQLITE_INTEGER => {
-                KeyValue::Int(unsafe { ffi::sqlite3_column_int64(self.statement.as_ptr(), index) })
-            }
-            // SAFETY: as above.
-            ffi::SQLITE_FLOAT => KeyValue::Real(
-                unsafe { ffi::sqlite3_column_double(self.statement.as_ptr(), index) }.to_bits(),
-            ),
+        let column = Column::new(self.statement, index)?;
+        Some(match column.kind {
+            ffi::SQLITE_INTEGER => KeyValue::Int(column.integer()),
+            ffi::SQLITE_FLOAT => KeyValue::Real(column.float().to_bits()),
             ffi::SQLITE_TEXT => KeyValue::Text(column.bytes()?.into()),
             ffi::SQLITE_BLOB => KeyValue::Blob(column.bytes()?.into()),
             _ => return None,
@@ -338,7 +365,9 @@ impl<'de> SeqAccess<'de> for Columns<'_> {
         if self.next >= self.end {
             return Ok(None);
         }
-        let column = Column::new(self.statement, self.next);
+        let column = Column::new(self.statement, self.next).ok_or_else(|| {
+            ValueError::custom(format_args!("column {} is not in the row", self.next))
+        })?;
         self.next += 1;
         seed.deserialize(column).map(Some).map_err(|error| {
             // SAFETY: a statement on a row; the name is copied before it
@@ -360,40 +389,57 @@ impl<'de> SeqAccess<'de> for Columns<'_> {
     }
 }
 
-/// One value of the current row.
+/// One value of the current row, read through `sqlite3_column_value` once
+/// and its type once (each `sqlite3_column_*` call looks the column up
+/// again: they were 8 % of a blog load). The value is SQLite's unprotected
+/// one, which the `sqlite3_value_*` readers may read on the thread that uses
+/// the connection alone, as here.
 struct Column<'r> {
-    statement: NonNull<ffi::sqlite3_stmt>,
+    value: NonNull<ffi::sqlite3_value>,
+    kind: c_int,
     index: c_int,
     row: PhantomData<&'r ()>,
 }
 
 impl<'r> Column<'r> {
-    fn new(statement: NonNull<ffi::sqlite3_stmt>, index: c_int) -> Self {
-        Self {
-            statement,
+    /// Column `index` of `statement`'s row (NULL past its columns); `None`
+    /// if SQLite gives no value at all.
+    fn new(statement: NonNull<ffi::sqlite3_stmt>, index: c_int) -> Option<Self> {
+        // SAFETY: a statement on a row; an index past its columns reads
+        // NULL.
+        let value = NonNull::new(unsafe { ffi::sqlite3_column_value(statement.as_ptr(), index) })?;
+        // SAFETY: the row's value, read by the connection's only user.
+        let kind = unsafe { ffi::sqlite3_value_type(value.as_ptr()) };
+        Some(Self {
+            value,
+            kind,
             index,
             row: PhantomData,
-        }
+        })
     }
 
-    fn kind(&self) -> c_int {
-        // SAFETY: a statement on a row; an index past the columns reads NULL.
-        unsafe { ffi::sqlite3_column_type(self.statement.as_ptr(), self.index) }
+    fn integer(&self) -> i64 {
+        // SAFETY: as `new`.
+        unsafe { ffi::sqlite3_value_int64(self.value.as_ptr()) }
+    }
+
+    fn float(&self) -> f64 {
+        // SAFETY: as `new`.
+        unsafe { ffi::sqlite3_value_double(self.value.as_ptr()) }
     }
 
     /// The value as text or blob bytes, as SQLite converts it; `None` for
     /// NULL.
     fn bytes(&self) -> Option<&'r [u8]> {
-        if self.kind() == ffi::SQLITE_NULL {
+        if self.kind == ffi::SQLITE_NULL {
             return None;
         }
-        // SAFETY: a statement on a row. The pointer is asked before the
-        // length (SQLite's order for a converted value); both stay valid
-        // until the statement steps again, which needs the row this
-        // borrows.
+        // SAFETY: the row's value. The pointer is asked before the length
+        // (SQLite's order for a converted value); both stay valid until the
+        // statement steps again, which needs the row this borrows.
         unsafe {
-            let data = ffi::sqlite3_column_blob(self.statement.as_ptr(), self.index);
-            let length = ffi::sqlite3_column_bytes(self.statement.as_ptr(), self.index);
+            let data = ffi::sqlite3_value_blob(self.value.as_ptr());
+            let length = ffi::sqlite3_value_bytes(self.value.as_ptr());
             let length = usize::try_from(length).unwrap_or(0);
             Some(if data.is_null() || length == 0 {
                 &[][..]
@@ -408,15 +454,9 @@ impl<'de> Deserializer<'de> for Column<'_> {
     type Error = ValueError;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ValueError> {
-        match self.kind() {
-            // SAFETY: a statement on a row whose value here is an integer.
-            ffi::SQLITE_INTEGER => visitor.visit_i64(unsafe {
-                ffi::sqlite3_column_int64(self.statement.as_ptr(), self.index)
-            }),
-            // SAFETY: as above, a float.
-            ffi::SQLITE_FLOAT => visitor.visit_f64(unsafe {
-                ffi::sqlite3_column_double(self.statement.as_ptr(), self.index)
-            }),
+        match self.kind {
+            ffi::SQLITE_INTEGER => visitor.visit_i64(self.integer()),
+            ffi::SQLITE_FLOAT => visitor.visit_f64(self.float()),
             ffi::SQLITE_TEXT => {
                 let bytes = self.bytes().unwrap_or_default();
                 // SQLite does not check what it stores; sqlx refuses text
@@ -433,7 +473,7 @@ impl<'de> Deserializer<'de> for Column<'_> {
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ValueError> {
-        if self.kind() == ffi::SQLITE_NULL {
+        if self.kind == ffi::SQLITE_NULL {
             visitor.visit_none()
         } else {
             visitor.visit_some(self)
