@@ -67,30 +67,37 @@ impl<DB: Engine, K: KeyColumn<DB> + Send + Sync + 'static> BindRoot<DB> for Root
     }
 }
 
-/// Runs `sql` with the root's keys bound and decodes its rows with `decode`:
-/// on a task of its own on a multi-thread runtime (see the module's doc), in
-/// place otherwise.
+/// Runs `sql` with the root's keys bound and decodes each row with `decode`
+/// as it arrives (while the database sends the next ones): on a task of its
+/// own on a multi-thread runtime (see the module's doc), in place otherwise.
 async fn fetch_rows<DB, T, F>(
     session: &Session<DB>,
     sql: String,
     root: Option<Arc<dyn BindRoot<DB>>>,
-    decode: F,
-) -> Result<T, DbError>
+    mut decode: F,
+) -> Result<Vec<T>, DbError>
 where
     DB: Engine,
     T: Send + 'static,
-    F: FnOnce(&[DB::Row]) -> Result<T, DbError> + Send + 'static,
+    F: FnMut(&DB::Row) -> Result<T, sqlx::Error> + Send + 'static,
 {
     let session = session.clone();
     let fetch = async move {
+        // Declared first: the statement's future borrows it and the root's
+        // keys for one lifetime, so it must outlive the arguments.
+        let mut decoded = Vec::new();
         let mut arguments = <DB::Arguments<'_>>::default();
         if let Some(root) = &root {
             root.bind(&mut arguments).map_err(sqlx::Error::Encode)?;
         }
-        let rows = session
-            .within_deadline(DB::fetch_all(session.pool(), &sql, arguments))
+        let each = |row: DB::Row| {
+            decoded.push(decode(&row)?);
+            Ok(())
+        };
+        session
+            .within_deadline(DB::fetch_each(session.pool(), &sql, arguments, each))
             .await?;
-        decode(&rows)
+        Ok(decoded)
     };
     let flavor = Handle::try_current().map(|handle| handle.runtime_flavor());
     if !matches!(flavor, Ok(RuntimeFlavor::MultiThread)) {
@@ -284,21 +291,16 @@ where
         set,
         root: parents.root.clone(),
     };
-    let rows = fetch_rows(session, statement, parents.root.clone(), |rows| {
-        let joined = matches!(R::KIND, RelationKind::ManyToMany { .. });
-        let mut pairs = Vec::with_capacity(rows.len());
-        for row in rows {
-            if joined {
-                let key = DB::get::<R::Key>(row, 0)?;
-                pairs.push((key, R::Child::from_row(row, 1)?));
-            } else {
-                let child = R::Child::from_row(row, 0)?;
-                let key =
-                    R::child_key(&child).expect("belongs_to and has_many rows carry their key");
-                pairs.push((key, child));
-            }
+    let joined = matches!(R::KIND, RelationKind::ManyToMany { .. });
+    let rows = fetch_rows(session, statement, parents.root.clone(), move |row| {
+        if joined {
+            let key = DB::get::<R::Key>(row, 0)?;
+            Ok((key, R::Child::from_row(row, 1)?))
+        } else {
+            let child = R::Child::from_row(row, 0)?;
+            let key = R::child_key(&child).expect("belongs_to and has_many rows carry their key");
+            Ok((key, child))
         }
-        Ok(pairs)
     });
     // Traced in the caller's span, not the hop's task; no keys (the parents
     // are named by their statement), a pair a row.
@@ -494,12 +496,7 @@ where
             set,
             root: root.clone(),
         };
-        let rows = fetch_rows(session, select, root, |rows| {
-            rows.iter()
-                .map(|row| M::from_row(row, 0))
-                .collect::<Result<Vec<M>, sqlx::Error>>()
-                .map_err(DbError::from)
-        });
+        let rows = fetch_rows(session, select, root, |row| M::from_row(row, 0));
         let (mut models, fetched) = try_join(rows, self.include.fetch(session, &parents)).await?;
         let mut refs: Vec<&mut M> = models.iter_mut().collect();
         I::assign(&mut refs, fetched)?;

@@ -71,6 +71,19 @@ pub trait Engine: Database {
         arguments: Self::Arguments<'a>,
     ) -> StatementFuture<'a, Vec<Self::Row>>;
 
+    /// Runs `sql` and hands each row to `each` as it arrives, recorded like
+    /// [`fetch_all`](Self::fetch_all)'s: the rows are read while the
+    /// database still sends the next ones, and none is kept.
+    #[track_caller]
+    fn fetch_each<'a, F>(
+        pool: &'a Pool<Self>,
+        sql: &'a str,
+        arguments: Self::Arguments<'a>,
+        each: F,
+    ) -> StatementFuture<'a, ()>
+    where
+        F: FnMut(Self::Row) -> Result<(), sqlx::Error> + Send + 'a;
+
     /// Runs `sql` and returns the number of rows it changed, recorded like
     /// [`fetch_all`](Self::fetch_all)'s.
     #[track_caller]
@@ -150,6 +163,30 @@ macro_rules! run_with_sqlx {
                 // Recorded when first polled: in the scope current then.
                 crate::db::detect::record(sql, location)?;
                 sqlx::query_with(sql, arguments).fetch_all(pool).await
+            })
+        }
+
+        #[track_caller]
+        fn fetch_each<'a, F>(
+            pool: &'a sqlx::Pool<Self>,
+            sql: &'a str,
+            arguments: Self::Arguments<'a>,
+            mut each: F,
+        ) -> StatementFuture<'a, ()>
+        where
+            F: FnMut(Self::Row) -> Result<(), sqlx::Error> + Send + 'a,
+        {
+            let location = std::panic::Location::caller();
+            Box::pin(async move {
+                crate::db::detect::record(sql, location)?;
+                let mut rows = sqlx::query_with(sql, arguments).fetch(pool);
+                while let Some(row) =
+                    std::future::poll_fn(|cx| futures_core::Stream::poll_next(rows.as_mut(), cx))
+                        .await
+                {
+                    each(row?)?;
+                }
+                Ok(())
             })
         }
 
