@@ -1,0 +1,79 @@
+//! The blog (depth 3, SQLite file) loaded by unokit's nested hops and by
+//! Diesel, one load of each in turn, many times: the median of each and their
+//! ratio.
+//!
+//! Criterion measures one row after the other; on a 2-core machine whose
+//! speed drifts by a third from minute to minute, two rows measured a minute
+//! apart differ by more than the rows do. Here every round runs each load
+//! once, so a drift slows all of them alike and the ratio of the medians holds.
+//! Rows: `.nested().all()` on the fixture's pool (connections pinged when
+//! acquired, sqlx's default), the same on a pool that does not ping them,
+//! and Diesel's `belonging_to` + `grouped_by` on its own connection.
+//!
+//! `cargo bench -p unokit-benches --bench blog_interleaved` (`ROUNDS`, default
+//! 1500, after 100 rounds of warm-up).
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+use unokit_fixtures::file_blog as blog;
+
+#[path = "peers/diesel_blog.rs"]
+mod diesel_blog;
+
+const WARM_UP: usize = 100;
+
+fn median(times: &mut [Duration]) -> Duration {
+    times.sort_unstable();
+    times[times.len() / 2]
+}
+
+fn timed<T>(times: &mut Vec<Duration>, load: impl FnOnce() -> T) {
+    let start = Instant::now();
+    black_box(load());
+    times.push(start.elapsed());
+}
+
+fn main() {
+    let rounds: usize = std::env::var("ROUNDS")
+        .ok()
+        .and_then(|rounds| rounds.parse().ok())
+        .unwrap_or(1500);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let pool = runtime.block_on(blog::database());
+    let untested = runtime.block_on(blog::untested_pool());
+    let mut diesel = diesel_blog::connect(&blog::file());
+    assert_eq!(
+        diesel_blog::load(&mut diesel),
+        runtime.block_on(blog::nested(&pool))
+    );
+    let mut rows: [(&str, Vec<Duration>); 3] = [
+        ("unokit nested (4 statements stepped in place)", Vec::new()),
+        (
+            "unokit nested, pool without test_before_acquire",
+            Vec::new(),
+        ),
+        ("diesel belonging_to + grouped_by", Vec::new()),
+    ];
+    for round in 0..WARM_UP + rounds {
+        let [nested, untested_row, diesel_row] = &mut rows;
+        timed(&mut nested.1, || runtime.block_on(blog::nested(&pool)));
+        timed(&mut untested_row.1, || {
+            runtime.block_on(blog::nested(&untested))
+        });
+        timed(&mut diesel_row.1, || diesel_blog::load(&mut diesel));
+        if round + 1 == WARM_UP {
+            rows.iter_mut().for_each(|(_, times)| times.clear());
+        }
+    }
+    let medians: Vec<Duration> = rows.iter_mut().map(|(_, times)| median(times)).collect();
+    println!("blog depth 3, SQLite file, {rounds} interleaved rounds (median per load):");
+    for ((name, _), median) in rows.iter().zip(&medians) {
+        let ratio = median.as_secs_f64() / medians[2].as_secs_f64();
+        println!("  {name}: {median:.2?}, {ratio:.3}× Diesel");
+    }
+    runtime.block_on(untested.close());
+    runtime.block_on(blog::remove(pool));
+}
