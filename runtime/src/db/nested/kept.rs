@@ -40,7 +40,10 @@ impl Kept {
     /// Takes the statement prepared from `sql`, if kept: the caller has it
     /// alone until it [`put`](Self::put)s it back.
     pub(super) fn take(&mut self, sql: &str) -> Option<(Box<str>, NonNull<ffi::sqlite3_stmt>)> {
-        let at = self.statements.iter().rposition(|(text, _)| **text == *sql)?;
+        let at = self
+            .statements
+            .iter()
+            .rposition(|(text, _)| **text == *sql)?;
         Some(self.statements.remove(at))
     }
 
@@ -176,7 +179,12 @@ mod tests {
             }
         };
         let mut connection = pool.acquire().await.unwrap();
-        let address = connection.lock_handle().await.unwrap().as_raw_handle().as_ptr() as usize;
+        let address = connection
+            .lock_handle()
+            .await
+            .unwrap()
+            .as_raw_handle()
+            .as_ptr() as usize;
         drop(connection);
         assert_eq!(kept_on(address), None);
         assert_eq!(ids(keys(&[1, 2, 3])).await, [1, 2, 3]);
