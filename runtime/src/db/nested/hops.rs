@@ -3,21 +3,21 @@
 //! into the models, the children then put under their parents.
 //!
 //! Diesel's way, on sqlx's connection. The JSON document (`sql::json`) moves
-//! the tree in one row per root row, but SQLite building it (a sorted
-//! aggregate per parent, the text of every value) costs more than reading the
-//! same rows plainly; once the rows no longer cross sqlx's channel one by one
+//! the tree in one row per root row, but SQLite building it (a sorted aggregate
+//! per parent, the text of every value) costs more than reading the same rows
+//! plainly; once the rows no longer cross sqlx's channel one by one
 //! (`nested::sqlite`), the plain statements are the cheaper way. Each hop's
 //! statement is per-hop batching's (`WHERE "post_id" IN (?, ?, …)`), its keys
-//! the parents' column values as SQLite gave them (sorted, deduplicated),
-//! bound back as they were read (the list padded with unbound parameters to a
-//! power of two, so that the connection keeps a few statements prepared): naming the parents by their statement
-//! instead, as concurrent hops do, made SQLite read the parents' rows again
-//! inside every child's statement (the comments' authors of the blog, 0.23 ms
-//! against 0.04 ms bound). The statements run in one read transaction, so the
-//! tree is the database as of one moment, as the one statement's was. Each
-//! row is decoded by the model's
-//! [`decode_columns`](super::NestedRow::decode_columns) from the row's
-//! columns (`nested::stepped`), as from a nested load's arrays.
+//! the parents' column values as SQLite gave them (sorted, deduplicated), bound
+//! back as they were read (the list padded with unbound parameters to a power
+//! of two, so that the connection keeps a few statements prepared): naming the
+//! parents by their statement instead, as concurrent hops do, made SQLite read
+//! the parents' rows again inside every child's statement (the comments'
+//! authors of the blog, 0.23 ms against 0.04 ms bound). The statements run in
+//! one read transaction, so the tree is the database as of one moment, as the
+//! one statement's was. Each row is decoded by the model's
+//! [`decode_columns`](super::NestedRow::decode_columns) from the row's columns
+//! (`nested::stepped`), as from a nested load's arrays.
 
 use super::engine::DocumentFuture;
 use super::sqlite::{Step, on_caller_thread};
