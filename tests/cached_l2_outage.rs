@@ -9,7 +9,7 @@
 use std::sync::atomic::{AtomicU64, Ordering::SeqCst};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use unokit::cache::l2::{self, RedisTier, TierConfig};
-use unokit_fixtures::callers::{self, p99};
+use unokit_fixtures::callers::{self, DEADLINE, P99_BOUND, p99};
 use unokit_fixtures::proxy::Proxy;
 
 static RUNS: AtomicU64 = AtomicU64::new(0);
@@ -32,6 +32,17 @@ async fn callers(base: u64) -> Vec<Duration> {
     .await
 }
 
+/// Warms Redis with the keys [`callers`] asks for, one caller at a time: the
+/// warm-up is not what is tested, and 200 at once in this debug build on a
+/// loaded machine can miss the 50 ms deadline (the breaker then opens and
+/// drops the writes; seen in CI, and with busy loops beside the test).
+async fn warm(base: u64) {
+    next_cache().invalidate_all();
+    for key in base..base + CALLERS {
+        assert_eq!(next(key).await, key + 1);
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_outage_fails_no_caller_and_redis_answers_again_after_it() {
     let Ok(url) = std::env::var("UNOKIT_TEST_REDIS_URL") else {
@@ -46,9 +57,10 @@ async fn an_outage_fails_no_caller_and_redis_answers_again_after_it() {
         .parse()
         .unwrap();
     let proxy = Proxy::start(upstream).await;
-    // The defaults: 50 ms per operation, the breaker open after 5 failures
-    // for 1 s, a miss hedged after 10 ms.
-    let tier = RedisTier::new(TierConfig::new(format!("redis://{}", proxy.addr()))).unwrap();
+    // The defaults but the deadline: the breaker open after 5 failures for
+    // 1 s, a miss hedged after 10 ms.
+    let config = TierConfig::new(format!("redis://{}", proxy.addr())).with_op_timeout(DEADLINE);
+    let tier = RedisTier::new(config).unwrap();
     assert!(l2::install(tier).is_ok());
     let tier = l2::installed().unwrap();
     let nanos = SystemTime::now()
@@ -58,7 +70,7 @@ async fn an_outage_fails_no_caller_and_redis_answers_again_after_it() {
     let base = u64::try_from(nanos % (1 << 40)).unwrap() * 1_000;
 
     // Warm Redis with the keys the outages will ask for.
-    callers(base).await;
+    warm(base).await;
     let started = Instant::now();
     while next_cache().stats().l2_writes < CALLERS {
         assert!(started.elapsed() < Duration::from_secs(3), "not written");
@@ -81,7 +93,7 @@ async fn an_outage_fails_no_caller_and_redis_answers_again_after_it() {
             p99(&latencies),
         );
         assert!(
-            p99(&latencies) <= Duration::from_millis(60),
+            p99(&latencies) < P99_BOUND,
             "{fault}: p99 {:?}",
             p99(&latencies)
         );
@@ -102,7 +114,7 @@ async fn an_outage_fails_no_caller_and_redis_answers_again_after_it() {
             p99(&latencies),
         );
         assert!(
-            p99(&latencies) <= Duration::from_millis(60),
+            p99(&latencies) < P99_BOUND,
             "{fault}: p99 {:?}",
             p99(&latencies)
         );

@@ -7,7 +7,7 @@
 
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use unokit::cache::l2::{self, RedisTier, TierConfig};
 
 static RUNS: AtomicUsize = AtomicUsize::new(0);
@@ -149,7 +149,13 @@ async fn a_hit_near_expiry_of_a_slow_body_is_recomputed_early_by_some_callers() 
         load.await.unwrap();
     }
     // Written behind: wait for the 100 entries, then leave them 500 ms.
+    let started = Instant::now();
     while slow_cache().stats().l2_writes < 100 {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "not written: {:?}",
+            slow_cache().stats()
+        );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     tokio::time::sleep(Duration::from_millis(500)).await;

@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicU64, Ordering::SeqCst};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use unokit::cache::l2::{self, BreakerState, Invalidation, RedisTier, Space, Stored, TierConfig};
-use unokit_fixtures::callers::{self, p99};
+use unokit_fixtures::callers::{self, DEADLINE, P99_BOUND, p99};
 use unokit_fixtures::redis_servers::{self, RedisCluster, RedisServer};
 
 static RUNS: AtomicU64 = AtomicU64::new(0);
@@ -51,22 +51,6 @@ async fn names(ids: &[u64]) -> std::collections::HashMap<u64, String> {
 
 const MINUTE: Duration = Duration::from_secs(60);
 
-/// The installed tier's deadline per Redis operation. The default (50 ms)
-/// is for a release build. In this debug build on a loaded 2-core machine,
-/// the client-side work of 400 concurrent lookups alone can take longer: with
-/// 8 busy loops beside the test, 223–313 of them missed 50 ms, the breaker
-/// opened, and it dropped every write the callers queued. What the paused
-/// master costs a caller is `hedge_after` (10 ms), not this deadline.
-const DEADLINE: Duration = Duration::from_millis(250);
-
-/// The p99 of callers while the master is paused, and while the breaker is
-/// open: under half the deadline, so a caller that waited for it fails the
-/// test. (Issue 12's figure, p99 ≤ 60 ms at the default 50 ms deadline,
-/// could not tell a hedged caller from one that waited; that figure is
-/// printed here, and asserted on one server by `tests/cached_l2_outage.rs`
-/// and `tests/cached_l2_pause.rs`. Quiet, this p99 is 15–16 ms; with 8 busy
-/// loops beside the test, once 62 ms.)
-const P99_BOUND: Duration = Duration::from_millis(125);
 const CALLERS: u64 = 200;
 
 /// How many times the cluster's nodes ran `command`, all together.
