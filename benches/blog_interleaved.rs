@@ -15,26 +15,15 @@
 //! `cargo bench -p unokit-benches --bench blog_interleaved` (`ROUNDS`, default
 //! 1500, after 100 rounds of warm-up).
 
-use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use unokit::db::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use unokit_benches::{median_of, timed};
 use unokit_fixtures::file_blog as blog;
 
 #[path = "peers/diesel_blog.rs"]
 mod diesel_blog;
 
 const WARM_UP: usize = 100;
-
-fn median(times: &mut [Duration]) -> Duration {
-    times.sort_unstable();
-    times[times.len() / 2]
-}
-
-fn timed<T>(times: &mut Vec<Duration>, load: impl FnOnce() -> T) {
-    let start = Instant::now();
-    black_box(load());
-    times.push(start.elapsed());
-}
 
 fn main() {
     let rounds: usize = std::env::var("ROUNDS")
@@ -90,7 +79,7 @@ fn main() {
             rows.iter_mut().for_each(|(_, times)| times.clear());
         }
     }
-    let medians: Vec<Duration> = rows.iter_mut().map(|(_, times)| median(times)).collect();
+    let medians: Vec<Duration> = rows.iter_mut().map(|(_, times)| median_of(times)).collect();
     println!("blog depth 3, SQLite file, {rounds} interleaved rounds (median per load):");
     let diesel = medians.last().expect("Diesel's row").as_secs_f64();
     for ((name, _), median) in rows.iter().zip(&medians) {

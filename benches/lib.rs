@@ -135,3 +135,20 @@ pub fn print_ratios(title: &str, rows: &[(&str, &str, &str)]) {
         println!("  {group:8} {name:20} {time:>12.2?}  {ratio:6.2}x");
     }
 }
+
+/// The median of `times` (sorted in place), for the interleaved benches.
+///
+/// # Panics
+///
+/// When `times` is empty.
+pub fn median_of(times: &mut [Duration]) -> Duration {
+    times.sort_unstable();
+    times[times.len() / 2]
+}
+
+/// Times one call of `load` and adds it to `times`.
+pub fn timed<T>(times: &mut Vec<Duration>, load: impl FnOnce() -> T) {
+    let start = Instant::now();
+    std::hint::black_box(load());
+    times.push(start.elapsed());
+}

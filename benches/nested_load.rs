@@ -272,6 +272,9 @@ fn postgres(c: &mut Criterion) {
     group.bench_function("hand-written batching (4 statements)", |b| {
         b.iter(|| runtime.block_on(async { black_box(postgres_blog::hand_batched(&pool).await) }));
     });
+    group.bench_function("hand-written, at once (4 statements at once)", |b| {
+        b.iter(|| runtime.block_on(async { black_box(postgres_blog::hand_at_once(&pool).await) }));
+    });
     group.bench_function("unokit per-hop (4 statements)", |b| {
         b.iter(|| runtime.block_on(async { black_box(postgres_blog::eager(&pool).await) }));
     });
@@ -295,6 +298,14 @@ fn postgres(c: &mut Criterion) {
             threads.block_on(async { black_box(postgres_blog::hand_batched(&shared).await) })
         });
     });
+    group.bench_function(
+        "multi-thread: hand-written, at once (4 statements at once)",
+        |b| {
+            b.iter(|| {
+                threads.block_on(async { black_box(postgres_blog::hand_at_once(&shared).await) })
+            });
+        },
+    );
     group.bench_function("multi-thread: unokit per-hop (4 statements)", |b| {
         b.iter(|| threads.block_on(async { black_box(postgres_blog::eager(&shared).await) }));
     });

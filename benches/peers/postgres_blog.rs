@@ -1,7 +1,8 @@
 //! The blog of `unokit_fixtures::file_blog` on PostgreSQL, in a schema of its
 //! own, and the ways of loading it: the naive loop, hand-written batching
 //! (`= ANY($1)` with the keys bound as one array, as one writes it for
-//! PostgreSQL), unokit per-hop, nested and concurrent hops.
+//! PostgreSQL) and its equivalents with the four statements sent at once
+//! (in one task, or a task each), unokit per-hop, nested and concurrent hops.
 
 use std::collections::HashMap;
 use unokit::db::sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
@@ -146,6 +147,97 @@ pub async fn hand_batched(pool: &PgPool) -> Vec<Post> {
     posts
 }
 
+/// The statements of [`hand_at_once`]: each hop names its parents by their
+/// statement instead of binding their keys.
+fn at_once_statements() -> [String; 4] {
+    let authors = Postgres::statements::<Author>().select;
+    [
+        Postgres::statements::<Post>().select_all.to_owned(),
+        format!(
+            "{} WHERE \"post_id\" IN (SELECT \"id\" FROM \"posts\") ORDER BY \"id\"",
+            Postgres::statements::<Comment>().select
+        ),
+        format!("{authors} WHERE \"id\" IN (SELECT \"author_id\" FROM \"posts\") ORDER BY \"id\""),
+        format!(
+            "{authors} WHERE \"id\" IN (SELECT \"author_id\" FROM \"comments\" \
+             WHERE \"post_id\" IN (SELECT \"id\" FROM \"posts\")) ORDER BY \"id\""
+        ),
+    ]
+}
+
+/// The posts with their authors and comments, the comments with theirs.
+fn assemble(
+    mut posts: Vec<Post>,
+    comments: Vec<Comment>,
+    post_authors: Vec<Author>,
+    comment_authors: Vec<Author>,
+) -> Vec<Post> {
+    let by_id = |found: Vec<Author>| -> HashMap<i64, Author> {
+        found
+            .into_iter()
+            .map(|author| (author.id, author))
+            .collect()
+    };
+    let (post_authors, comment_authors) = (by_id(post_authors), by_id(comment_authors));
+    let mut by_post: HashMap<i64, Vec<Comment>> = HashMap::new();
+    for mut comment in comments {
+        comment
+            .author
+            .set(comment_authors[&comment.author_id].clone());
+        by_post.entry(comment.post_id).or_default().push(comment);
+    }
+    for post in &mut posts {
+        post.author.set(post_authors[&post.author_id].clone());
+        post.comments
+            .set(by_post.remove(&post.id).unwrap_or_default());
+    }
+    posts
+}
+
+/// The hand-written equivalent of concurrent hops: the four statements go
+/// out at once (`try_join!` in one task), each on a pool connection of its
+/// own.
+pub async fn hand_at_once(pool: &PgPool) -> Vec<Post> {
+    let [posts, comments, post_authors, comment_authors] = at_once_statements();
+    let (posts, comments, post_authors, comment_authors) = futures::try_join!(
+        sqlx::query(&posts).fetch_all(pool),
+        sqlx::query(&comments).fetch_all(pool),
+        sqlx::query(&post_authors).fetch_all(pool),
+        sqlx::query(&comment_authors).fetch_all(pool),
+    )
+    .unwrap();
+    assemble(
+        rows(&posts),
+        rows(&comments),
+        rows(&post_authors),
+        rows(&comment_authors),
+    )
+}
+
+/// [`hand_at_once`] with a task per statement, each decoding its rows into
+/// the models, so that on a multi-thread runtime the hops decode in parallel
+/// (as unokit's concurrent hops do).
+pub async fn hand_tasks(pool: &PgPool) -> Vec<Post> {
+    fn task<M: ModelRow<Postgres> + Send + 'static>(
+        pool: &PgPool,
+        sql: String,
+    ) -> tokio::task::JoinHandle<Vec<M>> {
+        let pool = pool.clone();
+        tokio::spawn(async move { rows::<M>(&sqlx::query(&sql).fetch_all(&pool).await.unwrap()) })
+    }
+    let [posts, comments, post_authors, comment_authors] = at_once_statements();
+    let posts = task::<Post>(pool, posts);
+    let comments = task::<Comment>(pool, comments);
+    let post_authors = task::<Author>(pool, post_authors);
+    let comment_authors = task::<Author>(pool, comment_authors);
+    assemble(
+        posts.await.unwrap(),
+        comments.await.unwrap(),
+        post_authors.await.unwrap(),
+        comment_authors.await.unwrap(),
+    )
+}
+
 /// unokit per-hop: 4 statements.
 pub async fn eager(pool: &PgPool) -> Vec<Post> {
     Session::new(pool.clone())
@@ -186,6 +278,8 @@ pub async fn check_all_equal(pool: &PgPool) {
     let naive = naive(pool).await;
     assert_eq!(naive.len(), 100);
     assert_eq!(hand_batched(pool).await, naive);
+    assert_eq!(hand_at_once(pool).await, naive);
+    assert_eq!(hand_tasks(pool).await, naive);
     assert_eq!(eager(pool).await, naive);
     assert_eq!(nested(pool).await, naive);
     assert_eq!(concurrent(pool).await, naive);
