@@ -34,8 +34,8 @@ async fn callers(base: u64) -> Vec<Duration> {
 
 /// Warms Redis with the keys [`callers`] asks for, one caller at a time: the
 /// warm-up is not what is tested, and 200 at once in this debug build on a
-/// loaded machine can miss the 50 ms deadline (the breaker then opens and
-/// drops the writes; seen in CI, and with busy loops beside the test).
+/// loaded machine can miss the deadline (the breaker then opens and drops the
+/// writes; seen in CI at 50 ms, and with busy loops beside the test).
 async fn warm(base: u64) {
     next_cache().invalidate_all();
     for key in base..base + CALLERS {

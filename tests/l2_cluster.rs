@@ -11,8 +11,8 @@
 //!   another), and `_invalidate_all` removes the keys, walking every master;
 //! - the master holding a function's keys paused (`CLIENT PAUSE 2000 ALL`)
 //!   under 200 concurrent callers: none fails, none waits for the deadline
-//!   (p99 under half of it), the breaker opens
-//!   and closes again, Redis hits resume after the pause.
+//!   (p99 under half of it), the breaker opens and closes again, Redis hits
+//!   resume after the pause.
 //!
 //! One test function: the cluster and the installed tier are the process's.
 #![cfg(feature = "redis")]
@@ -50,7 +50,6 @@ async fn names(ids: &[u64]) -> std::collections::HashMap<u64, String> {
 }
 
 const MINUTE: Duration = Duration::from_secs(60);
-
 const CALLERS: u64 = 200;
 
 /// How many times the cluster's nodes ran `command`, all together.
