@@ -112,39 +112,24 @@ async fn any(pool: &PgPool, select: &str, column: &str, keys: &[i64]) -> Vec<PgR
     .unwrap()
 }
 
-async fn authors(pool: &PgPool, ids: impl Iterator<Item = i64>) -> HashMap<i64, Author> {
+async fn authors(pool: &PgPool, ids: impl Iterator<Item = i64>) -> Vec<Author> {
     let mut ids: Vec<i64> = ids.collect();
     ids.sort_unstable();
     ids.dedup();
     let select = Postgres::statements::<Author>().select;
-    rows::<Author>(&any(pool, select, "id", &ids).await)
-        .into_iter()
-        .map(|author| (author.id, author))
-        .collect()
+    rows(&any(pool, select, "id", &ids).await)
 }
 
 /// What an expert writes by hand: one `= ANY($1)` statement per hop.
 pub async fn hand_batched(pool: &PgPool) -> Vec<Post> {
     let select_all = Postgres::statements::<Post>().select_all;
-    let mut posts: Vec<Post> = rows(&sqlx::query(select_all).fetch_all(pool).await.unwrap());
+    let posts: Vec<Post> = rows(&sqlx::query(select_all).fetch_all(pool).await.unwrap());
     let post_ids: Vec<i64> = posts.iter().map(|post| post.id).collect();
     let select = Postgres::statements::<Comment>().select;
     let comments: Vec<Comment> = rows(&any(pool, select, "post_id", &post_ids).await);
     let post_authors = authors(pool, posts.iter().map(|post| post.author_id)).await;
     let comment_authors = authors(pool, comments.iter().map(|comment| comment.author_id)).await;
-    let mut by_post: HashMap<i64, Vec<Comment>> = HashMap::new();
-    for mut comment in comments {
-        comment
-            .author
-            .set(comment_authors[&comment.author_id].clone());
-        by_post.entry(comment.post_id).or_default().push(comment);
-    }
-    for post in &mut posts {
-        post.author.set(post_authors[&post.author_id].clone());
-        post.comments
-            .set(by_post.remove(&post.id).unwrap_or_default());
-    }
-    posts
+    assemble(posts, comments, post_authors, comment_authors)
 }
 
 /// The statements of [`hand_at_once`]: each hop names its parents by their
@@ -165,7 +150,8 @@ fn at_once_statements() -> [String; 4] {
     ]
 }
 
-/// The posts with their authors and comments, the comments with theirs.
+/// The posts with their authors and comments, the comments with theirs (of
+/// every hand-written load).
 fn assemble(
     mut posts: Vec<Post>,
     comments: Vec<Comment>,
