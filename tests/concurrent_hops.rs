@@ -2,8 +2,9 @@
 //! hop, all sent at once, each naming its parents by their statement; the
 //! same models as per-hop batching and the naive loop give, on SQLite and
 //! PostgreSQL, with NULLs, unicode, large text, floats, booleans and empty
-//! relations; and on PostgreSQL behind a slow link, about one round trip
-//! instead of one per hop.
+//! relations; a load dropped while its hops wait for connections runs none
+//! of them afterwards; and on PostgreSQL behind a slow link, about one round
+//! trip instead of one per hop.
 
 use std::time::{Duration, Instant};
 use unokit::Model;
@@ -106,6 +107,33 @@ on_both_engines! {
             .unwrap();
         assert_eq!(posts, blog::naive(&session).await.unwrap());
         assert_eq!(scope.statements(), 4, "the posts and three hops");
+    }
+
+    async fn a_dropped_load_runs_no_statement_after_it(db, session) {
+        // Every connection of the pool held: the load's statements wait for
+        // one, and the load is dropped while they wait (as a timeout around
+        // it, or a client gone, drops it). On a multi-thread runtime each hop
+        // waits on a task of its own, which must end with the load.
+        let mut held = Vec::new();
+        for _ in 0..db.pool.options().get_max_connections() {
+            held.push(db.pool.acquire().await.unwrap());
+        }
+        db.reset_count();
+        let load = session
+            .query::<Post>()
+            .include(Post::AUTHOR)
+            .include(Post::COMMENTS.with(Comment::AUTHOR))
+            .concurrent()
+            .all();
+        if let Ok(ended) = tokio::time::timeout(Duration::from_millis(50), load).await {
+            panic!("the load ended without a connection: {ended:?}");
+        }
+        drop(held);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert_eq!(db.selects(), 0, "a hop ran after its load was dropped");
+        // The connections are whole again.
+        let posts = session.query::<Post>().concurrent().all().await.unwrap();
+        assert_eq!(posts.len(), blog::naive(&session).await.unwrap().len());
     }
 }
 
