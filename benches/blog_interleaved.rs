@@ -17,19 +17,14 @@
 
 use std::time::Duration;
 use unokit::db::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
-use unokit_benches::{median_of, timed};
+use unokit_benches::{WARM_UP, median_of, rounds, timed};
 use unokit_fixtures::file_blog as blog;
 
 #[path = "peers/diesel_blog.rs"]
 mod diesel_blog;
 
-const WARM_UP: usize = 100;
-
 fn main() {
-    let rounds: usize = std::env::var("ROUNDS")
-        .ok()
-        .and_then(|rounds| rounds.parse().ok())
-        .unwrap_or(1500);
+    let rounds = rounds();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

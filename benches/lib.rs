@@ -136,6 +136,19 @@ pub fn print_ratios(title: &str, rows: &[(&str, &str, &str)]) {
     }
 }
 
+/// Rounds an interleaved bench runs first and does not count.
+pub const WARM_UP: usize = 100;
+
+/// The rounds an interleaved bench counts: `ROUNDS` from the environment,
+/// 1 500 unless it is set to a number.
+#[must_use]
+pub fn rounds() -> usize {
+    std::env::var("ROUNDS")
+        .ok()
+        .and_then(|rounds| rounds.parse().ok())
+        .unwrap_or(1500)
+}
+
 /// The median of `times` (sorted in place), for the interleaved benches.
 ///
 /// # Panics

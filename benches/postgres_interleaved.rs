@@ -16,22 +16,17 @@
 //! after 100 rounds of warm-up).
 
 use std::time::Duration;
-use unokit_benches::{median_of, timed};
+use unokit_benches::{WARM_UP, median_of, rounds, timed};
 
 #[path = "peers/postgres_blog.rs"]
 mod postgres_blog;
-
-const WARM_UP: usize = 100;
 
 fn main() {
     let Ok(url) = std::env::var("UNOKIT_TEST_POSTGRES_URL") else {
         println!("UNOKIT_TEST_POSTGRES_URL is not set: skipped");
         return;
     };
-    let rounds: usize = std::env::var("ROUNDS")
-        .ok()
-        .and_then(|rounds| rounds.parse().ok())
-        .unwrap_or(1500);
+    let rounds = rounds();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
