@@ -33,27 +33,30 @@ macro_rules! rounds {
 
 /// 4 statements a round (posts, then one per hop) is the batched figure; with
 /// the old default (dispatch when the opening task yields) these runtimes ran
-/// 106–145. Every round must take 4, but for one round of the whole test that
-/// may take 5: a worker the operating system preempts for milliseconds on a
-/// loaded machine can still split a hop (measured: 4 in 180 of 180 rounds on
-/// an idle 2-core machine, and in 89 of 90 beside four CPU-bound processes).
-fn check(engine: &str, workers: usize, statements: &[u64], spare: &mut u32) {
+/// 106–145. A worker that the operating system preempts for longer than the
+/// settle loop's busy quiet time (2 ms) can still split a hop, so a round may
+/// take up to [`MOST`], as long as most rounds take 4. Measured: 4 in 180 of
+/// 180 rounds on an idle 2-core machine and in 89 of 90 beside four CPU-bound
+/// processes; in the project's CI once a round of 6 among 30; beside eight
+/// CPU-bound processes up to 5 statements beyond 4 a round in 30 rounds, in 2
+/// runs of 4. How often a loaded machine splits a hop is what the settle loop
+/// is tuned by (see `runtime/src/batch/dispatch.rs`), not what a test on a
+/// shared machine can assert.
+fn check(engine: &str, workers: usize, statements: &[u64]) {
     println!("{engine} on {workers} workers: {statements:?} statements per round");
-    for &count in statements {
-        let allowed = count == 4 || (count == 5 && *spare > 0);
-        assert!(
-            allowed,
-            "{engine} on {workers} workers: {statements:?} statements per round"
-        );
-        if count == 5 {
-            *spare -= 1;
-        }
-    }
+    let batched = statements.iter().filter(|&&count| count == 4).count();
+    assert!(
+        statements.iter().all(|count| (4..=MOST).contains(count)) && batched * 2 > statements.len(),
+        "{engine} on {workers} workers: {statements:?} statements per round"
+    );
 }
+
+/// The most statements one round may take: the posts, and each of the three
+/// hops split in two.
+const MOST: u64 = 7;
 
 #[test]
 fn lazy_loads_of_100_tasks_batch_on_multi_thread_runtimes_by_default() {
-    let mut spare = 1;
     for workers in [1, 2, 4] {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(workers)
@@ -61,15 +64,10 @@ fn lazy_loads_of_100_tasks_batch_on_multi_thread_runtimes_by_default() {
             .build()
             .unwrap();
         runtime.block_on(async {
-            check(
-                "SQLite",
-                workers,
-                &rounds!(counting::sqlite().await),
-                &mut spare,
-            );
+            check("SQLite", workers, &rounds!(counting::sqlite().await));
             #[cfg(feature = "postgres")]
             if let Some(db) = counting::postgres("batching_multi_thread").await {
-                check("PostgreSQL", workers, &rounds!(db), &mut spare);
+                check("PostgreSQL", workers, &rounds!(db));
             }
         });
     }
