@@ -1,4 +1,5 @@
-//! The blog (depth 3) on PostgreSQL, loaded by hand-written batching, by its
+//! The blog (depth 3) on PostgreSQL, loaded by hand-written batching (a
+//! statement to the pool per hop, or all four on one connection), by its
 //! hand-written equivalents with the four statements sent at once (in one
 //! task; on the multi-thread runtime also a task each), and by unokit's
 //! concurrent hops, one load of each in turn, many times, on a
@@ -43,6 +44,7 @@ fn main() {
     // the first row of its runtime, hand-written batching.
     let names = [
         "hand-written batching",
+        "hand-written batching, one connection",
         "hand-written, at once",
         "unokit concurrent hops",
         "multi-thread: hand-written batching",
@@ -50,10 +52,11 @@ fn main() {
         "multi-thread: hand-written, at once, a task per statement",
         "multi-thread: unokit concurrent hops",
     ];
-    let mut times: [Vec<Duration>; 7] = Default::default();
+    let mut times: [Vec<Duration>; 8] = Default::default();
     for round in 0..WARM_UP + rounds {
         let [
             hand,
+            one_connection,
             at_once,
             concurrent,
             hand_mt,
@@ -63,6 +66,9 @@ fn main() {
         ] = &mut times;
         timed(hand, || {
             runtime.block_on(postgres_blog::hand_batched(&pool))
+        });
+        timed(one_connection, || {
+            runtime.block_on(postgres_blog::hand_one_connection(&pool))
         });
         timed(at_once, || {
             runtime.block_on(postgres_blog::hand_at_once(&pool))
@@ -90,13 +96,13 @@ fn main() {
         .iter_mut()
         .map(|times| median_of(times).as_secs_f64())
         .collect();
-    let fastest_hand = [0, 1, 3, 4, 5]
+    let fastest_hand = [0, 1, 2, 4, 5, 6]
         .iter()
         .map(|&row| medians[row])
         .fold(f64::INFINITY, f64::min);
     println!("blog depth 3, PostgreSQL, {rounds} interleaved rounds (median per load):");
     for (row, (name, median)) in names.iter().zip(&medians).enumerate() {
-        let same_runtime = medians[if row < 3 { 0 } else { 3 }];
+        let same_runtime = medians[if row < 4 { 0 } else { 4 }];
         println!(
             "  {name}: {:.2} ms, {:.3}× hand-written batching on its runtime, {:.3}× the fastest hand-written row",
             median * 1e3,

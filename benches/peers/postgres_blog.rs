@@ -102,22 +102,30 @@ pub async fn naive(pool: &PgPool) -> Vec<Post> {
     posts
 }
 
-async fn any(pool: &PgPool, select: &str, column: &str, keys: &[i64]) -> Vec<PgRow> {
+async fn any<'c>(
+    executor: impl sqlx::Executor<'c, Database = Postgres>,
+    select: &str,
+    column: &str,
+    keys: &[i64],
+) -> Vec<PgRow> {
     sqlx::query(&format!(
         "{select} WHERE \"{column}\" = ANY($1) ORDER BY \"id\""
     ))
     .bind(keys)
-    .fetch_all(pool)
+    .fetch_all(executor)
     .await
     .unwrap()
 }
 
-async fn authors(pool: &PgPool, ids: impl Iterator<Item = i64>) -> Vec<Author> {
+async fn authors<'c>(
+    executor: impl sqlx::Executor<'c, Database = Postgres>,
+    ids: impl Iterator<Item = i64>,
+) -> Vec<Author> {
     let mut ids: Vec<i64> = ids.collect();
     ids.sort_unstable();
     ids.dedup();
     let select = Postgres::statements::<Author>().select;
-    rows(&any(pool, select, "id", &ids).await)
+    rows(&any(executor, select, "id", &ids).await)
 }
 
 /// What an expert writes by hand: one `= ANY($1)` statement per hop.
@@ -129,6 +137,31 @@ pub async fn hand_batched(pool: &PgPool) -> Vec<Post> {
     let comments: Vec<Comment> = rows(&any(pool, select, "post_id", &post_ids).await);
     let post_authors = authors(pool, posts.iter().map(|post| post.author_id)).await;
     let comment_authors = authors(pool, comments.iter().map(|comment| comment.author_id)).await;
+    assemble(posts, comments, post_authors, comment_authors)
+}
+
+/// [`hand_batched`] on one connection taken from the pool once: the pool
+/// checks a connection with a round trip each time it hands it out
+/// (`test_before_acquire`, sqlx's default), and a statement sent to the pool
+/// takes a connection for itself.
+pub async fn hand_one_connection(pool: &PgPool) -> Vec<Post> {
+    let mut connection = pool.acquire().await.unwrap();
+    let select_all = Postgres::statements::<Post>().select_all;
+    let posts: Vec<Post> = rows(
+        &sqlx::query(select_all)
+            .fetch_all(&mut *connection)
+            .await
+            .unwrap(),
+    );
+    let post_ids: Vec<i64> = posts.iter().map(|post| post.id).collect();
+    let select = Postgres::statements::<Comment>().select;
+    let comments: Vec<Comment> = rows(&any(&mut *connection, select, "post_id", &post_ids).await);
+    let post_authors = authors(&mut *connection, posts.iter().map(|post| post.author_id)).await;
+    let comment_authors = authors(
+        &mut *connection,
+        comments.iter().map(|comment| comment.author_id),
+    )
+    .await;
     assemble(posts, comments, post_authors, comment_authors)
 }
 
@@ -264,6 +297,7 @@ pub async fn check_all_equal(pool: &PgPool) {
     let naive = naive(pool).await;
     assert_eq!(naive.len(), 100);
     assert_eq!(hand_batched(pool).await, naive);
+    assert_eq!(hand_one_connection(pool).await, naive);
     assert_eq!(hand_at_once(pool).await, naive);
     assert_eq!(hand_tasks(pool).await, naive);
     assert_eq!(eager(pool).await, naive);
