@@ -1,6 +1,7 @@
 //! Batching across the worker threads of multi-thread runtimes with the default
 //! configuration: the lazy loads of 100 tasks are one statement per relation
-//! hop on 1, 2 and 4 workers, on SQLite and PostgreSQL.
+//! hop on 1, 2 and 4 workers, on SQLite and PostgreSQL, in most rounds (see
+//! `check` for what a loaded machine may split).
 //!
 //! One test in its own process, the engines and runtimes one after another:
 //! what it counts depends on worker threads not being preempted for long, which
