@@ -17,10 +17,62 @@
 //! after 100 rounds of warm-up).
 
 use std::time::Duration;
+use unokit::db::sqlx::postgres::PgPool;
 use unokit_benches::{WARM_UP, median_of, rounds, timed};
+use unokit_fixtures::file_blog::Post;
 
 #[path = "peers/postgres_blog.rs"]
 mod postgres_blog;
+
+/// A way of loading the blog: a row of the table on each runtime it runs on.
+#[derive(Clone, Copy, PartialEq)]
+enum Way {
+    Batched,
+    OneConnection,
+    AtOnce,
+    TaskPerStatement,
+    Concurrent,
+}
+
+impl Way {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Batched => "hand-written batching",
+            Self::OneConnection => "hand-written batching, one connection",
+            Self::AtOnce => "hand-written, at once",
+            Self::TaskPerStatement => "hand-written, at once, a task per statement",
+            Self::Concurrent => "unokit concurrent hops",
+        }
+    }
+
+    fn hand_written(self) -> bool {
+        self != Self::Concurrent
+    }
+
+    async fn load(self, pool: &PgPool) -> Vec<Post> {
+        match self {
+            Self::Batched => postgres_blog::hand_batched(pool).await,
+            Self::OneConnection => postgres_blog::hand_one_connection(pool).await,
+            Self::AtOnce => postgres_blog::hand_at_once(pool).await,
+            Self::TaskPerStatement => postgres_blog::hand_tasks(pool).await,
+            Self::Concurrent => postgres_blog::concurrent(pool).await,
+        }
+    }
+}
+
+/// The rows, each on a multi-thread runtime or not. Each row's ratio is to
+/// hand-written batching on its runtime. A task per statement only makes a
+/// difference where tasks run in parallel.
+const ROWS: [(bool, Way); 8] = [
+    (false, Way::Batched),
+    (false, Way::OneConnection),
+    (false, Way::AtOnce),
+    (false, Way::Concurrent),
+    (true, Way::Batched),
+    (true, Way::AtOnce),
+    (true, Way::TaskPerStatement),
+    (true, Way::Concurrent),
+];
 
 fn main() {
     let Ok(url) = std::env::var("UNOKIT_TEST_POSTGRES_URL") else {
@@ -40,54 +92,16 @@ fn main() {
         .build()
         .expect("a runtime");
     let shared = threads.block_on(postgres_blog::connect(&url));
-    // Current-thread rows first, then multi-thread; each row's ratio is to
-    // the first row of its runtime, hand-written batching.
-    let names = [
-        "hand-written batching",
-        "hand-written batching, one connection",
-        "hand-written, at once",
-        "unokit concurrent hops",
-        "multi-thread: hand-written batching",
-        "multi-thread: hand-written, at once",
-        "multi-thread: hand-written, at once, a task per statement",
-        "multi-thread: unokit concurrent hops",
-    ];
-    let mut times: [Vec<Duration>; 8] = Default::default();
+    let mut times = vec![Vec::<Duration>::new(); ROWS.len()];
     for round in 0..WARM_UP + rounds {
-        let [
-            hand,
-            one_connection,
-            at_once,
-            concurrent,
-            hand_mt,
-            at_once_mt,
-            tasks_mt,
-            concurrent_mt,
-        ] = &mut times;
-        timed(hand, || {
-            runtime.block_on(postgres_blog::hand_batched(&pool))
-        });
-        timed(one_connection, || {
-            runtime.block_on(postgres_blog::hand_one_connection(&pool))
-        });
-        timed(at_once, || {
-            runtime.block_on(postgres_blog::hand_at_once(&pool))
-        });
-        timed(concurrent, || {
-            runtime.block_on(postgres_blog::concurrent(&pool))
-        });
-        timed(hand_mt, || {
-            threads.block_on(postgres_blog::hand_batched(&shared))
-        });
-        timed(at_once_mt, || {
-            threads.block_on(postgres_blog::hand_at_once(&shared))
-        });
-        timed(tasks_mt, || {
-            threads.block_on(postgres_blog::hand_tasks(&shared))
-        });
-        timed(concurrent_mt, || {
-            threads.block_on(postgres_blog::concurrent(&shared))
-        });
+        for (&(multi_thread, way), times) in ROWS.iter().zip(&mut times) {
+            let (runtime, pool) = if multi_thread {
+                (&threads, &shared)
+            } else {
+                (&runtime, &pool)
+            };
+            timed(times, || runtime.block_on(way.load(pool)));
+        }
         if round + 1 == WARM_UP {
             times.iter_mut().for_each(Vec::clear);
         }
@@ -96,17 +110,26 @@ fn main() {
         .iter_mut()
         .map(|times| median_of(times).as_secs_f64())
         .collect();
-    let fastest_hand = [0, 1, 2, 4, 5, 6]
+    let fastest_hand = ROWS
         .iter()
-        .map(|&row| medians[row])
+        .zip(&medians)
+        .filter(|((_, way), _)| way.hand_written())
+        .map(|(_, &median)| median)
         .fold(f64::INFINITY, f64::min);
+    let batched_on = |multi_thread: bool| {
+        let row = ROWS
+            .iter()
+            .position(|&row| row == (multi_thread, Way::Batched));
+        medians[row.expect("a hand-written batching row on each runtime")]
+    };
     println!("blog depth 3, PostgreSQL, {rounds} interleaved rounds (median per load):");
-    for (row, (name, median)) in names.iter().zip(&medians).enumerate() {
-        let same_runtime = medians[if row < 4 { 0 } else { 4 }];
+    for (&(multi_thread, way), median) in ROWS.iter().zip(&medians) {
+        let runtime = if multi_thread { "multi-thread: " } else { "" };
         println!(
-            "  {name}: {:.2} ms, {:.3}× hand-written batching on its runtime, {:.3}× the fastest hand-written row",
+            "  {runtime}{}: {:.2} ms, {:.3}× hand-written batching on its runtime, {:.3}× the fastest hand-written row",
+            way.name(),
             median * 1e3,
-            median / same_runtime,
+            median / batched_on(multi_thread),
             median / fastest_hand
         );
     }
