@@ -278,8 +278,13 @@ fn postgres(c: &mut Criterion) {
     group.bench_function("unokit per-hop (4 statements)", |b| {
         b.iter(|| runtime.block_on(async { black_box(postgres_blog::eager(&pool).await) }));
     });
-    group.bench_function("unokit nested (1 statement)", |b| {
+    group.bench_function("unokit nested (4 statements, one connection)", |b| {
         b.iter(|| runtime.block_on(async { black_box(postgres_blog::nested(&pool).await) }));
+    });
+    group.bench_function("unokit nested, one statement", |b| {
+        b.iter(|| {
+            runtime.block_on(async { black_box(postgres_blog::nested_document(&pool).await) })
+        });
     });
     group.bench_function("unokit concurrent hops (4 statements at once)", |b| {
         b.iter(|| runtime.block_on(async { black_box(postgres_blog::concurrent(&pool).await) }));

@@ -2,7 +2,7 @@
 //! statement to the pool per hop, or all four on one connection), by its
 //! hand-written equivalents with the four statements sent at once (in one
 //! task; on the multi-thread runtime also a task each), and by unokit's
-//! concurrent hops, one load of each in turn, many times, on a
+//! nested load (the hops on one connection) and concurrent hops, one load of each in turn, many times, on a
 //! current-thread runtime and on a multi-thread runtime of 2 workers (as
 //! axum and `#[tokio::main]` run it): the median of each, and its ratio to
 //! hand-written batching on the same runtime and to the fastest hand-written
@@ -31,6 +31,7 @@ enum Way {
     OneConnection,
     AtOnce,
     TaskPerStatement,
+    Nested,
     Concurrent,
 }
 
@@ -41,12 +42,13 @@ impl Way {
             Self::OneConnection => "hand-written batching, one connection",
             Self::AtOnce => "hand-written, at once",
             Self::TaskPerStatement => "hand-written, at once, a task per statement",
+            Self::Nested => "unokit nested (hops on one connection)",
             Self::Concurrent => "unokit concurrent hops",
         }
     }
 
     fn hand_written(self) -> bool {
-        self != Self::Concurrent
+        !matches!(self, Self::Nested | Self::Concurrent)
     }
 
     async fn load(self, pool: &PgPool) -> Vec<Post> {
@@ -55,6 +57,7 @@ impl Way {
             Self::OneConnection => postgres_blog::hand_one_connection(pool).await,
             Self::AtOnce => postgres_blog::hand_at_once(pool).await,
             Self::TaskPerStatement => postgres_blog::hand_tasks(pool).await,
+            Self::Nested => postgres_blog::nested(pool).await,
             Self::Concurrent => postgres_blog::concurrent(pool).await,
         }
     }
@@ -63,14 +66,17 @@ impl Way {
 /// The rows, each on a multi-thread runtime or not. Each row's ratio is to
 /// hand-written batching on its runtime. A task per statement only makes a
 /// difference where tasks run in parallel.
-const ROWS: [(bool, Way); 8] = [
+const ROWS: [(bool, Way); 11] = [
     (false, Way::Batched),
     (false, Way::OneConnection),
     (false, Way::AtOnce),
+    (false, Way::Nested),
     (false, Way::Concurrent),
     (true, Way::Batched),
+    (true, Way::OneConnection),
     (true, Way::AtOnce),
     (true, Way::TaskPerStatement),
+    (true, Way::Nested),
     (true, Way::Concurrent),
 ];
 

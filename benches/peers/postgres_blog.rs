@@ -2,7 +2,8 @@
 //! own, and the ways of loading it: the naive loop, hand-written batching
 //! (`= ANY($1)` with the keys bound as one array, as one writes it for
 //! PostgreSQL) and its equivalents with the four statements sent at once
-//! (in one task, or a task each), unokit per-hop, nested and concurrent hops.
+//! (in one task, or a task each), unokit per-hop, nested (on one connection,
+//! or as one statement's document) and concurrent hops.
 
 use std::collections::HashMap;
 use unokit::db::sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
@@ -268,13 +269,26 @@ pub async fn eager(pool: &PgPool) -> Vec<Post> {
         .unwrap()
 }
 
-/// unokit nested: 1 statement.
+/// unokit nested: 4 statements, on one connection.
 pub async fn nested(pool: &PgPool) -> Vec<Post> {
     Session::new(pool.clone())
         .query::<Post>()
         .include(Post::AUTHOR)
         .include(Post::COMMENTS.with(Comment::AUTHOR))
         .nested()
+        .all()
+        .await
+        .unwrap()
+}
+
+/// unokit nested, one statement: the JSON document.
+pub async fn nested_document(pool: &PgPool) -> Vec<Post> {
+    Session::new(pool.clone())
+        .query::<Post>()
+        .include(Post::AUTHOR)
+        .include(Post::COMMENTS.with(Comment::AUTHOR))
+        .nested()
+        .one_statement()
         .all()
         .await
         .unwrap()
@@ -302,5 +316,6 @@ pub async fn check_all_equal(pool: &PgPool) {
     assert_eq!(hand_tasks(pool).await, naive);
     assert_eq!(eager(pool).await, naive);
     assert_eq!(nested(pool).await, naive);
+    assert_eq!(nested_document(pool).await, naive);
     assert_eq!(concurrent(pool).await, naive);
 }

@@ -28,7 +28,7 @@ use super::error::DbError;
 use super::include::{Chain, Include, Query, With, assign_rows};
 use super::model::{Model, ModelRow};
 use super::nested::NestedRelation;
-use super::relation::{RelationKind, RelationOn};
+use super::relation::{RelationOn, relation_row};
 use super::session::Session;
 use super::sql::{self, Hop};
 use fetch::{BindRoot, RootKeys, fetch_rows};
@@ -216,17 +216,12 @@ where
         set,
         root: parents.root.clone(),
     };
-    let joined = matches!(R::KIND, RelationKind::ManyToMany { .. });
-    let rows = fetch_rows(session, statement, parents.root.clone(), move |row| {
-        if joined {
-            let key = DB::get::<R::Key>(row, 0)?;
-            Ok((key, R::Child::from_row(row, 1)?))
-        } else {
-            let child = R::Child::from_row(row, 0)?;
-            let key = R::child_key(&child).expect("belongs_to and has_many rows carry their key");
-            Ok((key, child))
-        }
-    });
+    let rows = fetch_rows(
+        session,
+        statement,
+        parents.root.clone(),
+        relation_row::<R, DB>,
+    );
     // Traced in the caller's span, not the hop's task; no keys (the parents
     // are named by their statement), a pair a row.
     let rows = async {

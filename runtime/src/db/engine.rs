@@ -71,6 +71,17 @@ pub trait Engine: Database {
         arguments: Self::Arguments<'a>,
     ) -> StatementFuture<'a, Vec<Self::Row>>;
 
+    /// Runs `sql` on `connection` and returns its rows, recorded like
+    /// [`fetch_all`](Self::fetch_all)'s: for the statements of one load that
+    /// take a connection from the pool once, rather than one per statement.
+    #[doc(hidden)]
+    #[track_caller]
+    fn fetch_all_on<'a>(
+        connection: &'a mut Self::Connection,
+        sql: &'a str,
+        arguments: Self::Arguments<'a>,
+    ) -> StatementFuture<'a, Vec<Self::Row>>;
+
     /// Runs `sql` and hands each row to `each` as it arrives, recorded like
     /// [`fetch_all`](Self::fetch_all)'s: the rows are read while the
     /// database still sends the next ones, and none is kept.
@@ -163,6 +174,19 @@ macro_rules! run_with_sqlx {
                 // Recorded when first polled: in the scope current then.
                 crate::db::detect::record(sql, location)?;
                 sqlx::query_with(sql, arguments).fetch_all(pool).await
+            })
+        }
+
+        #[track_caller]
+        fn fetch_all_on<'a>(
+            connection: &'a mut Self::Connection,
+            sql: &'a str,
+            arguments: Self::Arguments<'a>,
+        ) -> StatementFuture<'a, Vec<Self::Row>> {
+            let location = std::panic::Location::caller();
+            Box::pin(async move {
+                crate::db::detect::record(sql, location)?;
+                sqlx::query_with(sql, arguments).fetch_all(connection).await
             })
         }
 

@@ -1,15 +1,18 @@
 //! Nested loading: the rows of a query and every relation it includes, as deep
-//! as it nests, in one statement whose result is a JSON document built by the
-//! database ([`super::sql`] writes it; on SQLite a row per root row, joined
-//! here), decoded straight into the models.
+//! as it nests, on one connection, without the session's loaders.
 //!
-//! Per-hop batching ([`Query::all`]) sends one statement per hop and receives
-//! every row of every hop; sqlx's SQLite driver hands each row across a channel
-//! from its worker thread, which costs more than the row itself. Here the whole
-//! tree crosses once, as text, and serde reads it into the models with no
-//! intermediate value. On SQLite, `all()` goes further (the `hops` module):
-//! each hop's plain statement, stepped on the caller's thread, its rows read
-//! by the same serde code from SQLite's columns rather than from JSON.
+//! Per-hop batching ([`Query::all`]) sends one statement per hop through the
+//! session's loaders and the pool: each statement takes a connection of its
+//! own, and sqlx's SQLite driver hands each row across a channel from its
+//! worker thread, which costs more than the row itself. A nested `all()`
+//! takes one connection for the whole load and runs each hop's plain
+//! statement on it in turn: on SQLite stepped on the caller's thread, each
+//! row read by serde from SQLite's columns straight into its model (the
+//! `hops` module); on PostgreSQL through sqlx (the `connection` module). The
+//! other way, `find_many` and `one_statement()`, is one statement whose result
+//! is a JSON document built by the database ([`super::sql`] writes it; on
+//! SQLite a row per root row, joined here), decoded by the same serde code
+//! straight into the models.
 
 use super::engine::{Engine, KeyColumn};
 use super::error::DbError;
@@ -26,6 +29,7 @@ use std::marker::PhantomData;
 use std::sync::{OnceLock, PoisonError, RwLock};
 
 mod columns;
+mod connection;
 mod decode;
 mod engine;
 #[cfg(feature = "sqlite")]
@@ -38,8 +42,10 @@ mod sqlite;
 mod stepped;
 
 pub use columns::JsonColumn;
+use connection::HopRows;
 pub use decode::NestedArity;
 use decode::{decode_document, decode_relation};
+use engine::DocumentFuture;
 pub use engine::NestedEngine;
 #[cfg(feature = "sqlite")]
 use hops::Parents;
@@ -124,9 +130,8 @@ pub trait NestedInclude<P, DB: Engine>: Include<P, DB> + 'static {
         context: &DecodeContext,
     ) -> Result<(), A::Error>;
 
-    /// The rows of every relation, read by their plain statements (SQLite's
-    /// `all()`, see the `nested::hops` module).
-    #[cfg(feature = "sqlite")]
+    /// The rows of every relation, read by their plain statements (`all()`,
+    /// see the `nested::hops` and `nested::connection` modules).
     #[doc(hidden)]
     type Hops: Send;
 
@@ -135,12 +140,19 @@ pub trait NestedInclude<P, DB: Engine>: Include<P, DB> + 'static {
     #[doc(hidden)]
     fn step_hops(stepper: &mut Stepper, parents: &Parents) -> Result<Self::Hops, Step>;
 
-    /// Puts the stepped rows into `parents`, deepest hops first.
+    /// Runs the relations' statements on `connection`, for the keys of
+    /// `parents`, one after the other.
+    #[doc(hidden)]
+    fn fetch_hops<'a>(
+        connection: &'a mut DB::Connection,
+        parents: &'a [&'a P],
+    ) -> DocumentFuture<'a, Self::Hops>;
+
+    /// Puts the rows of the hops into `parents`, deepest hops first.
     ///
     /// # Errors
     ///
     /// When a `belongs_to` row is missing.
-    #[cfg(feature = "sqlite")]
     #[doc(hidden)]
     fn assign_hops(parents: &mut [&mut P], hops: Self::Hops) -> Result<(), DbError>;
 }
@@ -156,7 +168,6 @@ impl<P: Send + Sync + 'static, DB: Engine> NestedInclude<P, DB> for () {
         Ok(())
     }
 
-    #[cfg(feature = "sqlite")]
     type Hops = ();
 
     #[cfg(feature = "sqlite")]
@@ -164,7 +175,10 @@ impl<P: Send + Sync + 'static, DB: Engine> NestedInclude<P, DB> for () {
         Ok(())
     }
 
-    #[cfg(feature = "sqlite")]
+    fn fetch_hops<'a>(_: &'a mut DB::Connection, _: &'a [&'a P]) -> DocumentFuture<'a, ()> {
+        Box::pin(async { Ok(()) })
+    }
+
     fn assign_hops(_: &mut [&mut P], (): ()) -> Result<(), DbError> {
         Ok(())
     }
@@ -190,17 +204,22 @@ where
         decode_relation::<R, (), DB, A>(parent, seq, context)
     }
 
-    #[cfg(feature = "sqlite")]
-    type Hops = hops::HopRows<R, ()>;
+    type Hops = HopRows<R, ()>;
 
     #[cfg(feature = "sqlite")]
     fn step_hops(stepper: &mut Stepper, parents: &Parents) -> Result<Self::Hops, Step> {
         hops::step_hop::<R, (), DB>(stepper, parents)
     }
 
-    #[cfg(feature = "sqlite")]
+    fn fetch_hops<'a>(
+        connection: &'a mut DB::Connection,
+        parents: &'a [&'a R::Parent],
+    ) -> DocumentFuture<'a, Self::Hops> {
+        connection::fetch_hop::<R, (), DB>(connection, parents)
+    }
+
     fn assign_hops(parents: &mut [&mut R::Parent], hops: Self::Hops) -> Result<(), DbError> {
-        hops::assign_hop::<R, (), DB>(parents, hops)
+        connection::assign_hop::<R, (), DB>(parents, hops)
     }
 }
 
@@ -225,17 +244,22 @@ where
         decode_relation::<R, I, DB, A>(parent, seq, context)
     }
 
-    #[cfg(feature = "sqlite")]
-    type Hops = hops::HopRows<R, I::Hops>;
+    type Hops = HopRows<R, I::Hops>;
 
     #[cfg(feature = "sqlite")]
     fn step_hops(stepper: &mut Stepper, parents: &Parents) -> Result<Self::Hops, Step> {
         hops::step_hop::<R, I, DB>(stepper, parents)
     }
 
-    #[cfg(feature = "sqlite")]
+    fn fetch_hops<'a>(
+        connection: &'a mut DB::Connection,
+        parents: &'a [&'a R::Parent],
+    ) -> DocumentFuture<'a, Self::Hops> {
+        connection::fetch_hop::<R, I, DB>(connection, parents)
+    }
+
     fn assign_hops(parents: &mut [&mut R::Parent], hops: Self::Hops) -> Result<(), DbError> {
-        hops::assign_hop::<R, I, DB>(parents, hops)
+        connection::assign_hop::<R, I, DB>(parents, hops)
     }
 }
 
@@ -260,7 +284,6 @@ where
         B::decode(parent, seq, context)
     }
 
-    #[cfg(feature = "sqlite")]
     type Hops = (A::Hops, B::Hops);
 
     #[cfg(feature = "sqlite")]
@@ -271,7 +294,16 @@ where
         ))
     }
 
-    #[cfg(feature = "sqlite")]
+    fn fetch_hops<'a>(
+        connection: &'a mut DB::Connection,
+        parents: &'a [&'a P],
+    ) -> DocumentFuture<'a, Self::Hops> {
+        Box::pin(async move {
+            let a = A::fetch_hops(connection, parents).await?;
+            Ok((a, B::fetch_hops(connection, parents).await?))
+        })
+    }
+
     fn assign_hops(parents: &mut [&mut P], (a, b): Self::Hops) -> Result<(), DbError> {
         A::assign_hops(parents, a)?;
         B::assign_hops(parents, b)
@@ -337,9 +369,10 @@ where
 }
 
 impl<'s, M: ModelRow<DB>, DB: Engine, I: Include<M, DB>> Query<'s, M, DB, I> {
-    /// Loads the rows and every included relation, as deep as it nests, in one
-    /// statement: the database aggregates the tree into one JSON document,
-    /// which is decoded straight into the models (see [`NestedQuery`]).
+    /// Loads the rows and every included relation, as deep as it nests, on one
+    /// connection: each hop's statement in turn, or with `one_statement()` one
+    /// statement whose JSON document the database builds (see
+    /// [`NestedQuery`]).
     ///
     /// ```
     /// use unokit::Model;
@@ -364,7 +397,7 @@ impl<'s, M: ModelRow<DB>, DB: Engine, I: Include<M, DB>> Query<'s, M, DB, I> {
     /// }
     ///
     /// async fn front_page(session: &Session<sqlx::Sqlite>) -> Result<Vec<Post>, DbError> {
-    ///     // One statement, one row, however many posts.
+    ///     // Two statements, on one connection, however many posts.
     ///     session.query::<Post>().include(Post::AUTHOR).nested().all().await
     /// }
     /// ```
@@ -384,16 +417,20 @@ impl<'s, M: ModelRow<DB>, DB: Engine, I: Include<M, DB>> Query<'s, M, DB, I> {
     }
 }
 
-/// A [`Query`] loaded nested: the rows and every relation they include, read
-/// straight into the models with no sqlx row in between.
+/// A [`Query`] loaded nested: the rows and every relation they include, on
+/// one connection, without the session's loaders.
 ///
-/// On PostgreSQL, and for `find_many` and `find` on SQLite, it is one
-/// statement whose result is a JSON document built by the database (on
-/// SQLite a row per root row, each its array; on PostgreSQL one row). On
-/// SQLite, `all()` steps each hop's plain statement (per-hop batching's, its
-/// keys bound from the parents' rows) on the caller's thread, one after the
-/// other in one read transaction, as Diesel does; the document only with
-/// [`one_statement`](Self::one_statement).
+/// `all()` runs each hop's plain statement (per-hop batching's, its keys
+/// bound from the parents' rows), one after the other, on one connection
+/// taken from the pool once. On SQLite the statements are stepped on the
+/// caller's thread in one read transaction, as Diesel does, and each row is
+/// read straight into its model with no sqlx row in between; on PostgreSQL
+/// each statement sees the database as of its own start, as per-hop
+/// batching's do. `find_many`, `find`, and `all()` after
+/// [`one_statement`](Self::one_statement) are one statement whose result is a
+/// JSON document built by the database (on SQLite a row per root row, each its
+/// array; on PostgreSQL one row), decoded straight into the models: one
+/// snapshot of the database.
 ///
 /// It gives the same rows as per-hop batching ([`Query::all`]); which is
 /// faster depends on the shape (see the README's `batch_load` section): the
@@ -419,10 +456,10 @@ where
     I: NestedInclude<M, DB>,
     DB: NestedEngine,
 {
-    /// Loads as one statement's JSON document on SQLite too (it always is on
-    /// PostgreSQL), instead of each hop's plain statement: the whole tree in
-    /// one statement, which is slower on SQLite (see the README's issue 17
-    /// section), kept to compare the two.
+    /// Loads `all()` as one statement's JSON document instead of each hop's
+    /// plain statement: the whole tree in one statement and one snapshot,
+    /// which is slower on both engines on the blog (see the README's issue 17
+    /// section).
     pub fn one_statement(mut self) -> Self {
         self.one_statement = true;
         self

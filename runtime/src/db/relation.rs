@@ -163,23 +163,14 @@ impl<R: RelationOn<DB>, DB: Engine> BatchFn for RelationFetch<R, DB> {
     type Map = KeyMap<R::Key, Target<R>>;
 
     async fn load(&self, keys: &[R::Key]) -> Result<Self::Map, sqlx::Error> {
-        let joined = matches!(R::KIND, RelationKind::ManyToMany { .. });
         let fetching = fetch_by_keys::<DB, R::Key>(&self.pool, keys, relation_sql::<R, DB>);
         let rows = detect::within(self.scope.as_ref(), fetching).await?;
         let statements = DB::DIALECT.key_chunks(keys).len();
         crate::trace::relation_statements(R::NAME, keys.len(), statements, rows.len());
-        let mut pairs = Vec::with_capacity(rows.len());
-        for row in &rows {
-            if joined {
-                let key = DB::get::<R::Key>(row, 0)?;
-                pairs.push((key, R::Child::from_row(row, 1)?));
-            } else {
-                let child = R::Child::from_row(row, 0)?;
-                let key =
-                    R::child_key(&child).expect("belongs_to and has_many rows carry their key");
-                pairs.push((key, child));
-            }
-        }
+        let pairs = rows
+            .iter()
+            .map(relation_row::<R, DB>)
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(R::Arity::assemble(keys, pairs))
     }
 }
@@ -244,8 +235,24 @@ pub(crate) async fn fetch_by_keys<DB: Engine, K: KeyColumn<DB>>(
     Ok(rows)
 }
 
+/// A row of relation `R`'s statement ([`relation_sql`]): the child, and the
+/// parent key it is found under (the join table's first column for a
+/// `many_to_many`, the child's own column otherwise).
+pub(crate) fn relation_row<R: RelationOn<DB>, DB: Engine>(
+    row: &DB::Row,
+) -> Result<(R::Key, R::Child), sqlx::Error> {
+    if matches!(R::KIND, RelationKind::ManyToMany { .. }) {
+        let key = DB::get::<R::Key>(row, 0)?;
+        Ok((key, R::Child::from_row(row, 1)?))
+    } else {
+        let child = R::Child::from_row(row, 0)?;
+        let key = R::child_key(&child).expect("belongs_to and has_many rows carry their key");
+        Ok((key, child))
+    }
+}
+
 /// The statement loading relation `R` for `count` keys.
-fn relation_sql<R: Relation, DB: Engine>(count: usize) -> String {
+pub(crate) fn relation_sql<R: Relation, DB: Engine>(count: usize) -> String {
     let select = DB::statements::<R::Child>().select;
     relation_sql_of::<R, DB>(select, R::Child::COLUMNS, count)
 }

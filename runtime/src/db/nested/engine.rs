@@ -43,8 +43,9 @@ pub trait NestedEngine: Engine {
         })
     }
 
-    /// Loads every row of `M` with the relations of `I`: by default (and
-    /// whenever `one_statement`), as the one statement's JSON document.
+    /// Loads every row of `M` with the relations of `I`: as the one
+    /// statement's JSON document when `one_statement`, by default each hop's
+    /// plain statement on one connection (see `nested::connection`).
     #[doc(hidden)]
     #[track_caller]
     fn load_all<'a, M, I>(
@@ -55,8 +56,11 @@ pub trait NestedEngine: Engine {
         M: NestedRow<Self>,
         I: NestedInclude<M, Self>,
     {
-        let _ = one_statement;
-        load_all_as_document::<M, I, Self>(session)
+        if one_statement {
+            load_all_as_document::<M, I, Self>(session)
+        } else {
+            super::connection::load_all::<M, I, Self>(session)
+        }
     }
 }
 

@@ -19,27 +19,20 @@
 //! [`decode_columns`](super::NestedRow::decode_columns) from the row's columns
 //! (`nested::stepped`), as from a nested load's arrays.
 
+use super::connection::HopRows;
 use super::engine::DocumentFuture;
 use super::sqlite::{Step, on_caller_thread};
 use super::stepped::{KeyValue, Stepper};
 use super::{JsonColumn, NestedInclude, NestedRelation, NestedRow, next_column};
 use crate::db::engine::Engine;
 use crate::db::error::DbError;
-use crate::db::include::assign_rows;
 use crate::db::model::Model;
-use crate::db::relation::{Relation, RelationKind, RelationOn, relation_sql_of};
+use crate::db::relation::{RelationKind, RelationOn, relation_sql_of};
 use crate::db::session::Session;
 use crate::db::sql::{Dialect, Node};
 use std::collections::HashSet;
 use std::ffi::c_int;
 use std::panic::Location;
-
-/// A hop's rows, each with the key it is found under, and its hops' rows.
-#[doc(hidden)]
-pub struct HopRows<R: Relation, N> {
-    rows: Vec<(R::Key, R::Child)>,
-    nested: N,
-}
 
 /// Every row of `M` with the relations of `I`, within the session's deadline.
 pub(super) fn load_all<'a, M, I>(
@@ -215,27 +208,4 @@ where
 fn padded(keys: usize) -> usize {
     keys.next_power_of_two()
         .min(Dialect::Sqlite.keys_per_statement())
-}
-
-/// Puts the rows of `hop` under `parents`, after its own hops' rows under
-/// them.
-///
-/// # Errors
-///
-/// When a `belongs_to` row is missing.
-pub(super) fn assign_hop<R, I, DB>(
-    parents: &mut [&mut R::Parent],
-    hop: HopRows<R, I::Hops>,
-) -> Result<(), DbError>
-where
-    R: NestedRelation + RelationOn<DB>,
-    I: NestedInclude<R::Child, DB>,
-    DB: Engine,
-{
-    let HopRows { mut rows, nested } = hop;
-    if !I::NOTHING {
-        let mut children: Vec<&mut R::Child> = rows.iter_mut().map(|(_, child)| child).collect();
-        I::assign_hops(&mut children, nested)?;
-    }
-    assign_rows::<R>(parents, rows)
 }
