@@ -71,16 +71,20 @@ pub trait Engine: Database {
         arguments: Self::Arguments<'a>,
     ) -> StatementFuture<'a, Vec<Self::Row>>;
 
-    /// Runs `sql` on `connection` and returns its rows, recorded like
-    /// [`fetch_all`](Self::fetch_all)'s: for the statements of one load that
-    /// take a connection from the pool once, rather than one per statement.
+    /// Runs `sql` on `connection` and hands each row to `each` as it arrives,
+    /// recorded like [`fetch_all`](Self::fetch_all)'s: for the statements of
+    /// one load that takes a connection from the pool once, rather than one
+    /// per statement.
     #[doc(hidden)]
     #[track_caller]
-    fn fetch_all_on<'a>(
+    fn fetch_each_on<'a, F>(
         connection: &'a mut Self::Connection,
         sql: &'a str,
         arguments: Self::Arguments<'a>,
-    ) -> StatementFuture<'a, Vec<Self::Row>>;
+        each: F,
+    ) -> StatementFuture<'a, ()>
+    where
+        F: FnMut(Self::Row) -> Result<(), sqlx::Error> + Send + 'a;
 
     /// Runs `sql` and hands each row to `each` as it arrives, recorded like
     /// [`fetch_all`](Self::fetch_all)'s: the rows are read while the
@@ -178,15 +182,26 @@ macro_rules! run_with_sqlx {
         }
 
         #[track_caller]
-        fn fetch_all_on<'a>(
+        fn fetch_each_on<'a, F>(
             connection: &'a mut Self::Connection,
             sql: &'a str,
             arguments: Self::Arguments<'a>,
-        ) -> StatementFuture<'a, Vec<Self::Row>> {
+            mut each: F,
+        ) -> StatementFuture<'a, ()>
+        where
+            F: FnMut(Self::Row) -> Result<(), sqlx::Error> + Send + 'a,
+        {
             let location = std::panic::Location::caller();
             Box::pin(async move {
                 crate::db::detect::record(sql, location)?;
-                sqlx::query_with(sql, arguments).fetch_all(connection).await
+                let mut rows = sqlx::query_with(sql, arguments).fetch(connection);
+                while let Some(row) =
+                    std::future::poll_fn(|cx| futures_core::Stream::poll_next(rows.as_mut(), cx))
+                        .await
+                {
+                    each(row?)?;
+                }
+                Ok(())
             })
         }
 

@@ -44,14 +44,17 @@ where
 {
     Box::pin(async move {
         let loading = async {
+            // Declared first: the statement's future borrows it and the
+            // connection for one lifetime, so it must outlive the connection.
+            let mut models = Vec::new();
             let mut connection = session.pool().acquire().await?;
             let select = DB::statements::<M>().select_all;
             let arguments = <DB::Arguments<'_>>::default();
-            let rows = DB::fetch_all_on(&mut connection, select, arguments).await?;
-            let models = rows
-                .iter()
-                .map(|row| M::from_row(row, 0))
-                .collect::<Result<Vec<M>, _>>()?;
+            let each = |row: DB::Row| {
+                models.push(M::from_row(&row, 0)?);
+                Ok(())
+            };
+            DB::fetch_each_on(&mut connection, select, arguments, each).await?;
             let parents: Vec<&M> = models.iter().collect();
             let hops = I::fetch_hops(&mut connection, &parents).await;
             drop(parents);
@@ -87,9 +90,11 @@ where
             let sql = relation_sql::<R, DB>(chunk.len());
             let mut arguments = <DB::Arguments<'_>>::default();
             R::Key::add_keys(&mut arguments, chunk).map_err(sqlx::Error::Encode)?;
-            for row in DB::fetch_all_on(connection, &sql, arguments).await? {
+            let each = |row: DB::Row| {
                 rows.push(relation_row::<R, DB>(&row)?);
-            }
+                Ok(())
+            };
+            DB::fetch_each_on(connection, &sql, arguments, each).await?;
         }
         crate::trace::relation_statements(R::NAME, keys.len(), statements, rows.len());
         let nested = if I::NOTHING {
