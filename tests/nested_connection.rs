@@ -73,7 +73,11 @@ async fn a_nested_load_runs_every_hop_on_one_connection() {
         5,
         "the posts, their authors, tags, comments and the comments' authors"
     );
-    assert_eq!(handed_out.load(SeqCst), 1, "one connection for the whole load");
+    assert_eq!(
+        handed_out.load(SeqCst),
+        1,
+        "one connection for the whole load"
+    );
     handed_out.store(0, SeqCst);
     per_hop(&db.session()).await.unwrap();
     assert!(
@@ -104,7 +108,10 @@ async fn a_deadline_or_a_failing_hop_ends_the_load_and_the_next_one_succeeds() {
     proxy.set_delay(Duration::from_millis(30));
     let started = Instant::now();
     let error = nested(&session).await.unwrap_err();
-    assert!(matches!(error, DbError::Timeout(t) if t == timeout), "{error:?}");
+    assert!(
+        matches!(error, DbError::Timeout(t) if t == timeout),
+        "{error:?}"
+    );
     assert!(started.elapsed() < timeout * 3, "{:?}", started.elapsed());
     proxy.set_delay(Duration::ZERO);
     assert_eq!(nested(&session).await.unwrap(), expected);
