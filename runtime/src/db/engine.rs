@@ -158,6 +158,32 @@ pub trait KeyColumn<DB: Database>: Column<DB> + Hash + Eq + Clone + 'static {
     }
 }
 
+/// Runs `sql` on `executor` (a pool, or a connection) and hands each row to
+/// `each` as it arrives, recorded in the current [detector scope](super::detect)
+/// from `location` when first polled.
+async fn each_row<'e, 'c: 'e, DB, E, F>(
+    executor: E,
+    sql: &'e str,
+    arguments: <DB as Database>::Arguments<'e>,
+    mut each: F,
+    location: &'static std::panic::Location<'static>,
+) -> Result<(), sqlx::Error>
+where
+    DB: Database,
+    E: sqlx::Executor<'c, Database = DB> + 'e,
+    <DB as Database>::Arguments<'e>: sqlx::IntoArguments<'e, DB>,
+    F: FnMut(DB::Row) -> Result<(), sqlx::Error>,
+{
+    super::detect::record(sql, location)?;
+    let mut rows = sqlx::query_with(sql, arguments).fetch(executor);
+    while let Some(row) =
+        std::future::poll_fn(|cx| futures_core::Stream::poll_next(rows.as_mut(), cx)).await
+    {
+        each(row?)?;
+    }
+    Ok(())
+}
+
 /// How a statement runs and a row is read, the same sqlx calls on every engine.
 /// (They are written in each engine's impl, not as provided methods, because
 /// sqlx's executor bounds hold only for the concrete engines.)
@@ -186,23 +212,13 @@ macro_rules! run_with_sqlx {
             connection: &'a mut Self::Connection,
             sql: &'a str,
             arguments: Self::Arguments<'a>,
-            mut each: F,
+            each: F,
         ) -> StatementFuture<'a, ()>
         where
             F: FnMut(Self::Row) -> Result<(), sqlx::Error> + Send + 'a,
         {
             let location = std::panic::Location::caller();
-            Box::pin(async move {
-                crate::db::detect::record(sql, location)?;
-                let mut rows = sqlx::query_with(sql, arguments).fetch(connection);
-                while let Some(row) =
-                    std::future::poll_fn(|cx| futures_core::Stream::poll_next(rows.as_mut(), cx))
-                        .await
-                {
-                    each(row?)?;
-                }
-                Ok(())
-            })
+            Box::pin(super::each_row(connection, sql, arguments, each, location))
         }
 
         #[track_caller]
@@ -210,23 +226,13 @@ macro_rules! run_with_sqlx {
             pool: &'a sqlx::Pool<Self>,
             sql: &'a str,
             arguments: Self::Arguments<'a>,
-            mut each: F,
+            each: F,
         ) -> StatementFuture<'a, ()>
         where
             F: FnMut(Self::Row) -> Result<(), sqlx::Error> + Send + 'a,
         {
             let location = std::panic::Location::caller();
-            Box::pin(async move {
-                crate::db::detect::record(sql, location)?;
-                let mut rows = sqlx::query_with(sql, arguments).fetch(pool);
-                while let Some(row) =
-                    std::future::poll_fn(|cx| futures_core::Stream::poll_next(rows.as_mut(), cx))
-                        .await
-                {
-                    each(row?)?;
-                }
-                Ok(())
-            })
+            Box::pin(super::each_row(pool, sql, arguments, each, location))
         }
 
         #[track_caller]
