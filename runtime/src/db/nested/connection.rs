@@ -18,7 +18,7 @@
 //! batching's do: a snapshot would cost two more round trips (`BEGIN` and
 //! `COMMIT`); [`one_statement`](super::NestedQuery::one_statement) is one.
 
-use super::engine::DocumentFuture;
+use super::engine::NestedFuture;
 use super::{NestedEngine, NestedInclude, NestedRelation, NestedRow};
 use crate::db::engine::{Engine, KeyColumn};
 use crate::db::error::DbError;
@@ -36,7 +36,7 @@ pub struct HopRows<R: Relation, N> {
 
 /// Every row of `M` with the relations of `I`, on one connection, within the
 /// session's deadline.
-pub(super) fn load_all<'a, M, I, DB>(session: &'a Session<DB>) -> DocumentFuture<'a, Vec<M>>
+pub(super) fn load_all<'a, M, I, DB>(session: &'a Session<DB>) -> NestedFuture<'a, Vec<M>>
 where
     M: NestedRow<DB>,
     I: NestedInclude<M, DB>,
@@ -57,7 +57,6 @@ where
             DB::fetch_each_on(&mut connection, select, arguments, each).await?;
             let parents: Vec<&M> = models.iter().collect();
             let hops = I::fetch_hops(&mut connection, &parents).await;
-            drop(parents);
             Ok::<_, sqlx::Error>(hops.map(|hops| (models, hops)))
         };
         let (mut models, hops) = session.within_deadline(loading).await??;
@@ -75,7 +74,7 @@ where
 pub(super) fn fetch_hop<'a, R, I, DB>(
     connection: &'a mut DB::Connection,
     parents: &'a [&'a R::Parent],
-) -> DocumentFuture<'a, HopRows<R, I::Hops>>
+) -> NestedFuture<'a, HopRows<R, I::Hops>>
 where
     R: NestedRelation + RelationOn<DB>,
     I: NestedInclude<R::Child, DB>,

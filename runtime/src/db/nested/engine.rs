@@ -8,9 +8,9 @@ use crate::db::session::Session;
 use std::future::Future;
 use std::pin::Pin;
 
-/// A nested load's statement, run, its document read.
+/// A nested load, or a part of one: its statements run and their rows read.
 #[doc(hidden)]
-pub type DocumentFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, DbError>> + Send + 'a>>;
+pub type NestedFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, DbError>> + Send + 'a>>;
 
 /// An engine that runs nested loads: [`sqlx::Sqlite`], and `sqlx::Postgres`
 /// with the `postgres` feature.
@@ -32,7 +32,7 @@ pub trait NestedEngine: Engine {
         sql: &'a str,
         arguments: Self::Arguments<'a>,
         read: fn(Option<&[u8]>) -> Result<T, DbError>,
-    ) -> DocumentFuture<'a, T> {
+    ) -> NestedFuture<'a, T> {
         let fetching = Self::fetch_all(session.pool(), sql, arguments);
         Box::pin(async move {
             let rows = session.within_deadline(fetching).await?;
@@ -51,7 +51,7 @@ pub trait NestedEngine: Engine {
     fn load_all<'a, M, I>(
         session: &'a Session<Self>,
         one_statement: bool,
-    ) -> DocumentFuture<'a, Vec<M>>
+    ) -> NestedFuture<'a, Vec<M>>
     where
         M: NestedRow<Self>,
         I: NestedInclude<M, Self>,
@@ -66,7 +66,7 @@ pub trait NestedEngine: Engine {
 
 /// Every row of `M` with `I`, from the one statement's document.
 #[track_caller]
-fn load_all_as_document<'a, M, I, DB>(session: &'a Session<DB>) -> DocumentFuture<'a, Vec<M>>
+fn load_all_as_document<'a, M, I, DB>(session: &'a Session<DB>) -> NestedFuture<'a, Vec<M>>
 where
     M: NestedRow<DB>,
     I: NestedInclude<M, DB>,
@@ -100,7 +100,7 @@ impl NestedEngine for sqlx::Sqlite {
         sql: &'a str,
         arguments: Self::Arguments<'a>,
         read: fn(Option<&[u8]>) -> Result<T, DbError>,
-    ) -> DocumentFuture<'a, T> {
+    ) -> NestedFuture<'a, T> {
         if sqlx::Arguments::len(&arguments) > 0 {
             let fetching = Self::fetch_all(session.pool(), sql, arguments);
             return Box::pin(async move {
@@ -129,7 +129,7 @@ impl NestedEngine for sqlx::Sqlite {
     fn load_all<'a, M, I>(
         session: &'a Session<Self>,
         one_statement: bool,
-    ) -> DocumentFuture<'a, Vec<M>>
+    ) -> NestedFuture<'a, Vec<M>>
     where
         M: NestedRow<Self>,
         I: NestedInclude<M, Self>,

@@ -20,7 +20,7 @@
 //! (`nested::stepped`), as from a nested load's arrays.
 
 use super::connection::HopRows;
-use super::engine::DocumentFuture;
+use super::engine::NestedFuture;
 use super::sqlite::{Step, on_caller_thread};
 use super::stepped::{KeyValue, Stepper};
 use super::{JsonColumn, NestedInclude, NestedRelation, NestedRow, next_column};
@@ -38,7 +38,7 @@ use std::panic::Location;
 pub(super) fn load_all<'a, M, I>(
     session: &'a Session<sqlx::Sqlite>,
     location: &'static Location<'static>,
-) -> DocumentFuture<'a, Vec<M>>
+) -> NestedFuture<'a, Vec<M>>
 where
     M: NestedRow<sqlx::Sqlite>,
     I: NestedInclude<M, sqlx::Sqlite>,
