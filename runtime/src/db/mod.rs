@@ -9,10 +9,10 @@
 //! - **eagerly**, with [`Session::query`] and `include`: one statement per
 //!   relation hop, however many parents, nested as deep as wanted;
 //! - **nested**, with `.nested()` on such a query: the rows and every relation
-//!   they include read straight into the models, with no sqlx row in between
-//!   ([`NestedQuery`]): one statement whose result is a JSON document the
-//!   database builds, or on SQLite each hop's plain statement stepped on the
-//!   caller's thread;
+//!   they include on one connection, without the loaders ([`NestedQuery`]):
+//!   each hop's plain statement in turn (on SQLite stepped on the caller's
+//!   thread and read straight into the models, with no sqlx row in between),
+//!   or one statement whose result is a JSON document the database builds;
 //! - **with concurrent hops**, with `.concurrent()` on such a query: one
 //!   statement per hop as eagerly, but all sent at once, each hop naming its
 //!   parents by their statement ([`ConcurrentQuery`]);
