@@ -2,11 +2,11 @@
 //! statement to the pool per hop, or all four on one connection), by its
 //! hand-written equivalents with the four statements sent at once (in one
 //! task; on the multi-thread runtime also a task each), and by unokit's
-//! nested load (the hops on one connection) and concurrent hops, one load of each in turn, many times, on a
-//! current-thread runtime and on a multi-thread runtime of 2 workers (as
-//! axum and `#[tokio::main]` run it): the median of each, and its ratio to
-//! hand-written batching on the same runtime and to the fastest hand-written
-//! row.
+//! nested load (the hops on one connection) and concurrent hops, one load of
+//! each in turn, many times, on a current-thread runtime and on a
+//! multi-thread runtime of 2 workers (as axum and `#[tokio::main]` run it):
+//! the median of each, and its ratio to hand-written batching on the same
+//! runtime and to the fastest hand-written row.
 //!
 //! Criterion measures one row after the other; on this 2-core machine two
 //! rows measured a minute apart differ by more than the rows do (see

@@ -4,8 +4,8 @@
 //! statement (the pool checks each with a round trip: `postgres_interleaved`
 //! measures what that saves); text keys bound as one array; a session's
 //! deadline and a failing statement end the load with a clear `DbError` and
-//! leave the pool usable. (`nested_loading.rs` compares the values on both engines,
-//! `nested_hops.rs` SQLite's stepped hops.)
+//! leave the pool usable. (`nested_loading.rs` compares the values on both
+//! engines, `nested_hops.rs` SQLite's stepped hops.)
 #![cfg(feature = "postgres")]
 
 use std::sync::Arc;
@@ -106,7 +106,8 @@ async fn a_deadline_or_a_failing_hop_ends_the_load_and_the_next_one_succeeds() {
     let expected = per_hop(&db.session()).await.unwrap();
     let timeout = Duration::from_millis(150);
     let session = db.session().with_timeout(timeout);
-    // The root's statement answers within the deadline; the load does not.
+    // Each round trip now takes 60 ms: the connection's check, the posts and
+    // five hops take more than the deadline.
     proxy.set_delay(Duration::from_millis(30));
     let started = Instant::now();
     let error = nested(&session).await.unwrap_err();
