@@ -107,7 +107,7 @@ async fn a_deadline_or_a_failing_hop_ends_the_load_and_the_next_one_succeeds() {
     let timeout = Duration::from_millis(150);
     let session = db.session().with_timeout(timeout);
     // Each round trip now takes 60 ms: the connection's check, the posts and
-    // five hops take more than the deadline.
+    // four hops take more than the deadline.
     proxy.set_delay(Duration::from_millis(30));
     let started = Instant::now();
     let error = nested(&session).await.unwrap_err();
