@@ -2,19 +2,18 @@
 //! taken from the pool once. The same models as per-hop batching (a
 //! `many_to_many` too) with one connection handed out instead of one per
 //! statement (the pool checks each with a round trip: `postgres_interleaved`
-//! measures what that saves); text keys bound as one array; a session's
-//! deadline and a failing statement end the load with a clear `DbError` and
-//! leave the pool usable. (`nested_loading.rs` compares the values on both
-//! engines, `nested_hops.rs` SQLite's stepped hops.)
+//! measures what that saves); a session's deadline and a failing statement
+//! end the load with a clear `DbError` and leave the pool usable.
+//! (`nested_loading.rs` compares the values and text keys on both engines,
+//! `nested_hops.rs` SQLite's stepped hops.)
 #![cfg(feature = "postgres")]
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::time::{Duration, Instant};
-use unokit::Model;
 use unokit::db::sqlx::postgres::PgPoolOptions;
 use unokit::db::sqlx::{self, Postgres};
-use unokit::db::{DbError, Related, Session};
+use unokit::db::{DbError, Session};
 use unokit_fixtures::blog::{self, Comment, Post};
 use unokit_fixtures::counting::TestDb;
 use unokit_fixtures::proxy::Proxy;
@@ -136,94 +135,4 @@ async fn a_deadline_or_a_failing_hop_ends_the_load_and_the_next_one_succeeds() {
     assert_eq!(nested(&session).await.unwrap(), expected);
     db.finish().await;
     drop(proxy);
-}
-
-#[derive(Model, Clone, Debug, PartialEq)]
-#[model(table = "countries")]
-struct Country {
-    #[model(primary_key)]
-    code: String,
-    name: String,
-    #[model(has_many(City, foreign_key = country))]
-    cities: Related<Vec<City>>,
-}
-
-#[derive(Model, Clone, Debug, PartialEq)]
-#[model(table = "cities")]
-struct City {
-    #[model(primary_key)]
-    id: i64,
-    country: String,
-    population: Option<f64>,
-    #[model(belongs_to(Country, key = country))]
-    of: Related<Country>,
-}
-
-/// Text keys bound as one `text[]`: unicode, empty, a parent without children,
-/// and parents sharing a `belongs_to` row.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn text_keys_are_bound_as_one_array() {
-    let Some(db) = unokit_fixtures::counting::postgres("nested_text_keys").await else {
-        return;
-    };
-    sqlx::raw_sql(
-        "CREATE TABLE countries (code TEXT PRIMARY KEY, name TEXT NOT NULL);
-         CREATE TABLE cities (id BIGINT PRIMARY KEY, country TEXT NOT NULL,
-             population DOUBLE PRECISION);
-         INSERT INTO countries VALUES ('fr', 'France'), ('日本', 'Japan'), ('', 'Nowhere'),
-             ('zz', 'No cities');
-         INSERT INTO cities VALUES (1, 'fr', 2.1e6), (2, '日本', NULL), (3, '', 0.5),
-             (4, 'fr', NULL), (5, '日本', 1.4e7);",
-    )
-    .execute(&db.pool)
-    .await
-    .unwrap();
-    let session = db.session();
-    let per_hop = session
-        .query::<Country>()
-        .include(Country::CITIES)
-        .all()
-        .await
-        .unwrap();
-    db.reset_count();
-    let nested = session
-        .query::<Country>()
-        .include(Country::CITIES)
-        .nested()
-        .all()
-        .await
-        .unwrap();
-    assert_eq!(db.selects(), 2);
-    assert_eq!(nested, per_hop);
-    let cities = |code: &str| -> Vec<i64> {
-        let country = nested.iter().find(|country| country.code == code).unwrap();
-        let cities = country.cities.get().unwrap();
-        cities.iter().map(|city| city.id).collect()
-    };
-    assert_eq!(cities("fr"), [1, 4]);
-    assert_eq!(cities("日本"), [2, 5]);
-    assert_eq!(cities(""), [3]);
-    assert!(cities("zz").is_empty());
-    let per_hop = session
-        .query::<City>()
-        .include(City::OF.with(Country::CITIES))
-        .all()
-        .await
-        .unwrap();
-    db.reset_count();
-    let nested = session
-        .query::<City>()
-        .include(City::OF.with(Country::CITIES))
-        .nested()
-        .all()
-        .await
-        .unwrap();
-    assert_eq!(
-        db.selects(),
-        3,
-        "the cities, their countries (three), theirs"
-    );
-    assert_eq!(nested, per_hop);
-    assert_eq!(nested[1].of.get().unwrap().name, "Japan");
-    db.finish().await;
 }

@@ -4,8 +4,8 @@
 //! failing statement and a value that does not decode are clear `DbError`s;
 //! a session's deadline interrupts a hop; and none of them leaves the read
 //! transaction open on the connection. (`nested_loading.rs` compares the
-//! values themselves: NULLs, unicode, large text, floats, booleans, empty
-//! relations.)
+//! values themselves: NULLs, unicode, large text, floats, booleans, text keys,
+//! empty relations.)
 
 use std::time::Duration;
 use unokit::Model;
@@ -315,92 +315,5 @@ async fn stepped_columns_read_as_sqlx_reads_them() {
     assert_eq!(nested[1].items.get().unwrap()[0].weight, 0.1 + 0.2);
     // An integer stored in a float column (SQLite's affinity makes it 3.0).
     assert_eq!(nested[0].items.get().unwrap()[1].weight, 3.0);
-    db.finish().await;
-}
-
-#[derive(Model, Clone, Debug, PartialEq)]
-#[model(table = "hop_countries")]
-struct Country {
-    #[model(primary_key)]
-    code: String,
-    name: String,
-    #[model(has_many(City, foreign_key = country))]
-    cities: Related<Vec<City>>,
-}
-
-#[derive(Model, Clone, Debug, PartialEq)]
-#[model(table = "hop_cities")]
-struct City {
-    #[model(primary_key)]
-    id: i64,
-    country: String,
-    population: Option<f64>,
-    #[model(belongs_to(Country, key = country))]
-    of: Related<Country>,
-}
-
-/// Text keys travel from the parents' rows into the children's statement as
-/// SQLite gave them: unicode, empty, and a country without cities.
-#[tokio::test(flavor = "current_thread")]
-async fn text_keys_are_bound_back_as_read() {
-    let db = unokit_fixtures::counting::sqlite().await;
-    sqlx::raw_sql(
-        "CREATE TABLE hop_countries (code TEXT PRIMARY KEY, name TEXT NOT NULL);
-         CREATE TABLE hop_cities (id BIGINT PRIMARY KEY, country TEXT NOT NULL,
-             population DOUBLE PRECISION);
-         INSERT INTO hop_countries VALUES ('fr', 'France'), ('日本', 'Japan'), ('', 'Nowhere'),
-             ('zz', 'No cities');
-         INSERT INTO hop_cities VALUES (1, 'fr', 2.1e6), (2, '日本', NULL), (3, '', 0.5),
-             (4, 'fr', NULL), (5, '日本', 1.4e7);",
-    )
-    .execute(&db.pool)
-    .await
-    .unwrap();
-    let session = db.session();
-    let per_hop = session
-        .query::<Country>()
-        .include(Country::CITIES)
-        .all()
-        .await
-        .unwrap();
-    db.reset_count();
-    let nested = session
-        .query::<Country>()
-        .include(Country::CITIES)
-        .nested()
-        .all()
-        .await
-        .unwrap();
-    assert_eq!(db.selects(), 2);
-    assert_eq!(nested, per_hop);
-    let cities = |code: &str| -> Vec<i64> {
-        let country = nested.iter().find(|country| country.code == code).unwrap();
-        country
-            .cities
-            .get()
-            .unwrap()
-            .iter()
-            .map(|city| city.id)
-            .collect()
-    };
-    assert_eq!(cities("fr"), [1, 4]);
-    assert_eq!(cities("日本"), [2, 5]);
-    assert_eq!(cities(""), [3]);
-    assert!(cities("zz").is_empty());
-    let per_hop = session
-        .query::<City>()
-        .include(City::OF.with(Country::CITIES))
-        .all()
-        .await
-        .unwrap();
-    let nested = session
-        .query::<City>()
-        .include(City::OF.with(Country::CITIES))
-        .nested()
-        .all()
-        .await
-        .unwrap();
-    assert_eq!(nested, per_hop);
-    assert_eq!(nested[1].of.get().unwrap().name, "Japan");
     db.finish().await;
 }

@@ -2,7 +2,8 @@
 //! one connection (`all()`; on SQLite stepped in place, see `nested_hops.rs`)
 //! or one JSON document (`one_statement()`, `find_many`), the same models as
 //! per-hop batching and the naive loop, on both engines; NULLs, unicode, large
-//! text, floats bit for bit, booleans, i64 extremes and empty relations.
+//! text, floats bit for bit, booleans, i64 extremes, text keys and empty
+//! relations.
 
 use unokit::Model;
 use unokit::db::{DbError, NestedEngine, NestedRow, Related, Session};
@@ -87,6 +88,55 @@ on_both_engines! {
             assert_eq!(load.await.unwrap(), naive);
         }
     }
+
+    // Text keys, bound from the parents' rows (on SQLite as SQLite returned
+    // them, on PostgreSQL as one `text[]`): unicode, empty, a parent without
+    // children, and parents sharing a `belongs_to` row.
+    async fn text_keys_are_bound_back_as_read(db, session) {
+        unokit::db::sqlx::raw_sql(TEXT_KEYS).execute(&db.pool).await.unwrap();
+        let per_hop = session
+            .query::<Country>()
+            .include(Country::CITIES)
+            .all()
+            .await
+            .unwrap();
+        db.reset_count();
+        let nested = session
+            .query::<Country>()
+            .include(Country::CITIES)
+            .nested()
+            .all()
+            .await
+            .unwrap();
+        assert_eq!(db.selects(), 2);
+        assert_eq!(nested, per_hop);
+        let cities = |code: &str| -> Vec<i64> {
+            let country = nested.iter().find(|country| country.code == code).unwrap();
+            let cities = country.cities.get().unwrap();
+            cities.iter().map(|city| city.id).collect()
+        };
+        assert_eq!(cities("fr"), [1, 4]);
+        assert_eq!(cities("日本"), [2, 5]);
+        assert_eq!(cities(""), [3]);
+        assert!(cities("zz").is_empty());
+        let per_hop = session
+            .query::<City>()
+            .include(City::OF.with(Country::CITIES))
+            .all()
+            .await
+            .unwrap();
+        db.reset_count();
+        let nested = session
+            .query::<City>()
+            .include(City::OF.with(Country::CITIES))
+            .nested()
+            .all()
+            .await
+            .unwrap();
+        assert_eq!(db.selects(), 3, "the cities, their countries (three), theirs");
+        assert_eq!(nested, per_hop);
+        assert_eq!(nested[1].of.get().unwrap().name, "Japan");
+    }
 }
 
 #[derive(Model, Clone, Debug, PartialEq)]
@@ -116,6 +166,37 @@ struct Item {
     #[model(belongs_to(Owner, key = owner_id))]
     owner: Related<Owner>,
 }
+
+#[derive(Model, Clone, Debug, PartialEq)]
+#[model(table = "nested_countries")]
+struct Country {
+    #[model(primary_key)]
+    code: String,
+    name: String,
+    #[model(has_many(City, foreign_key = country))]
+    cities: Related<Vec<City>>,
+}
+
+#[derive(Model, Clone, Debug, PartialEq)]
+#[model(table = "nested_cities")]
+struct City {
+    #[model(primary_key)]
+    id: i64,
+    country: String,
+    population: Option<f64>,
+    #[model(belongs_to(Country, key = country))]
+    of: Related<Country>,
+}
+
+const TEXT_KEYS: &str = "
+    CREATE TABLE nested_countries (code TEXT PRIMARY KEY, name TEXT NOT NULL);
+    CREATE TABLE nested_cities (id BIGINT PRIMARY KEY, country TEXT NOT NULL,
+        population DOUBLE PRECISION);
+    INSERT INTO nested_countries VALUES ('fr', 'France'), ('日本', 'Japan'), ('', 'Nowhere'),
+        ('zz', 'No cities');
+    INSERT INTO nested_cities VALUES (1, 'fr', 2.1e6), (2, '日本', NULL), (3, '', 0.5),
+        (4, 'fr', NULL), (5, '日本', 1.4e7);
+";
 
 const SCHEMA: &str = "
     CREATE TABLE nested_owners (id BIGINT PRIMARY KEY, name TEXT, score DOUBLE PRECISION NOT NULL,
