@@ -104,8 +104,7 @@ async fn async_lookup(user_id: u64, lang: &str) -> u64 {
 fn a_sync_hit_allocates_nothing() {
     sync_lookup(7, "en");
     // Moka's first maintenance after an insert allocates its bookkeeping; what
-    // is measured is the steady state, past the revalidation with moka every
-    // 32 hits several times over.
+    // is measured is the steady state, the read log filled several times over.
     sync_lookup_cache().run_pending_tasks();
     assert_eq!(
         allocations_in(|| (0..1000).map(|_| sync_lookup(7, "en")).sum::<u64>()),
@@ -114,8 +113,8 @@ fn a_sync_hit_allocates_nothing() {
     assert_eq!(sync_lookup_cache().stats().hits, 1000);
 }
 
-/// An async hit never awaits moka nor boxes a lookup: it allocates nothing, past
-/// the revalidation with moka every 32 hits several times over.
+/// An async hit never awaits moka nor boxes a lookup: it allocates nothing, the
+/// read log filled several times over.
 #[test]
 fn an_async_hit_allocates_nothing() {
     poll_once(async_lookup(7, "en"));
@@ -132,7 +131,7 @@ fn an_async_hit_allocates_nothing() {
     assert_eq!(async_lookup_cache().stats().hits, hits as u64);
 }
 
-/// More live keys than any thread's front table holds: every hit reads moka.
+/// Live keys far beyond what the processor's caches hold.
 const MANY: u64 = 100_000;
 
 #[cached(capacity = 200_000)]
@@ -151,8 +150,7 @@ fn scattered(round: u64) -> impl Iterator<Item = u64> {
     (0..MANY).map(move |i| (i * 7919 + round) % MANY)
 }
 
-/// Every other call on one of 64 hot keys, which enter the threads' front tables
-/// (replacing lines, dropping the entries they held), the others scattered.
+/// Every other call on one of 64 hot keys, the others scattered.
 fn skewed() -> impl Iterator<Item = u64> {
     (0..MANY).map(|i| {
         if i % 2 == 0 {

@@ -43,8 +43,8 @@ const NAME: &str = "ada lovelace";
 const HOT: u64 = 7;
 /// The live keys of the large cache columns.
 const LIVE_KEYS: u64 = 10_000;
-/// Draws of the large columns made before the measured ones, so that the
-/// threads' front tables and moka's policy are in their steady state.
+/// Draws of the large columns made before the measured ones, so that moka's
+/// policy and the processor's caches are in their steady state.
 const WARM_DRAWS: usize = 4 * 1024;
 
 // ---- #[cached] hits ---------------------------------------------------------

@@ -86,8 +86,7 @@ fn shared_value(key: u8) -> String {
     format!("computed {key}")
 }
 
-/// Each thread keeps a front table of recent hits: a change made on another
-/// thread must still be seen at once.
+/// A change made on another thread is seen at once.
 #[test]
 fn changes_on_one_thread_are_seen_by_another() {
     let on_other_thread = |change: fn()| std::thread::spawn(change).join().unwrap();

@@ -1,15 +1,10 @@
-//! The base both function caches are built on, whichever moka cache they wrap:
-//! configuration, generation, counters, the front table, and how a single-flight
-//! lookup ends.
+//! The base both function caches are built on: configuration, generation and
+//! counters.
 
 use super::config::CacheConfig;
 use super::entry::{Deadlines, Entry};
-use super::front;
-use super::mode::Mode;
 use super::stats::{CacheStats, Counters};
-use super::stored_key::StoredKey;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 /// What a [`SyncFnCache`](super::SyncFnCache) and an
@@ -25,12 +20,6 @@ pub(crate) struct Base {
 /// Moka's map key: the call's keyed hash, already well mixed.
 pub(crate) type MokaHasher = BuildHasherDefault<PassThrough>;
 
-/// How a single-flight lookup ends for one caller.
-pub(crate) enum Settled<R, B> {
-    Return(R),
-    RunBody(B),
-}
-
 impl Base {
     pub(crate) const fn new(config: CacheConfig) -> Self {
         Self {
@@ -45,18 +34,18 @@ impl Base {
         self.generation.load(Relaxed)
     }
 
-    /// Makes every entry stored so far stale, in moka and in every thread's front table.
+    /// Makes every entry stored so far stale.
     pub(crate) fn next_generation(&self) {
         self.generation.fetch_add(1, Relaxed);
     }
 
     /// Reads of a cache with a time to idle must reach moka, which keeps the idle clock.
-    pub(crate) fn has_front(&self) -> bool {
-        self.config.tti().is_none()
+    pub(crate) fn reads_through_moka(&self) -> bool {
+        self.config.tti().is_some()
     }
 
-    /// Whether `entry` may still be served: not removed, not from before an
-    /// `invalidate_all`, not past its time to live.
+    /// Whether `entry` may still be served: not from before an `invalidate_all`,
+    /// not past its time to live.
     #[inline]
     pub(crate) fn is_live<K, V>(&self, entry: &Entry<K, V>) -> bool {
         entry.is_live(self.generation())
@@ -94,139 +83,10 @@ impl Base {
         Entry::new(key, value, generation, deadlines)
     }
 
+    /// Counts a call answered from the cache.
     #[inline]
-    pub(crate) fn serve<K, V: Clone>(
-        &self,
-        entry: &Entry<K, V>,
-        is_key: impl FnOnce(&K) -> bool,
-    ) -> Option<V> {
-        (self.is_live(entry) && is_key(&entry.key)).then(|| entry.value.clone())
-    }
-
-    /// A hit in the thread's front table, with the reads to report to moka
-    /// (see [`front::lookup`]).
-    #[inline]
-    pub(crate) fn front_hit<K, V, T>(
-        &self,
-        owner: usize,
-        fingerprint: u64,
-        serve: impl FnOnce(&Entry<K, V>) -> Option<T>,
-    ) -> Option<(T, u32)>
-    where
-        K: Send + Sync + 'static,
-        V: Clone + Send + Sync + 'static,
-    {
-        if !self.has_front() {
-            return None;
-        }
-        let hit = front::lookup(owner, fingerprint, serve)?;
+    pub(crate) fn count_hit(&self) {
         self.counters.hit();
-        Some(hit)
-    }
-
-    /// A hit on a entry found in moka.
-    pub(crate) fn moka_hit<K, V>(
-        &self,
-        owner: usize,
-        fingerprint: u64,
-        entry: &Arc<Entry<K, V>>,
-        is_key: impl FnOnce(&K) -> bool,
-    ) -> Option<V>
-    where
-        K: Send + Sync + 'static,
-        V: Clone + Send + Sync + 'static,
-    {
-        self.moka_hit_with(owner, fingerprint, entry, |entry| self.serve(entry, is_key))
-    }
-
-    /// [`moka_hit`](Self::moka_hit), serving with `serve`.
-    pub(crate) fn moka_hit_with<K, V, T>(
-        &self,
-        owner: usize,
-        fingerprint: u64,
-        entry: &Arc<Entry<K, V>>,
-        serve: impl FnOnce(&Entry<K, V>) -> Option<T>,
-    ) -> Option<T>
-    where
-        K: Send + Sync + 'static,
-        V: Clone + Send + Sync + 'static,
-    {
-        let value = serve(entry)?;
-        self.remember(owner, fingerprint, entry);
-        self.counters.hit();
-        Some(value)
-    }
-
-    /// A hit on an entry found in the shared table: it enters the thread's front
-    /// table if it proves hot ([`front::admit`]).
-    #[inline]
-    pub(crate) fn table_hit<K, V, T>(
-        &self,
-        owner: usize,
-        fingerprint: u64,
-        entry: &Arc<Entry<K, V>>,
-        serve: impl FnOnce(&Entry<K, V>) -> Option<T>,
-    ) -> Option<T>
-    where
-        K: Send + Sync + 'static,
-        V: Clone + Send + Sync + 'static,
-    {
-        let value = serve(entry)?;
-        front::admit(owner, fingerprint, entry);
-        self.counters.hit();
-        Some(value)
-    }
-
-    pub(crate) fn remember<K, V>(&self, owner: usize, fingerprint: u64, entry: &Arc<Entry<K, V>>)
-    where
-        K: Send + Sync + 'static,
-        V: Send + Sync + 'static,
-    {
-        if self.has_front() {
-            front::fill(owner, fingerprint, entry);
-        }
-    }
-
-    /// Ends a single-flight lookup. `pending` still holds the caller's key and body
-    /// when the caller's init did not run: the value came from another caller, or
-    /// there is none to share and the caller must run its own body.
-    pub(crate) fn settle<K, V, R, M, B, E>(
-        &self,
-        owner: usize,
-        fingerprint: u64,
-        outcome: Result<Arc<Entry<K, V>>, E>,
-        pending: Option<(K, B)>,
-        uncached: Option<R>,
-    ) -> Settled<R, B>
-    where
-        K: StoredKey,
-        V: Clone + Send + Sync + 'static,
-        M: Mode<R, Value = V>,
-    {
-        match (outcome, pending) {
-            (Ok(entry), None) => {
-                self.counters.miss();
-                self.remember(owner, fingerprint, &entry);
-                Settled::Return(M::join(entry.value.clone()))
-            }
-            (Ok(entry), Some((key, body))) => {
-                match self.moka_hit(owner, fingerprint, &entry, |stored| stored.same_key(&key)) {
-                    Some(value) => Settled::Return(M::join(value)),
-                    None => {
-                        self.counters.miss();
-                        Settled::RunBody(body)
-                    }
-                }
-            }
-            (Err(_), None) => {
-                self.counters.miss();
-                Settled::Return(uncached.expect("a leader whose result was not cached keeps it"))
-            }
-            (Err(_), Some((_, body))) => {
-                self.counters.miss();
-                Settled::RunBody(body)
-            }
-        }
     }
 
     /// Counts a call that ran the body.

@@ -1,18 +1,21 @@
 //! One cached result and what decides whether it may still be served.
 
 use super::config::CacheConfig;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering::Relaxed};
 use std::time::Duration;
 // tokio's clock is std's, except in a runtime whose time is paused
 // (`tokio::time::pause`), where tests move it by hand.
 use tokio::time::Instant;
 
-/// One cached result with the owned key it was computed for.
+/// One cached result with the owned key it was computed for, stored inline in
+/// the [`Table`](super::table::Table).
 ///
-/// Moka maps a key's keyed hash to its entry; a lookup compares the entry's key
-/// with the call's borrowed arguments, so hash collisions never return
-/// another key's value. Entries are shared by moka and by the threads' front
-/// tables, so an entry that leaves moka is marked dead rather than freed.
+/// The table maps a key's keyed hash to its entry; a lookup compares the entry's
+/// key with the call's borrowed arguments, so hash collisions never return
+/// another key's value. Moka holds only the entry's [`Stamp`], for its eviction
+/// policy: when it lets the stamp go, its listener takes the entry with that
+/// [`id`](Self::id) out of the table.
 ///
 /// Each entry carries its own deadlines, computed when it is stored: its time to
 /// live may be jittered or be the shorter one of `None`, and the refresh-ahead
@@ -24,13 +27,23 @@ use tokio::time::Instant;
 #[repr(C)]
 pub(crate) struct Entry<K, V> {
     generation: u64,
-    dead: AtomicBool,
-    /// Set by the one hit that starts this entry's refresh-ahead.
-    refreshing: AtomicBool,
-    expires: Option<Instant>,
+    /// Which entry of the key this is, so that moka's stamp of an entry that was
+    /// replaced since never removes its successor.
+    pub(crate) id: u64,
+    expires: Deadline,
     pub(crate) key: K,
     pub(crate) value: V,
-    refresh: Option<Instant>,
+    /// When a hit should refresh it ahead; [`NEVER`] once the hit that starts the
+    /// refresh has claimed it.
+    refresh: AtomicI64,
+}
+
+/// What moka keeps of an entry: which one it is, and its weight when the cache
+/// is bounded in bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Stamp {
+    pub(crate) id: u64,
+    pub(crate) weight: u32,
 }
 
 /// When an entry expires, and when a hit should refresh it ahead.
@@ -113,48 +126,42 @@ fn jittered(ttl: Duration, permille: u16) -> Duration {
 
 impl<K, V> Entry<K, V> {
     pub(crate) fn new(key: K, value: V, generation: u64, deadlines: Deadlines) -> Self {
+        // Distinct for the process's life: 2^64 stores are never reached.
+        static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         Self {
             generation,
-            dead: AtomicBool::new(false),
-            refreshing: AtomicBool::new(false),
-            expires: deadlines.expires,
+            id: NEXT_ID.fetch_add(1, Relaxed),
+            expires: deadlines.expires.map_or(NEVER, Clock::nanos),
             key,
             value,
-            refresh: deadlines.refresh,
+            refresh: AtomicI64::new(deadlines.refresh.map_or(NEVER, Clock::nanos)),
         }
-    }
-
-    pub(crate) fn kill(&self) {
-        self.dead.store(true, Relaxed);
-    }
-
-    pub(crate) fn is_dead(&self) -> bool {
-        self.dead.load(Relaxed)
     }
 
     #[inline]
     pub(crate) fn is_live(&self, generation: u64) -> bool {
-        !self.dead.load(Relaxed)
-            && self.generation == generation
-            && self.expires.is_none_or(|expires| Instant::now() < expires)
+        self.generation == generation && (self.expires == NEVER || Clock::now() < self.expires)
     }
 
     /// Like [`is_live`](Self::is_live), reading the clock once for both deadlines;
     /// claims the refresh when it is due and nobody has.
     #[inline]
     pub(crate) fn freshness(&self, generation: u64) -> Freshness {
-        if self.dead.load(Relaxed) || self.generation != generation {
+        if self.generation != generation {
             return Freshness::Expired;
         }
-        let Some(expires) = self.expires else {
+        if self.expires == NEVER {
             return Freshness::Fresh;
-        };
-        let now = Instant::now();
-        if now >= expires {
+        }
+        let now = Clock::now();
+        let refresh = self.refresh.load(Relaxed);
+        if now >= self.expires {
             Freshness::Expired
-        } else if self.refresh.is_some_and(|refresh| now >= refresh)
-            && !self.refreshing.load(Relaxed)
-            && !self.refreshing.swap(true, Relaxed)
+        } else if now >= refresh
+            && self
+                .refresh
+                .compare_exchange(refresh, NEVER, Relaxed, Relaxed)
+                .is_ok()
         {
             Freshness::Refresh
         } else {
@@ -164,23 +171,135 @@ impl<K, V> Entry<K, V> {
 
     /// Lets the next hit refresh the entry again (the last refresh failed).
     pub(crate) fn release_refresh(&self) {
-        self.refreshing.store(false, Relaxed);
+        // Any point already passed will do.
+        self.refresh.store(Clock::now(), Relaxed);
     }
 
-    /// Whether the entry expired less than `window` ago (and was not removed).
+    /// Whether the entry expired less than `window` ago (and was not removed by
+    /// an `invalidate_all`).
     pub(crate) fn is_stale_within(&self, generation: u64, window: Duration) -> bool {
-        !self.dead.load(Relaxed)
-            && self.generation == generation
-            && self
-                .expires
-                .is_none_or(|expires| Instant::now() < expires + window)
+        stale_within(self.generation, self.expires, generation, window)
+    }
+
+    /// The entry as an expired value that may still be served: a copy of the
+    /// value, with what decides for how long.
+    pub(crate) fn to_stale(&self) -> Stale<V>
+    where
+        V: Clone,
+    {
+        Stale {
+            value: self.value.clone(),
+            generation: self.generation,
+            expires: self.expires,
+        }
+    }
+}
+
+/// A copy of an entry's value taken to be served stale (see [`Entry::to_stale`]):
+/// the entry itself may be replaced or removed meanwhile.
+pub(crate) struct Stale<V> {
+    pub(crate) value: V,
+    generation: u64,
+    expires: Deadline,
+}
+
+impl<V> Stale<V> {
+    /// Whether the entry expired less than `window` ago (and was not removed
+    /// by an `invalidate_all`).
+    pub(crate) fn is_stale_within(&self, generation: u64, window: Duration) -> bool {
+        stale_within(self.generation, self.expires, generation, window)
+    }
+}
+
+fn stale_within(stored: u64, expires: Deadline, generation: u64, window: Duration) -> bool {
+    stored == generation
+        && (expires == NEVER || Clock::now() < expires.saturating_add(Clock::span(window)))
+}
+
+/// A point in time on the [`Clock`]: 8 bytes where an `Option<Instant>` takes
+/// 16, in every entry of the table.
+type Deadline = i64;
+
+/// No deadline: later than any [`Clock`] reading.
+const NEVER: Deadline = i64::MAX;
+
+/// The clock deadlines are kept on: signed nanoseconds from its first reading
+/// in the process.
+struct Clock;
+
+impl Clock {
+    fn origin() -> std::time::Instant {
+        static ORIGIN: OnceLock<std::time::Instant> = OnceLock::new();
+        *ORIGIN.get_or_init(std::time::Instant::now)
+    }
+
+    #[inline]
+    fn now() -> Deadline {
+        Self::nanos(Instant::now())
+    }
+
+    /// `at` on this clock. A paused tokio clock may read earlier than the
+    /// origin: those readings are negative.
+    fn nanos(at: Instant) -> Deadline {
+        let (at, origin) = (at.into_std(), Self::origin());
+        match at.checked_duration_since(origin) {
+            Some(after) => Self::span(after),
+            None => -Self::span(origin.duration_since(at)),
+        }
+    }
+
+    fn span(span: Duration) -> Deadline {
+        // 292 years: a longer span is as good as never.
+        i64::try_from(span.as_nanos()).unwrap_or(NEVER - 1)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::jittered;
-    use std::time::Duration;
+    use super::*;
+
+    /// Deadlines kept on the entry's clock compare as the instants they came
+    /// from, also before the clock's origin (a paused tokio clock); a refresh is
+    /// claimed by one hit, and again once released.
+    #[test]
+    fn deadlines_keep_their_order_and_a_refresh_is_claimed_once() {
+        let now = Instant::now();
+        assert!(Clock::nanos(now) < Clock::nanos(now + Duration::from_nanos(1)));
+        if let Some(earlier) = now.checked_sub(Duration::from_secs(3600)) {
+            assert!(Clock::nanos(earlier) < 0);
+            assert!(Clock::nanos(earlier) < Clock::nanos(now));
+        }
+        let live = Entry::new(
+            0,
+            0,
+            0,
+            Deadlines {
+                expires: Some(now + Duration::from_secs(60)),
+                refresh: now.checked_sub(Duration::from_secs(1)),
+            },
+        );
+        assert!(live.is_live(0) && !live.is_live(1));
+        assert!(matches!(live.freshness(0), Freshness::Refresh));
+        assert!(matches!(live.freshness(0), Freshness::Fresh));
+        live.release_refresh();
+        assert!(matches!(live.freshness(0), Freshness::Refresh));
+        assert!(live.to_stale().is_stale_within(0, Duration::ZERO));
+        if let Some(past) = now.checked_sub(Duration::from_secs(2)) {
+            let expired = Entry::new(
+                0,
+                0,
+                0,
+                Deadlines {
+                    expires: Some(past),
+                    refresh: None,
+                },
+            );
+            assert!(!expired.is_live(0));
+            assert!(matches!(expired.freshness(0), Freshness::Expired));
+            assert!(expired.is_stale_within(0, Duration::from_secs(60)));
+            assert!(!expired.is_stale_within(0, Duration::from_secs(1)));
+        }
+    }
 
     #[test]
     fn jitter_stays_within_its_bounds_and_spreads() {

@@ -1,13 +1,12 @@
 //! Single flight for the misses of an `async` function: one caller per key runs
 //! the body, the others await its landing.
 //!
-//! Moka's sync cache holds the entries (so that a hit never awaits), and its own
-//! single flight blocks the thread; this one awaits instead. Flights live in a
+//! Moka's own single flight blocks the thread; this one awaits instead. Flights live in a
 //! few mutex-guarded maps keyed by the keyed hash, which only misses touch, each
 //! for an insert or a removal: callers of different keys never wait on each other.
 
 use super::base::MokaHasher;
-use super::entry::Entry;
+use super::entry::Stamp;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -16,11 +15,11 @@ use tokio::sync::watch;
 const SHARDS: usize = 16;
 
 /// How a flight ended, as its followers see it.
-pub(crate) enum Landing<K, V> {
+pub(crate) enum Landing {
     /// The leader is still running the body.
     Pending,
-    /// The leader stored this entry.
-    Stored(Arc<Entry<K, V>>),
+    /// The leader stored the entry with this stamp.
+    Stored(Stamp),
     /// The leader's result is not to be cached (an `Err`, a `None`): each follower
     /// runs its own body, since an error cannot in general be cloned.
     NotStored,
@@ -28,35 +27,35 @@ pub(crate) enum Landing<K, V> {
     Panicked(Arc<str>),
 }
 
-struct Flight<K, V> {
+struct Flight {
     id: u64,
-    landing: watch::Receiver<Landing<K, V>>,
+    landing: watch::Receiver<Landing>,
 }
 
-type Shard<K, V> = Mutex<HashMap<u64, Flight<K, V>, MokaHasher>>;
+type Shard = Mutex<HashMap<u64, Flight, MokaHasher>>;
 
-pub(crate) struct Flights<K, V> {
-    shards: Box<[Shard<K, V>]>,
+pub(crate) struct Flights {
+    shards: Box<[Shard]>,
 }
 
 /// What a caller that missed does: lead the flight of its key, or follow it.
-pub(crate) enum Role<'a, K, V> {
-    Lead(Lead<'a, K, V>),
-    Follow(watch::Receiver<Landing<K, V>>),
+pub(crate) enum Role<'a> {
+    Lead(Lead<'a>),
+    Follow(watch::Receiver<Landing>),
 }
 
 /// The leader's side of a flight. Dropping it without [`land`](Self::land)ing
 /// (the leader's future was dropped mid-body) wakes the followers, who try again:
 /// one of them leads the next flight. A body that panics lands
 /// [`Landing::Panicked`] instead.
-pub(crate) struct Lead<'a, K, V> {
-    flights: &'a Flights<K, V>,
+pub(crate) struct Lead<'a> {
+    flights: &'a Flights,
     hash: u64,
     id: u64,
-    sender: watch::Sender<Landing<K, V>>,
+    sender: watch::Sender<Landing>,
 }
 
-impl<K, V> Flights<K, V> {
+impl Flights {
     pub(crate) fn new() -> Self {
         Self {
             shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
@@ -64,12 +63,12 @@ impl<K, V> Flights<K, V> {
     }
 
     #[allow(clippy::cast_possible_truncation)]
-    fn shard(&self, hash: u64) -> &Shard<K, V> {
+    fn shard(&self, hash: u64) -> &Shard {
         &self.shards[(hash >> 60) as usize % SHARDS]
     }
 
     /// Joins the flight of `hash`, starting one if there is none.
-    pub(crate) fn join(&self, hash: u64) -> Role<'_, K, V> {
+    pub(crate) fn join(&self, hash: u64) -> Role<'_> {
         static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         // A panic never happens under this lock, so a poisoned map is still whole.
         let mut flights = self
@@ -91,14 +90,14 @@ impl<K, V> Flights<K, V> {
     }
 }
 
-impl<K, V> Lead<'_, K, V> {
+impl Lead<'_> {
     /// Tells the followers how the flight ended, and ends it.
-    pub(crate) fn land(self, landing: Landing<K, V>) {
+    pub(crate) fn land(self, landing: Landing) {
         self.sender.send_replace(landing);
     }
 }
 
-impl<K, V> Drop for Lead<'_, K, V> {
+impl Drop for Lead<'_> {
     fn drop(&mut self) {
         let mut flights = self
             .flights

@@ -14,11 +14,11 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 
-/// The cache behind an `async` `#[cached]` function: moka's sync cache, keyed by
-/// a keyed hash of the arguments, with a per-thread front table for hits.
+/// The cache behind an `async` `#[cached]` function: a table of entries keyed by
+/// a keyed hash of the arguments, with moka's sync cache deciding what stays.
 ///
 /// Like [`SyncFnCache`](super::SyncFnCache), but waiting callers await instead of
-/// blocking their thread. A hit never awaits: moka's sync cache answers it.
+/// blocking their thread. A hit never awaits.
 ///
 /// ```
 /// #[unokit::cached]
@@ -47,7 +47,7 @@ pub struct AsyncFnCache<K, V> {
 
 pub(crate) struct State<K, V> {
     pub(crate) store: Store<K, V>,
-    pub(crate) flights: Flights<K, V>,
+    pub(crate) flights: Flights,
     /// Keys whose body failed lately (`stale_if_error`).
     pub(crate) backoff: Backoff,
 }
@@ -230,13 +230,10 @@ where
                         }
                         Ok(value) => {
                             let absent = M::is_absent(&value);
-                            let entry = Arc::new(
-                                self.base.entry_capped(key, value, generation, absent, cap),
-                            );
-                            state.store.put(&self.base, hash, &entry);
-                            let value = entry.value.clone();
-                            lead.land(Landing::Stored(entry));
-                            M::join(value)
+                            let led = value.clone();
+                            let entry = self.base.entry_capped(key, value, generation, absent, cap);
+                            lead.land(Landing::Stored(state.store.put(hash, entry)));
+                            M::join(led)
                         }
                         Err(returned) => {
                             lead.land(Landing::NotStored);
@@ -256,7 +253,7 @@ where
                             continue;
                         };
                         match &*landed {
-                            Landing::Stored(entry) => Ok(Some(Arc::clone(entry))),
+                            Landing::Stored(stamp) => Ok(Some(*stamp)),
                             Landing::Pending | Landing::NotStored => Ok(None),
                             Landing::Panicked(message) => Err(Arc::clone(message)),
                         }
@@ -265,12 +262,8 @@ where
                         self.base.count_miss();
                         unwind::resume_shared(&message)
                     });
-                    if let Some(entry) = entry
-                        && let Some(value) =
-                            self.base
-                                .moka_hit(state.store.owner, hash, &entry, |stored| {
-                                    stored.same_key(&key)
-                                })
+                    if let Some(stamp) = entry
+                        && let Some(value) = state.store.landed(&self.base, hash, stamp.id, &key)
                     {
                         return M::join(value);
                     }
@@ -286,8 +279,8 @@ where
     #[doc(hidden)]
     #[allow(clippy::unused_async)]
     pub async fn insert(&self, hash: u64, key: K, value: V) {
-        let entry = Arc::new(self.base.entry(key, value, self.base.generation(), false));
-        self.state().store.put(&self.base, hash, &entry);
+        let entry = self.base.entry(key, value, self.base.generation(), false);
+        self.state().store.put(hash, entry);
     }
 
     /// Removes the entry of the key `is_key` recognises; another key stored under

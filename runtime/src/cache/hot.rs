@@ -3,23 +3,20 @@
 //! and that ranks the keys [`AsyncFnCache::hot_keys`](super::AsyncFnCache::hot_keys)
 //! exports for pre-warming.
 //!
-//! It costs nothing on most of the cheapest hits, those served by the thread's
-//! front table (a hot key, by construction): the front table reports each key's
-//! reads every [`REPORT_EVERY`] hits, and that hit counts them all. Every other hit, which costs more already, and every miss count
-//! one. So the hottest keys' counts are exact to [`REPORT_EVERY`] reads,
-//! and the long tail — the keys a ranking must tell apart to pre-warm well —
-//! is counted exactly (up to the sketch's collisions, which only overestimate).
+//! Every hit and every miss counts one read, so the long tail — the keys a
+//! ranking must tell apart to pre-warm well — is counted exactly (up to the
+//! sketch's collisions, which only overestimate). A count is two relaxed adds
+//! to lines that threads reading one hot key share: only a cache that asks for
+//! the sketch pays for it.
 //!
 //! Counters are halved once the sketch has taken ten times as many counts as
 //! it has columns, so a key that was hot an hour ago and is read no more
 //! cools down ("aging", as in TinyLFU).
 
-use super::front::REPORT_EVERY;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
 
-/// A key counted at least this many reads in the current window is hot: about
-/// two rounds of the front table.
-pub(crate) const HOT: u32 = 2 * REPORT_EVERY;
+/// A key counted at least this many reads in the current window is hot.
+pub(crate) const HOT: u32 = 64;
 
 /// Two rows: with four columns per ranked key, a tail key's count is rarely
 /// inflated by both of its columns' other keys, and a count costs two stores.

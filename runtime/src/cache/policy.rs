@@ -10,7 +10,7 @@
 //! with a time to live does, and compares one more.
 
 use super::base::MokaHasher;
-use super::entry::{Entry, Freshness};
+use super::entry::{Freshness, Stale, Stamp};
 use super::flight::{Landing, Lead, Role};
 use super::future::AsyncFnCache;
 use super::mode::Mode;
@@ -122,8 +122,8 @@ impl Backoff {
 }
 
 /// How a follower's wait ended.
-enum Waited<K, V> {
-    Stored(Arc<Entry<K, V>>),
+enum Waited {
+    Stored(Stamp),
     /// Nothing to share: lead or follow anew.
     Again,
     Panicked(Arc<str>),
@@ -194,45 +194,46 @@ where
         runtime.spawn(async move {
             let reloading = crate::trace::miss(self.base.name, M::outcome, reload(key.clone()));
             let returned = unwind::catch_future(reloading).await;
-            let current = self.state().store.entry_of(hash, &key);
+            let store = &self.state().store;
+            let current = store.read_entry(hash, &key, |entry| entry.id);
             match returned.ok().map(M::split) {
                 Some(Ok(value)) => {
                     // An entry invalidated meanwhile is not brought back.
-                    if self.base.generation() == generation
-                        && current.is_some_and(|entry| !entry.is_dead())
-                    {
+                    if self.base.generation() == generation && current.is_some() {
                         self.store_value::<R, M>(hash, key, value, generation);
                     }
                 }
                 _ => {
                     // A failing source is asked again no sooner than the back-off.
                     tokio::time::sleep(self.base.config.error_backoff()).await;
-                    if let Some(entry) = current {
-                        entry.release_refresh();
+                    if let Some(id) = current {
+                        store.read_entry(hash, &key, |entry| {
+                            if entry.id == id {
+                                entry.release_refresh();
+                            }
+                        });
                     }
                 }
             }
         });
     }
 
-    fn store_value<R, M>(&self, hash: u64, key: K, value: V, generation: u64) -> Arc<Entry<K, V>>
+    fn store_value<R, M>(&self, hash: u64, key: K, value: V, generation: u64) -> Stamp
     where
         M: Mode<R, Value = V>,
     {
         let state = self.state();
         let absent = M::is_absent(&value);
-        let entry = Arc::new(self.base.entry(key, value, generation, absent));
-        state.store.put(&self.base, hash, &entry);
+        let stamp = state
+            .store
+            .put(hash, self.base.entry(key, value, generation, absent));
         state.backoff.clear(hash);
-        entry
+        stamp
     }
 
-    /// The key's expired entry, if it may still be served stale.
-    fn stale(&self, hash: u64, key: &K) -> Option<Arc<Entry<K, V>>> {
-        self.state()
-            .store
-            .entry_of(hash, key)
-            .filter(|entry| self.base.keeps_stale(entry))
+    /// A copy of the key's expired entry, if it may still be served stale.
+    fn stale(&self, hash: u64, key: &K) -> Option<Stale<V>> {
+        self.state().store.stale(&self.base, hash, key)
     }
 
     /// [`get_or_compute`](Self::get_or_compute) for a cache with policies: the
@@ -277,13 +278,8 @@ where
             let lead = match state.flights.join(hash) {
                 Role::Lead(lead) => lead,
                 Role::Follow(landing) => match self.follow(hash, &key, landing, soft).await {
-                    Waited::Stored(entry) => {
-                        let hit = self
-                            .base
-                            .moka_hit(state.store.owner, hash, &entry, |stored| {
-                                stored.same_key(&key)
-                            });
-                        if let Some(value) = hit {
+                    Waited::Stored(stamp) => {
+                        if let Some(value) = state.store.landed(&self.base, hash, stamp.id, &key) {
                             return M::join(value);
                         }
                         continue;
@@ -370,10 +366,10 @@ where
                     M::join(value)
                 }
                 Ok(value) => {
-                    let entry = self.store_value::<R, M>(hash, key, value, generation);
-                    let value = entry.value.clone();
-                    lead.land(Landing::Stored(entry));
-                    M::join(value)
+                    let led = value.clone();
+                    let stamp = self.store_value::<R, M>(hash, key, value, generation);
+                    lead.land(Landing::Stored(stamp));
+                    M::join(led)
                 }
                 Err(returned) => {
                     lead.land(Landing::NotStored);
@@ -399,9 +395,9 @@ where
         &self,
         hash: u64,
         key: &K,
-        mut landing: tokio::sync::watch::Receiver<Landing<K, V>>,
+        mut landing: tokio::sync::watch::Receiver<Landing>,
         soft: Option<Duration>,
-    ) -> Waited<K, V> {
+    ) -> Waited {
         let has_stale = soft.is_some() && self.stale(hash, key).is_some();
         let wait = landing.wait_for(|landing| !matches!(landing, Landing::Pending));
         let landed = match soft {
@@ -413,7 +409,7 @@ where
         };
         // The landing is read here, its guard dropped before any other await.
         match landed.as_deref() {
-            Ok(Landing::Stored(entry)) => Waited::Stored(Arc::clone(entry)),
+            Ok(Landing::Stored(stamp)) => Waited::Stored(*stamp),
             Ok(Landing::Panicked(message)) => Waited::Panicked(Arc::clone(message)),
             Ok(Landing::Pending | Landing::NotStored) | Err(_) => Waited::Again,
         }
@@ -427,7 +423,7 @@ where
         key: K,
         generation: u64,
         body: Pin<Box<B>>,
-        lead: Lead<'static, K, V>,
+        lead: Lead<'static>,
     ) where
         M: Mode<R, Value = V>,
         B: Future<Output = Result<R, Caught>> + Send + 'static,

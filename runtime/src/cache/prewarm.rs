@@ -57,13 +57,12 @@ where
         let Some(hot) = &state.store.hot else {
             return Vec::new();
         };
-        let mut ranked: Vec<(u32, K)> = state
-            .store
-            .moka
-            .iter()
-            .filter(|(_, entry)| self.base.is_live(entry))
-            .map(|(hash, entry)| (hot.estimate(*hash), entry.key.clone()))
-            .collect();
+        let mut ranked: Vec<(u32, K)> = Vec::new();
+        state.store.for_each(|hash, entry| {
+            if self.base.is_live(entry) {
+                ranked.push((hot.estimate(hash), entry.key.clone()));
+            }
+        });
         let top = hot.top.min(ranked.len());
         if top < ranked.len() {
             ranked.select_nth_unstable_by(top, |a, b| b.0.cmp(&a.0));
@@ -105,8 +104,8 @@ where
                     };
                     let hashed = hash(&key);
                     if store
-                        .entry_of(hashed, &key)
-                        .is_some_and(|entry| self.base.is_live(&entry))
+                        .read_entry(hashed, &key, |entry| self.base.is_live(entry))
+                        .unwrap_or(false)
                     {
                         continue;
                     }

@@ -1,22 +1,22 @@
-//! Where both function caches keep their entries: moka's sync cache, keyed by a
-//! per-cache keyed hash of the key, holding the owned key beside the value, with a
-//! table of the same entries that hits read.
+//! Where both function caches keep their entries: a [`Table`] of entries by a
+//! per-cache keyed hash of the key, each entry holding the owned key beside the
+//! value, and moka's sync cache of the entries' [`Stamp`]s, which decides what
+//! stays.
 //!
 //! A hit builds no key, allocates nothing and never waits, in a sync and an
-//! `async` function alike, for any number of live keys: it is served by the
-//! calling thread's front table or by the [`Table`], never by a moka call, whose
-//! maintenance may run in the reading thread and allocate. Moka owns the entries
-//! (capacity, eviction, time to live) and hears of hits through the [`ReadLog`].
-//! With a time to idle every hit reads through moka instead, which keeps the idle
-//! clock exact.
+//! `async` function alike, for any number of live keys: it reads the table,
+//! never moka, whose maintenance may run in the reading thread and allocate.
+//! Moka owns the policy (capacity, eviction, time to live) and hears of hits
+//! through the [`ReadLog`]. With a time to idle every hit reads through moka
+//! first, which keeps the idle clock exact.
 
 use super::base::{Base, MokaHasher};
 use super::config::CacheConfig;
-use super::entry::Entry;
-use super::front;
+use super::entry::{Entry, Stale, Stamp};
 use super::hot::HotKeys;
+use super::read_log::ReadLog;
 use super::stored_key::StoredKey;
-use super::table::{ReadLog, Table};
+use super::table::Table;
 use super::weigh::{Weigher, weigh_shallow};
 use moka::notification::RemovalCause;
 use moka::ops::compute::Op;
@@ -24,10 +24,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 pub(crate) struct Store<K, V> {
-    pub(crate) owner: usize,
     table: Arc<Table<K, V>>,
     reads: ReadLog,
-    pub(crate) moka: moka::sync::Cache<u64, Arc<Entry<K, V>>, MokaHasher>,
+    pub(crate) moka: moka::sync::Cache<u64, Stamp, MokaHasher>,
+    /// Weighs entries for moka when the cache is bounded in bytes.
+    weigher: Option<Weigher<K, V>>,
     /// How often each key is read, when the cache tracks hot keys.
     pub(crate) hot: Option<HotKeys>,
     /// Entries moka evicted for room; counted in its listener, off the hit path.
@@ -47,24 +48,25 @@ where
         let evictions = Arc::new(AtomicU64::new(0));
         let counted = Arc::clone(&evictions);
         let mut builder = moka::sync::Cache::builder();
-        builder = match config.max_bytes() {
-            None => builder.max_capacity(config.capacity()),
+        let weigher = match config.max_bytes() {
+            None => {
+                builder = builder.max_capacity(config.capacity());
+                None
+            }
             Some(bytes) => {
-                let weigh = weigher.unwrap_or(weigh_shallow::<K, V>);
-                builder
+                builder = builder
                     .max_capacity(bytes)
-                    .weigher(move |_, entry: &Arc<Entry<K, V>>| weigh(&entry.key, &entry.value))
+                    .weigher(|_, stamp: &Stamp| stamp.weight);
+                Some(weigher.unwrap_or(weigh_shallow::<K, V>))
             }
         };
-        let mut builder =
-            builder.eviction_listener(move |hash: Arc<u64>, entry: Arc<Entry<K, V>>, cause| {
-                // Dead first: a table that still holds it never serves it.
-                entry.kill();
-                evicted.remove(*hash, &entry);
-                if cause == RemovalCause::Size {
-                    counted.fetch_add(1, Relaxed);
-                }
-            });
+        let mut builder = builder.eviction_listener(move |hash: Arc<u64>, stamp: Stamp, cause| {
+            // A stamp replaced by its key's next entry names an entry that is gone.
+            evicted.remove(*hash, stamp.id);
+            if cause == RemovalCause::Size {
+                counted.fetch_add(1, Relaxed);
+            }
+        });
         if let Some(ttl) = config.moka_ttl() {
             builder = builder.time_to_live(ttl);
         }
@@ -72,10 +74,10 @@ where
             builder = builder.time_to_idle(tti);
         }
         Self {
-            owner: front::new_owner(),
             table,
             reads: ReadLog::new(),
             moka: builder.build_with_hasher(MokaHasher::default()),
+            weigher,
             hot: config.hot_keys().map(HotKeys::new),
             evictions,
         }
@@ -86,53 +88,50 @@ where
         self.evictions.load(Relaxed)
     }
 
-    /// The hit path: the front table, then the table (or moka, with a time to idle).
+    /// The hit path: the value of the live entry under `hash` that `is_key`
+    /// recognises.
     #[inline]
     pub(crate) fn get(&self, base: &Base, hash: u64, is_key: impl Fn(&K) -> bool) -> Option<V> {
-        self.get_with(base, hash, |entry| base.serve(entry, &is_key))
+        self.get_with(base, hash, |entry| {
+            is_key(&entry.key).then(|| entry.value.clone())
+        })
     }
 
-    /// [`get`](Self::get), with `serve` deciding whether and what an entry serves.
+    /// [`get`](Self::get), with `serve` deciding whether and what a live entry
+    /// serves (run under the table's read lock).
     #[inline]
     pub(crate) fn get_with<T>(
         &self,
         base: &Base,
         hash: u64,
-        serve: impl Fn(&Entry<K, V>) -> Option<T>,
+        serve: impl FnOnce(&Entry<K, V>) -> Option<T>,
     ) -> Option<T> {
-        // The cheapest hit tells moka and the hot-key count of its reads only
-        // every `REPORT_EVERY` hits, all at once.
-        if let Some((value, reads)) = base.front_hit(self.owner, hash, &serve) {
-            if reads > 0 {
-                self.reads.record(hash);
-                if let Some(hot) = &self.hot {
-                    hot.read(hash, reads);
-                }
-            }
-            return Some(value);
-        }
-        let has_front = base.has_front();
-        let entry = if has_front {
-            let entry = self.table.get(hash)?;
+        if base.reads_through_moka() {
+            // Only moka's record of the read matters: it keeps the idle clock.
+            self.moka.get(&hash)?;
+        } else {
             self.reads.record(hash);
-            entry
-        } else {
-            self.moka.get(&hash)?
-        };
-        if !base.is_live(&entry) {
-            // Computed before an `invalidate_all` that moka could not see, or on
-            // its way out: it would keep the key from being cached again. One
-            // that may still be served stale stays, for the miss to find.
-            if !base.keeps_stale(&entry) {
-                self.remove_entry(hash, &entry);
-            }
-            return None;
         }
-        let value = if has_front {
-            base.table_hit(self.owner, hash, &entry, serve)?
-        } else {
-            base.moka_hit_with(self.owner, hash, &entry, serve)?
+        let found = self.table.read(hash, |entry| {
+            if base.is_live(entry) {
+                Ok(serve(entry))
+            } else {
+                // One that may still be served stale stays, for the miss to find.
+                Err((entry.id, base.keeps_stale(entry)))
+            }
+        })?;
+        let value = match found {
+            Ok(served) => served?,
+            Err((id, keeps_stale)) => {
+                // Computed before an `invalidate_all` that moka could not see, or
+                // expired: it would keep the key from being cached again.
+                if !keeps_stale {
+                    self.remove_entry(hash, id);
+                }
+                return None;
+            }
         };
+        base.count_hit();
         if let Some(hot) = &self.hot {
             hot.read(hash, 1);
         }
@@ -145,18 +144,53 @@ where
         self.hot.as_ref().is_none_or(|hot| hot.is_hot(hash))
     }
 
-    /// The entry under `hash`, live or not, if it is `key`'s.
-    pub(crate) fn entry_of(&self, hash: u64, key: &K) -> Option<Arc<Entry<K, V>>> {
+    /// Runs `read` on the entry under `hash`, live or not, if it is `key`'s.
+    pub(crate) fn read_entry<R>(
+        &self,
+        hash: u64,
+        key: &K,
+        read: impl FnOnce(&Entry<K, V>) -> R,
+    ) -> Option<R> {
         self.table
-            .get(hash)
-            .filter(|stored| stored.key.same_key(key))
+            .read(hash, |stored| {
+                stored.key.same_key(key).then(|| read(stored))
+            })
+            .flatten()
+    }
+
+    /// The value of the entry numbered `id`, if it is still stored and is `key`'s:
+    /// how a caller that waited on another's flight takes its value.
+    pub(crate) fn landed(&self, base: &Base, hash: u64, id: u64, key: &K) -> Option<V> {
+        let value = self
+            .table
+            .read(hash, |stored| {
+                (stored.id == id && stored.key.same_key(key)).then(|| stored.value.clone())
+            })
+            .flatten()?;
+        base.count_hit();
+        Some(value)
+    }
+
+    /// `key`'s expired entry under `hash`, copied, if `base` may still serve it.
+    pub(crate) fn stale(&self, base: &Base, hash: u64, key: &K) -> Option<Stale<V>> {
+        self.read_entry(hash, key, |entry| {
+            base.keeps_stale(entry).then(|| entry.to_stale())
+        })
+        .flatten()
     }
 
     /// Whether a live entry of another key than `key` is stored under `hash`.
     pub(crate) fn holds_another_key(&self, base: &Base, hash: u64, key: &K) -> bool {
         self.table
-            .get(hash)
-            .is_some_and(|stored| base.is_live(&stored) && !stored.key.same_key(key))
+            .read(hash, |stored| {
+                base.is_live(stored) && !stored.key.same_key(key)
+            })
+            .unwrap_or(false)
+    }
+
+    /// Runs `visit` on every entry.
+    pub(crate) fn for_each(&self, visit: impl FnMut(u64, &Entry<K, V>)) {
+        self.table.for_each(visit);
     }
 
     /// Tells moka of the hits logged since the last write; called before writes,
@@ -168,42 +202,44 @@ where
         });
     }
 
-    /// Stores `entry` under `hash`, replacing whatever was there.
-    pub(crate) fn put(&self, base: &Base, hash: u64, entry: &Arc<Entry<K, V>>) {
+    /// Stores `entry` under `hash`, replacing whatever was there; returns its stamp.
+    pub(crate) fn put(&self, hash: u64, entry: Entry<K, V>) -> Stamp {
         // A miss (or a refresh) is a read too: the long tail is counted here.
         if let Some(hot) = &self.hot {
             hot.read(hash, 1);
         }
         self.replay_reads();
-        if let Some(replaced) = self.moka.remove(&hash) {
-            replaced.kill();
-        }
-        // The table first: if moka refuses or evicts the entry at once, its
-        // listener takes it out of the table again.
-        self.table.insert(hash, entry);
-        self.moka.insert(hash, Arc::clone(entry));
-        base.remember(self.owner, hash, entry);
+        let stamp = self.place(hash, entry);
+        self.moka.insert(hash, stamp);
+        stamp
     }
 
-    /// Puts an entry moka stored itself (through its single flight) into the table.
-    pub(crate) fn mirror(&self, hash: u64, entry: &Arc<Entry<K, V>>) {
-        if !self
-            .table
-            .get(hash)
-            .is_some_and(|stored| Arc::ptr_eq(&stored, entry))
-        {
-            self.table.insert(hash, entry);
-        }
+    /// Puts `entry` into the table, for moka to hold its stamp: [`put`](Self::put)
+    /// does, or moka's single flight, whose init this runs in.
+    ///
+    /// The table first: if moka refuses or evicts the entry at once, its listener
+    /// takes it out of the table again.
+    pub(crate) fn place(&self, hash: u64, entry: Entry<K, V>) -> Stamp {
+        let weight = self
+            .weigher
+            .map_or(1, |weigh| weigh(&entry.key, &entry.value));
+        let stamp = Stamp {
+            id: entry.id,
+            weight,
+        };
+        self.table.insert(hash, entry);
+        stamp
     }
 
     /// Removes the entry under `hash` if it is the key `is_key` recognises: another
     /// key under the same hash stays.
     pub(crate) fn invalidate(&self, hash: u64, is_key: impl FnOnce(&K) -> bool) {
-        // The key is compared outside any lock: `key_eq` is user code.
-        if let Some(entry) = self.table.get(hash).or_else(|| self.moka.get(&hash))
-            && is_key(&entry.key)
+        // The key is compared under the read lock only: `key_eq` is user code.
+        if let Some(Some(id)) = self
+            .table
+            .read(hash, |stored| is_key(&stored.key).then_some(stored.id))
         {
-            self.remove_entry(hash, &entry);
+            self.remove_entry(hash, id);
         }
     }
 
@@ -213,12 +249,11 @@ where
         self.table.clear();
     }
 
-    /// Removes `entry` if it is still the one stored under `hash`.
-    fn remove_entry(&self, hash: u64, entry: &Arc<Entry<K, V>>) {
-        entry.kill();
-        self.table.remove(hash, entry);
+    /// Removes the entry numbered `id` if it is still the one stored under `hash`.
+    pub(crate) fn remove_entry(&self, hash: u64, id: u64) {
+        self.table.remove(hash, id);
         self.moka.entry_by_ref(&hash).and_compute_with(|stored| {
-            if stored.is_some_and(|stored| Arc::ptr_eq(stored.value(), entry)) {
+            if stored.is_some_and(|stored| stored.value().id == id) {
                 Op::Remove
             } else {
                 Op::Nop

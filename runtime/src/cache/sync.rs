@@ -1,4 +1,4 @@
-use super::base::{Base, Settled};
+use super::base::Base;
 use super::config::CacheConfig;
 use super::mode::Mode;
 use super::stats::CacheStats;
@@ -20,8 +20,8 @@ enum Unstored {
     Panicked(Arc<str>),
 }
 
-/// The cache behind a sync `#[cached]` function: moka's `sync::Cache`, keyed by a
-/// keyed hash of the arguments, with a per-thread front table for hits.
+/// The cache behind a sync `#[cached]` function: a table of entries keyed by a
+/// keyed hash of the arguments, with moka's `sync::Cache` deciding what stays.
 ///
 /// `#[cached]` puts one in a `static` and hands it out through the function's
 /// `*_cache()` companion, where its [`stats`](Self::stats) and
@@ -133,6 +133,7 @@ where
         let generation = self.base.generation();
         let mut pending = Some((key, body));
         let mut uncached = None;
+        let mut led = None;
         let mut caught: Option<Caught> = None;
         let outcome = store.moka.try_get_with(hash, || {
             let (key, body) = pending.take().expect("moka runs init once");
@@ -147,7 +148,9 @@ where
             match M::split(returned) {
                 Ok(value) => {
                     let absent = M::is_absent(&value);
-                    Ok(Arc::new(self.base.entry(key, value, generation, absent)))
+                    led = Some(value.clone());
+                    let entry = self.base.entry(key, value, generation, absent);
+                    Ok(store.place(hash, entry))
                 }
                 Err(returned) => {
                     uncached = Some(returned);
@@ -155,32 +158,41 @@ where
                 }
             }
         });
-        match &outcome {
-            Ok(entry) => store.mirror(hash, entry),
+        let stamp = match outcome {
+            Ok(stamp) => stamp,
             Err(unstored) => {
-                if let Unstored::Panicked(message) = &**unstored {
-                    self.base.count_miss();
+                self.base.count_miss();
+                if let Unstored::Panicked(message) = &*unstored {
                     match caught {
                         Some(panic) => panic.resume(),
                         None => unwind::resume_shared(message),
                     }
                 }
+                return match (uncached, pending) {
+                    (Some(returned), _) => returned,
+                    (None, Some((_, body))) => trace::miss_sync(self.base.name, M::outcome, body),
+                    (None, None) => unreachable!("a leader whose result was not cached keeps it"),
+                };
             }
+        };
+        if let Some(value) = led {
+            self.base.count_miss();
+            return M::join(value);
         }
-        match self
-            .base
-            .settle::<K, V, R, M, _, _>(store.owner, hash, outcome, pending, uncached)
-        {
-            Settled::Return(returned) => returned,
-            Settled::RunBody(body) => trace::miss_sync(self.base.name, M::outcome, body),
+        // Another caller's init ran: its entry, if it is still there and this key's.
+        let (key, body) = pending.expect("a caller whose init did not run keeps its key");
+        if let Some(value) = store.landed(&self.base, hash, stamp.id, &key) {
+            return M::join(value);
         }
+        self.base.count_miss();
+        trace::miss_sync(self.base.name, M::outcome, body)
     }
 
     /// Stores `value` for `key`, replacing what was there.
     #[doc(hidden)]
     pub fn insert(&self, hash: u64, key: K, value: V) {
-        let entry = Arc::new(self.base.entry(key, value, self.base.generation(), false));
-        self.state().put(&self.base, hash, &entry);
+        let entry = self.base.entry(key, value, self.base.generation(), false);
+        self.state().put(hash, entry);
     }
 
     /// Removes the entry of the key `is_key` recognises; another key stored under

@@ -45,7 +45,7 @@ pub(super) struct Inner {
     entries: moka::sync::Cache<u64, Arc<Entry>>,
     /// The queries running for a miss, by key: callers that miss the same
     /// query meanwhile wait for its rows instead of running it too.
-    flights: Flights<(), ()>,
+    flights: Flights,
     hasher: foldhash::quality::RandomState,
     pub(super) hits: AtomicU64,
     pub(super) misses: AtomicU64,
@@ -211,7 +211,7 @@ where
         &self,
         inner: &'i Inner,
         key: u64,
-    ) -> Result<Vec<M>, Option<Lead<'i, (), ()>>> {
+    ) -> Result<Vec<M>, Option<Lead<'i>>> {
         match inner.flights.join(key) {
             Role::Lead(lead) => Err(Some(lead)),
             Role::Follow(mut landing) => {
