@@ -362,10 +362,10 @@ impl<K, V> Slots<K, V> {
     /// the slots after it back so that no probe stops early at the hole.
     fn remove(&mut self, hash: u64, id: u64) -> Option<Entry<K, V>> {
         let mut hole = self.find(tag(hash))?;
-        if !self.slots[hole]
+        if self.slots[hole]
             .entry
             .as_ref()
-            .is_some_and(|held| held.id == id)
+            .is_none_or(|held| held.id != id)
         {
             return None;
         }
@@ -456,9 +456,10 @@ mod tests {
         assert!(slots.slots.len() > FIRST_SLOTS, "the test grew the array");
     }
 
-    /// Readers on several threads never see a slot array a writer is changing:
-    /// every value read is the one stored with its key, through growth and
-    /// removals; and a reader that writes to the shard it reads panics instead
+    /// Readers on several threads read each value as it was stored, through
+    /// growth and removals; a reader waits for a writer and a writer for the
+    /// readers; a read inside a read of the same shard goes through while a
+    /// writer waits; a reader that writes to the shard it reads panics instead
     /// of waiting for itself.
     #[test]
     fn readers_and_writers_exclude_each_other() {
@@ -508,6 +509,15 @@ mod tests {
                 assert_eq!(table.read(hash, |entry| entry.value.len()), Some(1));
                 assert!(!writer.is_finished(), "the writer waits for the reader");
             });
+        });
+        // A reader waits for a writer that holds the shard.
+        std::thread::scope(|scope| {
+            let writing = table.lock_write(Table::<u64, Vec<u64>>::shard_of(hash));
+            let reader = scope.spawn(|| table.read(hash, |entry| entry.value.clone()));
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            assert!(!reader.is_finished(), "the reader waits for the writer");
+            drop(writing);
+            assert_eq!(reader.join().expect("no panic"), Some(vec![1]));
         });
         let reentered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             table.read(hash, |_| table.remove(hash, 0));
