@@ -44,6 +44,7 @@ mod prewarm;
 mod read_log;
 #[doc(hidden)]
 pub mod rt;
+mod slots;
 mod stats;
 mod store;
 mod stored_key;
