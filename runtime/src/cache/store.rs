@@ -234,7 +234,8 @@ where
     /// Removes the entry under `hash` if it is the key `is_key` recognises: another
     /// key under the same hash stays.
     pub(crate) fn invalidate(&self, hash: u64, is_key: impl FnOnce(&K) -> bool) {
-        // The key is compared under the read lock only: `key_eq` is user code.
+        // The key is compared under the read lock, the entry removed under the
+        // write lock: `key_eq` is user code, which a write lock would not allow.
         if let Some(Some(id)) = self
             .table
             .read(hash, |stored| is_key(&stored.key).then_some(stored.id))
