@@ -398,7 +398,13 @@ where
         mut landing: tokio::sync::watch::Receiver<Landing>,
         soft: Option<Duration>,
     ) -> Waited {
-        let has_stale = soft.is_some() && self.stale(hash, key).is_some();
+        // Asked without copying the stale value: the follower only waits less.
+        let has_stale = soft.is_some()
+            && self
+                .state()
+                .store
+                .read_entry(hash, key, |entry| self.base.keeps_stale(entry))
+                == Some(true);
         let wait = landing.wait_for(|landing| !matches!(landing, Landing::Pending));
         let landed = match soft {
             Some(soft) if has_stale => match tokio::time::timeout(soft, wait).await {
